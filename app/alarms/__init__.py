@@ -1,0 +1,1 @@
+"""Alarm logic: threshold rules and the engine that turns vital samples into alarms."""

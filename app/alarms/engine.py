@@ -1,0 +1,85 @@
+"""Turns a ward's vital samples into alarms: raised when a rule starts to be violated, cleared after."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+
+from app.alarms.rules import DEFAULT_RULES, AlarmRule
+from stores.model import Alarm, Patient, VitalSample
+
+
+class AlarmEngine:
+    """Threshold alarms of one ward. Keeps one open alarm per (bed, rule); no Qt, no stores.
+
+    `evaluate` returns the alarm versions to publish: a new alarm when a rule starts to be
+    violated on a bed, and its cleared version when the value has recovered. A missing
+    value says nothing about the patient, so it neither raises nor clears.
+    """
+
+    def __init__(self, region: str, ward: str, patients_by_bed: Mapping[str, Patient | None],
+                 clock: Callable[[], float], rules: Iterable[AlarmRule] = DEFAULT_RULES) -> None:
+        self.region = region
+        self.ward = ward
+        self.rules = tuple(rules)
+        self._clock = clock
+        self._patients: dict[str, Patient | None] = dict(patients_by_bed)
+        self._open: dict[tuple[str, AlarmRule], Alarm] = {}
+
+    def open_alarms(self) -> list[Alarm]:
+        """Alarms whose condition is still true, oldest first."""
+        return sorted(self._open.values(), key=lambda a: (a.raised_at, a.id))
+
+    def evaluate(self, samples: Iterable[VitalSample]) -> list[Alarm]:
+        """Alarm versions to publish after these samples; samples of other wards' beds are ignored."""
+        changes: list[Alarm] = []
+        for sample in samples:
+            if sample.bed_id in self._patients:
+                changes.extend(self._evaluate_sample(sample))
+        return changes
+
+    def update_patients(self, patients_by_bed: Mapping[str, Patient | None]) -> list[Alarm]:
+        """Take the ward's new occupancy; returns the cleared versions of alarms whose bed was
+        vacated or now holds someone else (an alarm belongs to a patient, not to a bed)."""
+        new = dict(patients_by_bed)
+        changed = {bed for bed, patient in self._patients.items()
+                   if bed not in new or _patient_id(new[bed]) != _patient_id(patient)}
+        self._patients = new
+        now = self._clock()
+        return [self._open.pop(key).clear(now) for key in list(self._open) if key[0] in changed]
+
+    def _evaluate_sample(self, sample: VitalSample) -> list[Alarm]:
+        changes = []
+        for rule in self.rules:
+            value = sample.value(rule.vital)
+            if value is None:
+                continue
+            key = (sample.bed_id, rule)
+            if key not in self._open:
+                if rule.violated(value):
+                    self._open[key] = self._raise(rule, sample, value)
+                    changes.append(self._open[key])
+            elif rule.recovered(value):
+                changes.append(self._open.pop(key).clear(sample.time))
+        return changes
+
+    def _raise(self, rule: AlarmRule, sample: VitalSample, value: float) -> Alarm:
+        patient = self._patients.get(sample.bed_id)
+        return Alarm(
+            id=str(uuid.uuid4()),
+            region=self.region,
+            ward=self.ward,
+            bed_id=sample.bed_id,
+            patient_id=_patient_id(patient),
+            patient_name=patient.full_name if patient else "",
+            priority=rule.priority,
+            condition=rule.condition,
+            raised_at=sample.time,
+            vital=rule.vital,
+            value=value,
+            limit=rule.limit,
+        )
+
+
+def _patient_id(patient: Patient | None) -> str | None:
+    return patient.id if patient is not None else None

@@ -1,0 +1,101 @@
+"""Start-up and shut-down: opens the stores, seeds the demo ward, starts the simulator and window.
+
+This is the one place that builds stores and wires the station together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication
+
+from app.config import Config
+from app.main_window import MainWindow
+from app.seed import demo_region_ids, demo_ward_ids
+from app.simulator.runner import BedsideSimulator
+from app.startup import StartupError, open_station_stores
+from resources import read_text
+from stores import Stores
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_SIZE = QSize(1920, 1080)
+
+
+@dataclass
+class Station:
+    """A running station: its stores, its simulator (if any) and its window."""
+
+    config: Config
+    stores: Stores
+    window: MainWindow
+    simulator: BedsideSimulator | None
+
+    async def stop(self) -> None:
+        await self.window.stop()
+        if self.simulator is not None:
+            await self.simulator.stop()
+        await self.stores.close()
+
+
+async def start_station(config: Config, stores: Stores, **simulator_options) -> Station:
+    """Start the simulator (if configured; `simulator_options` go to it) and the window's feeds."""
+    simulator = None
+    if config.simulator:
+        simulator = BedsideSimulator(stores, wards=demo_ward_ids(), **simulator_options)
+        await simulator.start()
+    window = MainWindow(stores, config, regions=demo_region_ids())
+    if simulator is not None:
+        window.patients_feed.ward_loaded.connect(lambda *_: simulator.request_refresh())
+    window.start()
+    return Station(config, stores, window, simulator)
+
+
+def apply_theme(app: QApplication) -> None:
+    app.setApplicationName("Ward Station")
+    app.setStyleSheet(read_text("theme.qss"))
+
+
+async def run_station(config: Config, screenshot: Path | None = None,
+                      after_s: float = 8.0) -> int:
+    """Run the station until its window closes, or render a screenshot after `after_s`."""
+    started = time.monotonic()
+    stores = await open_station_stores(config)
+    station = await start_station(config, stores)
+    window = station.window
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    _close_on_interrupt(window)
+    try:
+        if screenshot is not None:
+            window.resize(SCREENSHOT_SIZE)
+            window.show()
+            await asyncio.sleep(max(0.0, after_s - (time.monotonic() - started)))
+            return _save_screenshot(window, screenshot)
+        window.resize(1600, 960)
+        window.showMaximized()
+        await closed.wait()
+        return 0
+    finally:
+        await station.stop()
+
+
+def _save_screenshot(window: MainWindow, path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path)):
+        raise StartupError(f"cannot write the screenshot to {path}")
+    log.info("screenshot saved to %s", path)
+    return 0
+
+
+def _close_on_interrupt(window: MainWindow) -> None:
+    try:
+        signal.signal(signal.SIGINT, lambda *_: window.close())
+    except ValueError:  # not the main thread (tests): Ctrl+C is not ours to handle
+        pass

@@ -1,0 +1,108 @@
+"""The `ward-station` command: run the station (default), or `simulate` a ward's bedside monitors."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from app import paths
+from app.config import Config, ConfigError, load_config
+from app.startup import StartupError
+
+PROG = "ward-station"
+COMMANDS = ("run", "simulate")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see {PROG} --help)\n")
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="PATH",
+                        help="TOML config file (default: the user's config folder, if it has one)")
+    parser.add_argument("--data-dir", type=Path, metavar="DIR",
+                        help="folder of the embedded database (default: the user's data folder)")
+    parser.add_argument("--region", help="the station's region, e.g. north")
+    parser.add_argument("--ward", help="the ward this station shows, e.g. north-1")
+    parser.add_argument("--log-level", default="WARNING",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="default: WARNING")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Ward Station: an open central station for wards.",
+                     epilog=f"With no command, '{PROG}' runs the station. "
+                            f"'{PROG} run --help' lists the station's options.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    run = commands.add_parser("run", help="open the station window (the default)")
+    _common_options(run)
+    run.add_argument("--no-simulator", dest="simulator", action="store_false", default=None,
+                     help="do not start the built-in bedside simulator")
+    run.add_argument("--screenshot", type=Path, metavar="PATH",
+                     help="render the window to a PNG after --after seconds, then exit")
+    run.add_argument("--after", type=float, default=8.0, metavar="SECONDS",
+                     help="seconds of simulated ward before --screenshot (default: 8)")
+    simulate = commands.add_parser("simulate", help="run the bedside simulator on its own, "
+                                   "feeding the configured stores until interrupted")
+    _common_options(simulate)
+    return parser
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv = ["run", *argv]
+    args = build_parser().parse_args(argv)
+    if args.command == "run" and args.after < 0:
+        build_parser().error("--after must be 0 seconds or more")
+    return args
+
+
+def _config(args: argparse.Namespace) -> Config:
+    overrides = {"data_dir": args.data_dir, "region": args.region, "ward": args.ward,
+                 "simulator": getattr(args, "simulator", None)}
+    config = load_config(args.config, overrides)
+    try:
+        paths.ensure_writable_dir(config.data_dir)
+    except OSError as exc:
+        raise ConfigError(f"data folder {config.data_dir} is not writable: "
+                          f"{exc.strerror or exc}") from None
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = _config(args)
+        if args.command == "simulate":
+            from app.simulator.standalone import run_standalone
+            return run_standalone(config)
+        return _run_window(config, args.screenshot, args.after)
+    except (ConfigError, StartupError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_window(config: Config, screenshot: Path | None, after_s: float) -> int:
+    if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from app.bootstrap import apply_theme, run_station
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_theme(app)
+    return qasync.run(run_station(config, screenshot, after_s))
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2

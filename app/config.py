@@ -1,0 +1,176 @@
+"""Station settings: a TOML file, overridden by WARD_STATION_* variables, overridden by CLI flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app import paths
+from stores import EMBEDDED, STORE_NAMES, StoreConfig
+
+ENV_PREFIX = "WARD_STATION_"
+
+
+class ConfigError(Exception):
+    """A setting is missing, malformed or unknown; the message names it and says what to do."""
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "station"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a station needs to know about where it is and where its data lives."""
+
+    region: str = "north"
+    ward: str = "north-1"
+    user: str = field(default_factory=_login_name)
+    data_dir: Path = field(default_factory=paths.default_data_dir)
+    stores: dict[str, str] = field(default_factory=lambda: dict.fromkeys(STORE_NAMES, EMBEDDED))
+    simulator: bool = True
+    stale_after_s: float = 5.0
+    source: Path | None = None  # the config file read, if any
+
+    @property
+    def store_config(self) -> StoreConfig:
+        return StoreConfig(data_dir=self.data_dir, urls=dict(self.stores))
+
+    @property
+    def all_embedded(self) -> bool:
+        return all(url == EMBEDDED for url in self.stores.values())
+
+
+# setting name -> converter from the text of an environment variable or flag
+_TOP_LEVEL = {
+    "region": str,
+    "ward": str,
+    "user": str,
+    "data_dir": Path,
+    "simulator": bool,
+    "stale_after_s": float,
+}
+
+
+def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None,
+                environ: dict[str, str] | None = None) -> Config:
+    """Read the config file (`path`, or the user's one if it exists), then the environment,
+    then `overrides` (CLI flags; None values are ignored). Raises ConfigError."""
+    environ = os.environ if environ is None else environ
+    explicit = path is not None
+    path = path or paths.default_config_file()
+    settings: dict[str, Any] = {}
+    if explicit or path.exists():
+        settings = _read_file(path)
+        settings["source"] = path
+    settings.update(_from_environment(environ))
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return _build(settings)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text") from None
+    return _settings_from_document(document, where=str(path))
+
+
+def _settings_from_document(document: dict[str, Any], where: str) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for key, value in document.items():
+        if key == "stores":
+            settings["stores"] = _store_urls(value, where)
+        elif key in _TOP_LEVEL:
+            settings[key] = _typed(key, value, where)
+        else:
+            raise ConfigError(f"{where}: unknown setting {key!r} (known: {_known_keys()})")
+    return settings
+
+
+def _known_keys() -> str:
+    return ", ".join([*_TOP_LEVEL, "[stores]"])
+
+
+def _typed(key: str, value: Any, where: str) -> Any:
+    kind = _TOP_LEVEL[key]
+    if kind is Path:
+        kind = str
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind):
+        raise ConfigError(f"{where}: {key} must be a {kind.__name__}, not {value!r}")
+    return Path(value).expanduser() if _TOP_LEVEL[key] is Path else value
+
+
+def _store_urls(table: Any, where: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [stores] must be a table of store = URL")
+    urls = {}
+    for name, url in table.items():
+        if name not in STORE_NAMES:
+            raise ConfigError(f"{where}: unknown store {name!r} in [stores] "
+                              f"(known: {', '.join(STORE_NAMES)})")
+        if not isinstance(url, str) or not url.strip():
+            raise ConfigError(f"{where}: stores.{name} must be a URL or \"embedded\"")
+        urls[name] = url.strip()
+    return urls
+
+
+def _from_environment(environ: dict[str, str]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for key, kind in _TOP_LEVEL.items():
+        text = environ.get(ENV_PREFIX + key.upper())
+        if text is not None:
+            settings[key] = _parse_text(key, kind, text, f"${ENV_PREFIX}{key.upper()}")
+    urls = {name: environ[ENV_PREFIX + "STORE_" + name.upper()]
+            for name in STORE_NAMES if ENV_PREFIX + "STORE_" + name.upper() in environ}
+    if urls:
+        settings["stores"] = urls
+    return settings
+
+
+def _parse_text(key: str, kind: type, text: str, where: str) -> Any:
+    if kind is bool:
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{where} must be true or false, not {text!r}")
+    try:
+        return kind(text)
+    except ValueError:
+        raise ConfigError(f"{where} must be a {kind.__name__}, not {text!r}") from None
+
+
+def _build(settings: dict[str, Any]) -> Config:
+    stores = dict.fromkeys(STORE_NAMES, EMBEDDED) | settings.pop("stores", {})
+    config = dataclasses.replace(Config(), stores=stores, **settings)
+    _check(config)
+    return config
+
+
+def _check(config: Config) -> None:
+    if not config.region.strip() or not config.ward.strip():
+        raise ConfigError("region and ward must not be empty")
+    if config.stale_after_s <= 0:
+        raise ConfigError(f"stale_after_s must be more than 0 seconds, not {config.stale_after_s}")
+    for name, url in config.stores.items():
+        if url != EMBEDDED:
+            raise ConfigError(f"stores.{name}: {url.split(':', 1)[0]!r} backends are not "
+                              f"available in this version; use \"embedded\"")
+

@@ -1,0 +1,96 @@
+"""Alarm feed: the region's alarms needing attention, live, and losing the alarm channel as an alarm."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from qasync import asyncSlot
+
+from app.feeds.base import Feed
+from stores.alerts import AlertBus
+from stores.errors import NotFound, StoreUnavailable
+from stores.model import Alarm, AlarmKind, Priority
+
+log = logging.getLogger(__name__)
+
+CHANNEL_LOST_ID = "technical:alarm-channel-lost"
+RETRY_S = 1.0
+
+
+class AlarmsFeed(Feed):
+    alarms_changed = Signal(object)  # list[Alarm] needing attention, any order
+    acknowledge_failed = Signal(str)
+
+    def __init__(self, bus: AlertBus, region: str, ward: str, user: str,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self._bus = bus
+        self.region, self.ward, self.user = region, ward, user
+        self._clock = clock
+        self._alarms: dict[str, Alarm] = {}
+
+    def start(self) -> None:
+        self.spawn(self._run())
+
+    @property
+    def alarms(self) -> list[Alarm]:
+        return list(self._alarms.values())
+
+    async def _run(self) -> None:
+        while True:
+            with self.reporting():
+                await self._follow()
+                raise StoreUnavailable("the alarm bus closed the subscription")
+            self._show_channel_lost()
+            await asyncio.sleep(RETRY_S)
+
+    async def _follow(self) -> None:
+        # Subscribe before reading the current alarms so that nothing published in between is
+        # missed; an alarm seen twice just replaces itself.
+        subscription = self._bus.subscribe(self.region)
+        try:
+            current = await self._bus.active(self.region)
+            self._alarms = {a.id: a for a in current}  # the channel-lost alarm goes with the rest
+            self._mark_up()
+            self._emit()
+            async for alarm in subscription:
+                self._receive(alarm)
+        finally:
+            await subscription.aclose()
+
+    def _receive(self, alarm: Alarm) -> None:
+        if alarm.needs_attention:
+            self._alarms[alarm.id] = alarm
+        elif self._alarms.pop(alarm.id, None) is None:
+            return
+        self._emit()
+
+    def _emit(self) -> None:
+        self.alarms_changed.emit(self.alarms)
+
+    def _show_channel_lost(self) -> None:
+        if CHANNEL_LOST_ID in self._alarms:
+            return
+        self._alarms[CHANNEL_LOST_ID] = Alarm(
+            id=CHANNEL_LOST_ID, region=self.region, ward=self.ward, bed_id="", patient_id=None,
+            patient_name="", priority=Priority.HIGH, kind=AlarmKind.TECHNICAL,
+            condition=f"Alarm channel lost: {self.down_reason}", raised_at=self._clock())
+        self._emit()
+
+    @asyncSlot(str)
+    async def acknowledge(self, alarm_id: str) -> None:
+        if alarm_id == CHANNEL_LOST_ID:
+            return  # stays until the channel is back; there is nothing at the bus to acknowledge
+        try:
+            acknowledged = await self._bus.acknowledge(alarm_id, self.user, self._clock())
+        except NotFound:
+            self._alarms.pop(alarm_id, None)
+            self._emit()
+        except StoreUnavailable as exc:
+            self.acknowledge_failed.emit(f"Not acknowledged: alarm bus unavailable ({exc.reason})")
+        else:
+            self._receive(acknowledged)

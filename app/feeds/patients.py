@@ -1,0 +1,119 @@
+"""Patients feed: the ward's beds and patients, search, and saving or discharging a patient."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import uuid
+
+from PySide6.QtCore import Signal
+from qasync import asyncSlot
+
+from app.feeds.base import Feed
+from stores.errors import Conflict, NotFound, StoreUnavailable, ValidationError
+from stores.model import Bed, Patient
+from stores.network import CareNetworkStore
+from stores.patients import PatientStore
+
+log = logging.getLogger(__name__)
+
+
+class PatientsFeed(Feed):
+    ward_loaded = Signal(object, object)  # list[Bed], dict[bed_id, Patient]: the ward as it is now
+    patients_found = Signal(object)  # list[Patient]: the search result
+    patient_loaded = Signal(object)  # Patient: the record asked for
+    saved = Signal(object)  # Patient, as saved
+    problem = Signal(str, str)  # field, message: the store refused a field
+    failed = Signal(str)  # a save or discharge that did not happen, and why
+    discharged = Signal(str)  # patient id
+
+    def __init__(self, patients: PatientStore, network: CareNetworkStore, region: str, ward: str,
+                 user: str, refresh_s: float = 10.0) -> None:
+        super().__init__()
+        self._patients = patients
+        self._network = network
+        self.region, self.ward, self.user = region, ward, user
+        self._refresh_s = refresh_s
+        self._search_text = ""
+        self._ward_state: tuple[list[Bed], dict[str, Patient]] | None = None
+
+    def start(self) -> None:
+        self.spawn(self._keep_ward_fresh())
+
+    async def _keep_ward_fresh(self) -> None:
+        while True:
+            await self.reload()
+            await asyncio.sleep(self._refresh_s)
+
+    async def reload(self) -> None:
+        """Read the ward and the current search again; emit only what changed."""
+        with self.reporting():
+            beds = await self._patients.beds(self.ward)
+            in_ward = await self._patients.search(self.region, self.ward)
+            by_bed = {p.bed_id: p for p in in_ward if p.bed_id}
+            if (beds, by_bed) != self._ward_state:
+                self._ward_state = (beds, by_bed)
+                self.ward_loaded.emit(beds, by_bed)
+            self.patients_found.emit(await self._patients.search(self.region, None,
+                                                                 self._search_text))
+
+    @asyncSlot(str)
+    async def search(self, text: str) -> None:
+        self._search_text = text
+        with self.reporting():
+            self.patients_found.emit(await self._patients.search(self.region, None, text))
+
+    @asyncSlot(str)
+    async def load(self, patient_id: str) -> None:
+        with self.reporting():
+            try:
+                self.patient_loaded.emit(await self._patients.get(patient_id))
+            except NotFound:
+                self.failed.emit("That patient is no longer on the ward list.")
+
+    @asyncSlot(object)
+    async def save(self, patient: Patient) -> None:
+        try:
+            saved = await self._write(patient)
+        except ValidationError as exc:
+            self.problem.emit(exc.field, exc.message)
+        except Conflict:
+            self.failed.emit("Someone else saved this patient first. Reload the record and "
+                             "make your change again.")
+        except NotFound:
+            self.failed.emit("This patient has been discharged meanwhile; nothing was saved.")
+        except StoreUnavailable as exc:
+            self.failed.emit(f"Not saved: the patient store is unavailable ({exc.reason}). "
+                             "Your entries are still in the form.")
+        else:
+            self.saved.emit(saved)
+            await self._sync_network(saved)
+            await self.reload()
+
+    async def _write(self, patient: Patient) -> Patient:
+        if not patient.id:
+            new = dataclasses.replace(patient, id=uuid.uuid4().hex, region=self.region,
+                                      ward=patient.ward or self.ward)
+            return await self._patients.create(new, self.user)
+        return await self._patients.update(patient, self.user)
+
+    async def _sync_network(self, patient: Patient) -> None:
+        # The care network only mirrors names; the patient store stays the record of truth,
+        # so a failure here is reported but does not undo the save.
+        with self.reporting():
+            await self._network.put_patient(patient.id, patient.full_name)
+
+    @asyncSlot(str)
+    async def discharge(self, patient_id: str) -> None:
+        try:
+            await self._patients.discharge(patient_id, self.user)
+        except NotFound:
+            pass  # already discharged, at this station or another: the wish is fulfilled
+        except StoreUnavailable as exc:
+            self.failed.emit(f"Not discharged: the patient store is unavailable ({exc.reason}).")
+            return
+        with self.reporting():
+            await self._network.remove_patient(patient_id)
+        self.discharged.emit(patient_id)
+        await self.reload()

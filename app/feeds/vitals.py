@@ -1,0 +1,90 @@
+"""Vitals feed: the newest sample of every bed once a second, and the selected bed's last minutes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+
+from app.feeds.base import Feed
+from stores.model import VitalSample
+from stores.vitals import VitalsStore
+
+TREND_SECONDS = 120.0
+CHART_SECONDS = 600.0
+
+
+class VitalsFeed(Feed):
+    recent_loaded = Signal(object)  # dict[bed_id, list[VitalSample]], for the tiles' trend lines
+    latest_changed = Signal(object)  # dict[bed_id, VitalSample], only beds with a newer sample
+    history_loaded = Signal(object)  # list[VitalSample] of the selected bed, the chart's window
+    samples_added = Signal(object)  # list[VitalSample] of the selected bed, newer than before
+
+    def __init__(self, store: VitalsStore, poll_s: float = 1.0,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self._store = store
+        self._poll_s = poll_s
+        self._clock = clock
+        self._bed_ids: list[str] = []
+        self._latest: dict[str, VitalSample] = {}
+        self._selected: str | None = None
+        self._selected_until = 0.0  # time of the newest sample the chart has
+        self._wake = asyncio.Event()
+
+    def start(self) -> None:
+        self.spawn(self._run())
+
+    def set_beds(self, bed_ids: list[str]) -> None:
+        if bed_ids != self._bed_ids:
+            self._bed_ids = list(bed_ids)
+            self._latest.clear()
+            self._wake.set()
+
+    def select_bed(self, bed_id: str | None) -> None:
+        self._selected = bed_id
+        self._selected_until = 0.0
+        self._wake.set()
+
+    async def _run(self) -> None:
+        loaded_beds: list[str] = []
+        while True:
+            self._wake.clear()
+            with self.reporting():
+                if loaded_beds != self._bed_ids:
+                    await self._load_recent()
+                    loaded_beds = list(self._bed_ids)
+                await self._poll_latest()
+                await self._poll_selected()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._poll_s)
+            except TimeoutError:
+                pass
+
+    async def _load_recent(self) -> None:
+        since = self._clock() - TREND_SECONDS
+        self.recent_loaded.emit(await self._store.recent(self._bed_ids, since))
+
+    async def _poll_latest(self) -> None:
+        latest = await self._store.latest(self._bed_ids)
+        changed = {bed: s for bed, s in latest.items() if self._latest.get(bed) != s}
+        self._latest.update(changed)
+        if changed:
+            self.latest_changed.emit(changed)
+
+    async def _poll_selected(self) -> None:
+        bed, now = self._selected, self._clock()
+        if bed is None:
+            return
+        if self._selected_until == 0.0:
+            samples = await self._store.history(bed, now - CHART_SECONDS, now + 1)
+            if bed == self._selected:
+                self._selected_until = samples[-1].time if samples else now - CHART_SECONDS
+                self.history_loaded.emit(samples)
+            return
+        samples = await self._store.history(bed, self._selected_until + 1e-6, now + 1)
+        if samples and bed == self._selected:
+            self._selected_until = samples[-1].time
+            self.samples_added.emit(samples)

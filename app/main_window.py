@@ -1,0 +1,181 @@
+"""The station window: builds the panels and the feeds, and wires one to the other."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from app.config import Config
+from app.feeds.alarms import AlarmsFeed
+from app.feeds.analytics import AnalyticsFeed
+from app.feeds.care_network import CareNetworkFeed
+from app.feeds.health import HealthFeed
+from app.feeds.patients import PatientsFeed
+from app.feeds.vitals import VitalsFeed
+from stores import Stores
+from stores.model import Bed, Patient
+from widgets.alarm_banner import AlarmBanner
+from widgets.analytics_panel import AnalyticsPanel
+from widgets.bed_grid import BedGrid
+from widgets.care_graph import CareGraphView
+from widgets.panel import Panel
+from widgets.patient_panel import PatientPanel
+from widgets.store_status import StoreStatus
+from widgets.vitals_chart import VitalsChart
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, stores: Stores, config: Config, regions: list[str],
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.setWindowTitle(f"Ward Station \u2014 {config.ward}")
+        self.config = config
+        self._clock = clock
+        self._beds: list[Bed] = []
+        self._patients_by_bed: dict[str, Patient] = {}
+        self.selected_patient_id: str | None = None
+        self._build_feeds(stores, regions)
+        self._build_widgets()
+        self._connect_signals()
+
+    def _build_feeds(self, stores: Stores, regions: list[str]) -> None:
+        c = self.config
+        self.vitals_feed = VitalsFeed(stores.vitals, clock=self._clock)
+        self.patients_feed = PatientsFeed(stores.patients, stores.network, c.region, c.ward, c.user)
+        self.network_feed = CareNetworkFeed(stores.network)
+        self.analytics_feed = AnalyticsFeed(stores.analytics, regions, clock=self._clock)
+        self.alarms_feed = AlarmsFeed(stores.alerts, c.region, c.ward, c.user, clock=self._clock)
+        self.health_feed = HealthFeed(stores)
+        self.feeds = [self.vitals_feed, self.patients_feed, self.network_feed,
+                      self.analytics_feed, self.alarms_feed, self.health_feed]
+
+    def _build_widgets(self) -> None:
+        self.banner = AlarmBanner(clock=self._clock)
+        self.bed_grid = BedGrid(stale_after_s=self.config.stale_after_s, clock=self._clock)
+        self.vitals_chart = VitalsChart(clock=self._clock)
+        self.patient_panel = PatientPanel()
+        self.care_graph = CareGraphView()
+        self.analytics = AnalyticsPanel()
+        self.store_status = StoreStatus()
+        self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
+        self.vitals_panel = Panel("Vitals \u00b7 last 10 minutes", self.vitals_chart)
+        self.patients_panel = Panel("Patients", self.patient_panel)
+        self.network_panel = Panel("Care team", self.care_graph)
+        self.analytics_panel = Panel("Regional analytics \u00b7 last 24 h", self.analytics)
+        self.patient_panel.set_context(self.config.region, self.config.ward)
+        self.vitals_chart.clear("Select a bed to see its vital signs")
+        self.care_graph.show_message("Select a bed to see the care team")
+        self.setCentralWidget(self._layout())
+        self.statusBar().addPermanentWidget(self.store_status, 1)
+
+    def _layout(self) -> QWidget:
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.beds_panel)
+        top.addWidget(self.vitals_panel)
+        top.setSizes([1100, 800])
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        for panel in (self.patients_panel, self.network_panel, self.analytics_panel):
+            bottom.addWidget(panel)
+        bottom.setSizes([640, 640, 640])
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(top)
+        body.addWidget(bottom)
+        body.setSizes([560, 420])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.banner)
+        layout.addWidget(body, 1)
+        return central
+
+    def _connect_signals(self) -> None:
+        """All the wiring between feeds and widgets, in one place."""
+        vitals, patients = self.vitals_feed, self.patients_feed
+        vitals.recent_loaded.connect(self.bed_grid.show_recent)
+        vitals.latest_changed.connect(self.bed_grid.show_vitals)
+        vitals.history_loaded.connect(self.vitals_chart.show_history)
+        vitals.samples_added.connect(self.vitals_chart.add_samples)
+        patients.ward_loaded.connect(self._on_ward_loaded)
+        patients.patients_found.connect(self.patient_panel.show_patients)
+        patients.patient_loaded.connect(self.patient_panel.show_patient)
+        patients.saved.connect(self.patient_panel.show_saved)
+        patients.problem.connect(self.patient_panel.show_problem)
+        patients.failed.connect(self.patient_panel.show_error)
+        patients.discharged.connect(self._on_discharged)
+        self.patient_panel.search_changed.connect(patients.search)
+        self.patient_panel.save_requested.connect(patients.save)
+        self.patient_panel.discharge_requested.connect(patients.discharge)
+        self.network_feed.graph_loaded.connect(self.care_graph.show_graph)
+        self.analytics_feed.hours_loaded.connect(self.analytics.show_hours)
+        self.analytics_feed.occupancy_loaded.connect(self.analytics.show_occupancy)
+        self.alarms_feed.alarms_changed.connect(self.banner.show_alarms)
+        self.alarms_feed.alarms_changed.connect(self.bed_grid.show_alarms)
+        self.banner.acknowledge_requested.connect(self.alarms_feed.acknowledge)
+        self.health_feed.health_changed.connect(self.store_status.show_health)
+        for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
+                       self.care_graph.patient_selected, self.banner.patient_selected):
+            signal.connect(self.select_patient)
+        self._connect_availability()
+
+    def _connect_availability(self) -> None:
+        pairs = [(self.vitals_feed, self.beds_panel), (self.vitals_feed, self.vitals_panel),
+                 (self.patients_feed, self.patients_panel), (self.network_feed, self.network_panel),
+                 (self.analytics_feed, self.analytics_panel)]
+        for feed, panel in pairs:
+            feed.unavailable.connect(panel.show_unavailable)
+            feed.available.connect(panel.show_available)
+
+    def start(self) -> None:
+        for feed in self.feeds:
+            feed.start()
+
+    async def stop(self) -> None:
+        await asyncio.gather(*(feed.stop() for feed in self.feeds))
+
+    def select_patient(self, patient_id: str) -> None:
+        """Show one patient everywhere: tile, chart, record, care team."""
+        self.selected_patient_id = patient_id
+        patient = next((p for p in self._patients_by_bed.values() if p.id == patient_id), None)
+        self.bed_grid.select_patient(patient_id)
+        self.patients_feed.load(patient_id)
+        self.network_feed.select_patient(patient_id)
+        self.vitals_feed.select_bed(patient.bed_id if patient else None)
+        if patient is None:
+            self.vitals_chart.clear("This patient has no bed on this ward")
+        else:
+            self.vitals_chart.show_patient(self._chart_title(patient))
+
+    def _chart_title(self, patient: Patient) -> str:
+        bed = next((b for b in self._beds if b.id == patient.bed_id), None)
+        label = bed.label if bed else patient.bed_id
+        return f"{label} \u00b7 {patient.full_name}"
+
+    def _on_ward_loaded(self, beds: list[Bed], patients_by_bed: dict[str, Patient]) -> None:
+        self._beds, self._patients_by_bed = beds, patients_by_bed
+        self.beds_panel.set_subtitle(f"{len(patients_by_bed)} patients in {len(beds)} beds")
+        self.bed_grid.set_beds(beds, patients_by_bed)
+        self.patient_panel.set_beds(beds)
+        self.vitals_feed.set_beds([b.id for b in beds])
+        if self.selected_patient_id is None and patients_by_bed:
+            first = min(patients_by_bed.values(), key=lambda p: p.bed_id or "")
+            self.select_patient(first.id)
+
+    def _on_discharged(self, patient_id: str) -> None:
+        if patient_id == self.selected_patient_id:
+            self.selected_patient_id = None
+            self.vitals_feed.select_bed(None)
+            self.network_feed.select_patient(None)
+            self.vitals_chart.clear("Select a bed to see its vital signs")
+            self.care_graph.show_message("Select a bed to see the care team")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,25 @@
+"""The user's folders for Ward Station: the one place that knows where files go on each OS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "ward-station"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def ensure_writable_dir(path: Path) -> None:
+    """Create `path` if needed and prove a file can be written in it; OSError says why not."""
+    path.mkdir(parents=True, exist_ok=True)
+    probe = path / ".write-test"
+    probe.write_bytes(b"")
+    probe.unlink()

@@ -1,0 +1,116 @@
+"""First-run seeding of the demo hospital into the configured stores (any backend)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from datetime import datetime, timezone
+
+from app.demo_hospital import (
+    SECOND_DOCTOR_SHARE,
+    DemoHospital,
+    DemoRegion,
+    clinicians,
+    load_demo_hospital,
+    patient_links,
+    staff_links,
+    ward_beds,
+)
+from app.demo_patients import region_patients
+from app.rollups import occupancy
+from app.seed_history import HISTORY_HOURS, past_ward_hours
+from stores import Stores
+from stores.errors import ValidationError
+from stores.model import Bed, CareLink, Patient, hour_start
+
+log = logging.getLogger(__name__)
+
+
+def demo_ward_ids() -> list[str]:
+    """The ids of the demo hospital's wards, region by region ("north-1", "north-2", ...)."""
+    return [ward.id for ward in load_demo_hospital().wards]
+
+
+def demo_region_ids() -> list[str]:
+    """The ids of the demo hospital's regions ("north", "central", "south")."""
+    return [region.id for region in load_demo_hospital().regions]
+
+
+async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | None = None) -> bool:
+    """Seed the demo hospital unless its beds exist already; True when it seeded.
+
+    The same `rng_seed` gives the same hospital. The beds are written last: their presence marks
+    a finished seeding, and a seeding cut short is completed on the next start (every other write
+    is idempotent or checked first).
+    """
+    hospital = load_demo_hospital()
+    if await _has_demo_beds(stores, hospital):
+        return False
+    now = time.time() if now is None else now
+    today = datetime.fromtimestamp(now, timezone.utc).date()
+    rng = random.Random(rng_seed)
+    beds = {ward.id: ward_beds(hospital, ward) for ward in hospital.wards}
+    for clinician in clinicians(hospital):
+        await stores.network.put_clinician(clinician)
+    patients: list[Patient] = []
+    for region in hospital.regions:
+        admitted = region_patients(hospital, region, rng, beds, today, now)
+        await _admit(stores, hospital.user, admitted)
+        await _link(stores, staff_links(region) + _care_links(hospital, region, beds, admitted, rng))
+        await _seed_history(stores, region, admitted, rng, now)
+        patients += admitted
+    every_bed = [bed for ward in hospital.wards for bed in beds[ward.id]]
+    await stores.analytics.record_occupancy(occupancy(every_bed, patients, now))
+    await stores.patients.set_beds(every_bed)
+    log.info("Seeded the demo hospital: %d beds, %d patients", len(every_bed), len(patients))
+    return True
+
+
+async def _has_demo_beds(stores: Stores, hospital: DemoHospital) -> bool:
+    for ward in hospital.wards:
+        if await stores.patients.beds(ward.id):
+            return True
+    return False
+
+
+async def _admit(stores: Stores, user: str, patients: list[Patient]) -> None:
+    for patient in patients:
+        try:
+            await stores.patients.create(patient, user)
+        except ValidationError as exc:
+            if exc.field != "id":
+                raise
+            log.info("Patient %s was admitted by an earlier, interrupted seeding", patient.id)
+        await stores.network.put_patient(patient.id, patient.full_name)
+
+
+def _care_links(hospital: DemoHospital, region: DemoRegion, beds: dict[str, list[Bed]],
+                patients: list[Patient], rng: random.Random) -> list[CareLink]:
+    wards = {ward.id: ward for ward in region.wards}
+    bed_by_id = {bed.id: bed for ward in region.wards for bed in beds[ward.id]}
+    return [
+        link
+        for patient in patients
+        for link in patient_links(hospital, wards[patient.ward], bed_by_id[patient.bed_id],
+                                  patient, second_doctor=rng.random() < SECOND_DOCTOR_SHARE)
+    ]
+
+
+async def _link(stores: Stores, links: list[CareLink]) -> None:
+    for link in links:
+        await stores.network.link(link)
+
+
+async def _seed_history(stores: Stores, region: DemoRegion, patients: list[Patient],
+                        rng: random.Random, now: float) -> None:
+    hours = [
+        hour
+        for ward in region.wards
+        for hour in past_ward_hours(region.id, ward.id, sum(p.ward == ward.id for p in patients),
+                                    region.acuity, rng, now)
+    ]
+    # Rollups add up, so an interrupted seeding must not write the day twice.
+    end = hour_start(now)
+    if not await stores.analytics.hours(region.id, end - HISTORY_HOURS * 3600.0, end):
+        await stores.analytics.add_hours(hours)

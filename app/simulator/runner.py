@@ -1,0 +1,164 @@
+"""The built-in bedside feed: each second, every occupied bed's vitals, alarms and rollups to the stores.
+
+An object that owns one asyncio task, no Qt. A store that is unavailable is retried on the next
+tick (see `app.simulator.delivery`); the loop itself keeps going.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from app.rollups import occupancy
+from app.seed import demo_ward_ids
+from app.simulator.delivery import SimulatorStats, StoreDelivery
+from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR
+from app.simulator.ward import SimulatedWard
+from stores import Stores
+
+log = logging.getLogger(__name__)
+
+TICK_S = 1.0
+FLUSH_S = 60.0  # rollups and occupancy go to the analytics store this often
+
+__all__ = ["BedsideSimulator", "SimulatorStats", "run_simulator"]
+
+
+class BedsideSimulator:
+    """Simulated monitors for the beds of `wards` (None: every demo ward that has beds).
+
+    `clock` gives the time stamped on samples and alarms; it is read once per tick. The ticks
+    themselves are paced by the event loop's clock, every `tick_interval` seconds.
+    """
+
+    def __init__(self, stores: Stores, wards: list[str] | None = None,
+                 clock: Callable[[], float] = time.time, rng_seed: int | None = None, *,
+                 episodes_per_hour: float = DEFAULT_EPISODES_PER_HOUR,
+                 tick_interval: float = TICK_S, flush_interval: float = FLUSH_S) -> None:
+        self._stores = stores
+        self._ward_ids = wards
+        self._clock = clock
+        self._seed = random.randrange(2**32) if rng_seed is None else rng_seed
+        self._episodes_per_hour = episodes_per_hour
+        self._tick_interval = tick_interval
+        self._flush_interval = flush_interval
+        self.stats = SimulatorStats()
+        self.wards: dict[str, SimulatedWard] = {}
+        self._delivery = StoreDelivery(stores, self.stats)
+        self._reload_wanted = True
+        self._last_flush: float | None = None
+        self._lock = asyncio.Lock()  # a tick, a reload and the final flush never interleave
+        self._task: asyncio.Task | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def start(self) -> None:
+        """Load the wards' beds and patients and start ticking (a store that is down is retried)."""
+        if self._task is not None:
+            return
+        await self.refresh_patients()
+        self._task = asyncio.create_task(self._run(), name="bedside-simulator")
+        self._task.add_done_callback(_report_crash)
+
+    async def stop(self) -> None:
+        """Stop ticking and flush the rollups collected so far."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.wait({task})
+        async with self._lock:
+            await self._flush(self._clock())
+
+    async def wait(self) -> None:
+        """Return when the tick loop ends; raises what ended it if it was not a stop()."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def refresh_patients(self) -> None:
+        """Reload beds and patients now (after an admission or a discharge)."""
+        async with self._lock:
+            await self._delivery.guarded("load beds and patients", self._load)
+
+    def request_refresh(self) -> None:
+        """Reload beds and patients at the next tick; safe to connect to a Qt signal."""
+        self._reload_wanted = True
+
+    async def tick(self) -> None:
+        """One second of simulation: step every occupied bed, then deliver to the stores."""
+        async with self._lock:
+            if self._reload_wanted:
+                loaded = await self._delivery.guarded("load beds and patients", self._load)
+                if not loaded and not self.wards:
+                    return
+            now = self._clock()
+            by_ward = {ward: ward.step(now) for ward in self.wards.values()}
+            await self._delivery.write_samples([s for batch in by_ward.values() for s in batch])
+            for ward, samples in by_ward.items():
+                self._delivery.rollups.add_samples(ward.region, ward.ward, samples)
+                self._delivery.queue_alarms(ward.evaluate(samples))
+            await self._delivery.publish_alarms()
+            if self._last_flush is None:
+                self._last_flush = now
+            elif now - self._last_flush >= self._flush_interval:
+                await self._flush(now)
+            self.stats.ticks += 1
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        while True:
+            await self.tick()
+            # Paced by absolute time so the ticks do not drift; after a stall, the missed
+            # ticks are skipped rather than rushed through.
+            due = max(due + self._tick_interval, loop.time())
+            await asyncio.sleep(due - loop.time())
+
+    async def _load(self) -> None:
+        ward_ids = self._ward_ids if self._ward_ids is not None else demo_ward_ids()
+        for ward_id in ward_ids:
+            beds = await self._stores.patients.beds(ward_id)
+            if not beds:
+                continue
+            ward = self.wards.get(ward_id)
+            if ward is None:
+                ward = self.wards[ward_id] = SimulatedWard(
+                    beds, self._clock, self._seed, self._episodes_per_hour)
+            patients = await self._stores.patients.search(ward.region, ward_id)
+            self._delivery.queue_alarms(ward.set_patients(patients))
+        self._reload_wanted = False
+
+    async def _flush(self, now: float) -> None:
+        self._last_flush = now
+        beds = [bed for ward in self.wards.values() for bed in ward.beds]
+        patients = [p for ward in self.wards.values() for p in ward.patients.values() if p]
+        await self._delivery.flush_analytics(occupancy(beds, patients, now))
+
+
+def _report_crash(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("The bedside simulator stopped", exc_info=task.exception())
+
+
+async def run_simulator(stores: Stores, wards: list[str] | None, stop_event: asyncio.Event,
+                        **options) -> BedsideSimulator:
+    """Run the simulator until `stop_event` is set (what `ward-station simulate` does).
+
+    `options` go to `BedsideSimulator`. Raises what stopped the simulator if it failed."""
+    simulator = BedsideSimulator(stores, wards, **options)
+    await simulator.start()
+    stopping = asyncio.create_task(stop_event.wait())
+    running = asyncio.create_task(simulator.wait())
+    try:
+        await asyncio.wait({stopping, running}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        running.cancel()
+        await simulator.stop()
+    if running.done() and not running.cancelled() and running.exception() is not None:
+        raise running.exception()
+    return simulator

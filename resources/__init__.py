@@ -1,0 +1,10 @@
+"""Static files the station ships with (theme, icons, demo ward), read through importlib.resources."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+
+def read_text(name: str) -> str:
+    """The text of a resource file shipped in this package, e.g. "theme.qss"."""
+    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")

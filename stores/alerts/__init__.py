@@ -1,0 +1,49 @@
+"""The alarm bus: live delivery of alarms and their state changes to every station of a region."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import AsyncIterator
+
+from stores.model import Alarm, StoreHealth
+
+
+class AlertBus(abc.ABC):
+    """Publishes alarms per region and keeps each alarm's latest state.
+
+    An alarm is published once when raised and again, same id, on each change of state.
+    """
+
+    @abc.abstractmethod
+    async def publish(self, alarm: Alarm) -> None:
+        """Deliver this version of the alarm to every subscriber of its region and keep it.
+
+        A stored acknowledgement survives a later version that lacks one (the alarm engine's
+        copy predates the nurse's acknowledgement); subscribers get the merged version."""
+
+    @abc.abstractmethod
+    async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
+        """Mark an alarm acknowledged and publish that; `NotFound` if the id is unknown.
+        Acknowledging twice keeps the first acknowledgement."""
+
+    @abc.abstractmethod
+    async def active(self, region: str) -> list[Alarm]:
+        """The latest version of every alarm of the region that needs attention."""
+
+    @abc.abstractmethod
+    async def history(self, region: str, since: float) -> list[Alarm]:
+        """Latest versions of the region's alarms raised since `since`, oldest first."""
+
+    @abc.abstractmethod
+    def subscribe(self, region: str) -> AsyncIterator[Alarm]:
+        """Every alarm version published for the region from now on, in order.
+
+        The subscription is registered when this returns, before the first `__anext__`, so
+        nothing published after the call is missed. The iterator has `aclose()` to unsubscribe;
+        it ends when the bus is closed (after what was already queued)."""
+
+    @abc.abstractmethod
+    async def health(self) -> StoreHealth: ...
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...

@@ -1,0 +1,102 @@
+"""The tables of the embedded SQLite file, for all five stores, and how a file is updated.
+
+`PRAGMA user_version` holds the number of migrations applied. A migration is a tuple of
+statements; add a new one at the end, never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from stores.errors import StoreUnavailable
+
+_VITALS = (
+    # The primary key (bed, time) serves latest, history and recent: all are per-bed time ranges.
+    """CREATE TABLE IF NOT EXISTS vitals (
+        bed_id TEXT NOT NULL, time REAL NOT NULL,
+        heart_rate REAL, spo2 REAL, resp_rate REAL,
+        nibp_sys REAL, nibp_dia REAL, nibp_mean REAL, temperature REAL,
+        PRIMARY KEY (bed_id, time)) WITHOUT ROWID""",
+)
+
+_PATIENTS = (
+    """CREATE TABLE IF NOT EXISTS beds (
+        id TEXT PRIMARY KEY, region TEXT NOT NULL, ward TEXT NOT NULL,
+        label TEXT NOT NULL, position INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS beds_by_ward ON beds (ward, position)",
+    """CREATE TABLE IF NOT EXISTS patients (
+        id TEXT PRIMARY KEY, region TEXT NOT NULL, ward TEXT NOT NULL, mrn TEXT NOT NULL,
+        given_name TEXT NOT NULL, family_name TEXT NOT NULL, birth_date TEXT NOT NULL,
+        sex TEXT NOT NULL, bed_id TEXT, weight_kg REAL,
+        diagnoses TEXT NOT NULL, allergies TEXT NOT NULL, medications TEXT NOT NULL,
+        notes TEXT NOT NULL, admitted_at REAL NOT NULL, updated_at REAL NOT NULL,
+        version INTEGER NOT NULL)""",
+    # The store checks both rules first to name the field; the indexes are the safety net.
+    "CREATE UNIQUE INDEX IF NOT EXISTS patients_mrn ON patients (region, mrn)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS patients_bed ON patients (bed_id) WHERE bed_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS patients_by_ward ON patients (region, ward)",
+    """CREATE TABLE IF NOT EXISTS audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, time REAL NOT NULL, user TEXT NOT NULL,
+        action TEXT NOT NULL, patient_id TEXT NOT NULL, detail TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS audit_by_patient ON audit (patient_id, seq)",
+)
+
+_NETWORK = (
+    """CREATE TABLE IF NOT EXISTS care_nodes (
+        id TEXT PRIMARY KEY, label TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('patient', 'doctor', 'nurse')),
+        region TEXT, ward TEXT)""",
+    """CREATE TABLE IF NOT EXISTS care_links (
+        source_id TEXT NOT NULL REFERENCES care_nodes (id) ON DELETE CASCADE,
+        target_id TEXT NOT NULL REFERENCES care_nodes (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        PRIMARY KEY (source_id, target_id, kind)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS care_links_by_target ON care_links (target_id)",
+)
+
+_ANALYTICS = (
+    # Keyed by region first, then hour: the one query is a region's hours in a range.
+    """CREATE TABLE IF NOT EXISTS ward_hours (
+        region TEXT NOT NULL, ward TEXT NOT NULL, hour REAL NOT NULL,
+        alarms INTEGER NOT NULL, heart_rate_sum REAL NOT NULL, heart_rate_count INTEGER NOT NULL,
+        spo2_sum REAL NOT NULL, spo2_count INTEGER NOT NULL,
+        PRIMARY KEY (region, hour, ward)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS ward_occupancy (
+        region TEXT NOT NULL, ward TEXT NOT NULL, occupied INTEGER NOT NULL,
+        beds INTEGER NOT NULL, time REAL NOT NULL,
+        PRIMARY KEY (region, ward)) WITHOUT ROWID""",
+)
+
+_ALERTS = (
+    """CREATE TABLE IF NOT EXISTS alarms (
+        id TEXT PRIMARY KEY, region TEXT NOT NULL, raised_at REAL NOT NULL,
+        needs_attention INTEGER NOT NULL, record TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS alarms_by_region ON alarms (region, raised_at)",
+    """CREATE INDEX IF NOT EXISTS alarms_needing_attention ON alarms (region, raised_at)
+        WHERE needs_attention = 1""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _VITALS + _PATIENTS + _NETWORK + _ANALYTICS + _ALERTS,
+)
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply the migrations this file lacks, all in one transaction (the writer's connection)."""
+    conn.execute("BEGIN IMMEDIATE")  # taken before reading the version: two stations may start
+    try:
+        applied = conn.execute("PRAGMA user_version").fetchone()[0]
+        if applied > len(MIGRATIONS):
+            raise StoreUnavailable(
+                f"the file was written by a newer Ward Station (schema {applied}); "
+                f"this one knows schema {len(MIGRATIONS)}. Update Ward Station."
+            )
+        for statements in MIGRATIONS[applied:]:
+            for statement in statements:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,34 @@
+"""Running a coroutine on a qasync loop inside a test, and waiting for a condition on it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+
+def run_on_qt_loop(coroutine: Coroutine, timeout_s: float = 90.0):
+    """Run `coroutine` to completion with asyncio on the Qt event loop, as the app does."""
+    loop = qasync.QEventLoop(QApplication.instance())
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(asyncio.wait_for(coroutine, timeout_s))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+async def eventually(condition: Callable[[], object], timeout_s: float = 20.0,
+                     what: str = "the condition") -> object:
+    """Await until `condition()` is truthy; fail the test naming `what` after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {timeout_s} s")

@@ -1,0 +1,121 @@
+"""The alarm engine: one alarm per crossing, cleared on recovery, blind to missing values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.alarms.engine import AlarmEngine
+from app.alarms.rules import DEFAULT_RULES, AlarmRule
+from stores.model import Patient, Priority, Vital, VitalSample
+
+T0 = 1_750_000_000.0
+ADA = Patient("p-ada", "north", "north-1", "N100001", "Ada", "Okafor", date(1950, 3, 1),
+              bed_id="north-1-01")
+BEN = Patient("p-ben", "north", "north-1", "N100002", "Ben", "Walsh", date(1960, 5, 2),
+              bed_id="north-1-01")
+NORMAL = dict(heart_rate=80, spo2=97, resp_rate=16, nibp_sys=120, nibp_dia=70, nibp_mean=87,
+              temperature=36.9)
+
+
+def sample(second: float, bed: str = "north-1-01", **values) -> VitalSample:
+    return VitalSample(bed, T0 + second, **(NORMAL | values))
+
+
+@pytest.fixture
+def engine():
+    now = [T0]
+    beds = {"north-1-01": ADA, "north-1-02": None}
+    return AlarmEngine("north", "north-1", beds, clock=lambda: now[0])
+
+
+def test_a_crossing_raises_one_alarm_with_the_patient_and_the_limit(engine):
+    raised = engine.evaluate([sample(0, spo2=86)])
+    assert len(raised) == 1
+    alarm = raised[0]
+    assert (alarm.region, alarm.ward, alarm.bed_id) == ("north", "north-1", "north-1-01")
+    assert (alarm.patient_id, alarm.patient_name) == ("p-ada", "Ada Okafor")
+    assert (alarm.priority, alarm.condition, alarm.vital) == (Priority.HIGH, "SpO\u2082 low", Vital.SPO2)
+    assert (alarm.value, alarm.limit, alarm.raised_at) == (86, 90, T0)
+    assert alarm.condition_active and not alarm.acknowledged
+
+
+def test_a_lasting_violation_raises_only_once_and_clears_on_recovery(engine):
+    first = engine.evaluate([sample(0, spo2=86)])
+    assert engine.evaluate([sample(1, spo2=84)]) == []
+    assert engine.evaluate([sample(2, spo2=85)]) == []
+    cleared = engine.evaluate([sample(3, spo2=96)])
+    assert [a.id for a in cleared] == [first[0].id]
+    assert cleared[0].cleared_at == T0 + 3 and cleared[0].raised_at == T0
+    assert engine.open_alarms() == []
+
+
+def test_a_second_crossing_raises_a_new_alarm(engine):
+    first = engine.evaluate([sample(0, heart_rate=130)])
+    engine.evaluate([sample(1, heart_rate=90)])
+    second = engine.evaluate([sample(2, heart_rate=131)])
+    assert len(second) == 1 and second[0].id != first[0].id
+
+
+def test_a_value_wavering_at_the_limit_does_not_clear(engine):
+    engine.evaluate([sample(0, heart_rate=125)])
+    assert engine.evaluate([sample(1, heart_rate=119)]) == []  # inside by less than 3 bpm
+    assert len(engine.evaluate([sample(2, heart_rate=116)])) == 1
+
+
+def test_the_limit_itself_is_normal(engine):
+    assert engine.evaluate([sample(0, spo2=90, heart_rate=120, temperature=38.5)]) == []
+
+
+def test_missing_values_neither_raise_nor_clear(engine):
+    assert engine.evaluate([sample(0, spo2=None)]) == []
+    engine.evaluate([sample(1, spo2=85)])
+    assert engine.evaluate([sample(2, spo2=None)]) == []
+    assert engine.evaluate([sample(3, spo2=float("nan"))]) == []
+    assert len(engine.open_alarms()) == 1
+
+
+def test_each_rule_of_a_bed_has_its_own_alarm(engine):
+    raised = engine.evaluate([sample(0, heart_rate=160)])
+    assert sorted(a.condition for a in raised) == ["HR extreme high", "HR high"]
+    assert {a.priority for a in raised} == {Priority.MEDIUM, Priority.HIGH}
+    cleared = engine.evaluate([sample(1, heart_rate=130)])
+    assert [a.condition for a in cleared] == ["HR extreme high"]
+
+
+def test_hypotension_raises_systolic_and_mean_alarms(engine):
+    raised = engine.evaluate([sample(0, nibp_sys=82, nibp_dia=48, nibp_mean=59)])
+    assert {(a.condition, a.priority) for a in raised} == {
+        ("NIBP sys low", Priority.MEDIUM), ("NIBP mean low", Priority.HIGH)}
+
+
+def test_beds_are_independent_and_other_wards_are_ignored(engine):
+    raised = engine.evaluate([sample(0, spo2=85), sample(0, "north-1-02", spo2=85),
+                              sample(0, "south-2-01", spo2=85)])
+    assert sorted(a.bed_id for a in raised) == ["north-1-01", "north-1-02"]
+    assert next(a for a in raised if a.bed_id == "north-1-02").patient_name == ""
+
+
+def test_a_new_patient_in_the_bed_clears_the_old_patients_alarms(engine):
+    raised = engine.evaluate([sample(0, spo2=85)])
+    cleared = engine.update_patients({"north-1-01": BEN, "north-1-02": None})
+    assert [(a.id, a.cleared_at) for a in cleared] == [(raised[0].id, T0)]
+    assert engine.evaluate([sample(1, spo2=85)])[0].patient_name == "Ben Walsh"
+
+
+def test_unchanged_patients_keep_their_alarms(engine):
+    engine.evaluate([sample(0, spo2=85)])
+    assert engine.update_patients({"north-1-01": ADA, "north-1-02": None}) == []
+    assert len(engine.open_alarms()) == 1
+
+
+def test_default_rules_cover_all_three_priorities():
+    assert {rule.priority for rule in DEFAULT_RULES} == set(Priority)
+
+
+def test_a_rule_needs_exactly_one_limit():
+    with pytest.raises(ValueError):
+        AlarmRule(Vital.SPO2, Priority.HIGH, "odd", low=90, high=100)
+    with pytest.raises(ValueError):
+        AlarmRule(Vital.SPO2, Priority.HIGH, "odd")

@@ -1,0 +1,172 @@
+"""The demo hospital: its definition, plausible patients, and first-run seeding into real stores."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date
+
+import pytest
+import pytest_asyncio
+
+from app.demo_hospital import load_demo_hospital, ward_beds
+from app.demo_patients import region_patients
+from app.seed import demo_ward_ids, seed_demo_hospital
+from stores import StoreConfig, open_stores
+from stores.model import CareLinkKind, CareNodeKind, ClinicianRole
+
+NOW = 1_750_000_000.0
+TODAY = date(2025, 6, 15)
+REGIONS = ("north", "central", "south")
+
+
+@pytest.fixture(scope="module")
+def hospital():
+    return load_demo_hospital()
+
+
+@pytest.fixture(scope="module")
+def patients(hospital):
+    rng = random.Random(7)
+    beds = {ward.id: ward_beds(hospital, ward) for ward in hospital.wards}
+    return [p for region in hospital.regions
+            for p in region_patients(hospital, region, rng, beds, TODAY, NOW)]
+
+
+@pytest_asyncio.fixture
+async def stores(tmp_path):
+    opened = await open_stores(StoreConfig(data_dir=tmp_path))
+    yield opened
+    await opened.close()
+
+
+def test_the_demo_hospital_has_three_regions_of_two_wards_of_sixteen_beds(hospital):
+    assert [r.id for r in hospital.regions] == list(REGIONS)
+    assert demo_ward_ids() == ["north-1", "north-2", "central-1", "central-2", "south-1", "south-2"]
+    beds = ward_beds(hospital, hospital.wards[0])
+    assert len(beds) == 16 and (beds[6].id, beds[6].label, beds[6].position) == ("north-1-07", "Bed 7", 7)
+
+
+def test_each_ward_has_two_doctors_and_four_nurses_and_each_region_a_consultant(hospital):
+    for region in hospital.regions:
+        assert region.consultant.role is ClinicianRole.DOCTOR and region.consultant.ward is None
+        for ward in region.wards:
+            assert len(ward.doctors) == 2 and len(ward.nurses) == 4
+            assert {c.ward for c in ward.doctors + ward.nurses} == {ward.id}
+
+
+def test_wards_are_filled_to_their_occupancy_target(hospital, patients):
+    per_ward = Counter(p.ward for p in patients)
+    for ward in hospital.wards:
+        low, high = ward.occupancy
+        assert low <= per_ward[ward.id] <= high
+    assert len({p.bed_id for p in patients}) == len(patients)
+
+
+def test_patients_are_plausible(patients):
+    for p in patients:
+        assert 18 <= p.age_on(TODAY) <= 95
+        assert 38 <= p.weight_kg <= 190
+        assert 1 <= len(p.diagnoses) <= 2 and p.medications and p.allergies
+        assert p.bed_id.startswith(p.ward) and p.admitted_at < NOW
+    assert len({p.full_name for p in patients}) > len(patients) * 0.95
+    assert {p.sex.value for p in patients} == {"female", "male"}
+
+
+def test_mrns_are_unique_per_region(patients):
+    for region in REGIONS:
+        mrns = [p.mrn for p in patients if p.region == region]
+        assert len(set(mrns)) == len(mrns)
+
+
+def test_medications_follow_the_diagnoses_and_respect_allergies(hospital, patients):
+    pools = hospital.pools
+    listed = {d["name"]: d["medications"] for d in pools["diagnoses"]}
+    excludes = {a["name"]: a["excludes"] for a in pools["allergies"]["common"]}
+    for p in patients:
+        allowed = {m for d in p.diagnoses for m in listed[d]}
+        assert set(p.medications) <= allowed
+        for word in (w for a in p.allergies for w in excludes.get(a, ())):
+            assert not any(word in m.casefold() for m in p.medications), (p.allergies, p.medications)
+    no_known = sum(p.allergies == (pools["allergies"]["no_known_text"],) for p in patients)
+    assert 0.4 < no_known / len(patients) < 0.8
+
+
+@pytest.mark.asyncio
+async def test_seeding_creates_the_hospital_once(stores):
+    assert await seed_demo_hospital(stores, now=NOW) is True
+    beds = [bed for ward in demo_ward_ids() for bed in await stores.patients.beds(ward)]
+    assert len(beds) == 96
+    counts = {region: len(await stores.patients.search(region)) for region in REGIONS}
+    assert all(count >= 26 for count in counts.values())
+
+    assert await seed_demo_hospital(stores, now=NOW) is False
+    assert {region: len(await stores.patients.search(region)) for region in REGIONS} == counts
+
+
+@pytest.mark.asyncio
+async def test_every_patient_has_doctors_and_a_nurse_of_their_ward(stores):
+    await seed_demo_hospital(stores, now=NOW)
+    for patient in await stores.patients.search("central"):
+        team = await stores.network.care_team(patient.id)
+        links = [link for link in team.links if link.target_id == patient.id]
+        doctors = [link.source_id for link in links if link.kind is CareLinkKind.TREATS]
+        nurses = [link.source_id for link in links if link.kind is CareLinkKind.ASSIGNED_NURSE]
+        assert 1 <= len(doctors) <= 2 and len(nurses) == 1
+        assert all(d.startswith(f"{patient.ward}-dr-") for d in doctors)
+        assert nurses[0].startswith(f"{patient.ward}-rn-")
+        assert team.node(patient.id).kind is CareNodeKind.PATIENT
+
+
+@pytest.mark.asyncio
+async def test_nurses_pair_up_and_escalation_reaches_the_consultant(stores):
+    await seed_demo_hospital(stores, now=NOW)
+    patient = (await stores.patients.search("south", "south-1"))[0]
+    links = set((await stores.network.care_team(patient.id)).links)
+    kinds = Counter(link.kind for link in links)
+    assert kinds[CareLinkKind.COVERS_FOR] >= 1
+    assert any(link.kind is CareLinkKind.ESCALATES_TO and link.target_id == "south-consultant"
+               for link in links)
+    assert {c.ward for c in await stores.network.clinicians("south")} == {None, "south-1", "south-2"}
+
+
+@pytest.mark.asyncio
+async def test_seeding_writes_a_day_of_analytics_that_differs_between_regions(stores):
+    await seed_demo_hospital(stores, now=NOW)
+    alarms = {}
+    for region in REGIONS:
+        hours = await stores.analytics.hours(region, NOW - 25 * 3600, NOW)
+        assert len(hours) == 24 * 2
+        assert all(60 <= h.heart_rate_mean <= 100 and 93 <= h.spo2_mean <= 99 for h in hours)
+        alarms[region] = sum(h.alarms for h in hours)
+    assert len(set(alarms.values())) == 3
+    occupancy = await stores.analytics.occupancy()
+    assert [o.ward for o in occupancy] == sorted(demo_ward_ids())
+    assert all(12 <= o.occupied <= 16 and o.beds == 16 for o in occupancy)
+
+
+@pytest.mark.asyncio
+async def test_the_same_seed_gives_the_same_hospital(tmp_path):
+    async def seeded(folder, rng_seed):
+        opened = await open_stores(StoreConfig(data_dir=tmp_path / folder))
+        await seed_demo_hospital(opened, rng_seed=rng_seed, now=NOW)
+        found = [(p.id, p.full_name, p.mrn, p.bed_id) for p in await opened.patients.search("north")]
+        await opened.close()
+        return found
+
+    assert await seeded("a", 7) == await seeded("b", 7)
+    assert await seeded("c", 8) != await seeded("a", 7)
+
+
+@pytest.mark.asyncio
+async def test_an_interrupted_seeding_is_completed(stores, tmp_path):
+    reference = await open_stores(StoreConfig(data_dir=tmp_path / "reference"))
+    await seed_demo_hospital(reference, now=NOW)
+    first = (await reference.patients.search("north"))[0]
+    await reference.close()
+    # As if the first run stopped after admitting one patient: no beds were written yet.
+    await stores.patients.create(first, "demo-seed")
+
+    assert await seed_demo_hospital(stores, now=NOW) is True
+    north = await stores.patients.search("north")
+    assert len({p.id for p in north}) == len(north) and first.id in {p.id for p in north}

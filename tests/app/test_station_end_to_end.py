@@ -1,0 +1,71 @@
+"""The real station window on a temporary data folder, with the simulator feeding it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from app.bootstrap import start_station
+from app.config import Config
+from app.startup import open_station_stores
+from stores.model import AlarmKind
+from tests.app.qasync_helpers import eventually, run_on_qt_loop
+
+pytestmark = pytest.mark.slow
+
+
+def tiles_with_values(window) -> list:
+    return [t for t in window.bed_grid.tiles() if t.view().occupied and not t.view().stale
+            and any(n.value not in ("", "--", "-?-") for n in t.view().numerics)]
+
+
+def test_the_station_shows_live_beds_alarms_and_keeps_edits(qapp, tmp_path):
+    config = Config(data_dir=tmp_path, user="nurse.test")
+
+    async def scenario() -> str:
+        stores = await open_station_stores(config)
+        # Many episodes, so that an alarm comes within seconds rather than a minute.
+        station = await start_station(config, stores, episodes_per_hour=900.0)
+        window = station.window
+        try:
+            window.resize(1600, 960)
+            window.show()
+            await eventually(lambda: len(tiles_with_values(window)) >= 10, 20, "live tiles")
+            alarm = await eventually(window.banner.shown_alarm, 40, "an alarm in the banner")
+            assert alarm.kind is AlarmKind.PHYSIOLOGICAL
+            assert alarm.bed_id.startswith(config.ward)
+            assert alarm.patient_name in window.banner.text.text()
+            window.banner.acknowledge.click()
+            await eventually(lambda: window.banner.shown_alarm() is None
+                             or window.banner.shown_alarm().id != alarm.id, 5,
+                             "the acknowledged alarm leaving the banner")
+            acknowledged = {a.id: a for a in await stores.alerts.history(config.region, 0)}
+            assert acknowledged[alarm.id].acknowledged_by == "nurse.test"
+            return await edit_selected_patient(window)
+        finally:
+            await station.stop()
+
+    async def reopened(patient_id: str):
+        stores = await open_station_stores(config)
+        try:
+            return await stores.patients.get(patient_id)
+        finally:
+            await stores.close()
+
+    patient_id = run_on_qt_loop(scenario())
+    patient = run_on_qt_loop(reopened(patient_id))
+    assert patient.notes == "Edited in the end-to-end test"
+    assert patient.version == 2
+
+
+async def edit_selected_patient(window) -> str:
+    panel = window.patient_panel
+    loaded = await eventually(lambda: panel.form.loaded, 10, "the selected patient in the form")
+    panel.form.editor("notes").setPlainText("Edited in the end-to-end test")
+    panel.save_button.click()
+    await eventually(lambda: panel.form.loaded is not None and panel.form.loaded.version == 2,
+                     10, "the saved record")
+    assert dataclasses.replace(panel.form.loaded, notes="", version=1, updated_at=0) == \
+        dataclasses.replace(loaded, notes="", version=1, updated_at=0)
+    return loaded.id

@@ -1,0 +1,193 @@
+"""Contract of AlertBus: live delivery per region, in order; latest versions; acknowledgement."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from stores.errors import NotFound, ValidationError
+from stores.model import Alarm, AlarmKind, HealthState, Priority, Vital
+
+pytestmark = pytest.mark.asyncio
+
+
+def alarm(id_: str = "a1", raised_at: float = 100.0, region: str = "north", **changes) -> Alarm:
+    record = Alarm(
+        id=id_,
+        region=region,
+        ward=f"{region}-1",
+        bed_id=f"{region}-1-01",
+        patient_id="p1",
+        patient_name="Ada Lovelace",
+        priority=Priority.MEDIUM,
+        condition="SpO2 low",
+        raised_at=raised_at,
+        vital=Vital.SPO2,
+        value=86.0,
+        limit=90.0,
+    )
+    return dataclasses.replace(record, **changes)
+
+
+async def receive(subscription, count: int) -> list[Alarm]:
+    return [await asyncio.wait_for(anext(subscription), 2.0) for _ in range(count)]
+
+
+async def test_a_subscriber_gets_every_version_of_its_region_in_publish_order(stores):
+    north = stores.alerts.subscribe("north")  # not iterated yet: must still get what follows
+    south = stores.alerts.subscribe("south")
+    versions = [
+        alarm("a1"), alarm("a2", 101.0), alarm("a1").clear(105.0), alarm("s1", region="south")
+    ]
+    for version in versions:
+        await stores.alerts.publish(version)
+
+    assert await receive(north, 3) == versions[:3]
+    assert await receive(south, 1) == versions[3:]
+
+
+async def test_every_subscriber_of_a_region_gets_the_alarm(stores):
+    first, second = stores.alerts.subscribe("north"), stores.alerts.subscribe("north")
+
+    await stores.alerts.publish(alarm())
+
+    assert await receive(first, 1) == await receive(second, 1) == [alarm()]
+
+
+async def test_concurrent_publishers_are_seen_in_one_order_by_all(stores):
+    first, second = stores.alerts.subscribe("north"), stores.alerts.subscribe("north")
+    alarms = [alarm(f"a{n}", 100.0 + n) for n in range(20)]
+
+    await asyncio.gather(*(stores.alerts.publish(a) for a in alarms))
+
+    seen = await receive(first, 20)
+    assert seen == await receive(second, 20)
+    assert sorted(seen, key=lambda a: a.raised_at) == alarms
+
+
+async def test_active_is_the_latest_version_of_alarms_needing_attention(stores):
+    await stores.alerts.publish(alarm("waiting", 1.0))
+    await stores.alerts.publish(alarm("cleared-medium", 2.0).clear(3.0))
+    await stores.alerts.publish(alarm("latched-high", 3.0, priority=Priority.HIGH).clear(4.0))
+    await stores.alerts.publish(alarm("acknowledged", 4.0).acknowledge("nurse.kim", 5.0))
+    await stores.alerts.publish(alarm("elsewhere", 5.0, region="south"))
+
+    active = await stores.alerts.active("north")
+
+    assert [a.id for a in active] == ["waiting", "latched-high"]
+    assert active[1].cleared_at == 4.0
+
+
+async def test_history_keeps_latest_versions_raised_since_oldest_first(stores):
+    technical = alarm("a2", 200.0, kind=AlarmKind.TECHNICAL, vital=None)
+    await stores.alerts.publish(alarm("a3", 300.0))
+    await stores.alerts.publish(alarm("a1", 100.0))
+    await stores.alerts.publish(technical)
+    await stores.alerts.publish(technical.clear(250.0))
+    await stores.alerts.publish(alarm("s1", 200.0, region="south"))
+
+    history = await stores.alerts.history("north", since=200.0)
+
+    assert [(a.id, a.cleared_at) for a in history] == [("a2", 250.0), ("a3", None)]
+    assert history[0].kind is AlarmKind.TECHNICAL and history[0].vital is None
+
+
+async def test_acknowledge_publishes_the_acknowledged_version(stores):
+    await stores.alerts.publish(alarm())
+    subscription = stores.alerts.subscribe("north")
+
+    acknowledged = await stores.alerts.acknowledge("a1", "nurse.kim", 150.0)
+
+    assert acknowledged == alarm().acknowledge("nurse.kim", 150.0)
+    assert await receive(subscription, 1) == [acknowledged]
+    assert await stores.alerts.active("north") == []
+    assert await stores.alerts.history("north", 0.0) == [acknowledged]
+
+
+async def test_acknowledging_twice_keeps_the_first_acknowledgement(stores):
+    await stores.alerts.publish(alarm())
+    first = await stores.alerts.acknowledge("a1", "nurse.kim", 150.0)
+
+    second = await stores.alerts.acknowledge("a1", "nurse.lee", 160.0)
+
+    assert second == first
+    assert (await stores.alerts.history("north", 0.0))[0].acknowledged_by == "nurse.kim"
+
+
+async def test_a_later_version_published_without_the_acknowledgement_keeps_it(stores):
+    await stores.alerts.publish(alarm(priority=Priority.HIGH))
+    await stores.alerts.acknowledge("a1", "nurse.kim", 150.0)
+    subscription = stores.alerts.subscribe("north")
+
+    # The alarm engine's copy predates the acknowledgement: clearing must not un-acknowledge it.
+    await stores.alerts.publish(alarm(priority=Priority.HIGH).clear(160.0))
+
+    [delivered] = await receive(subscription, 1)
+    assert (delivered.acknowledged_by, delivered.acknowledged_at, delivered.cleared_at) == (
+        "nurse.kim", 150.0, 160.0,
+    )
+    assert await stores.alerts.active("north") == []
+
+
+async def test_acknowledging_an_unknown_alarm_is_not_found(stores):
+    with pytest.raises(NotFound):
+        await stores.alerts.acknowledge("nobody", "nurse.kim", 1.0)
+
+
+@pytest.mark.parametrize("field", ["id", "region"])
+async def test_publish_needs_an_id_and_a_region(stores, field):
+    with pytest.raises(ValidationError) as refused:
+        await stores.alerts.publish(dataclasses.replace(alarm(), **{field: ""}))
+
+    assert refused.value.field == field
+
+
+async def test_closing_the_bus_ends_subscriptions_after_what_was_published(stores):
+    subscription = stores.alerts.subscribe("north")
+    await stores.alerts.publish(alarm())
+
+    await stores.alerts.close()
+
+    assert [a async for a in subscription] == [alarm()]
+    assert [a async for a in stores.alerts.subscribe("north")] == []
+
+
+async def test_a_consumer_that_stops_gets_nothing_more(stores):
+    stopped, listening = stores.alerts.subscribe("north"), stores.alerts.subscribe("north")
+    await stores.alerts.publish(alarm("a1"))
+
+    await stopped.aclose()
+    await stores.alerts.publish(alarm("a2"))
+
+    assert [a async for a in stopped] == []
+    assert [a.id for a in await receive(listening, 2)] == ["a1", "a2"]
+
+
+async def test_a_waiting_consumer_wakes_when_it_is_closed(stores):
+    subscription = stores.alerts.subscribe("north")
+    waiting = asyncio.ensure_future(anext(subscription, None))
+    await asyncio.sleep(0)
+
+    await subscription.aclose()
+
+    assert await asyncio.wait_for(waiting, 2.0) is None
+
+
+async def test_alarms_survive_a_restart(stores, reopen):
+    await stores.alerts.publish(alarm("a1", 1.0))
+    await stores.alerts.publish(alarm("a2", 2.0))
+    await stores.alerts.acknowledge("a2", "nurse.kim", 3.0)
+
+    stores = await reopen(stores)
+
+    assert [a.id for a in await stores.alerts.active("north")] == ["a1"]
+    assert [a.id for a in await stores.alerts.history("north", 0.0)] == ["a1", "a2"]
+    assert (await stores.alerts.acknowledge("a2", "nurse.lee", 4.0)).acknowledged_by == "nurse.kim"
+
+
+async def test_health_is_up(stores):
+    health = await stores.alerts.health()
+
+    assert (health.store, health.state) == ("alerts", HealthState.UP)

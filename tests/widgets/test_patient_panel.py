@@ -1,0 +1,230 @@
+"""The patient panel: inline validation, the records it asks to save, discharge, search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from stores.model import Bed, Patient, Sex
+from widgets.patient_fields import WEIGHT_HINT
+from widgets.patient_panel import PatientPanel
+
+TODAY = date(2026, 5, 1)
+BEDS = [Bed(f"north-1-{n:02d}", "north", "north-1", f"Bed {n}", n) for n in (1, 2, 7)]
+JANE = Patient(
+    id="p-jane",
+    region="north",
+    ward="north-1",
+    mrn="N1001",
+    given_name="Jane",
+    family_name="Doe",
+    birth_date=date(1961, 4, 12),
+    sex=Sex.FEMALE,
+    bed_id="north-1-07",
+    weight_kg=64.0,
+    diagnoses=("Atrial fibrillation",),
+    version=4,
+)
+KOFI = Patient("p-kofi", "north", "north-1", "N1002", "Kofi", "Boateng", date(1950, 1, 2))
+
+
+@pytest.fixture
+def panel(qtbot):
+    panel = PatientPanel(today=lambda: TODAY)
+    qtbot.addWidget(panel)
+    panel.set_context("north", "north-1")
+    panel.set_beds(BEDS)
+    return panel
+
+
+def type_into(qtbot, panel, **values):
+    """Type like a user would, so that the form sees edits and not programmatic changes."""
+    for name, text in values.items():
+        editor = panel.form.editor(name)
+        editor.selectAll()
+        qtbot.keyClicks(editor, text)
+
+
+def fill_new_patient(qtbot, panel, **overrides):
+    values = dict(mrn="N2001", given_name="Ada", family_name="Lovelace", weight_kg="72,5")
+    values.update(overrides)
+    panel.new_patient()
+    type_into(qtbot, panel, **values)
+    panel.form.editor("birth_date").set_birth_date(date(1985, 12, 10))
+
+
+def problem(panel, name):
+    field = panel.form.fields[name]
+    return field.problem.text() if field.problem.isVisibleTo(panel.form) else ""
+
+
+def test_an_empty_required_field_is_named_and_nothing_is_saved(qtbot, panel):
+    fill_new_patient(qtbot, panel, family_name="")
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    assert problem(panel, "family_name") == "Required."
+    assert panel.form.editor("family_name").property("invalid") is True
+    assert problem(panel, "given_name") == ""
+
+
+def test_a_blank_birth_date_is_required(qtbot, panel):
+    fill_new_patient(qtbot, panel)
+    panel.form.editor("birth_date").set_birth_date(None)
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    assert problem(panel, "birth_date") == "Required."
+
+
+def test_a_future_birth_date_is_refused(qtbot, panel):
+    fill_new_patient(qtbot, panel)
+    panel.form.editor("birth_date").set_birth_date(date(2026, 5, 2))
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    assert problem(panel, "birth_date") == "Birth date is in the future."
+
+
+def test_a_weight_that_is_not_a_number_is_refused(qtbot, panel):
+    fill_new_patient(qtbot, panel, weight_kg="seventy")
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    assert problem(panel, "weight_kg") == WEIGHT_HINT
+
+
+def test_editing_a_field_clears_its_message(qtbot, panel):
+    fill_new_patient(qtbot, panel, mrn="")
+    panel.save_button.click()
+    assert problem(panel, "mrn") == "Required."
+    qtbot.keyClicks(panel.form.editor("mrn"), "N")
+    assert problem(panel, "mrn") == ""
+    assert panel.form.editor("mrn").property("invalid") is False
+
+
+def test_a_valid_new_patient_is_asked_to_be_saved_with_parsed_fields(qtbot, panel):
+    fill_new_patient(
+        qtbot, panel, given_name="  Ada ", diagnoses="Sepsis, , Type 2 diabetes ", allergies=""
+    )
+    panel.form.editor("bed_id").setCurrentIndex(panel.form.editor("bed_id").findData("north-1-02"))
+    with qtbot.waitSignal(panel.save_requested) as saved:
+        panel.save_button.click()
+    patient = saved.args[0]
+    assert (patient.id, patient.version) == ("", 0)
+    assert (patient.region, patient.ward, patient.mrn) == ("north", "north-1", "N2001")
+    assert (patient.given_name, patient.family_name) == ("Ada", "Lovelace")
+    assert patient.birth_date == date(1985, 12, 10)
+    assert patient.weight_kg == 72.5
+    assert patient.diagnoses == ("Sepsis", "Type 2 diabetes")
+    assert patient.allergies == ()
+    assert patient.bed_id == "north-1-02"
+    assert patient.sex is Sex.UNKNOWN
+
+
+def test_a_blank_weight_is_saved_as_unknown(qtbot, panel):
+    fill_new_patient(qtbot, panel, weight_kg="")
+    with qtbot.waitSignal(panel.save_requested) as saved:
+        panel.save_button.click()
+    assert saved.args[0].weight_kg is None
+
+
+def test_an_edit_keeps_the_id_and_version_it_was_read_at(qtbot, panel):
+    panel.show_patient(JANE)
+    type_into(qtbot, panel, family_name="Doe-Smith")
+    with qtbot.waitSignal(panel.save_requested) as saved:
+        panel.save_button.click()
+    patient = saved.args[0]
+    assert (patient.id, patient.version) == ("p-jane", 4)
+    assert patient.family_name == "Doe-Smith"
+    assert (patient.bed_id, patient.weight_kg, patient.sex) == ("north-1-07", 64.0, Sex.FEMALE)
+    assert patient.diagnoses == ("Atrial fibrillation",)
+
+
+def test_a_saved_record_is_confirmed_and_kept_with_its_new_version(qtbot, panel):
+    panel.show_patient(JANE)
+    panel.show_saved(Patient(**{**JANE.__dict__, "version": 5}))
+    assert panel.form.message.text() == "Saved"
+    with qtbot.waitSignal(panel.save_requested) as saved:
+        panel.save_button.click()
+    assert saved.args[0].version == 5
+
+
+def test_a_store_problem_is_shown_by_its_field(qtbot, panel):
+    panel.show_patient(JANE)
+    panel.show_problem("mrn", "MRN N1001 is already taken in north.")
+    assert problem(panel, "mrn") == "MRN N1001 is already taken in north."
+    assert problem(panel, "given_name") == ""
+
+
+def test_an_error_is_shown_at_the_top_and_nothing_is_cleared(qtbot, panel):
+    panel.show_patient(JANE)
+    type_into(qtbot, panel, given_name="Janet")
+    panel.show_error("Patients store unavailable: connection refused")
+    assert panel.form.message.text() == "Patients store unavailable: connection refused"
+    assert panel.form.editor("given_name").text() == "Janet"
+
+
+def test_discharge_asks_first_and_cancel_discharges_no_one(qtbot, panel):
+    panel.show_patient(JANE)
+    with qtbot.assertNotEmitted(panel.discharge_requested):
+        panel.discharge_button.click()
+        assert panel.confirm_question.text() == "<b>Discharge Jane Doe?</b>"
+        panel.cancel_button.click()
+    assert not panel.confirm_button.isVisibleTo(panel)
+
+
+def test_confirmed_discharge_names_the_patient(qtbot, panel):
+    panel.show_patient(JANE)
+    panel.discharge_button.click()
+    with qtbot.waitSignal(panel.discharge_requested) as discharged:
+        panel.confirm_button.click()
+    assert discharged.args == ["p-jane"]
+
+
+def test_a_new_patient_cannot_be_discharged(qtbot, panel):
+    panel.new_patient()
+    assert not panel.discharge_button.isEnabled()
+
+
+def test_the_list_shows_bed_name_and_mrn_in_bed_order(qtbot, panel):
+    nobody_in_bed = Patient("p-x", "north", "north-1", "N1003", "Xia", "Zhou", date(1990, 1, 1))
+    panel.show_patients([JANE, nobody_in_bed, Patient(**{**KOFI.__dict__, "bed_id": "north-1-01"})])
+    assert panel.patients.row_texts() == [
+        "Bed 1 · Boateng, Kofi · N1002",
+        "Bed 7 · Doe, Jane · N1001",
+        "No bed · Zhou, Xia · N1003",
+    ]
+
+
+def test_clicking_a_patient_in_the_list_selects_them(qtbot, panel):
+    panel.show_patients([JANE, KOFI])
+    rows = panel.patients.rows
+    rect = rows.visualItemRect(rows.item(1))
+    with qtbot.waitSignal(panel.patient_selected) as selected:
+        qtbot.mouseClick(rows.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert selected.args == ["p-kofi"]
+
+
+def test_showing_a_patient_selects_their_row_without_reporting_a_click(qtbot, panel):
+    panel.show_patients([JANE, KOFI])
+    with qtbot.assertNotEmitted(panel.patient_selected):
+        panel.show_patient(KOFI)
+        panel.show_patients([KOFI, JANE])
+    assert panel.patients.selected_id() == "p-kofi"
+
+
+def test_search_waits_for_a_pause_in_typing(qtbot, panel):
+    searches = []
+    panel.search_changed.connect(searches.append)
+    qtbot.keyClicks(panel.patients.search, "Doe")
+    assert searches == []
+    qtbot.waitUntil(lambda: searches == ["Doe"], timeout=1000)
+    qtbot.wait(250)
+    assert searches == ["Doe"]
+
+
+def test_a_birth_date_can_be_typed_into_the_blank_editor(qtbot, panel):
+    panel.new_patient()
+    editor = panel.form.editor("birth_date")
+    assert editor.birth_date() is None
+    qtbot.keyClicks(editor, "19840302")
+    assert editor.birth_date() == date(1984, 3, 2)

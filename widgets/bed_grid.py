@@ -1,0 +1,132 @@
+"""The bed overview: one tile per bed of the ward, in the order of the ward's grid."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from stores.model import Alarm, Bed, Patient, VitalSample, banner_order
+from widgets.bed_tile import BedTile
+
+STALENESS_CHECK_MS = 1000
+
+
+def columns_for(bed_count: int) -> int:
+    """4 columns up to 16 beds, then as many as keep four rows (8 for 32 beds)."""
+    return max(4, math.ceil(bed_count / 4))
+
+
+class BedGrid(QWidget):
+    """Tiles of every bed. Staleness is re-checked every second, even when no data arrives."""
+
+    patient_selected = Signal(str)
+
+    def __init__(
+        self,
+        stale_after_s: float = 5.0,
+        clock: Callable[[], float] = time.time,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("BedGrid")
+        self._stale_after_s = stale_after_s
+        self._clock = clock
+        self._tiles: dict[str, BedTile] = {}
+        self._alarms: list[Alarm] = []
+        self._selected_patient: str | None = None
+        self._layout = QGridLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(6)
+        self._timer = QTimer(self, interval=STALENESS_CHECK_MS, timeout=self.refresh_staleness)
+        self._timer.start()
+
+    def tile(self, bed_id: str) -> BedTile | None:
+        return self._tiles.get(bed_id)
+
+    def tiles(self) -> list[BedTile]:
+        return list(self._tiles.values())
+
+    def columns(self) -> int:
+        return columns_for(len(self._tiles))
+
+    @Slot(list, dict)
+    def set_beds(self, beds: list[Bed], patients: dict[str, Patient]) -> None:
+        """The ward's beds and who lies in them (patients by bed id; a missing bed is empty)."""
+        ordered = sorted(beds, key=lambda bed: (bed.position, bed.id))
+        if [bed.id for bed in ordered] != list(self._tiles):
+            self._rebuild(ordered)
+        for bed_id, tile in self._tiles.items():
+            tile.set_patient(patients.get(bed_id))
+        self.select_patient(self._selected_patient or "")
+
+    def _rebuild(self, beds: list[Bed]) -> None:
+        old = self._tiles
+        for tile in old.values():
+            self._layout.removeWidget(tile)
+        self._tiles = {bed.id: old.pop(bed.id, None) or self._new_tile(bed) for bed in beds}
+        for tile in old.values():
+            tile.hide()
+            tile.deleteLater()
+        self._place_tiles()
+        self.show_alarms(self._alarms)
+
+    def _place_tiles(self) -> None:
+        columns = self.columns()
+        rows = math.ceil(len(self._tiles) / columns)
+        for index, tile in enumerate(self._tiles.values()):
+            self._layout.addWidget(tile, index // columns, index % columns)
+        # Equal stretch keeps tiles the same size; leftovers of a wider ward's grid get none.
+        for column in range(max(columns, self._layout.columnCount())):
+            self._layout.setColumnStretch(column, int(column < columns))
+        for row in range(max(rows, self._layout.rowCount())):
+            self._layout.setRowStretch(row, int(row < rows))
+
+    def _new_tile(self, bed: Bed) -> BedTile:
+        tile = BedTile(bed, self._stale_after_s, self._clock)
+        tile.patient_clicked.connect(self._on_tile_clicked)
+        return tile
+
+    @Slot(dict)
+    def show_recent(self, recent: dict[str, list[VitalSample]]) -> None:
+        """Recent samples per bed id: replaces those beds' trends and numerics."""
+        for bed_id, samples in recent.items():
+            if bed_id in self._tiles:
+                self._tiles[bed_id].set_trend(samples)
+
+    @Slot(dict)
+    def show_vitals(self, latest: dict[str, VitalSample]) -> None:
+        """The newest sample per bed id."""
+        for bed_id, sample in latest.items():
+            if bed_id in self._tiles:
+                self._tiles[bed_id].add_sample(sample)
+
+    @Slot(list)
+    def show_alarms(self, alarms: list[Alarm]) -> None:
+        """Every alarm needing attention in the region; each tile shows its bed's most urgent."""
+        self._alarms = list(alarms)
+        by_bed: dict[str, list[Alarm]] = defaultdict(list)
+        for alarm in banner_order(self._alarms):
+            by_bed[alarm.bed_id].append(alarm)
+        for bed_id, tile in self._tiles.items():
+            tile.set_alarms(by_bed.get(bed_id, []))
+
+    @Slot(str)
+    def select_patient(self, patient_id: str) -> None:
+        """Highlight the tile of this patient (an unknown id or "" highlights none)."""
+        self._selected_patient = patient_id or None
+        for tile in self._tiles.values():
+            tile.set_selected(tile.patient is not None and tile.patient.id == patient_id)
+
+    @Slot()
+    def refresh_staleness(self) -> None:
+        for tile in self._tiles.values():
+            tile.refresh()
+
+    def _on_tile_clicked(self, patient_id: str) -> None:
+        self.select_patient(patient_id)
+        self.patient_selected.emit(patient_id)

@@ -1,0 +1,196 @@
+"""One bed of the bed overview: who lies there, the latest numerics, an HR trend, alarms, staleness."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from stores.model import Alarm, Bed, Patient, Priority, Vital, VitalSample
+from widgets import bed_tile_paint, vital_text
+from widgets.bed_tile_sparkline import TREND_SECONDS
+_TREND_POINTS = 256  # a little more than two minutes at 1 Hz
+
+
+@dataclass(frozen=True)
+class Numeric:
+    """One number on the tile: "SpO₂", "97", "%", coloured like `vital`."""
+
+    label: str
+    value: str
+    unit: str
+    vital: Vital
+
+
+@dataclass(frozen=True)
+class TileView:
+    """Everything a tile draws. The tile repaints only when this changes."""
+
+    bed: str
+    patient: str
+    details: str
+    numerics: tuple[Numeric, ...]
+    stale: str  # "" while live, else "NO DATA" or "NO DATA 12 s"
+    alarm: Priority | None
+    alarm_text: str  # "*** SpO₂ low +1"
+    selected: bool
+    trend: tuple[tuple[float, float | None], ...]  # (time, heart rate) over the last two minutes
+
+    @property
+    def occupied(self) -> bool:
+        return self.patient != EMPTY_BED
+
+
+EMPTY_BED = "empty bed"
+
+
+class BedTile(QWidget):
+    """A bed's tile. Fed by `BedGrid`; repaints only when what it shows has changed."""
+
+    patient_clicked = Signal(str)
+
+    def __init__(self, bed: Bed, stale_after_s: float, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.bed = bed
+        self._stale_after_s = stale_after_s
+        self._clock = clock
+        self._patient: Patient | None = None
+        self._latest: VitalSample | None = None
+        self._trend: deque[tuple[float, float | None]] = deque(maxlen=_TREND_POINTS)
+        self._alarms: list[Alarm] = []
+        self._selected = False
+        self._view = self._compute_view()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(110, 150)
+
+    @property
+    def patient(self) -> Patient | None:
+        return self._patient
+
+    def view(self) -> TileView:
+        return self._view
+
+    def set_patient(self, patient: Patient | None) -> None:
+        self._patient = patient
+        self.refresh()
+
+    def set_trend(self, samples: list[VitalSample]) -> None:
+        """Replace the trend (and latest numerics) with this bed's recent samples."""
+        self._trend.clear()
+        self._latest = None
+        for sample in sorted(samples, key=lambda s: s.time):
+            self._append(sample)
+        self.refresh()
+
+    def add_sample(self, sample: VitalSample) -> None:
+        """Take the bed's newest sample; one that is not newer than what we have is ignored."""
+        if self._latest is None or sample.time > self._latest.time:
+            self._append(sample)
+            self.refresh()
+
+    def _append(self, sample: VitalSample) -> None:
+        self._latest = sample
+        self._trend.append((sample.time, sample.value(Vital.HEART_RATE)))
+
+    def set_alarms(self, alarms: list[Alarm]) -> None:
+        """This bed's alarms needing attention, most urgent first."""
+        self._alarms = list(alarms)
+        self.refresh()
+
+    def set_selected(self, selected: bool) -> None:
+        self._selected = selected
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute what the tile shows (also as time passes) and repaint if it changed."""
+        view = self._compute_view()
+        if view != self._view:
+            self._view = view
+            self.setAccessibleDescription(describe(view))
+            self.update()
+
+    def _compute_view(self) -> TileView:
+        top = self._alarms[0] if self._alarms else None
+        return TileView(
+            bed=self.bed.label,
+            patient=self._patient.full_name if self._patient else EMPTY_BED,
+            details=vital_text.age_sex_text(self._patient, self._clock()) if self._patient else "",
+            numerics=numerics(self._latest) if self._patient or self._latest else (),
+            stale=self._stale_text(),
+            alarm=top.priority if top else None,
+            alarm_text=alarm_text(self._alarms),
+            selected=self._selected,
+            trend=self._recent_trend(),
+        )
+
+    def _stale_text(self) -> str:
+        if self._latest is None:
+            return "NO DATA" if self._patient else ""
+        age = self._clock() - self._latest.time
+        return f"NO DATA {vital_text.age_text(age)}" if age > self._stale_after_s else ""
+
+    def _recent_trend(self) -> tuple[tuple[float, float | None], ...]:
+        if self._latest is None:
+            return ()
+        since = self._latest.time - TREND_SECONDS
+        return tuple(point for point in self._trend if point[0] >= since)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        bed_tile_paint.paint_tile(painter, self.rect(), self._view, self.hasFocus())
+        painter.end()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self._report_click()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self._report_click()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def _report_click(self) -> None:
+        if self._patient is not None:
+            self.patient_clicked.emit(self._patient.id)
+
+
+def numerics(sample: VitalSample | None) -> tuple[Numeric, ...]:
+    text = vital_text.sample_text
+    return (
+        Numeric("HR", text(sample, Vital.HEART_RATE), Vital.HEART_RATE.unit, Vital.HEART_RATE),
+        Numeric("SpO\u2082", text(sample, Vital.SPO2), Vital.SPO2.unit, Vital.SPO2),
+        Numeric("RR", text(sample, Vital.RESP_RATE), Vital.RESP_RATE.unit, Vital.RESP_RATE),
+        Numeric("NIBP", vital_text.nibp_text(sample), Vital.NIBP_SYS.unit, Vital.NIBP_SYS),
+        Numeric("Temp", text(sample, Vital.TEMPERATURE), Vital.TEMPERATURE.unit, Vital.TEMPERATURE),
+    )
+
+
+def alarm_text(alarms: list[Alarm]) -> str:
+    """The most urgent alarm as marks and condition, so colour is never the only cue."""
+    if not alarms:
+        return ""
+    top = alarms[0]
+    more = f" +{len(alarms) - 1}" if len(alarms) > 1 else ""
+    return f"{top.priority.marks} {top.condition}{more}"
+
+
+def describe(view: TileView) -> str:
+    """The tile in words, for screen readers and tests."""
+    parts = [view.bed, view.patient, view.details, view.alarm_text, view.stale]
+    parts += [f"{n.label} {n.value} {n.unit}" for n in view.numerics]
+    return ", ".join(part for part in parts if part)

@@ -1,0 +1,198 @@
+"""The care graph: a patient's care team and their other patients, drawn as people and links."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import QLineF, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPixmap, QResizeEvent, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stores.model import CareGraph, CareLinkKind, CareNodeKind
+from widgets import palette
+from widgets.care_graph_items import (
+    NODE_COLOURS,
+    CareLinkItem,
+    CareNodeItem,
+    link_pen,
+    node_path,
+    place_labels,
+)
+from widgets.care_graph_layout import ring_layout
+
+MARGIN = 12.0  # px of scene kept around the drawing
+MAX_ZOOM = 1.15  # a three-person team is not blown up to fill the panel
+BOW = 28.0  # px a link bends away from another link between the same two people
+
+
+class CareGraphView(QWidget):
+    """Draws a `CareGraph`; clicking another patient of the graph asks to show that patient."""
+
+    patient_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene = QGraphicsScene(self)
+        self.view = _FittedView(self.scene)
+        self.view.node_clicked.connect(self._on_node_clicked)
+        self.message = QLabel(objectName="Hint", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self._focus_id = ""
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self.message)
+        self._stack.addWidget(_column(_legend(), self.view))
+        self.show_message("Select a bed to see the care team")
+
+    def node_items(self) -> list[CareNodeItem]:
+        return [item for item in self.scene.items() if isinstance(item, CareNodeItem)]
+
+    def link_items(self) -> list[CareLinkItem]:
+        return [item for item in self.scene.items() if isinstance(item, CareLinkItem)]
+
+    @Slot(str)
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self._stack.setCurrentWidget(self.message)
+
+    @Slot(object)
+    def show_graph(self, graph: CareGraph) -> None:
+        if not graph.nodes:
+            self.show_message("No care team recorded")
+            return
+        self._focus_id = graph.focus_id
+        self.scene.clear()
+        nodes = self._add_nodes(graph)
+        links = self._add_links(graph, nodes)
+        place_labels(list(nodes.values()), links)
+        self._stack.setCurrentIndex(1)
+        self.view.fit()
+
+    def _add_nodes(self, graph: CareGraph) -> dict[str, CareNodeItem]:
+        items = {}
+        for node_id, (x, y) in ring_layout(graph).items():
+            item = CareNodeItem(graph.node(node_id), focus=node_id == graph.focus_id)
+            item.setPos(x, y)
+            self.scene.addItem(item)
+            items[node_id] = item
+        return items
+
+    def _add_links(self, graph: CareGraph, nodes: dict[str, CareNodeItem]) -> list[CareLinkItem]:
+        items = []
+        between = defaultdict(list)  # links that join the same two people, either way round
+        for link in graph.links:
+            if link.source_id in nodes and link.target_id in nodes:
+                between[frozenset((link.source_id, link.target_id))].append(link)
+        for links in between.values():
+            for index, link in enumerate(links):
+                # Several links between two people fan out. A link's bend is measured from its
+                # own direction, so one pointing the other way round bends the other way.
+                bow = BOW * (index - (len(links) - 1) / 2)
+                if link.source_id > link.target_id:
+                    bow = -bow
+                item = CareLinkItem(link, nodes[link.source_id], nodes[link.target_id], bow)
+                self.scene.addItem(item)
+                self.scene.addItem(item.tag)
+                items.append(item)
+        return items
+
+    def _on_node_clicked(self, item: CareNodeItem) -> None:
+        if item.node.kind is CareNodeKind.PATIENT and item.node.id != self._focus_id:
+            self.patient_selected.emit(item.node.id)
+
+
+class _FittedView(QGraphicsView):
+    """Shows the whole drawing at any size and reports which person was clicked."""
+
+    node_clicked = Signal(object)
+
+    def __init__(self, scene: QGraphicsScene) -> None:
+        super().__init__(scene)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setBackgroundBrush(QColor(palette.PANEL))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit(self) -> None:
+        drawing = self.scene().itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        self.setSceneRect(drawing)
+        room = self.viewport().size()
+        zoom = min(room.width() / drawing.width(), room.height() / drawing.height(), MAX_ZOOM)
+        self.setTransform(QTransform.fromScale(zoom, zoom))
+        self.centerOn(drawing.center())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        item = self.itemAt(event.position().toPoint())
+        while item is not None and not isinstance(item, CareNodeItem):
+            item = item.parentItem()
+        if item is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.node_clicked.emit(item)
+        super().mousePressEvent(event)
+
+
+def _legend() -> QWidget:
+    """The shapes of the roles, then the lines of the links."""
+    roles = [(_role_swatch(kind), kind.value) for kind in CareNodeKind]
+    links = [(_link_swatch(kind), kind.label) for kind in CareLinkKind]
+    legend = QWidget()
+    rows = QVBoxLayout(legend)
+    rows.setContentsMargins(0, 0, 0, 0)
+    rows.setSpacing(0)
+    for keys in (roles, links):
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        for pixmap, text in keys:
+            icon = QLabel()
+            icon.setPixmap(pixmap)
+            row.addWidget(icon)
+            row.addWidget(QLabel(text, objectName="Hint"))
+            row.addSpacing(10)
+        row.addStretch(1)
+        rows.addLayout(row)
+    return legend
+
+
+def _role_swatch(kind: CareNodeKind) -> QPixmap:
+    pixmap, painter = _swatch()
+    painter.fillPath(node_path(kind, 5), QColor(NODE_COLOURS[kind]))
+    painter.end()
+    return pixmap
+
+
+def _link_swatch(kind: CareLinkKind) -> QPixmap:
+    pixmap, painter = _swatch()
+    painter.setPen(link_pen(kind))
+    painter.drawLine(QLineF(-9, 0, 9, 0))
+    painter.end()
+    return pixmap
+
+
+def _swatch() -> tuple[QPixmap, QPainter]:
+    """A small transparent picture, with a painter whose origin is its centre."""
+    pixmap = QPixmap(18, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(9, 6)
+    return pixmap, painter
+
+
+def _column(top: QWidget, rest: QWidget) -> QWidget:
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(top)
+    layout.addWidget(rest, 1)
+    return column

@@ -1,0 +1,160 @@
+"""The patient panel: the ward's patient list beside the record form, with save and discharge."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stores.model import Bed, Patient
+from widgets.patient_form import PatientForm
+from widgets.patient_list import PatientList
+
+LIST_TAB, RECORD_TAB = 0, 1
+
+
+class PatientPanel(QWidget):
+    """Find, admit, edit and discharge the patients of a ward.
+
+    Saving and discharging are requests: the panel reports them through signals and shows the
+    answer given back through `show_saved`, `show_problem` or `show_error`.
+    """
+
+    search_changed = Signal(str)
+    patient_selected = Signal(str)
+    save_requested = Signal(object)  # a Patient; id "" and version 0 for a new patient
+    discharge_requested = Signal(str)
+
+    def __init__(self, today: Callable[[], date] = date.today, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.patients = PatientList()
+        self.form = PatientForm(today)
+        self.new_button = QPushButton("New patient")
+        self.save_button = QPushButton("Save", default=True)
+        self.discharge_button = QPushButton("Discharge")
+        self.confirm_question = QLabel()
+        self.confirm_button = QPushButton("Confirm")
+        self.cancel_button = QPushButton("Cancel")
+        self._actions = QStackedWidget()
+        self.tabs = QTabWidget()
+        self._lay_out()
+        self._connect()
+        self.new_patient()
+        self.tabs.setCurrentIndex(LIST_TAB)
+
+    @Slot(str, str)
+    def set_context(self, region: str, ward: str) -> None:
+        self.form.set_context(region, ward)
+
+    @Slot(list)
+    def set_beds(self, beds: list[Bed]) -> None:
+        self.patients.set_beds(beds)
+        self.form.set_beds(beds)
+
+    @Slot(list)
+    def show_patients(self, patients: list[Patient]) -> None:
+        self.patients.show_patients(patients)
+
+    @Slot(object)
+    def show_patient(self, patient: Patient) -> None:
+        self.form.load(patient)
+        self.patients.select(patient.id)
+        self._ask_discharge(False)
+        self.tabs.setCurrentIndex(RECORD_TAB)
+
+    @Slot(object)
+    def show_saved(self, patient: Patient) -> None:
+        self.show_patient(patient)
+        self.form.show_message("Saved", "saved")
+
+    @Slot(str, str)
+    def show_problem(self, field: str, message: str) -> None:
+        self.form.show_problem(field, message)
+        self.tabs.setCurrentIndex(RECORD_TAB)
+
+    @Slot(str)
+    def show_error(self, message: str) -> None:
+        self.form.show_message(message, "error")
+        self.tabs.setCurrentIndex(RECORD_TAB)
+
+    @Slot()
+    def new_patient(self) -> None:
+        """Blank the form for admitting a new patient."""
+        self.form.load(None)
+        self.patients.select(None)
+        self._ask_discharge(False)
+        self.tabs.setCurrentIndex(RECORD_TAB)
+        self.form.editor("mrn").setFocus()
+
+    def _save(self) -> None:
+        record = self.form.record()
+        if record is not None:
+            self.save_requested.emit(record)
+
+    def _ask_discharge(self, asking: bool) -> None:
+        loaded = self.form.loaded
+        self.discharge_button.setEnabled(loaded is not None)
+        asking = asking and loaded is not None
+        if asking:
+            self.confirm_question.setText(f"<b>Discharge {html.escape(loaded.full_name)}?</b>")
+            self.cancel_button.setFocus()  # a stray Enter must not discharge anyone
+        self._actions.setCurrentIndex(1 if asking else 0)
+
+    def _confirm_discharge(self) -> None:
+        loaded = self.form.loaded
+        self._ask_discharge(False)
+        if loaded is not None:
+            self.discharge_requested.emit(loaded.id)
+
+    def _connect(self) -> None:
+        self.patients.search_changed.connect(self.search_changed)
+        self.patients.patient_selected.connect(self.patient_selected)
+        self.new_button.clicked.connect(self.new_patient)
+        self.save_button.clicked.connect(self._save)
+        self.discharge_button.clicked.connect(lambda: self._ask_discharge(True))
+        self.cancel_button.clicked.connect(lambda: self._ask_discharge(False))
+        self.confirm_button.clicked.connect(self._confirm_discharge)
+
+    def _lay_out(self) -> None:
+        buttons = _row(self.discharge_button, self.save_button, stretch_at=1)
+        confirm = _row(self.confirm_question, self.confirm_button, self.cancel_button, stretch_at=1)
+        self._actions.addWidget(buttons)
+        self._actions.addWidget(confirm)
+        # Tabs rather than side by side: at a panel's size both halves stay legible this way.
+        self.tabs.addTab(_column(self.patients, _row(self.new_button, stretch_at=1)), "List")
+        self.tabs.addTab(_column(self.form, self._actions), "Record")
+        self.tabs.setCornerWidget(self.form.heading)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+
+
+def _row(*widgets: QWidget, stretch_at: int) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.insertStretch(stretch_at, 1)
+    return row
+
+
+def _column(top: QWidget, bottom: QWidget) -> QWidget:
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    layout.addWidget(top, 1)
+    layout.addWidget(bottom)
+    return column
