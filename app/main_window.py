@@ -126,12 +126,23 @@ class MainWindow(QMainWindow):
         self._connect_availability()
 
     def _connect_availability(self) -> None:
-        pairs = [(self.vitals_feed, self.beds_panel), (self.vitals_feed, self.vitals_panel),
-                 (self.patients_feed, self.patients_panel), (self.network_feed, self.network_panel),
+        pairs = [(self.vitals_feed, self.vitals_panel), (self.patients_feed, self.patients_panel),
+                 (self.network_feed, self.network_panel),
                  (self.analytics_feed, self.analytics_panel)]
         for feed, panel in pairs:
             feed.unavailable.connect(panel.show_unavailable)
             feed.available.connect(panel.show_available)
+        # The bed overview stays up when vitals fail: names and alarm colours still matter, and
+        # its tiles turn stale by themselves; the header says why.
+        self.vitals_feed.unavailable.connect(self._update_beds_subtitle)
+        self.vitals_feed.available.connect(self._update_beds_subtitle)
+
+    def _update_beds_subtitle(self) -> None:
+        occupied, beds = len(self._patients_by_bed), len(self._beds)
+        text = f"{occupied} patients in {beds} beds"
+        if self.vitals_feed.down_reason is not None:
+            text += f" \u00b7 live vitals unavailable: {self.vitals_feed.down_reason}"
+        self.beds_panel.set_subtitle(text)
 
     def start(self) -> None:
         for feed in self.feeds:
@@ -160,7 +171,7 @@ class MainWindow(QMainWindow):
 
     def _on_ward_loaded(self, beds: list[Bed], patients_by_bed: dict[str, Patient]) -> None:
         self._beds, self._patients_by_bed = beds, patients_by_bed
-        self.beds_panel.set_subtitle(f"{len(patients_by_bed)} patients in {len(beds)} beds")
+        self._update_beds_subtitle()
         self.bed_grid.set_beds(beds, patients_by_bed)
         self.patient_panel.set_beds(beds)
         self.vitals_feed.set_beds([b.id for b in beds])

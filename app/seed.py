@@ -21,7 +21,7 @@ from app.demo_patients import region_patients
 from app.rollups import occupancy
 from app.seed_history import HISTORY_HOURS, past_ward_hours
 from stores import Stores
-from stores.errors import ValidationError
+from stores.errors import NotFound
 from stores.model import Bed, CareLink, Patient, hour_start
 
 log = logging.getLogger(__name__)
@@ -77,11 +77,10 @@ async def _has_demo_beds(stores: Stores, hospital: DemoHospital) -> bool:
 async def _admit(stores: Stores, user: str, patients: list[Patient]) -> None:
     for patient in patients:
         try:
-            await stores.patients.create(patient, user)
-        except ValidationError as exc:
-            if exc.field != "id":
-                raise
+            await stores.patients.get(patient.id)
             log.info("Patient %s was admitted by an earlier, interrupted seeding", patient.id)
+        except NotFound:
+            await stores.patients.create(patient, user)
         await stores.network.put_patient(patient.id, patient.full_name)
 
 

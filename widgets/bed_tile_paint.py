@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from widgets import palette
 from widgets.bed_tile_sparkline import paint_sparkline
+from widgets.bed_tile_view import Numeric, TileView
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -14,7 +15,7 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 _BOTTOM_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
 
 
-def paint_tile(painter: QPainter, rect, view, focused: bool) -> None:
+def paint_tile(painter: QPainter, rect: QRect, view: TileView, focused: bool) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_frame(painter, QRectF(rect), view, focused)
     pad = max(4.0, rect.height() * 0.03)
@@ -44,7 +45,7 @@ def _rows(inner: QRectF, wide: bool) -> tuple[QRectF, ...]:
     return tuple(rows)
 
 
-def _paint_header(painter: QPainter, rect: QRectF, view, text_px: float) -> None:
+def _paint_header(painter: QPainter, rect: QRectF, view: TileView, text_px: float) -> None:
     """Bed label on the left; age and sex in what room is left on the right."""
     bed_font = _font(painter, text_px * 1.05, bold=True)
     bed_width = QFontMetricsF(bed_font).horizontalAdvance(view.bed + "  ")
@@ -53,7 +54,7 @@ def _paint_header(painter: QPainter, rect: QRectF, view, text_px: float) -> None
     _text(painter, details_rect, view.details, text_px * 0.8, palette.TEXT_DIM, _RIGHT)
 
 
-def _paint_frame(painter: QPainter, rect: QRectF, view, focused: bool) -> None:
+def _paint_frame(painter: QPainter, rect: QRectF, view: TileView, focused: bool) -> None:
     background, border, width = QColor(palette.PANEL), QColor(palette.BORDER), 1.0
     if view.alarm is not None:
         border, width = QColor(palette.ALARM_COLOURS[view.alarm]), 4.0
@@ -79,14 +80,14 @@ def _blend(top: QColor, bottom: QColor, amount: float) -> QColor:
     return QColor(*(round(a * amount + b * (1 - amount)) for a, b in channels))
 
 
-def _paint_alarm_strip(painter: QPainter, rect: QRectF, view, text_px: float) -> None:
+def _paint_alarm_strip(painter: QPainter, rect: QRectF, view: TileView, text_px: float) -> None:
     painter.fillRect(rect, QColor(palette.ALARM_COLOURS[view.alarm]))
     text_rect = rect.adjusted(4, 0, -4, 0)
     colour = palette.ALARM_TEXT_COLOURS[view.alarm]
     _text(painter, text_rect, view.alarm_text, text_px * 0.95, colour, _LEFT, bold=True)
 
 
-def _paint_numerics(painter: QPainter, rect: QRectF, view, wide: bool) -> None:
+def _paint_numerics(painter: QPainter, rect: QRectF, view: TileView, wide: bool) -> None:
     heart, others = view.numerics[0], view.numerics[1:]
     if wide:
         hr_rect = QRectF(rect.left(), rect.top(), rect.width() * 0.34, rect.height())
@@ -102,11 +103,11 @@ def _paint_numerics(painter: QPainter, rect: QRectF, view, wide: bool) -> None:
         _paint_numeric_row(painter, row, numeric, stale)
 
 
-def _colour(numeric, stale: bool) -> str:
+def _colour(numeric: Numeric, stale: bool) -> str:
     return palette.STALE if stale else palette.VITAL_COLOURS[numeric.vital.value]
 
 
-def _paint_heart_rate(painter: QPainter, rect: QRectF, numeric, stale: bool) -> None:
+def _paint_heart_rate(painter: QPainter, rect: QRectF, numeric: Numeric, stale: bool) -> None:
     colour = _colour(numeric, stale)
     label_rect = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.22)
     _text(painter, label_rect, numeric.label, label_rect.height() * 0.9, colour, _LEFT, bold=True)
@@ -121,7 +122,7 @@ def _paint_heart_rate(painter: QPainter, rect: QRectF, numeric, stale: bool) -> 
     _draw(painter, unit_rect, " " + numeric.unit, unit_font, colour, _BOTTOM_LEFT)
 
 
-def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric, stale: bool) -> None:
+def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric: Numeric, stale: bool) -> None:
     colour = _colour(numeric, stale)
     small = _font(painter, rect.height() * 0.5)
     label_width = QFontMetricsF(small).horizontalAdvance(numeric.label + "  ")
@@ -134,12 +135,12 @@ def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric, stale: bool) ->
     _draw(painter, rect.adjusted(0, 0, -unit_width, 0), numeric.value, value_font, colour, _RIGHT)
 
 
-def _struck(numeric, stale: bool) -> bool:
+def _struck(numeric: Numeric, stale: bool) -> bool:
     """Old values are struck through; a dash for "not measured" stays legible."""
     return stale and any(ch.isdigit() for ch in numeric.value)
 
 
-def _paint_trend(painter: QPainter, rect: QRectF, view) -> None:
+def _paint_trend(painter: QPainter, rect: QRectF, view: TileView) -> None:
     area = rect.adjusted(0, rect.height() * 0.1, 0, 0)
     if view.stale:
         painter.fillRect(area, QColor(palette.STALE))

@@ -26,7 +26,9 @@ def ring_layout(graph: CareGraph) -> dict[str, tuple[float, float]]:
     angles: dict[str, float] = {}
     positions: dict[str, tuple[float, float]] = {}
     for hop, ring in enumerate(_rings(graph, network)):
-        radius = max(hop * RING_GAP, len(ring) * NODE_PITCH / math.tau)
+        if not ring:
+            continue
+        radius = max(hop * RING_GAP, len(ring) * NODE_PITCH / math.tau) if hop else 0.0
         if hop <= 1:
             wanted = [TOP + index * math.tau / len(ring) for index in range(len(ring))]
         else:
@@ -51,16 +53,16 @@ def _network(graph: CareGraph) -> nx.Graph:
 
 
 def _rings(graph: CareGraph, network: nx.Graph) -> list[list[str]]:
-    """Node ids by hops from the focus; nodes not linked to it at all make the outermost ring."""
+    """Node ids by hops from the focus (index = hops); nodes not linked to it make the last ring."""
     hops = {}
     if graph.focus_id in network:
         hops = nx.single_source_shortest_path_length(network, graph.focus_id)
-    unlinked = max(hops.values(), default=-1) + 1
+    unlinked = max(hops.values(), default=0) + 1
     rings: list[list[str]] = [[] for _ in range(unlinked + 1)]
     order = {node.id: (node.kind.value, node.label, node.id) for node in graph.nodes}
     for node_id in sorted(network, key=order.__getitem__):
         rings[hops.get(node_id, unlinked)].append(node_id)
-    return [ring for ring in rings if ring]
+    return rings
 
 
 def _inward_angle(network: nx.Graph, node: str, angles: dict[str, float]) -> float:

@@ -37,6 +37,11 @@ class VitalsFeed(Feed):
     def start(self) -> None:
         self.spawn(self._run())
 
+    @property
+    def latest(self) -> dict[str, VitalSample]:
+        """The newest sample seen of each bed."""
+        return dict(self._latest)
+
     def set_beds(self, bed_ids: list[str]) -> None:
         if bed_ids != self._bed_ids:
             self._bed_ids = list(bed_ids)

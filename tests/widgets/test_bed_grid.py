@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 
-from stores.model import Alarm, Bed, Patient, Priority, Sex, Vital, VitalSample
+from stores.model import Alarm, Bed, Patient, Priority, Sex, VitalSample
 from widgets import palette
 from widgets.bed_grid import BedGrid, columns_for
 

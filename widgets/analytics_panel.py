@@ -1,0 +1,71 @@
+"""Regional analytics of the last 24 hours: one column of small charts per region."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+from stores.model import WardHour, WardOccupancy
+from widgets import palette
+from widgets.analytics_charts import HOUR, RegionColumn
+
+DAY = 24 * HOUR
+ROW_HEIGHTS = {0: 18, 1: 82, 2: 74, 3: 96}  # title, alarms, HR, SpO₂ with the time axis
+WARD_ROW = 17  # px per ward in the occupancy bars
+
+
+class AnalyticsPanel(QWidget):
+    """Alarms, mean HR and SpO₂ per hour, and ward occupancy, per region, side by side."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.charts = pg.GraphicsLayoutWidget()
+        self.charts.setBackground(palette.PANEL)
+        self.charts.ci.setContentsMargins(0, 0, 0, 0)
+        self.charts.ci.setSpacing(2)
+        self.message = QLabel(objectName="Hint", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self._columns: dict[str, RegionColumn] = {}
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self.message)
+        self._stack.addWidget(self.charts)
+        for row, height in ROW_HEIGHTS.items():
+            self.charts.ci.layout.setRowFixedHeight(row, height)
+        self.show_message("No analytics yet")
+
+    def regions(self) -> list[str]:
+        return list(self._columns)
+
+    def region(self, name: str) -> RegionColumn:
+        return self._columns[name]
+
+    @Slot(dict)
+    def show_hours(self, hours: dict[str, list[WardHour]]) -> None:
+        """Per region (in the dict's order), the hourly rollups of its wards over the last day."""
+        if not any(hours.values()):
+            self.show_message("No alarms or vital signs recorded in the last 24 hours")
+            return
+        end = max(h.hour for rollups in hours.values() for h in rollups) + HOUR
+        for region, rollups in hours.items():
+            self._column(region).show_hours(rollups, end - DAY, end)
+        self._stack.setCurrentWidget(self.charts)
+
+    @Slot(list)
+    def show_occupancy(self, occupancy: list[WardOccupancy]) -> None:
+        by_region: dict[str, list[WardOccupancy]] = {}
+        for ward in occupancy:
+            by_region.setdefault(ward.region, []).append(ward)
+        rows = max((len(wards) for wards in by_region.values()), default=0)
+        for region in [*self._columns, *by_region]:
+            self._column(region).show_occupancy(by_region.get(region, []), rows)
+        self.charts.ci.layout.setRowFixedHeight(4, rows * WARD_ROW + 4)
+
+    @Slot(str)
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self._stack.setCurrentWidget(self.message)
+
+    def _column(self, region: str) -> RegionColumn:
+        if region not in self._columns:
+            self._columns[region] = RegionColumn(self.charts.ci, len(self._columns), region)
+        return self._columns[region]
