@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
@@ -22,6 +24,21 @@ def merge_wards(hours: list[WardHour]) -> list[WardHour]:
     for hour in hours:
         merged[hour.hour] = merged[hour.hour].merged(hour) if hour.hour in merged else hour
     return [merged[start] for start in sorted(merged)]
+
+
+def hour_ticks(start: float, end: float, every_h: int = 6) -> list[tuple[float, str]]:
+    """Local clock hours ("06:00") every few hours: a day in ~180 px has room for four labels.
+
+    DateAxisItem alone would pick one label a day at this width.
+    """
+    first = datetime.fromtimestamp(start).replace(minute=0, second=0, microsecond=0)
+    ticks = []
+    for offset in range(int((end - start) // HOUR) + 2):
+        moment = first + timedelta(hours=offset)
+        # Not near the ends, where half the label would stick out of the axis and be dropped.
+        if start + 2 * HOUR <= moment.timestamp() <= end - 2 * HOUR and moment.hour % every_h == 0:
+            ticks.append((moment.timestamp(), moment.strftime("%H:%M")))
+    return ticks
 
 
 class RegionColumn:
@@ -52,14 +69,18 @@ class RegionColumn:
         alarms = np.array([h.alarms for h in region], dtype=np.float64)
         self.alarm_bars.setOpts(x=starts + HOUR / 2, height=alarms)
         self.alarm_plot.setYRange(0, max(4.0, alarms.max(initial=0)) * (1 + HEADROOM), padding=0)
+        # Lines run over every hour of the window, so that an hour without data is a gap.
+        by_hour = {h.hour: h for h in region}
+        grid = [by_hour.get(hour) for hour in np.arange(start, end, HOUR)]
         for curve, plot, key, means in (
-            (self.heart_rate_curve, self.heart_rate_plot, "hr", [h.heart_rate_mean for h in region]),
-            (self.spo2_curve, self.spo2_plot, "spo2", [h.spo2_mean for h in region]),
+            (self.heart_rate_curve, self.heart_rate_plot, "hr", [h and h.heart_rate_mean for h in grid]),
+            (self.spo2_curve, self.spo2_plot, "spo2", [h and h.spo2_mean for h in grid]),
         ):
             values = np.array([np.nan if m is None else m for m in means], dtype=np.float64)
-            curve.setData(starts + HOUR / 2, values, connect="finite")
+            curve.setData(np.arange(start, end, HOUR) + HOUR / 2, values, connect="finite")
             _fit_y(plot, values, USUAL_RANGE[key])
         self.spo2_plot.setXRange(start, end, padding=0)
+        self.spo2_plot.getAxis("bottom").setTicks([hour_ticks(start, end)])
         self.title.setText(f"<b>{self.region}</b> &nbsp;{int(alarms.sum())} alarms in 24 h")
 
     def show_occupancy(self, wards: list[WardOccupancy], rows: int) -> None:

@@ -11,7 +11,8 @@ from widgets import palette
 from widgets.analytics_charts import HOUR, RegionColumn
 
 DAY = 24 * HOUR
-ROW_HEIGHTS = {0: 18, 1: 82, 2: 74, 3: 96}  # title, alarms, HR, SpO₂ with the time axis
+TITLE_ROW, OCCUPANCY_ROW = 0, 4
+PLOT_ROWS = {1: 3, 2: 3, 3: 4}  # share of the height: alarms, HR, SpO₂ (it has the time axis)
 WARD_ROW = 17  # px per ward in the occupancy bars
 
 
@@ -29,8 +30,10 @@ class AnalyticsPanel(QWidget):
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.message)
         self._stack.addWidget(self.charts)
-        for row, height in ROW_HEIGHTS.items():
-            self.charts.ci.layout.setRowFixedHeight(row, height)
+        grid = self.charts.ci.layout
+        grid.setRowFixedHeight(TITLE_ROW, 18)
+        for row, share in PLOT_ROWS.items():
+            grid.setRowStretchFactor(row, share)
         self.show_message("No analytics yet")
 
     def regions(self) -> list[str]:
@@ -58,7 +61,7 @@ class AnalyticsPanel(QWidget):
         rows = max((len(wards) for wards in by_region.values()), default=0)
         for region in [*self._columns, *by_region]:
             self._column(region).show_occupancy(by_region.get(region, []), rows)
-        self.charts.ci.layout.setRowFixedHeight(4, rows * WARD_ROW + 4)
+        self.charts.ci.layout.setRowFixedHeight(OCCUPANCY_ROW, rows * WARD_ROW + 4)
 
     @Slot(str)
     def show_message(self, text: str) -> None:

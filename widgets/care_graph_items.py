@@ -34,6 +34,7 @@ FOCUS_RING = "#3ec9f0"  # the theme's focus colour
 NODE_RADIUS = 12.0
 FOCUS_RADIUS = 18.0
 ARROW = 9.0  # px, length of an arrow head
+TITLES = {"Dr", "Prof", "Mr", "Mrs", "Ms"}  # kept whole when a name is shortened
 
 
 def node_path(kind: CareNodeKind, radius: float) -> QPainterPath:
@@ -71,25 +72,30 @@ class CareNodeItem(QGraphicsPathItem):
         self.tag = text_patch(node.label, palette.TEXT, bold=focus)
         self.tag.setParentItem(self)
         self.label = self.tag.childItems()[0]
+        self.setToolTip(node.label)
         if node.kind is CareNodeKind.PATIENT and not focus:
             self.setCursor(Qt.CursorShape.PointingHandCursor)
             self.setToolTip(f"Show {node.label}")
 
+    def shorten_name(self) -> None:
+        """Initials for all but the last name ("Dr K. Mensah"), for where the full one has no room."""
+        words = self.node.label.split()
+        title = words[:1] if words and words[0].rstrip(".") in TITLES else []
+        given = words[len(title):-1]
+        short = " ".join([*title, *(f"{word[0]}." for word in given), *words[-1:]])
+        self.label.setText(short)
+        self.tag.setRect(self.label.boundingRect().adjusted(-2, 0, 2, 0))
+
     def label_spots(self) -> list[QPointF]:
-        """Where the name may go, in order of preference: away from the centre of the graph first."""
+        """Where the name may go (its top-left corner): beside, above, below or at a corner of the
+        node, the spots facing away from the centre of the graph first."""
         box = self.tag.rect()
         gap = self.radius + 3
-        right = QPointF(gap - box.left(), -box.center().y())
-        left = QPointF(-gap - box.right(), -box.center().y())
-        below = QPointF(-box.center().x(), gap - box.top())
-        above = QPointF(-box.center().x(), -gap - box.bottom())
-        x, y = self.pos().x(), self.pos().y()
-        if abs(x) < 1 and abs(y) < 1:
-            return [below, above, right, left]
-        sideways = [right, left] if x > 0 else [left, right]
-        upright = [above, below] if y < 0 else [below, above]
-        # Near the top or bottom of a ring, above or below keeps the names of neighbours apart.
-        return upright + sideways if abs(x) < abs(y) * 0.6 else sideways[:1] + upright + sideways[1:]
+        sides = [(1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1)]
+        centres = [QPointF(x * (gap + box.width() / 2), y * (gap + box.height() / 2)) for x, y in sides]
+        outward = _unit(self.pos()) if _length(self.pos()) > 1 else QPointF(0, 1)
+        centres.sort(key=lambda c: -QPointF.dotProduct(_unit(c), outward))
+        return [centre - box.center() for centre in centres]
 
 
 class CareLinkItem(QGraphicsPathItem):
@@ -148,12 +154,16 @@ def text_patch(text: str, colour: str, bold: bool = False, scale: float = 1.0) -
 def place_labels(nodes: list[CareNodeItem], links: list[CareLinkItem]) -> None:
     """Give every name a spot clear of people and other names.
 
-    People's names always show (at their first choice if nothing is free); a link's name that
-    finds no free spot is left out, since its colour, dash and tooltip still say what it is.
+    People's names always show: shortened where the full name finds no room, at their first
+    choice if even that finds none. A link's name that finds no room is left out, since its
+    colour, dash and tooltip still say what it is.
     """
     taken = [node.sceneBoundingRect() for node in nodes]
     for item in [*nodes, *links]:
         spot = _free_spot(item, taken)
+        if spot is None and isinstance(item, CareNodeItem):
+            item.shorten_name()
+            spot = _free_spot(item, taken)
         item.tag.setVisible(spot is not None or isinstance(item, CareNodeItem))
         if spot is None:
             spot = item.label_spots()[0]

@@ -11,7 +11,9 @@ from stores.model import CareGraph
 RING_GAP = 72.0  # px between rings, up and down: room for a link and its label
 ASPECT = 1.45  # rings are ellipses, wider than high, like the panels they are drawn in
 NODE_PITCH = 42.0  # px of ring per node, so that neighbours' names do not touch
-TOP = -math.pi / 2  # the first node of a ring sits at twelve o'clock
+# The care team starts at nine o'clock: their crowds of patients then gather at the sides of
+# the rings, where names stack one under another, rather than at the top, where they collide.
+FIRST = math.pi
 
 
 def ring_layout(graph: CareGraph) -> dict[str, tuple[float, float]]:
@@ -30,7 +32,7 @@ def ring_layout(graph: CareGraph) -> dict[str, tuple[float, float]]:
             continue
         radius = max(hop * RING_GAP, len(ring) * NODE_PITCH / math.tau) if hop else 0.0
         if hop <= 1:
-            wanted = [TOP + index * math.tau / len(ring) for index in range(len(ring))]
+            wanted = [FIRST + index * math.tau / len(ring) for index in range(len(ring))]
         else:
             wanted = [_inward_angle(network, node, angles) for node in ring]
         # Crowds around one clinician spread over at least three quarters of the ring.
@@ -66,10 +68,10 @@ def _rings(graph: CareGraph, network: nx.Graph) -> list[list[str]]:
 
 
 def _inward_angle(network: nx.Graph, node: str, angles: dict[str, float]) -> float:
-    """The mean angle of the neighbours already placed (on inner rings), or the top if none."""
+    """The mean angle of the neighbours already placed (on inner rings), or nine o'clock if none."""
     placed = [angles[other] for other in network[node] if other in angles]
     if not placed:
-        return TOP
+        return FIRST
     return math.atan2(sum(map(math.sin, placed)), sum(map(math.cos, placed)))
 
 

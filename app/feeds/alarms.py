@@ -54,7 +54,8 @@ class AlarmsFeed(Feed):
         subscription = self._bus.subscribe(self.region)
         try:
             current = await self._bus.active(self.region)
-            self._alarms = {a.id: a for a in current}  # the channel-lost alarm goes with the rest
+            # the channel-lost alarm goes with the rest
+            self._alarms = {a.id: a for a in current if a.ward == self.ward}
             self._mark_up()
             self._emit()
             async for alarm in subscription:
@@ -63,6 +64,9 @@ class AlarmsFeed(Feed):
             await subscription.aclose()
 
     def _receive(self, alarm: Alarm) -> None:
+        # The bus carries the whole region; this station answers for its own ward's beds.
+        if alarm.ward != self.ward:
+            return
         if alarm.needs_attention:
             self._alarms[alarm.id] = alarm
         elif self._alarms.pop(alarm.id, None) is None:
