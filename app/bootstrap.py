@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.config import Config
 from app.main_window import MainWindow
-from app.seed import demo_region_ids, demo_ward_ids
+from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
 from app.simulator.runner import BedsideSimulator
 from app.startup import StartupError, open_station_stores
 from resources import read_text
@@ -48,6 +48,7 @@ async def start_station(config: Config, stores: Stores, **simulator_options) -> 
     """Start the simulator (if configured; `simulator_options` go to it) and the window's feeds."""
     simulator = None
     if config.simulator:
+        simulator_options.setdefault("rng_seed", DEMO_SIMULATOR_SEED)
         simulator = BedsideSimulator(stores, wards=demo_ward_ids(), **simulator_options)
         await simulator.start()
     window = MainWindow(stores, config, regions=demo_region_ids())

@@ -20,11 +20,16 @@ from app.demo_hospital import (
 from app.demo_patients import region_patients
 from app.rollups import occupancy
 from app.seed_history import HISTORY_HOURS, past_ward_hours
+from app.seed_vitals import seed_recent_vitals
 from stores import Stores
 from stores.errors import NotFound
 from stores.model import Bed, CareLink, Patient, hour_start
 
 log = logging.getLogger(__name__)
+
+# The built-in simulator's seed for the demo: the live monitors continue the seeded past
+# with each patient's own baseline.
+DEMO_SIMULATOR_SEED = 7
 
 
 def demo_ward_ids() -> list[str]:
@@ -61,6 +66,7 @@ async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | 
         await _seed_history(stores, region, admitted, rng, now)
         patients += admitted
     every_bed = [bed for ward in hospital.wards for bed in beds[ward.id]]
+    await seed_recent_vitals(stores, every_bed, patients, now, DEMO_SIMULATOR_SEED)
     await stores.analytics.record_occupancy(occupancy(every_bed, patients, now))
     await stores.patients.set_beds(every_bed)
     log.info("Seeded the demo hospital: %d beds, %d patients", len(every_bed), len(patients))

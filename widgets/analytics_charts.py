@@ -15,7 +15,7 @@ HOUR = 3600.0
 ALARM_BARS = "#8a9bb0"  # neutral: the count mixes every priority, so no alarm colour fits it
 OCCUPANCY_BAR = "#2f6f9f"
 HEADROOM = 0.35  # of a plot's height, kept free above the data for its name
-USUAL_RANGE = {"hr": (50.0, 110.0), "spo2": (90.0, 100.0)}  # widened when data falls outside
+USUAL_RANGE = {"heart_rate": (50.0, 110.0), "spo2": (90.0, 100.0)}  # widened to take in data
 
 
 def merge_wards(hours: list[WardHour]) -> list[WardHour]:
@@ -36,7 +36,8 @@ def hour_ticks(start: float, end: float, every_h: int = 6) -> list[tuple[float, 
     for offset in range(int((end - start) // HOUR) + 2):
         moment = first + timedelta(hours=offset)
         # Not near the ends, where half the label would stick out of the axis and be dropped.
-        if start + 2 * HOUR <= moment.timestamp() <= end - 2 * HOUR and moment.hour % every_h == 0:
+        inside = start + 3 * HOUR <= moment.timestamp() <= end - 2 * HOUR
+        if inside and moment.hour % every_h == 0:
             ticks.append((moment.timestamp(), moment.strftime("%H:%M")))
     return ticks
 
@@ -46,42 +47,39 @@ class RegionColumn:
 
     def __init__(self, layout: pg.GraphicsLayout, column: int, region: str) -> None:
         self.region = region
+        hr_colour, spo2_colour = palette.VITAL_COLOURS["heart_rate"], palette.VITAL_COLOURS["spo2"]
         self.title = layout.addLabel(region, row=0, col=column, justify="left", color=palette.TEXT)
         self.alarm_plot = _plot(layout, 1, column, "alarms / h", palette.TEXT_DIM)
-        self.heart_rate_plot = _plot(layout, 2, column, "HR bpm", palette.VITAL_COLOURS["heart_rate"])
-        self.spo2_plot = _plot(layout, 3, column, "SpO\u2082 %", palette.VITAL_COLOURS["spo2"], time_axis=True)
+        self.heart_rate_plot = _plot(layout, 2, column, "HR bpm", hr_colour)
+        self.spo2_plot = _plot(layout, 3, column, "SpO\u2082 %", spo2_colour, time_axis=True)
         self.occupancy_plot = _occupancy_plot(layout, 4, column)
-        self.alarm_bars = pg.BarGraphItem(x=[], height=[], width=HOUR * 0.8, brush=ALARM_BARS, pen=None)
-        self.alarm_plot.addItem(self.alarm_bars)
-        self.heart_rate_curve = _curve(self.heart_rate_plot, palette.VITAL_COLOURS["heart_rate"])
-        self.spo2_curve = _curve(self.spo2_plot, palette.VITAL_COLOURS["spo2"])
         for plot in (self.alarm_plot, self.heart_rate_plot):
             plot.setXLink(self.spo2_plot)
-        self.ward_tracks = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=palette.BORDER, pen=None)
-        self.ward_bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7, brush=OCCUPANCY_BAR, pen=None)
+        self.alarm_bars = _bars(self.alarm_plot, ALARM_BARS, x=[], height=[], width=HOUR * 0.8)
+        self.heart_rate_curve = _curve(self.heart_rate_plot, hr_colour)
+        self.spo2_curve = _curve(self.spo2_plot, spo2_colour)
+        # Per ward a full-width track, and over it a bar as long as the ward is full.
+        ward_rows = dict(x0=[], y=[], width=[], height=0.7)
+        self.ward_tracks = _bars(self.occupancy_plot, palette.BORDER, **ward_rows)
+        self.ward_bars = _bars(self.occupancy_plot, OCCUPANCY_BAR, **ward_rows)
         self.ward_texts: list[pg.TextItem] = []
-        for item in (self.ward_tracks, self.ward_bars):
-            self.occupancy_plot.addItem(item)
 
     def show_hours(self, hours: list[WardHour], start: float, end: float) -> None:
+        """This region's rollups (any wards, any order) over the window from `start` to `end`."""
         region = merge_wards(hours)
-        starts = np.array([h.hour for h in region], dtype=np.float64)
         alarms = np.array([h.alarms for h in region], dtype=np.float64)
+        starts = np.array([h.hour for h in region], dtype=np.float64)
         self.alarm_bars.setOpts(x=starts + HOUR / 2, height=alarms)
         self.alarm_plot.setYRange(0, max(4.0, alarms.max(initial=0)) * (1 + HEADROOM), padding=0)
+        self.title.setText(f"<b>{self.region}</b> &nbsp;{int(alarms.sum())} alarms in 24 h")
         # Lines run over every hour of the window, so that an hour without data is a gap.
+        slots = np.arange(start, end, HOUR)
         by_hour = {h.hour: h for h in region}
-        grid = [by_hour.get(hour) for hour in np.arange(start, end, HOUR)]
-        for curve, plot, key, means in (
-            (self.heart_rate_curve, self.heart_rate_plot, "hr", [h and h.heart_rate_mean for h in grid]),
-            (self.spo2_curve, self.spo2_plot, "spo2", [h and h.spo2_mean for h in grid]),
-        ):
-            values = np.array([np.nan if m is None else m for m in means], dtype=np.float64)
-            curve.setData(np.arange(start, end, HOUR) + HOUR / 2, values, connect="finite")
-            _fit_y(plot, values, USUAL_RANGE[key])
+        hours_of_window = [by_hour.get(slot) for slot in slots]
+        _show_means(self.heart_rate_curve, slots, hours_of_window, "heart_rate")
+        _show_means(self.spo2_curve, slots, hours_of_window, "spo2")
         self.spo2_plot.setXRange(start, end, padding=0)
         self.spo2_plot.getAxis("bottom").setTicks([hour_ticks(start, end)])
-        self.title.setText(f"<b>{self.region}</b> &nbsp;{int(alarms.sum())} alarms in 24 h")
 
     def show_occupancy(self, wards: list[WardOccupancy], rows: int) -> None:
         wards = sorted(wards, key=lambda w: w.ward)
@@ -104,12 +102,17 @@ class RegionColumn:
         return [text.toPlainText() for text in self.ward_texts if text.isVisible()]
 
 
-def _plot(layout: pg.GraphicsLayout, row: int, column: int, name: str, colour: str, time_axis=False):
-    axes = {"bottom": pg.DateAxisItem()} if time_axis else {}
-    plot = layout.addPlot(row=row, col=column, axisItems=axes)
+def _still_plot(layout: pg.GraphicsLayout, row: int, column: int, **options) -> pg.PlotItem:
+    plot = layout.addPlot(row=row, col=column, **options)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)  # an overview: nothing to pan or zoom by accident
     plot.hideButtons()
+    return plot
+
+
+def _plot(layout: pg.GraphicsLayout, row: int, column: int, name: str, colour: str, time_axis=False):
+    axes = {"bottom": pg.DateAxisItem()} if time_axis else {}
+    plot = _still_plot(layout, row, column, axisItems=axes)
     plot.showGrid(x=True, y=True, alpha=0.12)
     if not time_axis:
         plot.hideAxis("bottom")  # the time axis under the column's last plot serves all three
@@ -128,10 +131,7 @@ def _plot(layout: pg.GraphicsLayout, row: int, column: int, name: str, colour: s
 
 
 def _occupancy_plot(layout: pg.GraphicsLayout, row: int, column: int) -> pg.PlotItem:
-    plot = layout.addPlot(row=row, col=column)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
+    plot = _still_plot(layout, row, column)
     plot.hideAxis("left")
     plot.hideAxis("bottom")
     plot.invertY(True)  # the first ward on top, as in a list
@@ -139,14 +139,33 @@ def _occupancy_plot(layout: pg.GraphicsLayout, row: int, column: int) -> pg.Plot
     return plot
 
 
+def _bars(plot: pg.PlotItem, colour: str, **shape) -> pg.BarGraphItem:
+    bars = pg.BarGraphItem(brush=colour, pen=None, **shape)
+    plot.addItem(bars)
+    return bars
+
+
+def _show_means(
+    curve: pg.PlotDataItem, slots: np.ndarray, hours: list[WardHour | None], vital: str
+) -> None:
+    """Mean `vital` ("heart_rate", "spo2") per hour; NaN, a gap, where an hour has none."""
+    means = [getattr(h, f"{vital}_mean") if h else None for h in hours]
+    values = np.array([np.nan if m is None else m for m in means], dtype=np.float64)
+    if np.isfinite(values).any():
+        curve.setData(slots + HOUR / 2, values, connect="finite")
+    else:
+        curve.setData([], [])  # all gaps: pyqtgraph cannot bound an all-NaN curve
+    _fit_y(curve.getViewBox(), values, USUAL_RANGE[vital])
+
+
 def _curve(plot: pg.PlotItem, colour: str) -> pg.PlotDataItem:
     pen = pg.mkPen(colour, width=1.5)
     return plot.plot(pen=pen, symbol="o", symbolSize=3, symbolPen=None, symbolBrush=colour)
 
 
-def _fit_y(plot: pg.PlotItem, values: np.ndarray, usual: tuple[float, float]) -> None:
+def _fit_y(view: pg.ViewBox, values: np.ndarray, usual: tuple[float, float]) -> None:
     """The usual range, widened only to take in the data, with headroom for the plot's name."""
     low, high = usual
     if np.isfinite(values).any():
         low, high = min(low, np.nanmin(values)), max(high, np.nanmax(values))
-    plot.setYRange(low, high + (high - low) * HEADROOM, padding=0.02)
+    view.setYRange(low, high + (high - low) * HEADROOM, padding=0.02)

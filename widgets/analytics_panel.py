@@ -25,7 +25,8 @@ class AnalyticsPanel(QWidget):
         self.charts.setBackground(palette.PANEL)
         self.charts.ci.setContentsMargins(0, 0, 0, 0)
         self.charts.ci.setSpacing(2)
-        self.message = QLabel(objectName="Hint", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.message = QLabel(objectName="Hint", wordWrap=True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._columns: dict[str, RegionColumn] = {}
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.message)

@@ -4,29 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import QLineF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPixmap, QResizeEvent, QTransform
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QResizeEvent, QTransform
 from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
-    QHBoxLayout,
     QLabel,
     QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
 
-from stores.model import CareGraph, CareLinkKind, CareNodeKind
+from stores.model import CareGraph, CareNodeKind
 from widgets import palette
-from widgets.care_graph_items import (
-    NODE_COLOURS,
-    CareLinkItem,
-    CareNodeItem,
-    link_pen,
-    node_path,
-    place_labels,
-)
+from widgets.care_graph_items import CareLinkItem, CareNodeItem, place_labels
 from widgets.care_graph_layout import ring_layout
+from widgets.care_graph_legend import care_legend
 
 MARGIN = 12.0  # px of scene kept around the drawing
 MAX_ZOOM = 1.15  # a three-person team is not blown up to fill the panel
@@ -43,11 +36,13 @@ class CareGraphView(QWidget):
         self.scene = QGraphicsScene(self)
         self.view = _FittedView(self.scene)
         self.view.node_clicked.connect(self._on_node_clicked)
-        self.message = QLabel(objectName="Hint", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.message = QLabel(objectName="Hint", wordWrap=True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._focus_id = ""
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.message)
-        self._stack.addWidget(_column(_legend(), self.view))
+        self._drawing = _column(care_legend(), self.view)
+        self._stack.addWidget(self._drawing)
         self.show_message("Select a bed to see the care team")
 
     def node_items(self) -> list[CareNodeItem]:
@@ -71,7 +66,7 @@ class CareGraphView(QWidget):
         nodes = self._add_nodes(graph)
         links = self._add_links(graph, nodes)
         place_labels(list(nodes.values()), links)
-        self._stack.setCurrentIndex(1)
+        self._stack.setCurrentWidget(self._drawing)
         self.view.fit()
 
     def _add_nodes(self, graph: CareGraph) -> dict[str, CareNodeItem]:
@@ -124,6 +119,8 @@ class _FittedView(QGraphicsView):
         drawing = self.scene().itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(drawing)
         room = self.viewport().size()
+        if room.isEmpty():  # not laid out yet: the first resize fits it
+            return
         zoom = min(room.width() / drawing.width(), room.height() / drawing.height(), MAX_ZOOM)
         self.setTransform(QTransform.fromScale(zoom, zoom))
         self.centerOn(drawing.center())
@@ -139,53 +136,6 @@ class _FittedView(QGraphicsView):
         if item is not None and event.button() == Qt.MouseButton.LeftButton:
             self.node_clicked.emit(item)
         super().mousePressEvent(event)
-
-
-def _legend() -> QWidget:
-    """The shapes of the roles, then the lines of the links."""
-    roles = [(_role_swatch(kind), kind.value) for kind in CareNodeKind]
-    links = [(_link_swatch(kind), kind.label) for kind in CareLinkKind]
-    legend = QWidget()
-    rows = QVBoxLayout(legend)
-    rows.setContentsMargins(0, 0, 0, 0)
-    rows.setSpacing(0)
-    for keys in (roles, links):
-        row = QHBoxLayout()
-        row.setSpacing(4)
-        for pixmap, text in keys:
-            icon = QLabel()
-            icon.setPixmap(pixmap)
-            row.addWidget(icon)
-            row.addWidget(QLabel(text, objectName="Hint"))
-            row.addSpacing(10)
-        row.addStretch(1)
-        rows.addLayout(row)
-    return legend
-
-
-def _role_swatch(kind: CareNodeKind) -> QPixmap:
-    pixmap, painter = _swatch()
-    painter.fillPath(node_path(kind, 5), QColor(NODE_COLOURS[kind]))
-    painter.end()
-    return pixmap
-
-
-def _link_swatch(kind: CareLinkKind) -> QPixmap:
-    pixmap, painter = _swatch()
-    painter.setPen(link_pen(kind))
-    painter.drawLine(QLineF(-9, 0, 9, 0))
-    painter.end()
-    return pixmap
-
-
-def _swatch() -> tuple[QPixmap, QPainter]:
-    """A small transparent picture, with a painter whose origin is its centre."""
-    pixmap = QPixmap(18, 12)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.translate(9, 6)
-    return pixmap, painter
 
 
 def _column(top: QWidget, rest: QWidget) -> QWidget:

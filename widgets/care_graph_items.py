@@ -92,7 +92,8 @@ class CareNodeItem(QGraphicsPathItem):
         box = self.tag.rect()
         gap = self.radius + 3
         sides = [(1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1)]
-        centres = [QPointF(x * (gap + box.width() / 2), y * (gap + box.height() / 2)) for x, y in sides]
+        half_width, half_height = box.width() / 2, box.height() / 2
+        centres = [QPointF(x * (gap + half_width), y * (gap + half_height)) for x, y in sides]
         outward = _unit(self.pos()) if _length(self.pos()) > 1 else QPointF(0, 1)
         centres.sort(key=lambda c: -QPointF.dotProduct(_unit(c), outward))
         return [centre - box.center() for centre in centres]

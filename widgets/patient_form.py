@@ -6,48 +6,24 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QSignalBlocker, Qt, SignalInstance
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from stores.model import Bed, Patient, Sex, patient_problems
 from widgets import palette
-from widgets.patient_fields import (
-    WEIGHT_HINT,
-    BirthDateEdit,
-    FormField,
-    parse_weight,
-    split_items,
+from widgets.patient_fields import WEIGHT_HINT, parse_weight, split_items
+from widgets.patient_form_grid import (
+    LABELS,
+    LIST_FIELDS,
+    TEXT_FIELDS,
+    change_signal,
+    field_grid,
+    make_fields,
 )
 
-LABELS = {
-    "mrn": "MRN",
-    "sex": "Sex",
-    "given_name": "Given name",
-    "family_name": "Family name",
-    "birth_date": "Birth date",
-    "weight_kg": "Weight kg",
-    "bed_id": "Bed",
-    "diagnoses": "Diagnoses",
-    "allergies": "Allergies",
-    "medications": "Medications",
-    "notes": "Notes",
-    "region": "Region",
-    "ward": "Ward",
-}
-# Short fields share a row; the list fields and notes take the whole width.
-PAIRED_ROWS = (("mrn", "sex"), ("given_name", "family_name"), ("birth_date", "weight_kg"))
-WIDE_ROWS = ("bed_id", "diagnoses", "allergies", "medications", "notes")
 # Errors take the theme's #Error colour; the theme has no colour for a save that worked.
 STYLE = f"QLabel#Saved {{ color: {palette.UP}; }} QLabel#Error, QLabel#Saved {{ font-weight: bold; }}"
+CONTEXT_LABELS = {"region": "Region", "ward": "Ward"}  # fields of the record the form does not show
 
 
 class PatientForm(QWidget):
@@ -62,9 +38,17 @@ class PatientForm(QWidget):
         self.heading.setContentsMargins(0, 0, 4, 4)
         self.message = QLabel(wordWrap=True)
         self.message.hide()
-        self.fields = self._make_fields()
+        self.fields = make_fields()
+        for field in self.fields.values():
+            change_signal(field.editor).connect(field.clear_problem)
+            change_signal(field.editor).connect(self._on_edited)
         self.setStyleSheet(STYLE)
-        self._lay_out()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.message)
+        layout.addLayout(field_grid(self.fields))
+        layout.addStretch(1)
         self.load(None)
 
     @property
@@ -93,9 +77,9 @@ class PatientForm(QWidget):
         """Show `patient` for editing, or blank fields for a new patient when None."""
         self._loaded = patient
         shown = patient or Patient("", "", "", "", "", "", date.min)
-        for name in ("mrn", "given_name", "family_name"):
+        for name in TEXT_FIELDS:
             self.editor(name).setText(getattr(shown, name))
-        for name in ("diagnoses", "allergies", "medications"):
+        for name in LIST_FIELDS:
             self.editor(name).setText(", ".join(getattr(shown, name)))
         self.editor("birth_date").set_birth_date(patient.birth_date if patient else None)
         self.editor("weight_kg").setText("" if shown.weight_kg is None else f"{shown.weight_kg:g}")
@@ -130,7 +114,8 @@ class PatientForm(QWidget):
         """Put `message` by the field `name`; at the top for a field the form does not show."""
         field = self.fields.get(name)
         if field is None:
-            self.show_message(f"{LABELS.get(name, name)}: {message}", "error")
+            label = LABELS.get(name) or CONTEXT_LABELS.get(name, name)
+            self.show_message(f"{label}: {message}", "error")
             return
         field.show_problem(message)
         # The first field in reading order that is wrong is where the user starts mending.
@@ -150,8 +135,8 @@ class PatientForm(QWidget):
 
     def _patient(self, birth_date: date, weight: float | None) -> Patient:
         base = self._loaded or Patient("", self._region, self._ward, "", "", "", birth_date)
-        text = {name: self.editor(name).text().strip() for name in ("mrn", "given_name", "family_name")}
-        lists = {name: split_items(self.editor(name).text()) for name in ("diagnoses", "allergies", "medications")}
+        text = {name: self.editor(name).text().strip() for name in TEXT_FIELDS}
+        lists = {name: split_items(self.editor(name).text()) for name in LIST_FIELDS}
         return dataclasses.replace(
             base,
             **text,
@@ -176,64 +161,5 @@ class PatientForm(QWidget):
         ward = self._loaded.ward if self._loaded else self._ward
         self.heading.setText(f"<b>{who}</b> · {ward}" if ward else f"<b>{who}</b>")
 
-    def _make_fields(self) -> dict[str, FormField]:
-        sex = QComboBox()
-        for choice in Sex:
-            sex.addItem(choice.value.capitalize(), choice.value)
-        notes = QPlainTextEdit()
-        notes.setTabChangesFocus(True)
-        notes.setFixedHeight(notes.fontMetrics().lineSpacing() * 2 + 12)
-        editors: dict[str, QWidget] = {name: QLineEdit() for name in LABELS if name not in ("region", "ward")}
-        editors.update(sex=sex, birth_date=BirthDateEdit(), bed_id=QComboBox(), notes=notes)
-        editors["weight_kg"].setPlaceholderText("e.g. 72.5")
-        for name in ("diagnoses", "allergies", "medications"):
-            editors[name].setPlaceholderText("comma-separated")
-        return {name: self._watched(FormField(editor)) for name, editor in editors.items()}
-
-    def _watched(self, field: FormField) -> FormField:
-        changed = _change_signal(field.editor)
-        changed.connect(field.clear_problem)
-        changed.connect(self._on_edited)
-        return field
-
     def _on_edited(self, *_args: object) -> None:
         self.show_message("")  # "Saved" or an old error no longer describes what is shown
-
-    def _lay_out(self) -> None:
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(4)
-        for row, names in enumerate(PAIRED_ROWS):
-            for column, name in enumerate(names):
-                self._add_field(grid, name, row, column * 2, 1)
-        for row, name in enumerate(WIDE_ROWS, start=len(PAIRED_ROWS)):
-            self._add_field(grid, name, row, 0, 3)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.message)
-        layout.addLayout(grid)
-        layout.addStretch(1)
-
-    def _add_field(self, grid: QGridLayout, name: str, row: int, column: int, span: int) -> None:
-        editor = self.fields[name].editor
-        label = QLabel(LABELS[name])
-        label.setBuddy(editor)
-        # Level with the editor, not with the editor plus the problem line under it.
-        label.setMinimumHeight(min(editor.sizeHint().height(), editor.maximumHeight()))
-        grid.addWidget(label, row, column, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.fields[name], row, column + 1, 1, span, Qt.AlignmentFlag.AlignTop)
-
-
-def _change_signal(editor: QWidget) -> SignalInstance:
-    """The signal an editor sends when its value changes (for line edits: by the user only)."""
-    if isinstance(editor, QLineEdit):
-        return editor.textEdited
-    if isinstance(editor, QComboBox):
-        return editor.activated
-    if isinstance(editor, QDateEdit):
-        return editor.dateChanged
-    return editor.textChanged

@@ -17,12 +17,18 @@ from stores import DB_FILE_NAME, StoreConfig, open_stores
 pytestmark = pytest.mark.slow
 
 
-def vitals_rows(db_path) -> int:
+def count(db_path, table: str) -> int:
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute("SELECT count(*) FROM vitals").fetchone()[0]
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     except sqlite3.OperationalError:  # not created yet
         return 0
+
+
+def wait_for(condition, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def test_kill_while_the_simulator_writes_keeps_the_data(tmp_path):
@@ -30,11 +36,11 @@ def test_kill_while_the_simulator_writes_keeps_the_data(tmp_path):
     simulator = subprocess.Popen([sys.executable, "-m", "app", "simulate", "--data-dir",
                                   str(tmp_path)], stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while vitals_rows(db_path) < 300 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        written_before_kill = vitals_rows(db_path)
-        assert written_before_kill >= 300, "the simulator wrote nothing to kill it over"
+        wait_for(lambda: count(db_path, "beds") > 0, 60)  # the demo seeding is finished
+        seeded = count(db_path, "vitals")
+        wait_for(lambda: count(db_path, "vitals") >= seeded + 300, 30)
+        written_before_kill = count(db_path, "vitals")
+        assert written_before_kill >= seeded + 300, "the simulator wrote nothing to kill it over"
     finally:
         os.kill(simulator.pid, signal.SIGKILL)
         simulator.wait(10)
@@ -52,4 +58,4 @@ def test_kill_while_the_simulator_writes_keeps_the_data(tmp_path):
 
     latest = asyncio.run(newest_samples())
     assert latest, "no bed has a sample after the restart"
-    assert vitals_rows(db_path) >= written_before_kill
+    assert count(db_path, "vitals") >= written_before_kill

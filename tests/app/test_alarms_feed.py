@@ -1,0 +1,128 @@
+"""The alarm feed: the ward's alarms, live; losing the alarm channel is itself an alarm."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from app.feeds.alarms import CHANNEL_LOST_ID, AlarmsFeed
+from stores import StoreConfig, open_stores
+from stores.alerts import AlertBus
+from stores.errors import StoreUnavailable
+from stores.model import Alarm, AlarmKind, Priority
+from tests.app.qasync_helpers import eventually, run_on_qt_loop
+
+
+class DroppableBus(AlertBus):
+    """The real embedded bus behind a connection that the test can cut and restore."""
+
+    def __init__(self, bus: AlertBus) -> None:
+        self._bus = bus
+        self.down = False
+        self._cut = asyncio.Event()
+
+    def _check(self) -> None:
+        if self.down:
+            raise StoreUnavailable("connection to redis-1:6379 lost")
+
+    def drop(self) -> None:
+        self.down = True
+        self._cut.set()
+
+    def restore(self) -> None:
+        self.down = False
+        self._cut = asyncio.Event()
+
+    async def publish(self, alarm):
+        self._check()
+        await self._bus.publish(alarm)
+
+    async def acknowledge(self, alarm_id, by, at):
+        self._check()
+        return await self._bus.acknowledge(alarm_id, by, at)
+
+    async def active(self, region):
+        self._check()
+        return await self._bus.active(region)
+
+    async def history(self, region, since):
+        self._check()
+        return await self._bus.history(region, since)
+
+    def subscribe(self, region):
+        return _CuttableSubscription(self._bus.subscribe(region), self._cut, self)
+
+    async def health(self):
+        return await self._bus.health()
+
+    async def close(self):
+        await self._bus.close()
+
+
+class _CuttableSubscription:
+    def __init__(self, inner, cut: asyncio.Event, bus: DroppableBus) -> None:
+        self._inner, self._cut, self._bus = inner, cut, bus
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self) -> Alarm:
+        self._bus._check()  # noqa: SLF001
+        following = asyncio.ensure_future(self._inner.__anext__())
+        cut = asyncio.ensure_future(self._cut.wait())
+        try:
+            await asyncio.wait({following, cut}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            cut.cancel()
+            if not following.done():
+                following.cancel()
+        if following.done() and not following.cancelled():
+            return following.result()
+        raise StoreUnavailable("connection to redis-1:6379 lost")
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def alarm(alarm_id: str, ward: str = "north-1", priority=Priority.MEDIUM) -> Alarm:
+    return Alarm(id=alarm_id, region="north", ward=ward, bed_id=f"{ward}-03", patient_id="p3",
+                 patient_name="Ada Byron", priority=priority, condition="HR high",
+                 raised_at=time.time())
+
+
+def test_channel_loss_is_an_alarm_until_the_channel_is_back(qapp, tmp_path):
+    async def scenario() -> None:
+        stores = await open_stores(StoreConfig(data_dir=tmp_path))
+        bus = DroppableBus(stores.alerts)
+        feed = AlarmsFeed(bus, "north", "north-1", "nurse.test")
+        shown: list[list[Alarm]] = []
+        feed.alarms_changed.connect(shown.append)
+        ids = lambda: {a.id for a in (shown[-1] if shown else [])}  # noqa: E731
+        feed.start()
+        try:
+            await eventually(lambda: shown, 2, "the first list of alarms")
+            await stores.alerts.publish(alarm("a1"))
+            await stores.alerts.publish(alarm("other-ward", ward="north-2"))
+            await eventually(lambda: ids() == {"a1"}, 2, "the ward's alarm, and only it")
+
+            lost_at = time.monotonic()
+            bus.drop()
+            await eventually(lambda: CHANNEL_LOST_ID in ids(), 2, "the channel-lost alarm")
+            assert time.monotonic() - lost_at < 2.0
+            lost = next(a for a in shown[-1] if a.id == CHANNEL_LOST_ID)
+            assert (lost.kind, lost.priority) == (AlarmKind.TECHNICAL, Priority.HIGH)
+            assert "redis-1:6379" in lost.condition
+            feed.acknowledge(CHANNEL_LOST_ID)  # cannot be acknowledged away while lost
+            await asyncio.sleep(1.5)
+            assert CHANNEL_LOST_ID in ids()
+
+            await stores.alerts.publish(alarm("a2", priority=Priority.HIGH))  # missed live
+            bus.restore()
+            await eventually(lambda: ids() == {"a1", "a2"}, 3, "recovery with the missed alarm")
+        finally:
+            await feed.stop()
+            await stores.close()
+
+    run_on_qt_loop(scenario())
