@@ -20,7 +20,7 @@ from app.main_window import MainWindow
 from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
 from app.simulator.runner import BedsideSimulator
 from app.startup import StartupError, open_station_stores
-from resources import read_text
+from resources import theme
 from stores import Stores
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ async def start_station(config: Config, stores: Stores, **simulator_options) -> 
 
 def apply_theme(app: QApplication) -> None:
     app.setApplicationName("Ward Station")
-    app.setStyleSheet(read_text("theme.qss"))
+    app.setStyleSheet(theme())
 
 
 async def run_station(config: Config, screenshot: Path | None = None,

@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
             self.select_patient(first.id)
 
     def _on_discharged(self, patient_id: str) -> None:
+        self.patient_panel.new_patient()
         if patient_id == self.selected_patient_id:
             self.selected_patient_id = None
             self.vitals_feed.select_bed(None)

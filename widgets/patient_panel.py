@@ -75,16 +75,19 @@ class PatientPanel(QWidget):
 
     @Slot(object)
     def show_saved(self, patient: Patient) -> None:
+        self._set_saving(False)
         self.show_patient(patient)
         self.form.show_message("Saved", "saved")
 
     @Slot(str, str)
     def show_problem(self, field: str, message: str) -> None:
+        self._set_saving(False)
         self.form.show_problem(field, message)
         self.tabs.setCurrentIndex(RECORD_TAB)
 
     @Slot(str)
     def show_error(self, message: str) -> None:
+        self._set_saving(False)
         self.form.show_message(message, "error")
         self.tabs.setCurrentIndex(RECORD_TAB)
 
@@ -100,7 +103,12 @@ class PatientPanel(QWidget):
     def _save(self) -> None:
         record = self.form.record()
         if record is not None:
+            self._set_saving(True)  # a second click would only come back as a conflict
             self.save_requested.emit(record)
+
+    def _set_saving(self, saving: bool) -> None:
+        self.save_button.setEnabled(not saving)
+        self.save_button.setText("Saving\u2026" if saving else "Save")
 
     def _ask_discharge(self, asking: bool) -> None:
         loaded = self.form.loaded

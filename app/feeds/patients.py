@@ -37,6 +37,7 @@ class PatientsFeed(Feed):
         self._refresh_s = refresh_s
         self._search_text = ""
         self._ward_state: tuple[list[Bed], dict[str, Patient]] | None = None
+        self._found: list[Patient] | None = None
 
     def start(self) -> None:
         self.spawn(self._keep_ward_fresh())
@@ -55,14 +56,20 @@ class PatientsFeed(Feed):
             if (beds, by_bed) != self._ward_state:
                 self._ward_state = (beds, by_bed)
                 self.ward_loaded.emit(beds, by_bed)
-            self.patients_found.emit(await self._patients.search(self.region, None,
-                                                                 self._search_text))
+            await self._search()
 
     @asyncSlot(str)
     async def search(self, text: str) -> None:
         self._search_text = text
         with self.reporting():
-            self.patients_found.emit(await self._patients.search(self.region, None, text))
+            await self._search()
+
+    async def _search(self) -> None:
+        text = self._search_text
+        found = await self._patients.search(self.region, None, text)
+        if text == self._search_text and found != self._found:  # a newer search may have begun
+            self._found = found
+            self.patients_found.emit(found)
 
     @asyncSlot(str)
     async def load(self, patient_id: str) -> None:

@@ -53,7 +53,8 @@ def test_available_again_restores_the_same_content_with_its_state(panel, content
 
 
 def test_theme_parses_and_uses_the_palette(qapp, qtbot):
-    theme = resources.read_text("theme.qss")
+    theme = resources.theme()
+    assert "@ICONS@" not in theme
     for colour in (palette.BACKGROUND, palette.PANEL, palette.TEXT, palette.BORDER):
         assert colour in theme
     qapp.setStyleSheet(theme)  # a stylesheet Qt cannot parse logs a warning, which fails the test

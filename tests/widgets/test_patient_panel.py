@@ -228,3 +228,18 @@ def test_a_birth_date_can_be_typed_into_the_blank_editor(qtbot, panel):
     assert editor.birth_date() is None
     qtbot.keyClicks(editor, "19840302")
     assert editor.birth_date() == date(1984, 3, 2)
+
+
+def test_save_waits_for_the_answer_before_it_can_be_clicked_again(qtbot, panel):
+    panel.show_patient(JANE)
+    with qtbot.waitSignal(panel.save_requested):
+        panel.save_button.click()
+    assert not panel.save_button.isEnabled()
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    panel.show_error("Not saved: the patient store is unavailable (disk full).")
+    assert panel.save_button.isEnabled()
+    with qtbot.waitSignal(panel.save_requested):
+        panel.save_button.click()
+    panel.show_saved(JANE)
+    assert panel.save_button.isEnabled() and panel.save_button.text() == "Save"
