@@ -88,7 +88,10 @@ async def run_station(config: Config, screenshot: Path | None = None,
 
 
 def _save_screenshot(window: MainWindow, path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StartupError(f"cannot write the screenshot to {path}: {exc.strerror}") from None
     if not window.grab().save(str(path)):
         raise StartupError(f"cannot write the screenshot to {path}")
     log.info("screenshot saved to %s", path)

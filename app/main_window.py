@@ -59,7 +59,8 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.banner = AlarmBanner(clock=self._clock)
         self.bed_grid = BedGrid(stale_after_s=self.config.stale_after_s, clock=self._clock)
-        self.vitals_chart = VitalsChart(clock=self._clock)
+        self.vitals_chart = VitalsChart(clock=self._clock,
+                                        stale_after_s=self.config.stale_after_s)
         self.patient_panel = PatientPanel()
         self.care_graph = CareGraphView()
         self.analytics = AnalyticsPanel()
@@ -119,6 +120,8 @@ class MainWindow(QMainWindow):
         self.alarms_feed.alarms_changed.connect(self.banner.show_alarms)
         self.alarms_feed.alarms_changed.connect(self.bed_grid.show_alarms)
         self.banner.acknowledge_requested.connect(self.alarms_feed.acknowledge)
+        self.alarms_feed.acknowledge_failed.connect(
+            lambda message: self.statusBar().showMessage(message, 15_000))
         self.health_feed.health_changed.connect(self.store_status.show_health)
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
                        self.care_graph.patient_selected, self.banner.patient_selected):
@@ -158,7 +161,9 @@ class MainWindow(QMainWindow):
         self.bed_grid.select_patient(patient_id)
         self.patients_feed.load(patient_id)
         self.network_feed.select_patient(patient_id)
-        self.vitals_feed.select_bed(patient.bed_id if patient else None)
+        # The bed's samples before this patient's admission belong to someone else.
+        self.vitals_feed.select_bed(patient.bed_id if patient else None,
+                                    since=patient.admitted_at if patient else 0.0)
         if patient is None:
             self.vitals_chart.clear("This patient has no bed on this ward")
         else:
@@ -175,9 +180,20 @@ class MainWindow(QMainWindow):
         self.bed_grid.set_beds(beds, patients_by_bed)
         self.patient_panel.set_beds(beds)
         self.vitals_feed.set_beds([b.id for b in beds])
-        if self.selected_patient_id is None and patients_by_bed:
-            first = min(patients_by_bed.values(), key=lambda p: p.bed_id or "")
-            self.select_patient(first.id)
+        self._follow_selected_patient()
+
+    def _follow_selected_patient(self) -> None:
+        """Keep the chart on the selected patient's bed when they move, and off a bed they left."""
+        selected = self.selected_patient_id
+        shown_bed = self.vitals_feed.selected_bed
+        if selected is None:
+            if self._patients_by_bed:
+                first = min(self._patients_by_bed.values(), key=lambda p: p.bed_id or "")
+                self.select_patient(first.id)
+            return
+        patient = next((p for p in self._patients_by_bed.values() if p.id == selected), None)
+        if (patient.bed_id if patient else None) != shown_bed:
+            self.select_patient(selected)
 
     def _on_discharged(self, patient_id: str) -> None:
         self.patient_panel.new_patient()

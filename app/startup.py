@@ -20,9 +20,13 @@ async def open_station_stores(config: Config) -> Stores:
         raise StartupError(f"cannot open the stores: {exc.reason}") from None
     try:
         await seed_demo_hospital(stores)
-        if not await stores.patients.beds(config.ward):
+        beds = await stores.patients.beds(config.ward)
+        if not beds:
             raise StartupError(f"ward {config.ward!r} has no beds; known demo wards: "
                                f"{', '.join(demo_ward_ids())}")
+        if beds[0].region != config.region:
+            raise StartupError(f"ward {config.ward!r} is in region {beds[0].region!r}, not "
+                               f"{config.region!r}; set region = \"{beds[0].region}\"")
     except BaseException:
         await stores.close()
         raise

@@ -14,6 +14,8 @@ from widgets import palette, vital_text
 
 PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}
 NO_ALARMS = "No active alarms"
+# A nurse reaching for Acknowledge must not acknowledge an alarm that appeared under the finger.
+ACKNOWLEDGE_GUARD_S = 1.0
 
 
 def alarm_summary(alarm: Alarm, now: float) -> str:
@@ -53,6 +55,7 @@ class AlarmBanner(QFrame):
         self.setObjectName("AlarmBanner")
         self._clock = clock
         self._shown: Alarm | None = None
+        self._shown_since = float("-inf")  # when the shown alarm became the top one
         self._bright = True
         self._style_key: tuple | None = None
         self.text = _ClickableLabel(NO_ALARMS, objectName="AlarmText")
@@ -89,6 +92,8 @@ class AlarmBanner(QFrame):
     def _show_top(self, top: Alarm | None, others: list[Alarm]) -> None:
         previous, self._shown = self._shown, top
         now = self._clock()
+        if top is not None and (previous is None or previous.id != top.id):
+            self._shown_since = now
         self.text.setText(alarm_summary(top, now) if top else NO_ALARMS)
         selectable = top is not None and bool(top.patient_id)
         self.text.setCursor(Qt.CursorShape.PointingHandCursor if selectable else Qt.CursorShape.ArrowCursor)
@@ -137,8 +142,9 @@ class AlarmBanner(QFrame):
             self.patient_selected.emit(self._shown.patient_id)
 
     def _on_acknowledge(self) -> None:
-        if self._shown is not None:
-            self.acknowledge_requested.emit(self._shown.id)
+        if self._shown is None or self._clock() - self._shown_since < ACKNOWLEDGE_GUARD_S:
+            return
+        self.acknowledge_requested.emit(self._shown.id)
 
 
 def dark_variant(colour: str) -> str:

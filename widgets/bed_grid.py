@@ -62,6 +62,7 @@ class BedGrid(QWidget):
             self._rebuild(ordered)
         for bed_id, tile in self._tiles.items():
             tile.set_patient(patients.get(bed_id))
+        self.show_alarms(self._alarms)  # a new occupant must not inherit the last one's alarms
         self.select_patient(self._selected_patient or "")
 
     def _rebuild(self, beds: list[Bed]) -> None:
@@ -73,7 +74,6 @@ class BedGrid(QWidget):
             tile.hide()
             tile.deleteLater()
         self._place_tiles()
-        self.show_alarms(self._alarms)
 
     def _place_tiles(self) -> None:
         columns = self.columns()
@@ -107,13 +107,13 @@ class BedGrid(QWidget):
 
     @Slot(list)
     def show_alarms(self, alarms: list[Alarm]) -> None:
-        """Every alarm needing attention in the region; each tile shows its bed's most urgent."""
+        """Every alarm needing attention in the region; each tile shows its occupant's most urgent."""
         self._alarms = list(alarms)
         by_bed: dict[str, list[Alarm]] = defaultdict(list)
         for alarm in banner_order(self._alarms):
             by_bed[alarm.bed_id].append(alarm)
         for bed_id, tile in self._tiles.items():
-            tile.set_alarms(by_bed.get(bed_id, []))
+            tile.set_alarms([a for a in by_bed.get(bed_id, []) if _concerns(a, tile.patient)])
 
     @Slot(str)
     def select_patient(self, patient_id: str) -> None:
@@ -130,3 +130,14 @@ class BedGrid(QWidget):
     def _on_tile_clicked(self, patient_id: str) -> None:
         self.select_patient(patient_id)
         self.patient_selected.emit(patient_id)
+
+
+def _concerns(alarm: Alarm, patient: Patient | None) -> bool:
+    """Whether an alarm belongs on the tile of the bed's present occupant.
+
+    A latched alarm outlives its patient's discharge or move; it must not colour whoever lies in
+    the bed next. An alarm naming no patient (a technical alarm of the bed) belongs to the bed.
+    """
+    if alarm.patient_id is None:
+        return True
+    return patient is not None and alarm.patient_id == patient.id

@@ -28,6 +28,8 @@ class BedTile(QWidget):
         self._stale_after_s = stale_after_s
         self._clock = clock
         self._patient: Patient | None = None
+        self._told_occupant = False  # before the first set_patient we cannot know who was there
+        self._occupied_since = float("-inf")  # samples older than this are a previous occupant's
         self._latest: VitalSample | None = None
         self._trend: deque[tuple[float, float | None]] = deque(maxlen=_TREND_POINTS)
         self._alarms: list[Alarm] = []
@@ -47,19 +49,35 @@ class BedTile(QWidget):
         return self._view
 
     def set_patient(self, patient: Patient | None) -> None:
+        """Who lies in the bed now; a different occupant starts with no numerics and no trend."""
+        # Samples are keyed by bed only: the previous occupant's must never pass as the new one's.
+        if patient is None or self._patient is None or patient.id != self._patient.id:
+            self._forget_samples()
+            since = self._clock() if self._told_occupant else float("-inf")
+            self._occupied_since = max(since, patient.admitted_at if patient else since)
+        self._told_occupant = True
         self._patient = patient
         self.refresh()
 
-    def set_trend(self, samples: list[VitalSample]) -> None:
-        """Replace the trend (and latest numerics) with this bed's recent samples."""
+    def _forget_samples(self) -> None:
         self._trend.clear()
         self._latest = None
+
+    def set_trend(self, samples: list[VitalSample]) -> None:
+        """Replace the trend (and latest numerics) with this bed's recent samples."""
+        self._forget_samples()
+        if self._patient is None:  # an empty bed's samples belong to nobody we could show
+            self.refresh()
+            return
         for sample in sorted(samples, key=lambda s: s.time):
-            self._append(sample)
+            if sample.time >= self._occupied_since:
+                self._append(sample)
         self.refresh()
 
     def add_sample(self, sample: VitalSample) -> None:
-        """Take the bed's newest sample; one that is not newer than what we have is ignored."""
+        """Take the bed's newest sample; one that is not newer, or for an empty bed, is ignored."""
+        if self._patient is None or sample.time < self._occupied_since:
+            return
         if self._latest is None or sample.time > self._latest.time:
             self._append(sample)
             self.refresh()
@@ -91,7 +109,7 @@ class BedTile(QWidget):
             bed=self.bed.label,
             patient=self._patient.full_name if self._patient else EMPTY_BED,
             details=vital_text.age_sex_text(self._patient, self._clock()) if self._patient else "",
-            numerics=numerics(self._latest) if self._patient or self._latest else (),
+            numerics=numerics(self._latest) if self._patient else (),
             stale=self._stale_text(),
             alarm=top.priority if top else None,
             alarm_text=alarm_text(self._alarms),
@@ -100,13 +118,15 @@ class BedTile(QWidget):
         )
 
     def _stale_text(self) -> str:
+        if self._patient is None:
+            return ""
         if self._latest is None:
             return "NO DATA" if self._patient else ""
         age = self._clock() - self._latest.time
         return f"NO DATA {vital_text.age_text(age)}" if age > self._stale_after_s else ""
 
     def _recent_trend(self) -> tuple[tuple[float, float | None], ...]:
-        if self._latest is None:
+        if self._latest is None or self._patient is None:
             return ()
         since = self._latest.time - TREND_SECONDS
         return tuple(point for point in self._trend if point[0] >= since)

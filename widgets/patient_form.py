@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from stores.model import Bed, Patient, Sex, patient_problems
 from widgets import palette
@@ -22,7 +22,11 @@ from widgets.patient_form_grid import (
 )
 
 # Errors take the theme's #Error colour; the theme has no colour for a save that worked.
-STYLE = f"QLabel#Saved {{ color: {palette.UP}; }} QLabel#Error, QLabel#Saved {{ font-weight: bold; }}"
+STYLE = (
+    f"QLabel#Saved {{ color: {palette.UP}; }} QLabel#Error, QLabel#Saved {{ font-weight: bold; }}"
+    f" QFrame#UnsavedBar {{ border: 1px solid {palette.DEGRADED}; border-radius: 3px; }}"
+    f" QFrame#UnsavedBar QLabel {{ color: {palette.DEGRADED}; font-weight: bold; }}"
+)
 CONTEXT_LABELS = {"region": "Region", "ward": "Ward"}  # fields of the record the form does not show
 
 
@@ -38,6 +42,8 @@ class PatientForm(QWidget):
         self.heading.setContentsMargins(0, 0, 4, 4)
         self.message = QLabel(wordWrap=True)
         self.message.hide()
+        self.unsaved = UnsavedBar()
+        self._dirty = False
         self.fields = make_fields()
         for field in self.fields.values():
             change_signal(field.editor).connect(field.clear_problem)
@@ -46,6 +52,7 @@ class PatientForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        layout.addWidget(self.unsaved)
         layout.addWidget(self.message)
         layout.addLayout(field_grid(self.fields))
         layout.addStretch(1)
@@ -55,6 +62,10 @@ class PatientForm(QWidget):
     def loaded(self) -> Patient | None:
         """The record being edited, or None for a new patient."""
         return self._loaded
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether the user has edited a field since the record was loaded."""
+        return self._dirty
 
     def editor(self, name: str) -> QWidget:
         return self.fields[name].editor
@@ -89,7 +100,9 @@ class PatientForm(QWidget):
         self.editor("notes").setPlainText(shown.notes)
         self.clear_problems()
         self.show_message("")
+        self.unsaved.hide()
         self._show_heading()
+        self._dirty = False  # filling the editors above is not an edit by the user
 
     def record(self) -> Patient | None:
         """The record the fields make, or None after showing inline what stops it being saved."""
@@ -162,4 +175,26 @@ class PatientForm(QWidget):
         self.heading.setText(f"<b>{who}</b> · {ward}" if ward else f"<b>{who}</b>")
 
     def _on_edited(self, *_args: object) -> None:
+        self._dirty = True
         self.show_message("")  # "Saved" or an old error no longer describes what is shown
+
+
+class UnsavedBar(QFrame):
+    """Says that edits are held back from being replaced by another record: Save, or Discard them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="UnsavedBar")
+        self.text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.save_button = QPushButton("Save")
+        self.discard_button = QPushButton("Discard")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.save_button)
+        layout.addWidget(self.discard_button)
+        self.hide()
+
+    def offer(self, edited: str, other: str) -> None:
+        """Show the choice between the edits of `edited` and opening `other`."""
+        self.text.setText(f"Unsaved changes to {edited}: Save them, or Discard to open {other}.")
+        self.show()

@@ -47,6 +47,7 @@ class PatientPanel(QWidget):
         self.confirm_button = QPushButton("Confirm")
         self.cancel_button = QPushButton("Cancel")
         self._actions = QStackedWidget()
+        self._on_discard: Callable[[], None] | None = None  # opens what the user asked for instead
         self.tabs = QTabWidget()
         self._lay_out()
         self._connect()
@@ -66,17 +67,25 @@ class PatientPanel(QWidget):
     def show_patients(self, patients: list[Patient]) -> None:
         self.patients.show_patients(patients)
 
+    def has_unsaved_changes(self) -> bool:
+        return self.form.has_unsaved_changes()
+
     @Slot(object)
     def show_patient(self, patient: Patient) -> None:
-        self.form.load(patient)
-        self.patients.select(patient.id)
-        self._ask_discharge(False)
-        self.tabs.setCurrentIndex(RECORD_TAB)
+        """Open a patient's record; while the form holds edits, offer Save or Discard first."""
+        loaded = self.form.loaded
+        if not self.has_unsaved_changes():
+            self._open(patient)
+        elif loaded is None or loaded.id != patient.id:
+            self._hold_edits(patient.full_name, lambda: self._open(patient))
+        else:  # a reload of the record being edited: the user's edits win until saved
+            self.patients.select(patient.id)
+            self.tabs.setCurrentIndex(RECORD_TAB)
 
     @Slot(object)
     def show_saved(self, patient: Patient) -> None:
         self._set_saving(False)
-        self.show_patient(patient)
+        self._open(patient)
         self.form.show_message("Saved", "saved")
 
     @Slot(str, str)
@@ -93,7 +102,34 @@ class PatientPanel(QWidget):
 
     @Slot()
     def new_patient(self) -> None:
-        """Blank the form for admitting a new patient."""
+        """Blank the form for admitting a new patient (after Save or Discard of any edits)."""
+        if self.has_unsaved_changes():
+            self._hold_edits("a new patient", self._blank)
+        else:
+            self._blank()
+
+    def _open(self, patient: Patient) -> None:
+        self._on_discard = None
+        self.form.load(patient)
+        self.patients.select(patient.id)
+        self._ask_discharge(False)
+        self.tabs.setCurrentIndex(RECORD_TAB)
+
+    def _hold_edits(self, other: str, open_other: Callable[[], None]) -> None:
+        """Keep the edits in the form; `open_other` runs only if the user chooses Discard."""
+        loaded = self.form.loaded
+        self._on_discard = open_other
+        self.form.unsaved.offer(loaded.full_name if loaded else "the new patient", other)
+        self.patients.select(loaded.id if loaded else None)  # the list names what the form shows
+        self.tabs.setCurrentIndex(RECORD_TAB)
+
+    def _discard(self) -> None:
+        open_other, self._on_discard = self._on_discard, None
+        if open_other is not None:
+            open_other()
+
+    def _blank(self) -> None:
+        self._on_discard = None
         self.form.load(None)
         self.patients.select(None)
         self._ask_discharge(False)
@@ -108,6 +144,7 @@ class PatientPanel(QWidget):
 
     def _set_saving(self, saving: bool) -> None:
         self.save_button.setEnabled(not saving)
+        self.form.unsaved.save_button.setEnabled(not saving)
         self.save_button.setText("Saving\u2026" if saving else "Save")
 
     def _ask_discharge(self, asking: bool) -> None:
@@ -130,6 +167,8 @@ class PatientPanel(QWidget):
         self.patients.patient_selected.connect(self.patient_selected)
         self.new_button.clicked.connect(self.new_patient)
         self.save_button.clicked.connect(self._save)
+        self.form.unsaved.save_button.clicked.connect(self._save)
+        self.form.unsaved.discard_button.clicked.connect(self._discard)
         self.discharge_button.clicked.connect(lambda: self._ask_discharge(True))
         self.cancel_button.clicked.connect(lambda: self._ask_discharge(False))
         self.confirm_button.clicked.connect(self._confirm_discharge)

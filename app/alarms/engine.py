@@ -48,6 +48,24 @@ class AlarmEngine:
         now = self._clock()
         return [self._open.pop(key).clear(now) for key in list(self._open) if key[0] in changed]
 
+    def adopt(self, alarms: Iterable[Alarm]) -> list[Alarm]:
+        """Take over this ward's alarms still open from before a restart, so a condition that
+        is still true is not raised a second time and clears when it recovers. Returns the
+        cleared versions of those that no longer fit (the bed has someone else, or no rule)."""
+        stale = []
+        for alarm in alarms:
+            if alarm.ward != self.ward or not alarm.condition_active:
+                continue
+            rule = next((r for r in self.rules if _same_rule(r, alarm)), None)
+            key = (alarm.bed_id, rule)
+            fits = (rule is not None and alarm.bed_id in self._patients
+                    and _patient_id(self._patients[alarm.bed_id]) == alarm.patient_id)
+            if fits and key not in self._open:
+                self._open[key] = alarm
+            else:
+                stale.append(alarm.clear(self._clock()))
+        return stale
+
     def _evaluate_sample(self, sample: VitalSample) -> list[Alarm]:
         changes = []
         for rule in self.rules:
@@ -79,6 +97,11 @@ class AlarmEngine:
             value=value,
             limit=rule.limit,
         )
+
+
+def _same_rule(rule: AlarmRule, alarm: Alarm) -> bool:
+    return (rule.vital, rule.priority, rule.condition) == (alarm.vital, alarm.priority,
+                                                          alarm.condition)
 
 
 def _patient_id(patient: Patient | None) -> str | None:

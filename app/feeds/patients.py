@@ -38,6 +38,7 @@ class PatientsFeed(Feed):
         self._search_text = ""
         self._ward_state: tuple[list[Bed], dict[str, Patient]] | None = None
         self._found: list[Patient] | None = None
+        self._wanted: str | None = None
 
     def start(self) -> None:
         self.spawn(self._keep_ward_fresh())
@@ -73,11 +74,16 @@ class PatientsFeed(Feed):
 
     @asyncSlot(str)
     async def load(self, patient_id: str) -> None:
+        self._wanted = patient_id  # with quick clicks, only the last one asked for is shown
         with self.reporting():
             try:
-                self.patient_loaded.emit(await self._patients.get(patient_id))
+                patient = await self._patients.get(patient_id)
             except NotFound:
-                self.failed.emit("That patient is no longer on the ward list.")
+                if patient_id == self._wanted:
+                    self.failed.emit("That patient is no longer on the ward list.")
+            else:
+                if patient_id == self._wanted:
+                    self.patient_loaded.emit(patient)
 
     @asyncSlot(object)
     async def save(self, patient: Patient) -> None:

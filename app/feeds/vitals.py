@@ -31,11 +31,17 @@ class VitalsFeed(Feed):
         self._bed_ids: list[str] = []
         self._latest: dict[str, VitalSample] = {}
         self._selected: str | None = None
-        self._selected_until = 0.0  # time of the newest sample the chart has
+        self._selected_since = 0.0  # the chart shows nothing older (e.g. the patient's admission)
+        self._selected_until: float | None = None  # time of the newest sample the chart has
+        self._selection = 0  # bumped on each selection: a poll begun before it is discarded
         self._wake = asyncio.Event()
 
     def start(self) -> None:
         self.spawn(self._run())
+
+    @property
+    def selected_bed(self) -> str | None:
+        return self._selected
 
     @property
     def latest(self) -> dict[str, VitalSample]:
@@ -48,9 +54,11 @@ class VitalsFeed(Feed):
             self._latest.clear()
             self._wake.set()
 
-    def select_bed(self, bed_id: str | None) -> None:
-        self._selected = bed_id
-        self._selected_until = 0.0
+    def select_bed(self, bed_id: str | None, since: float = 0.0) -> None:
+        """Follow `bed_id` in the chart, showing nothing older than `since`."""
+        self._selected, self._selected_since = bed_id, since
+        self._selected_until = None
+        self._selection += 1
         self._wake.set()
 
     async def _run(self) -> None:
@@ -80,16 +88,17 @@ class VitalsFeed(Feed):
             self.latest_changed.emit(changed)
 
     async def _poll_selected(self) -> None:
-        bed, now = self._selected, self._clock()
+        bed, selection, now = self._selected, self._selection, self._clock()
         if bed is None:
             return
-        if self._selected_until == 0.0:
-            samples = await self._store.history(bed, now - CHART_SECONDS, now + 1)
-            if bed == self._selected:
-                self._selected_until = samples[-1].time if samples else now - CHART_SECONDS
+        if self._selected_until is None:
+            start = max(now - CHART_SECONDS, self._selected_since)
+            samples = await self._store.history(bed, start, now + 1)
+            if selection == self._selection:
+                self._selected_until = samples[-1].time if samples else start
                 self.history_loaded.emit(samples)
             return
         samples = await self._store.history(bed, self._selected_until + 1e-6, now + 1)
-        if samples and bed == self._selected:
+        if samples and selection == self._selection:
             self._selected_until = samples[-1].time
             self.samples_added.emit(samples)

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 TICK_S = 1.0
 FLUSH_S = 60.0  # rollups and occupancy go to the analytics store this often
+RELOAD_S = 10.0  # admissions and discharges made elsewhere are picked up this often
 
 __all__ = ["BedsideSimulator", "SimulatorStats", "run_simulator"]
 
@@ -52,6 +53,7 @@ class BedsideSimulator:
         self._last_flush: float | None = None
         self._lock = asyncio.Lock()  # a tick, a reload and the final flush never interleave
         self._task: asyncio.Task | None = None
+        self._loaded_at = 0.0
 
     @property
     def running(self) -> bool:
@@ -91,7 +93,7 @@ class BedsideSimulator:
     async def tick(self) -> None:
         """One second of simulation: step every occupied bed, then deliver to the stores."""
         async with self._lock:
-            if self._reload_wanted:
+            if self._reload_wanted or self._clock() - self._loaded_at >= RELOAD_S:
                 loaded = await self._delivery.guarded("load beds and patients", self._load)
                 if not loaded and not self.wards:
                     return
@@ -125,12 +127,18 @@ class BedsideSimulator:
             if not beds:
                 continue
             ward = self.wards.get(ward_id)
+            patients = await self._stores.patients.search(beds[0].region, ward_id)
             if ward is None:
-                ward = self.wards[ward_id] = SimulatedWard(
-                    beds, self._clock, self._seed, self._episodes_per_hour)
-            patients = await self._stores.patients.search(ward.region, ward_id)
-            self._delivery.queue_alarms(ward.set_patients(patients))
+                ward = SimulatedWard(beds, self._clock, self._seed, self._episodes_per_hour)
+                ward.set_patients(patients)
+                # Alarms left open by an earlier run are continued, not raised again.
+                still_open = await self._stores.alerts.active(ward.region)
+                self._delivery.queue_alarms(ward.engine.adopt(still_open))
+                self.wards[ward_id] = ward
+            else:
+                self._delivery.queue_alarms(ward.set_patients(patients))
         self._reload_wanted = False
+        self._loaded_at = self._clock()
 
     async def _flush(self, now: float) -> None:
         self._last_flush = now

@@ -119,3 +119,21 @@ def test_a_rule_needs_exactly_one_limit():
         AlarmRule(Vital.SPO2, Priority.HIGH, "odd", low=90, high=100)
     with pytest.raises(ValueError):
         AlarmRule(Vital.SPO2, Priority.HIGH, "odd")
+
+
+def test_alarms_open_from_an_earlier_run_are_continued_not_raised_again(engine):
+    earlier = AlarmEngine("north", "north-1", {"north-1-01": ADA}, clock=lambda: T0)
+    open_before = earlier.evaluate([sample(0, spo2=86)])
+    assert engine.adopt(open_before) == []
+    assert engine.evaluate([sample(5, spo2=85)]) == []  # still true: no second alarm
+    cleared = engine.evaluate([sample(6, spo2=97)])
+    assert [a.id for a in cleared] == [open_before[0].id]
+
+
+def test_an_earlier_alarm_of_someone_no_longer_in_the_bed_is_cleared(engine):
+    earlier = AlarmEngine("north", "north-1", {"north-1-01": BEN}, clock=lambda: T0)
+    open_before = earlier.evaluate([sample(0, spo2=86)])
+    stale = engine.adopt(open_before)
+    assert [a.id for a in stale] == [open_before[0].id]
+    assert not stale[0].condition_active
+    assert len(engine.evaluate([sample(1, spo2=86)])) == 1  # Ada's own alarm is new

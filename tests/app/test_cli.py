@@ -58,3 +58,17 @@ def test_help_describes_the_commands(command):
     result = ward_station(*command)
     assert result.returncode == 0
     assert "usage: ward-station" in result.stdout
+
+
+def test_a_ward_of_another_region(tmp_path):
+    result = ward_station("--data-dir", str(tmp_path), "--region", "south", "--ward", "north-1",
+                          "--screenshot", str(tmp_path / "s.png"), "--after", "0")
+    assert_one_line_error(result, "ward 'north-1' is in region 'north', not 'south'")
+
+
+def test_a_screenshot_folder_that_cannot_be_made(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = ward_station("--data-dir", str(tmp_path / "data"),
+                          "--screenshot", str(blocker / "shots" / "s.png"), "--after", "0")
+    assert_one_line_error(result, "cannot write the screenshot")

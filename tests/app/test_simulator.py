@@ -311,3 +311,22 @@ async def _until(condition, timeout: float = 2.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.01)
+
+
+@pytest.mark.asyncio
+async def test_a_restarted_simulator_continues_open_alarms_instead_of_raising_them_again(
+        stores, clock):
+    first = BedsideSimulator(stores, ["central-1"], clock, rng_seed=2, episodes_per_hour=BUSY)
+    await run_seconds(first, clock, 90)
+    await first.stop()
+    open_before = {(a.bed_id, a.condition) for a in await stores.alerts.active("central")
+                   if a.condition_active}
+    assert open_before, "no alarm was open when the simulator stopped"
+
+    second = BedsideSimulator(stores, ["central-1"], clock, rng_seed=2, episodes_per_hour=BUSY)
+    await run_seconds(second, clock, 30)
+    await second.stop()
+    # Every alarm the store holds as open is one the running engine will clear when it recovers.
+    open_in_store = {a.id for a in await stores.alerts.active("central") if a.condition_active}
+    followed = {a.id for a in second.wards["central-1"].engine.open_alarms()}
+    assert open_in_store == followed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -36,6 +37,10 @@ def test_the_station_shows_live_beds_alarms_and_keeps_edits(qapp, tmp_path):
             assert alarm.kind is AlarmKind.PHYSIOLOGICAL
             assert alarm.bed_id.startswith(config.ward)
             assert alarm.patient_name in window.banner.text.text()
+            await asyncio.sleep(1.2)  # the banner ignores a click in the second after an alarm appears
+            assert window.banner.shown_alarm().id == alarm.id or \
+                window.banner.shown_alarm().priority >= alarm.priority
+            alarm = window.banner.shown_alarm()
             window.banner.acknowledge.click()
             await eventually(lambda: window.banner.shown_alarm() is None
                              or window.banner.shown_alarm().id != alarm.id, 5,

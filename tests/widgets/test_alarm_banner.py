@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from stores.model import Alarm, AlarmKind, Priority, Vital
 from widgets import palette
-from widgets.alarm_banner import NO_ALARMS, AlarmBanner, flash_interval_ms
+from widgets.alarm_banner import ACKNOWLEDGE_GUARD_S, NO_ALARMS, AlarmBanner, flash_interval_ms
 from widgets.vital_text import bed_label_from_id
 
 T0 = datetime(2026, 3, 4, 14, 3, 7).timestamp()
@@ -28,8 +28,13 @@ NIBP_HIGH = alarm("a-medium", Priority.MEDIUM, "NIBP sys high", raised_at=T0 - 1
 
 
 @pytest.fixture
-def banner(qtbot):
-    banner = AlarmBanner(clock=lambda: T0 + 5)
+def now():
+    return [T0 + 5]
+
+
+@pytest.fixture
+def banner(qtbot, now):
+    banner = AlarmBanner(clock=lambda: now[0])
     qtbot.addWidget(banner)
     return banner
 
@@ -68,8 +73,25 @@ def test_acknowledged_alarms_are_not_shown(banner):
     assert banner.text.text() == NO_ALARMS
 
 
-def test_acknowledge_emits_the_shown_alarm_id(qtbot, banner):
+def test_acknowledge_emits_the_shown_alarm_id(qtbot, banner, now):
     banner.show_alarms([NIBP_HIGH, SPO2_LOW])
+    now[0] += ACKNOWLEDGE_GUARD_S
+    with qtbot.waitSignal(banner.acknowledge_requested) as blocker:
+        qtbot.mouseClick(banner.acknowledge, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["a-high"]
+
+
+def test_acknowledge_ignores_a_click_in_the_second_after_a_new_top_alarm(qtbot, banner, now):
+    banner.show_alarms([NIBP_HIGH])
+    now[0] += 5
+    banner.show_alarms([NIBP_HIGH, SPO2_LOW])  # SpO2 low takes the top just as the nurse clicks
+    with qtbot.assertNotEmitted(banner.acknowledge_requested):
+        qtbot.mouseClick(banner.acknowledge, Qt.MouseButton.LeftButton)
+    now[0] += 0.9
+    banner.show_alarms([SPO2_LOW, NIBP_HIGH])  # the same top alarm again does not restart the wait
+    with qtbot.assertNotEmitted(banner.acknowledge_requested):
+        qtbot.mouseClick(banner.acknowledge, Qt.MouseButton.LeftButton)
+    now[0] += 0.1
     with qtbot.waitSignal(banner.acknowledge_requested) as blocker:
         qtbot.mouseClick(banner.acknowledge, Qt.MouseButton.LeftButton)
     assert blocker.args == ["a-high"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -186,11 +187,66 @@ def test_select_patient_highlights_only_that_tile(grid, tile):
     assert not any(t.view().selected for t in grid.tiles())
 
 
-def test_same_beds_again_keep_their_tiles_and_trends(grid, tile):
+def test_same_beds_and_patients_again_keep_their_tiles_and_trends(grid, tile):
+    grid.show_recent({"north-1-07": [sample(T0 - 1), sample(T0)]})
+    grid.set_beds(beds(16), {"north-1-07": jane()})
+    assert grid.tile("north-1-07") is tile
+    assert numerics(tile)["HR"] == "72 bpm" and len(tile.view().trend) == 2
+
+
+def kofi(bed_id: str = "north-1-07") -> Patient:
+    return Patient("p-kofi", "north", "north-1", "MRN8", "Kofi", "Boateng", date(1950, 1, 2), bed_id=bed_id)
+
+
+def test_a_new_occupant_never_shows_the_previous_patients_numbers_or_trend(grid, tile):
+    grid.show_recent({"north-1-07": [sample(T0 - 1, heart_rate=140.0), sample(T0, heart_rate=140.0)]})
+    grid.set_beds(beds(16), {"north-1-07": kofi()})
+    view = tile.view()
+    assert view.patient == "Kofi Boateng"
+    assert numerics(tile)["HR"] == "-- bpm" and view.trend == () and view.stale == "NO DATA"
+    grid.show_vitals({"north-1-07": sample(T0 + 1, heart_rate=66.0)})
+    assert numerics(tile)["HR"] == "66 bpm" and len(tile.view().trend) == 1
+
+
+def test_samples_from_before_a_new_occupant_arrived_are_not_theirs(grid, tile, now):
+    grid.show_vitals({"north-1-07": sample(T0, heart_rate=140.0)})
+    now[0] = T0 + 10
+    grid.set_beds(beds(16), {"north-1-07": kofi()})
+    # The feed may send the bed's recent samples again; those before the change are Jane's.
+    grid.show_recent({"north-1-07": [sample(T0 + 9, heart_rate=140.0), sample(T0 + 10, heart_rate=70.0)]})
+    assert numerics(tile)["HR"] == "70 bpm" and len(tile.view().trend) == 1
+    grid.show_vitals({"north-1-07": sample(T0 + 9.5, heart_rate=140.0)})
+    assert numerics(tile)["HR"] == "70 bpm"
+
+
+def test_a_bed_emptied_forgets_its_samples_and_ignores_new_ones(grid, tile, now):
     grid.show_vitals({"north-1-07": sample(T0)})
     grid.set_beds(beds(16), {})
-    assert grid.tile("north-1-07") is tile
-    assert tile.view().patient == "empty bed" and numerics(tile)["HR"] == "72 bpm"
+    grid.show_vitals({"north-1-07": sample(T0 + 1)})
+    grid.show_recent({"north-1-07": [sample(T0 + 2)]})
+    now[0] = T0 + 60
+    view = tile.view()
+    assert view.patient == "empty bed"
+    assert view.numerics == () and view.trend == () and view.stale == ""
+    grid.set_beds(beds(16), {"north-1-07": jane()})
+    assert numerics(tile)["HR"] == "-- bpm" and tile.view().stale == "NO DATA"
+
+
+def test_an_alarm_of_a_previous_occupant_does_not_colour_the_new_one(grid, tile):
+    latched = alarm("a-1", Priority.HIGH, "HR high")  # raised for p-jane
+    grid.show_alarms([latched])
+    assert tile.view().alarm is Priority.HIGH
+    grid.set_beds(beds(16), {"north-1-07": kofi()})
+    assert tile.view().alarm is None and tile.view().alarm_text == ""
+    grid.set_beds(beds(16), {})
+    assert tile.view().alarm is None
+    for_kofi = dataclasses.replace(latched, id="a-2", patient_id="p-kofi", priority=Priority.MEDIUM)
+    no_patient = dataclasses.replace(latched, id="a-3", patient_id=None, priority=Priority.LOW)
+    grid.set_beds(beds(16), {"north-1-07": kofi()})
+    grid.show_alarms([latched, for_kofi])
+    assert tile.view().alarm is Priority.MEDIUM
+    grid.show_alarms([latched, no_patient])
+    assert tile.view().alarm is Priority.LOW
 
 
 class PaintCounter(QObject):

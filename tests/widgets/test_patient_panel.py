@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -243,3 +244,81 @@ def test_save_waits_for_the_answer_before_it_can_be_clicked_again(qtbot, panel):
         panel.save_button.click()
     panel.show_saved(JANE)
     assert panel.save_button.isEnabled() and panel.save_button.text() == "Save"
+
+
+def unsaved_bar(panel) -> str:
+    bar = panel.form.unsaved
+    return bar.text.text() if bar.isVisibleTo(panel.form) else ""
+
+
+def test_a_loaded_record_has_no_unsaved_changes_until_the_user_edits(qtbot, panel):
+    panel.show_patient(JANE)
+    assert not panel.has_unsaved_changes()
+    panel.form.editor("notes").setFocus()
+    qtbot.keyClicks(panel.form.editor("notes"), "Fasting from midnight")
+    assert panel.has_unsaved_changes()
+
+
+def test_edits_are_kept_when_another_patient_is_shown_until_discarded(qtbot, panel):
+    panel.show_patients([JANE, KOFI])
+    panel.show_patient(JANE)
+    qtbot.keyClicks(panel.form.editor("notes"), "Fasting from midnight")
+    panel.show_patient(KOFI)
+    assert panel.form.loaded.id == "p-jane"
+    assert panel.form.editor("notes").toPlainText() == "Fasting from midnight"
+    assert unsaved_bar(panel) == "Unsaved changes to Jane Doe: Save them, or Discard to open Kofi Boateng."
+    assert panel.patients.selected_id() == "p-jane"
+    qtbot.mouseClick(panel.form.unsaved.discard_button, Qt.MouseButton.LeftButton)
+    assert panel.form.loaded.id == "p-kofi" and panel.form.editor("notes").toPlainText() == ""
+    assert unsaved_bar(panel) == "" and not panel.has_unsaved_changes()
+    assert panel.patients.selected_id() == "p-kofi"
+
+
+def test_save_from_the_unsaved_bar_asks_to_save_the_edited_record(qtbot, panel):
+    panel.show_patient(JANE)
+    type_into(qtbot, panel, given_name="Janet")
+    panel.show_patient(KOFI)
+    with qtbot.waitSignal(panel.save_requested) as saved:
+        qtbot.mouseClick(panel.form.unsaved.save_button, Qt.MouseButton.LeftButton)
+    assert (saved.args[0].id, saved.args[0].given_name) == ("p-jane", "Janet")
+    panel.show_saved(dataclasses.replace(JANE, given_name="Janet", version=5))
+    assert unsaved_bar(panel) == "" and not panel.has_unsaved_changes()
+    panel.show_patient(KOFI)
+    assert panel.form.loaded.id == "p-kofi"
+
+
+def test_a_reload_of_the_record_being_edited_keeps_the_edits(qtbot, panel):
+    panel.show_patient(JANE)
+    type_into(qtbot, panel, given_name="Janet")
+    panel.show_patient(dataclasses.replace(JANE, notes="changed elsewhere", version=5))
+    assert panel.form.editor("given_name").text() == "Janet"
+    assert panel.form.loaded.version == 4 and panel.has_unsaved_changes()
+    assert unsaved_bar(panel) == ""
+
+
+def test_new_patient_edits_are_protected_from_new_patient_and_show_patient(qtbot, panel):
+    fill_new_patient(qtbot, panel)
+    panel.new_patient()
+    assert panel.form.editor("given_name").text() == "Ada"
+    assert unsaved_bar(panel) == (
+        "Unsaved changes to the new patient: Save them, or Discard to open a new patient."
+    )
+    panel.show_patient(JANE)
+    assert panel.form.loaded is None and "Discard to open Jane Doe" in unsaved_bar(panel)
+    panel.form.unsaved.discard_button.click()
+    assert panel.form.loaded.id == "p-jane"
+    type_into(qtbot, panel, given_name="Janet")
+    panel.new_patient()
+    panel.form.unsaved.discard_button.click()
+    assert panel.form.loaded is None and panel.form.editor("given_name").text() == ""
+
+
+def test_after_a_save_another_patient_opens_at_once(qtbot, panel):
+    panel.show_patient(JANE)
+    type_into(qtbot, panel, given_name="Janet")
+    with qtbot.waitSignal(panel.save_requested):
+        panel.save_button.click()
+    panel.show_saved(dataclasses.replace(JANE, given_name="Janet", version=5))
+    assert panel.form.message.text() == "Saved" and not panel.has_unsaved_changes()
+    panel.show_patient(KOFI)
+    assert panel.form.loaded.id == "p-kofi" and unsaved_bar(panel) == ""
