@@ -287,6 +287,11 @@ class CareLinkKind(str, enum.Enum):
     def label(self) -> str:
         return self.value.replace("_", " ")
 
+    @property
+    def to_patient(self) -> bool:
+        """True for links from a clinician to a patient, False for clinician to clinician."""
+        return self in (CareLinkKind.TREATS, CareLinkKind.ASSIGNED_NURSE)
+
 
 @dataclass(frozen=True)
 class CareLink:

@@ -99,6 +99,10 @@ class PatientsFeed(Feed):
         except StoreUnavailable as exc:
             self.failed.emit(f"Not saved: the patient store is unavailable ({exc.reason}). "
                              "Your entries are still in the form.")
+        except Exception as exc:  # a bug: say so in the form rather than leave it "Saving…"
+            log.exception("saving patient %s failed", patient.id or "(new)")
+            self.failed.emit(f"Not saved: unexpected error ({exc}). Your entries are still "
+                             "in the form.")
         else:
             self.saved.emit(saved)
             await self._sync_network(saved)
@@ -112,10 +116,13 @@ class PatientsFeed(Feed):
         return await self._patients.update(patient, self.user)
 
     async def _sync_network(self, patient: Patient) -> None:
-        # The care network only mirrors names; the patient store stays the record of truth,
-        # so a failure here is reported but does not undo the save.
-        with self.reporting():
+        # The care network only mirrors names; the patient store stays the record of truth, so
+        # a failure here does not undo the save, nor mark the patient store down. The care-team
+        # panel shows the network's own state.
+        try:
             await self._network.put_patient(patient.id, patient.full_name)
+        except StoreUnavailable as exc:
+            log.warning("care network not updated for patient %s: %s", patient.id, exc.reason)
 
     @asyncSlot(str)
     async def discharge(self, patient_id: str) -> None:
@@ -126,7 +133,10 @@ class PatientsFeed(Feed):
         except StoreUnavailable as exc:
             self.failed.emit(f"Not discharged: the patient store is unavailable ({exc.reason}).")
             return
-        with self.reporting():
+        try:
             await self._network.remove_patient(patient_id)
+        except StoreUnavailable as exc:
+            log.warning("care network still lists discharged patient %s: %s", patient_id,
+                        exc.reason)
         self.discharged.emit(patient_id)
         await self.reload()

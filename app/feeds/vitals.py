@@ -11,8 +11,8 @@ from PySide6.QtCore import Signal
 from app.feeds.base import Feed
 from stores.model import VitalSample
 from stores.vitals import VitalsStore
+from widgets.bed_tile_sparkline import TREND_SECONDS  # as much as a tile's trend line shows
 
-TREND_SECONDS = 120.0
 CHART_SECONDS = 600.0
 
 

@@ -9,7 +9,6 @@ from stores.errors import ValidationError
 from stores.model import (
     CareGraph,
     CareLink,
-    CareLinkKind,
     CareNodeKind,
     Clinician,
     ClinicianRole,
@@ -21,7 +20,6 @@ from stores.network.embedded_graph import care_team
 _PATIENT = CareNodeKind.PATIENT.value
 _CLINICIAN_KINDS = (CareNodeKind.DOCTOR.value, CareNodeKind.NURSE.value)
 # Links to a patient; every other kind links two clinicians.
-_TO_PATIENT = (CareLinkKind.TREATS, CareLinkKind.ASSIGNED_NURSE)
 _UPSERT_NODE = (
     "INSERT INTO care_nodes (id, label, kind, region, ward) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET label = excluded.label, kind = excluded.kind, "
@@ -112,9 +110,9 @@ def _check_ends(conn: sqlite3.Connection, link: CareLink) -> None:
         raise ValidationError("target_id", f"No one with id {link.target_id} in the care network.")
     if source not in _CLINICIAN_KINDS:
         raise ValidationError("source_id", f"A {link.kind.label} link starts at a clinician.")
-    wanted = (_PATIENT,) if link.kind in _TO_PATIENT else _CLINICIAN_KINDS
+    wanted = (_PATIENT,) if link.kind.to_patient else _CLINICIAN_KINDS
     if target not in wanted:
-        whom = "a patient" if link.kind in _TO_PATIENT else "a clinician"
+        whom = "a patient" if link.kind.to_patient else "a clinician"
         raise ValidationError("target_id", f"A {link.kind.label} link ends at {whom}.")
     if link.source_id == link.target_id:
         raise ValidationError("target_id", "A clinician cannot be linked to themselves.")

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from stores.model import CareGraph, CareLink, CareLinkKind, CareNode, CareNodeKind
 
 _KIND_ORDER = {kind: place for place, kind in enumerate(CareNodeKind)}
-_TO_PATIENT = (CareLinkKind.TREATS.value, CareLinkKind.ASSIGNED_NURSE.value)
+_TO_PATIENT = tuple(kind.value for kind in CareLinkKind if kind.to_patient)
 _BETWEEN_CLINICIANS = (CareLinkKind.COVERS_FOR.value, CareLinkKind.ESCALATES_TO.value)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import pytest
 
 from app.feeds.alarms import CHANNEL_LOST_ID, AlarmsFeed
 from stores import StoreConfig, open_stores
