@@ -44,10 +44,6 @@ class Config:
     def store_config(self) -> StoreConfig:
         return StoreConfig(data_dir=self.data_dir, urls=dict(self.stores))
 
-    @property
-    def all_embedded(self) -> bool:
-        return all(url == EMBEDDED for url in self.stores.values())
-
 
 # setting name -> converter from the text of an environment variable or flag
 _TOP_LEVEL = {

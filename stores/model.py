@@ -177,9 +177,6 @@ class VitalSample:
             return None
         return value
 
-    def age(self, now: float) -> float:
-        return now - self.time
-
 
 # --- alarms ------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_defaults_are_the_embedded_demo_ward(tmp_path):
     config = load_config(None, environ={})
     assert (config.region, config.ward) == ("north", "north-1")
-    assert config.all_embedded
+    assert set(config.stores.values()) == {"embedded"}
     assert config.simulator
     assert config.source is None
 
