@@ -54,7 +54,7 @@ class BedTile(QWidget):
         if patient is None or self._patient is None or patient.id != self._patient.id:
             self._forget_samples()
             since = self._clock() if self._told_occupant else float("-inf")
-            self._occupied_since = max(since, patient.admitted_at if patient else since)
+            self._occupied_since = max(since, patient.admitted_at) if patient else since
         self._told_occupant = True
         self._patient = patient
         self.refresh()
@@ -121,7 +121,7 @@ class BedTile(QWidget):
         if self._patient is None:
             return ""
         if self._latest is None:
-            return "NO DATA" if self._patient else ""
+            return "NO DATA"
         age = self._clock() - self._latest.time
         return f"NO DATA {vital_text.age_text(age)}" if age > self._stale_after_s else ""
 

@@ -18,6 +18,7 @@ from app.simulator.delivery import SimulatorStats, StoreDelivery
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR
 from app.simulator.ward import SimulatedWard
 from stores import Stores
+from stores.model import Alarm
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class BedsideSimulator:
 
     async def _load(self) -> None:
         ward_ids = self._ward_ids if self._ward_ids is not None else demo_ward_ids()
+        open_by_region: dict[str, list[Alarm]] = {}  # read once per region, not once per ward
         for ward_id in ward_ids:
             beds = await self._stores.patients.beds(ward_id)
             if not beds:
@@ -132,8 +134,9 @@ class BedsideSimulator:
                 ward = SimulatedWard(beds, self._clock, self._seed, self._episodes_per_hour)
                 ward.set_patients(patients)
                 # Alarms left open by an earlier run are continued, not raised again.
-                still_open = await self._stores.alerts.active(ward.region)
-                self._delivery.queue_alarms(ward.engine.adopt(still_open))
+                if ward.region not in open_by_region:
+                    open_by_region[ward.region] = await self._stores.alerts.active(ward.region)
+                self._delivery.queue_alarms(ward.engine.adopt(open_by_region[ward.region]))
                 self.wards[ward_id] = ward
             else:
                 self._delivery.queue_alarms(ward.set_patients(patients))
