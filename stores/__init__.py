@@ -14,11 +14,21 @@ from stores.analytics import AnalyticsStore
 from stores.model import StoreHealth
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
+from stores.urls import EMBEDDED, StoreUrl, StoreUrlError, parse_store_url
 from stores.vitals import VitalsStore
 
 STORE_NAMES = ("vitals", "patients", "network", "analytics", "alerts")
-EMBEDDED = "embedded"
 DB_FILE_NAME = "ward-station.sqlite3"
+
+# store -> the module of its real backend; each has `async def open_store(url, secret)` that
+# builds the store without waiting for the server (a station starts with its servers down)
+REAL_BACKENDS = {
+    "vitals": "stores.vitals.influx",
+    "patients": "stores.patients.mongo",
+    "network": "stores.network.neo4j",
+    "analytics": "stores.analytics.cassandra",
+    "alerts": "stores.alerts.redis",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,12 @@ class StoreConfig:
 
     data_dir: Path
     urls: dict[str, str] = field(default_factory=lambda: dict.fromkeys(STORE_NAMES, EMBEDDED))
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)  # store -> password/token
+
+    def url(self, store: str) -> StoreUrl | None:
+        """The parsed URL of a real store, None for an embedded one; raises StoreUrlError."""
+        text = self.urls.get(store, EMBEDDED)
+        return None if text == EMBEDDED else parse_store_url(store, text)
 
     @property
     def db_path(self) -> Path:
@@ -58,24 +74,65 @@ class Stores:
 
 
 async def open_stores(config: StoreConfig) -> Stores:
-    """Build the five stores named by `config`. Raises ValueError for a backend that is unknown."""
-    for name in STORE_NAMES:
-        url = config.urls.get(name, EMBEDDED)
-        if url != EMBEDDED:
-            raise ValueError(f"stores.{name}: only 'embedded' is supported in this version, not {url!r}")
-    from stores.alerts.embedded import EmbeddedAlertBus
-    from stores.analytics.embedded import EmbeddedAnalyticsStore
+    """Build the five stores named by `config`; real ones are built without waiting for their
+    servers. Raises StoreUrlError (a ValueError) for a URL that cannot be used."""
     from stores.embedded_db import EmbeddedDb
-    from stores.network.embedded import EmbeddedCareNetworkStore
-    from stores.patients.embedded import EmbeddedPatientStore
-    from stores.vitals.embedded import EmbeddedVitalsStore
 
+    urls = {name: config.url(name) for name in STORE_NAMES}
     db = await EmbeddedDb.open(config.db_path)
-    return Stores(
-        vitals=EmbeddedVitalsStore(db),
-        patients=EmbeddedPatientStore(db),
-        network=EmbeddedCareNetworkStore(db),
-        analytics=EmbeddedAnalyticsStore(db),
-        alerts=EmbeddedAlertBus(db),
-        _closers=[db.close],
-    )
+    built: dict[str, object] = {}
+    try:
+        for name in STORE_NAMES:
+            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db)
+    except BaseException:
+        for store in built.values():
+            await store.close()
+        await db.close()
+        raise
+    return Stores(**built, _closers=[db.close])
+
+
+async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db) -> object:
+    if url is None:
+        return _EMBEDDED_FACTORIES[name](db)
+    import importlib
+
+    module = importlib.import_module(REAL_BACKENDS[name])
+    return await module.open_store(url, secret)
+
+
+def _embedded_vitals(db):
+    from stores.vitals.embedded import EmbeddedVitalsStore
+    return EmbeddedVitalsStore(db)
+
+
+def _embedded_patients(db):
+    from stores.patients.embedded import EmbeddedPatientStore
+    return EmbeddedPatientStore(db)
+
+
+def _embedded_network(db):
+    from stores.network.embedded import EmbeddedCareNetworkStore
+    return EmbeddedCareNetworkStore(db)
+
+
+def _embedded_analytics(db):
+    from stores.analytics.embedded import EmbeddedAnalyticsStore
+    return EmbeddedAnalyticsStore(db)
+
+
+def _embedded_alerts(db):
+    from stores.alerts.embedded import EmbeddedAlertBus
+    return EmbeddedAlertBus(db)
+
+
+_EMBEDDED_FACTORIES = {
+    "vitals": _embedded_vitals,
+    "patients": _embedded_patients,
+    "network": _embedded_network,
+    "analytics": _embedded_analytics,
+    "alerts": _embedded_alerts,
+}
+
+__all__ = ["EMBEDDED", "STORE_NAMES", "StoreConfig", "StoreUrl", "StoreUrlError", "Stores",
+           "open_stores", "parse_store_url"]

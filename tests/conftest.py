@@ -21,3 +21,11 @@ def isolated_user_folders(tmp_path_factory, monkeypatch):
         if name.startswith("WARD_STATION_"):
             monkeypatch.delenv(name)
     return home
+
+
+# the real servers' session fixtures (each skips with its reason where it cannot run)
+from tests.servers.cassandra import cassandra_server  # noqa: E402,F401
+from tests.servers.influx import influx_server  # noqa: E402,F401
+from tests.servers.mongo import mongo_server  # noqa: E402,F401
+from tests.servers.neo4j import neo4j_server  # noqa: E402,F401
+from tests.servers.redis import redis_server  # noqa: E402,F401

@@ -42,6 +42,11 @@ class AlertBus(abc.ABC):
         nothing published after the call is missed. The iterator has `aclose()` to unsubscribe;
         it ends when the bus is closed (after what was already queued)."""
 
+    async def prepare(self, create: bool = False) -> list[str]:
+        """What the server lacks of this store's schema (database, indexes, constraints, tables),
+        in words; with `create`, create it first (idempotent). The embedded store needs none."""
+        return []
+
     @abc.abstractmethod
     async def health(self) -> StoreHealth: ...
 

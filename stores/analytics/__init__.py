@@ -26,6 +26,11 @@ class AnalyticsStore(abc.ABC):
     async def occupancy(self) -> list[WardOccupancy]:
         """The newest occupancy of every ward, by region then ward."""
 
+    async def prepare(self, create: bool = False) -> list[str]:
+        """What the server lacks of this store's schema (database, indexes, constraints, tables),
+        in words; with `create`, create it first (idempotent). The embedded store needs none."""
+        return []
+
     @abc.abstractmethod
     async def health(self) -> StoreHealth: ...
 

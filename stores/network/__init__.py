@@ -39,6 +39,11 @@ class CareNetworkStore(abc.ABC):
         patients and the clinicians they cover for or escalate to, with every link among these
         nodes. An unknown patient gives a graph with no nodes."""
 
+    async def prepare(self, create: bool = False) -> list[str]:
+        """What the server lacks of this store's schema (database, indexes, constraints, tables),
+        in words; with `create`, create it first (idempotent). The embedded store needs none."""
+        return []
+
     @abc.abstractmethod
     async def health(self) -> StoreHealth: ...
 

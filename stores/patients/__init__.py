@@ -49,6 +49,11 @@ class PatientStore(abc.ABC):
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         """Newest entries first, optionally for one patient."""
 
+    async def prepare(self, create: bool = False) -> list[str]:
+        """What the server lacks of this store's schema (database, indexes, constraints, tables),
+        in words; with `create`, create it first (idempotent). The embedded store needs none."""
+        return []
+
     @abc.abstractmethod
     async def health(self) -> StoreHealth: ...
 

@@ -28,6 +28,11 @@ class VitalsStore(abc.ABC):
         """Each bed's samples newer than `since`, oldest first (for the tiles' trend lines);
         beds with no such samples are left out."""
 
+    async def prepare(self, create: bool = False) -> list[str]:
+        """What the server lacks of this store's schema (database, indexes, constraints, tables),
+        in words; with `create`, create it first (idempotent). The embedded store needs none."""
+        return []
+
     @abc.abstractmethod
     async def health(self) -> StoreHealth: ...
 

@@ -1,49 +1,77 @@
-"""Fixtures for the stores' contract tests: the same tests run against every backend in BACKENDS.
+"""Fixtures for the stores' contract tests: the same tests run against every backend of a store.
 
-To add a real backend, append a `pytest.param(Backend(...), id=..., marks=...)` whose `open`
-starts from an empty store (for example a fresh database on a server started by a fixture) and,
-opened again with the same folder, reaches the same data.
+A contract module says which store it pins with `STORE = "alerts"`; its `backend` fixture is then
+parametrised over the embedded default and every real backend of that store in REAL_BACKENDS.
+A real backend's server comes from a session fixture (tests/servers/) that may skip, saying why.
+Each test gets an empty store; opening again within the test reaches the same data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
-from stores import StoreConfig, Stores, open_stores
+from stores import STORE_NAMES, StoreConfig, Stores, open_stores
 
 
 @dataclass(frozen=True)
 class Backend:
     name: str
-    open: Callable[[Path], Awaitable[Stores]]
+    store: str | None = None  # the one store that is real; None: all embedded
+    server_fixture: str | None = None  # the session fixture giving the server
 
 
-async def _open_embedded(data_dir: Path) -> Stores:
-    return await open_stores(StoreConfig(data_dir=data_dir))
+# store -> its real backends (the server fixtures live in tests/servers/)
+REAL_BACKENDS: dict[str, list[Backend]] = {
+    "alerts": [Backend("redis", "alerts", "redis_server")],
+    "vitals": [Backend("influxdb", "vitals", "influx_server")],
+    "patients": [Backend("mongodb", "patients", "mongo_server")],
+    "network": [Backend("neo4j", "network", "neo4j_server")],
+    "analytics": [Backend("cassandra", "analytics", "cassandra_server")],
+}
+EMBEDDED = Backend("embedded")
+_test_numbers = itertools.count(1)
 
 
-BACKENDS = [
-    pytest.param(Backend("embedded", _open_embedded), id="embedded"),
-]
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        store = getattr(metafunc.module, "STORE", None)
+        backends = [EMBEDDED, *REAL_BACKENDS.get(store, [])]
+        metafunc.parametrize("backend", backends, ids=[b.name for b in backends], indirect=True)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def backend(request) -> Backend:
     return request.param
 
 
+@pytest.fixture
+def store_config(backend, request, tmp_path) -> StoreConfig:
+    """Where this test's stores live: an empty store on the backend's server, the rest embedded."""
+    urls = dict.fromkeys(STORE_NAMES, "embedded")
+    secrets = {}
+    if backend.store:
+        server = request.getfixturevalue(backend.server_fixture)
+        urls[backend.store] = server.fresh_url(f"t{next(_test_numbers)}")
+        if server.secret:
+            secrets[backend.store] = server.secret
+    return StoreConfig(data_dir=tmp_path / "data", urls=urls, secrets=secrets)
+
+
 @pytest_asyncio.fixture
-async def open_backend(backend, tmp_path):
-    """Opens the backend's five stores on this test's data, as often as asked; closes them all."""
+async def open_backend(backend, store_config):
+    """Opens the backend's five stores on this test's data, as often as asked; closes them all.
+    The first opening creates the real store's schema, as `ward-station check --init` would."""
     opened: list[Stores] = []
 
     async def open_again() -> Stores:
-        stores = await backend.open(tmp_path / "data")
+        stores = await open_stores(store_config)
+        if not opened and backend.store:
+            await getattr(stores, backend.store).prepare(create=True)
         opened.append(stores)
         return stores
 

@@ -11,6 +11,7 @@ from stores.errors import NotFound, ValidationError
 from stores.model import Alarm, AlarmKind, HealthState, Priority, Vital
 
 pytestmark = pytest.mark.asyncio
+STORE = "alerts"
 
 
 def alarm(id_: str = "a1", raised_at: float = 100.0, region: str = "north", **changes) -> Alarm:

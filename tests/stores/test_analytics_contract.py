@@ -7,6 +7,7 @@ import pytest
 from stores.model import HealthState, WardHour, WardOccupancy
 
 pytestmark = pytest.mark.asyncio
+STORE = "analytics"
 
 H = 3600.0
 DAY = 20_000 * 24 * H  # some midnight, far from zero

@@ -15,6 +15,7 @@ from stores.model import (
 )
 
 pytestmark = pytest.mark.asyncio
+STORE = "network"
 
 TREATS, NURSES = CareLinkKind.TREATS, CareLinkKind.ASSIGNED_NURSE
 COVERS, ESCALATES = CareLinkKind.COVERS_FOR, CareLinkKind.ESCALATES_TO

@@ -12,6 +12,7 @@ from stores.errors import Conflict, NotFound, ValidationError
 from stores.model import Bed, HealthState, Patient, Sex
 
 pytestmark = pytest.mark.asyncio
+STORE = "patients"
 
 
 def patient(**changes) -> Patient:

@@ -7,6 +7,7 @@ import pytest
 from stores.model import HealthState, VitalSample
 
 pytestmark = pytest.mark.asyncio
+STORE = "vitals"
 
 
 def sample(bed_id: str, time: float, heart_rate: float | None = 70.0, **vitals) -> VitalSample:
