@@ -14,7 +14,7 @@ from app.config import Config, ConfigError, load_config
 from app.startup import StartupError
 
 PROG = "ward-station"
-COMMANDS = ("run", "simulate")
+COMMANDS = ("run", "simulate", "check")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser("simulate", help="run the bedside simulator on its own, "
                                    "feeding the configured stores until interrupted")
     _common_options(simulate)
+    check = commands.add_parser("check", help="connect to each configured store, print its "
+                                "health and nodes, and exit non-zero if any is unreachable")
+    _common_options(check)
+    check.add_argument("--init", action="store_true",
+                       help="create the schema a real store lacks (databases, indexes, "
+                            "constraints, keyspace and tables)")
     return parser
 
 
@@ -83,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "simulate":
             from app.simulator.standalone import run_standalone
             return run_standalone(config)
+        if args.command == "check":
+            return _check(config, args.init)
         return _run_window(config, args.screenshot, args.after)
     except (ConfigError, StartupError) as exc:
         return _fail(str(exc))
@@ -103,6 +111,14 @@ def _run_window(config: Config, screenshot: Path | None, after_s: float) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_theme(app)
     return qasync.run(run_station(config, screenshot, after_s))
+
+
+def _check(config: Config, init: bool) -> int:
+    import asyncio
+
+    from app.check import check_stores
+
+    return asyncio.run(check_stores(config, init, sys.stdout))
 
 
 def _fail(message: str) -> int:

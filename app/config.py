@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
-from stores import EMBEDDED, STORE_NAMES, StoreConfig
+from stores import EMBEDDED, STORE_NAMES, StoreConfig, StoreUrlError, parse_store_url
 
 ENV_PREFIX = "WARD_STATION_"
 
@@ -36,13 +36,26 @@ class Config:
     user: str = field(default_factory=_login_name)
     data_dir: Path = field(default_factory=paths.default_data_dir)
     stores: dict[str, str] = field(default_factory=lambda: dict.fromkeys(STORE_NAMES, EMBEDDED))
-    simulator: bool = True
+    # the built-in bedside simulator; by default only on embedded vitals, never on a real
+    # hospital's servers unless asked for (`simulator = true`, or `ward-station simulate`)
+    simulator: bool | None = None
     stale_after_s: float = 5.0
     source: Path | None = None  # the config file read, if any
+    # store -> password or token, from the environment or the OS keyring; never in the file
+    secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.simulator is None:
+            object.__setattr__(self, "simulator", self.stores.get("vitals", EMBEDDED) == EMBEDDED)
 
     @property
     def store_config(self) -> StoreConfig:
-        return StoreConfig(data_dir=self.data_dir, urls=dict(self.stores))
+        return StoreConfig(data_dir=self.data_dir, urls=dict(self.stores),
+                           secrets=dict(self.secrets))
+
+    @property
+    def real_stores(self) -> list[str]:
+        return [name for name in STORE_NAMES if self.stores[name] != EMBEDDED]
 
 
 # setting name -> converter from the text of an environment variable or flag
@@ -69,7 +82,10 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
         settings["source"] = path
     settings.update(_from_environment(environ))
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return _build(settings)
+    config = _build(settings)
+    from app.secrets import store_secrets  # reads the keyring only for real stores
+
+    return dataclasses.replace(config, secrets=store_secrets(config.real_stores, environ))
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -155,7 +171,8 @@ def _parse_text(key: str, kind: type, text: str, where: str) -> Any:
 
 def _build(settings: dict[str, Any]) -> Config:
     stores = dict.fromkeys(STORE_NAMES, EMBEDDED) | settings.pop("stores", {})
-    config = dataclasses.replace(Config(), stores=stores, **settings)
+    simulator = settings.pop("simulator", None)  # None: decided by the vitals store
+    config = dataclasses.replace(Config(), stores=stores, simulator=simulator, **settings)
     _check(config)
     return config
 
@@ -167,6 +184,8 @@ def _check(config: Config) -> None:
         raise ConfigError(f"stale_after_s must be more than 0 seconds, not {config.stale_after_s}")
     for name, url in config.stores.items():
         if url != EMBEDDED:
-            raise ConfigError(f"stores.{name}: {url.split(':', 1)[0]!r} backends are not "
-                              f"available in this version; use \"embedded\"")
+            try:
+                parse_store_url(name, url)
+            except StoreUrlError as exc:
+                raise ConfigError(str(exc)) from None
 

@@ -2,32 +2,52 @@
 
 from __future__ import annotations
 
+import logging
+
 from app.config import Config
 from app.seed import demo_ward_ids, seed_demo_hospital
 from stores import Stores, open_stores
 from stores.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 
 class StartupError(Exception):
     """The station cannot start; the message says why in one line."""
 
 
-async def open_station_stores(config: Config) -> Stores:
-    """Open the configured stores and seed the demo hospital on first run."""
+async def open_station_stores(config: Config, seed: bool | None = None) -> Stores:
+    """Open the configured stores and seed the demo hospital if they have none.
+
+    `seed` defaults to seeding only an embedded patient store: a station never fills a
+    hospital's real servers with demo patients unless asked (`ward-station simulate` asks).
+    A patient store that cannot be reached does not stop the start: the window says so."""
+    if seed is None:
+        seed = "patients" not in config.real_stores
     try:
         stores = await open_stores(config.store_config)
     except StoreUnavailable as exc:
         raise StartupError(f"cannot open the stores: {exc.reason}") from None
     try:
-        await seed_demo_hospital(stores)
-        beds = await stores.patients.beds(config.ward)
-        if not beds:
-            raise StartupError(f"ward {config.ward!r} has no beds; known demo wards: "
-                               f"{', '.join(demo_ward_ids())}")
-        if beds[0].region != config.region:
-            raise StartupError(f"ward {config.ward!r} is in region {beds[0].region!r}, not "
-                               f"{config.region!r}; set region = \"{beds[0].region}\"")
+        await _check_ward(config, stores, seed)
+    except StoreUnavailable as exc:
+        log.warning("starting without the patient store (%s); ward %s is shown when it answers",
+                    exc.reason, config.ward)
     except BaseException:
         await stores.close()
         raise
     return stores
+
+
+async def _check_ward(config: Config, stores: Stores, seed: bool) -> None:
+    if seed:
+        await seed_demo_hospital(stores)
+    beds = await stores.patients.beds(config.ward)
+    if not beds:
+        hint = (f"known demo wards: {', '.join(demo_ward_ids())}" if seed else
+                "fill a demo hospital with 'ward-station simulate --config ...', "
+                "or set up the ward's beds")
+        raise StartupError(f"ward {config.ward!r} has no beds; {hint}")
+    if beds[0].region != config.region:
+        raise StartupError(f"ward {config.ward!r} is in region {beds[0].region!r}, not "
+                           f"{config.region!r}; set region = \"{beds[0].region}\"")

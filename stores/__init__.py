@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stores.alerts import AlertBus
+from stores.errors import StoreUnavailable
 from stores.analytics import AnalyticsStore
 from stores.model import StoreHealth
 from stores.network import CareNetworkStore
@@ -93,12 +94,22 @@ async def open_stores(config: StoreConfig) -> Stores:
 
 
 async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db) -> object:
+    """An embedded store, or a real one whose writes fall back to the outbox in `db`."""
     if url is None:
         return _EMBEDDED_FACTORIES[name](db)
     import importlib
 
-    module = importlib.import_module(REAL_BACKENDS[name])
-    return await module.open_store(url, secret)
+    from stores.outbox import Outbox
+    from stores.outbox.wrappers import WRAPPERS
+
+    try:
+        module = importlib.import_module(REAL_BACKENDS[name])
+    except ImportError as exc:  # a driver missing from this installation
+        raise StoreUnavailable(f"stores.{name}: the {url.scheme} backend cannot load "
+                               f"({exc}); reinstall Ward Station with its dependencies") from None
+    store = WRAPPERS[name](await module.open_store(url, secret), name, Outbox(db))
+    store.courier.start()  # delivers what an earlier run left waiting
+    return store
 
 
 def _embedded_vitals(db):

@@ -77,8 +77,18 @@ _ALERTS = (
         WHERE needs_attention = 1""",
 )
 
+_OUTBOX = (
+    # Writes for a real store that could not reach it, in the order they were made. A write the
+    # store refused on delivery keeps its row with `refused` set: nothing entered is dropped.
+    """CREATE TABLE IF NOT EXISTS outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, store TEXT NOT NULL, op TEXT NOT NULL,
+        payload TEXT NOT NULL, queued_at REAL NOT NULL, refused TEXT)""",
+    "CREATE INDEX IF NOT EXISTS outbox_by_store ON outbox (store, seq)",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VITALS + _PATIENTS + _NETWORK + _ANALYTICS + _ALERTS,
+    _OUTBOX,
 )
 
 

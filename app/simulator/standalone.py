@@ -24,7 +24,7 @@ def run_standalone(config: Config) -> int:
 
 
 async def _simulate(config: Config) -> None:
-    stores = await open_station_stores(config)
+    stores = await open_station_stores(config, seed=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

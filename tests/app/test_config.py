@@ -48,7 +48,10 @@ def test_store_urls_from_the_file(tmp_path):
         ("stale_after_s = -1", "more than 0 seconds"),
         ('[stores]\nvitalz = "embedded"', "unknown store 'vitalz'"),
         ('[stores]\nvitals = ""', "stores.vitals must be a URL"),
-        ('[stores]\nvitals = "influxdb://influx:8086/vitals"', "stores.vitals: 'influxdb'"),
+        ('[stores]\nvitals = "influx://influx:8086/vitals"', "stores.vitals: 'influx://"),
+        ('[stores]\nvitals = "influxdb://influx:8086"', "stores.vitals: the URL must name the"),
+        ('[stores]\nalerts = "redis://r:63790000/0"', "stores.alerts: server 'r:63790000'"),
+        ('[stores]\npatients = "mongodb://u:hunter2@m1/ward"', "WARD_STATION_PATIENTS_PASSWORD"),
         ('ward = ""', "must not be empty"),
     ],
 )
@@ -72,3 +75,67 @@ def test_the_users_own_config_file_is_read_when_present(isolated_user_folders):
     folder.mkdir(parents=True)
     (folder / "config.toml").write_text('ward = "north-2"\n', encoding="utf-8")
     assert load_config(None, environ={}).ward == "north-2"
+
+
+ISSUE_EXAMPLE = """
+region = "north"
+ward = "north-1"
+[stores]
+patients = "mongodb://m1:27017,m2:27017,m3:27017/ward?replicaSet=rs0"
+vitals = "influxdb://influx:8086/vitals"
+network = "neo4j://neo4j:7687"
+analytics = "cassandra://c1,c2:9042/ward_analytics?dc=dc1"
+alerts = "redis+sentinel://s1:26379,s2:26379,s3:26379/mymaster"
+"""
+
+
+def test_every_store_may_name_a_real_server(tmp_path):
+    config = load_config(write(tmp_path, ISSUE_EXAMPLE), environ={})
+    urls = config.store_config
+    assert urls.url("patients").hosts == (("m1", 27017), ("m2", 27017), ("m3", 27017))
+    assert urls.url("alerts").path == "mymaster"
+    assert urls.url("analytics").options == {"dc": "dc1"}
+    assert config.real_stores == ["vitals", "patients", "network", "analytics", "alerts"]
+
+
+def test_stores_may_be_mixed_real_and_embedded(tmp_path):
+    config = load_config(None, environ={"WARD_STATION_STORE_ALERTS": "redis://r1:6379/0"})
+    assert config.real_stores == ["alerts"]
+    assert config.store_config.url("vitals") is None
+
+
+def test_a_password_comes_from_the_environment_and_never_shows(tmp_path):
+    environ = {"WARD_STATION_STORE_PATIENTS": "mongodb://ward@m1/ward",
+               "WARD_STATION_PATIENTS_PASSWORD": "hunter2",
+               "WARD_STATION_VITALS_PASSWORD": "unused: vitals is embedded"}
+    config = load_config(None, environ=environ)
+    assert config.secrets == {"patients": "hunter2"}
+    assert config.store_config.secrets == {"patients": "hunter2"}
+    assert "hunter2" not in repr(config) and "hunter2" not in repr(config.store_config)
+
+
+class MemoryKeyring:
+    """A keyring backend holding its entries in memory (the OS keyring of this test)."""
+
+    priority = 1
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def get_password(self, service, user):
+        return self.entries.get((service, user))
+
+
+def test_a_password_comes_from_the_os_keyring_when_the_environment_has_none(monkeypatch):
+    keyring = pytest.importorskip("keyring")
+    monkeypatch.setattr(keyring, "get_password", MemoryKeyring(
+        {("ward-station", "alerts"): "from-keyring"}).get_password)
+    config = load_config(None, environ={"WARD_STATION_STORE_ALERTS": "redis://r1/0"})
+    assert config.secrets == {"alerts": "from-keyring"}
+
+
+def test_the_simulator_runs_by_default_only_on_embedded_vitals():
+    assert load_config(None, environ={}).simulator
+    real = {"WARD_STATION_STORE_VITALS": "influxdb://influx/vitals"}
+    assert not load_config(None, environ=real).simulator
+    assert load_config(None, environ=real | {"WARD_STATION_SIMULATOR": "yes"}).simulator

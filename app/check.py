@@ -1,0 +1,79 @@
+"""`ward-station check`: reach every configured store, show its health and nodes, and (with
+`--init`) create the schema a real server lacks. Exit 0 when every store is reachable and ready."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from app.config import Config
+from stores import STORE_NAMES, Stores, open_stores
+from stores.errors import StoreError, StoreUnavailable
+from stores.model import HealthState, StoreHealth
+
+STORE_TIMEOUT_S = 20.0
+
+
+async def check_stores(config: Config, init: bool, out: TextIO) -> int:
+    """Print one block per store; returns the exit code (1 if any store is down or unready)."""
+    try:
+        stores = await open_stores(config.store_config)
+    except StoreUnavailable as exc:
+        print(f"cannot open the stores: {exc.reason}", file=out)
+        return 1
+    try:
+        results = [await _check_one(config, stores, name, init) for name in STORE_NAMES]
+    finally:
+        await stores.close()
+    for lines in results:
+        print("\n".join(lines[1:]), file=out)
+    failed = [lines[0] for lines in results if lines[0]]
+    print(f"\n{len(STORE_NAMES) - len(failed)} of {len(STORE_NAMES)} stores ready"
+          + (f"; not ready: {', '.join(failed)}" if failed else ""), file=out)
+    return 1 if failed else 0
+
+
+async def _check_one(config: Config, stores: Stores, name: str, init: bool) -> list[str]:
+    """[name if it is not ready else "", lines to print...]"""
+    store = getattr(stores, name)
+    where = config.stores[name] if name in config.real_stores else str(config.store_config.db_path)
+    missing: list[str] | str
+    try:
+        async with asyncio.timeout(STORE_TIMEOUT_S):
+            missing = await store.prepare(create=init)
+    except StoreUnavailable as exc:
+        missing = exc.reason
+    except (StoreError, TimeoutError) as exc:
+        missing = str(exc) or f"no answer within {STORE_TIMEOUT_S:.0f} s"
+    try:
+        async with asyncio.timeout(STORE_TIMEOUT_S):
+            health = await store.health()
+    except TimeoutError:
+        health = StoreHealth(name, "?", HealthState.DOWN,
+                             reason=f"no answer within {STORE_TIMEOUT_S:.0f} s")
+    lines = [_headline(health, where), *_node_lines(health), _schema_line(missing, init, health)]
+    schema_ready = isinstance(missing, list) and (init or not missing)
+    ready = health.state is not HealthState.DOWN and schema_ready
+    return ["" if ready else name, *lines]
+
+
+def _headline(health: StoreHealth, where: str) -> str:
+    latency = f"{health.latency_ms:.1f} ms" if health.latency_ms is not None else "-"
+    line = f"{health.store:<10} {health.backend:<10} {health.state.value.upper():<9} " \
+           f"{latency:>9}  {where}"
+    return line + (f"\n{'':11}{health.reason}" if health.reason else "")
+
+
+def _node_lines(health: StoreHealth) -> list[str]:
+    return [f"{'':11}node {node.address}  {node.role}  {'up' if node.up else 'DOWN'}"
+            for node in health.nodes]
+
+
+def _schema_line(missing: list[str] | str, init: bool, health: StoreHealth) -> str:
+    if isinstance(missing, str):
+        return f"{'':11}schema: not checked ({missing})"
+    if not missing:
+        return f"{'':11}schema: ready"
+    verb = "created" if init else "missing"
+    hint = "" if init else " (run with --init to create it)"
+    return f"{'':11}schema {verb}: {'; '.join(missing)}{hint}"

@@ -1,0 +1,200 @@
+"""Real stores wrapped so that their writes go through the outbox; reads go straight through.
+
+A queued write returns as a delivered one would (a queued patient save returns the record as it
+will be saved), so the station carries on; the store's health says how many writes wait.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable, Sequence
+
+from stores.alerts import AlertBus
+from stores.analytics import AnalyticsStore
+from stores.errors import ValidationError
+from stores.model import (
+    Alarm, AuditEntry, Bed, CareGraph, CareLink, Clinician, HealthState, Patient, StoreHealth,
+    VitalSample, WardHour, WardOccupancy, patient_problems,
+)
+from stores.network import CareNetworkStore
+from stores.outbox import Courier, Outbox
+from stores.patients import PatientStore
+from stores.vitals import VitalsStore
+
+
+class _Outboxed:
+    """What every wrapped store shares: the courier, health with the outbox's counts, close."""
+
+    WRITES: frozenset[str] = frozenset()
+
+    def __init__(self, inner, store: str, outbox: Outbox) -> None:
+        self.inner = inner
+        self.courier = Courier(outbox, store, self._deliver)
+
+    async def _deliver(self, op: str, args: list) -> object:
+        if op not in self.WRITES:
+            raise ValidationError("op", f"{op!r} is not a write of this store")
+        return await getattr(self.inner, op)(*args)
+
+    async def _send(self, op: str, *args) -> tuple[bool, object]:
+        return await self.courier.send(op, list(args))
+
+    async def prepare(self, create: bool = False) -> list[str]:
+        return await self.inner.prepare(create)
+
+    async def health(self) -> StoreHealth:
+        health = await self.inner.health()
+        waiting, refused = await self.courier.counts()
+        notes = [f"{waiting} write(s) waiting in the outbox"] if waiting else []
+        notes += [f"{refused} write(s) refused on delivery (see the log)"] if refused else []
+        if not notes:
+            return health
+        state = HealthState.DEGRADED if health.state is HealthState.UP else health.state
+        reason = "; ".join(filter(None, [health.reason, *notes]))
+        return dataclasses.replace(health, state=state, reason=reason)
+
+    async def close(self) -> None:
+        await self.courier.close()
+        await self.inner.close()
+
+
+class OutboxedVitals(_Outboxed, VitalsStore):
+    WRITES = frozenset({"write"})
+
+    async def write(self, samples: Sequence[VitalSample]) -> None:
+        if samples:
+            await self._send("write", list(samples))
+
+    async def latest(self, bed_ids: Iterable[str]) -> dict[str, VitalSample]:
+        return await self.inner.latest(bed_ids)
+
+    async def history(self, bed_id: str, start: float, end: float) -> list[VitalSample]:
+        return await self.inner.history(bed_id, start, end)
+
+    async def recent(self, bed_ids: Iterable[str], since: float) -> dict[str, list[VitalSample]]:
+        return await self.inner.recent(bed_ids, since)
+
+
+class OutboxedPatients(_Outboxed, PatientStore):
+    WRITES = frozenset({"set_beds", "create", "update", "discharge"})
+
+    async def set_beds(self, beds: Sequence[Bed]) -> None:
+        await self._send("set_beds", list(beds))
+
+    async def beds(self, ward: str) -> list[Bed]:
+        return await self.inner.beds(ward)
+
+    async def search(self, region: str, ward: str | None = None, text: str = "") -> list[Patient]:
+        return await self.inner.search(region, ward, text)
+
+    async def get(self, patient_id: str) -> Patient:
+        return await self.inner.get(patient_id)
+
+    async def create(self, patient: Patient, user: str) -> Patient:
+        _check(patient)  # bad input is refused now, not after the store returns
+        patient = dataclasses.replace(patient, id=patient.id or uuid.uuid4().hex)
+        sent, saved = await self._send("create", patient, user)
+        if sent:
+            return saved
+        now = time.time()
+        return dataclasses.replace(patient, bed_id=patient.bed_id or None, version=1,
+                                   admitted_at=patient.admitted_at or now, updated_at=now)
+
+    async def update(self, patient: Patient, user: str) -> Patient:
+        _check(patient)
+        sent, saved = await self._send("update", patient, user)
+        if sent:
+            return saved
+        return dataclasses.replace(patient, bed_id=patient.bed_id or None,
+                                   version=patient.version + 1, updated_at=time.time())
+
+    async def discharge(self, patient_id: str, user: str) -> None:
+        await self._send("discharge", patient_id, user)
+
+    async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        return await self.inner.audit_log(patient_id, limit)
+
+
+def _check(patient: Patient) -> None:
+    problems = patient_problems(patient)
+    if problems:
+        raise ValidationError(problems[0].field, problems[0].message)
+
+
+class OutboxedNetwork(_Outboxed, CareNetworkStore):
+    WRITES = frozenset({"put_clinician", "put_patient", "remove_patient", "link", "unlink"})
+
+    async def put_clinician(self, clinician: Clinician) -> None:
+        await self._send("put_clinician", clinician)
+
+    async def put_patient(self, patient_id: str, name: str) -> None:
+        await self._send("put_patient", patient_id, name)
+
+    async def remove_patient(self, patient_id: str) -> None:
+        await self._send("remove_patient", patient_id)
+
+    async def link(self, link: CareLink) -> None:
+        await self._send("link", link)
+
+    async def unlink(self, link: CareLink) -> None:
+        await self._send("unlink", link)
+
+    async def clinicians(self, region: str) -> list[Clinician]:
+        return await self.inner.clinicians(region)
+
+    async def care_team(self, patient_id: str) -> CareGraph:
+        return await self.inner.care_team(patient_id)
+
+
+class OutboxedAnalytics(_Outboxed, AnalyticsStore):
+    WRITES = frozenset({"add_hours", "record_occupancy"})
+
+    async def add_hours(self, rollups: Sequence[WardHour]) -> None:
+        if rollups:
+            await self._send("add_hours", list(rollups))
+
+    async def hours(self, region: str, start: float, end: float) -> list[WardHour]:
+        return await self.inner.hours(region, start, end)
+
+    async def record_occupancy(self, occupancy: Sequence[WardOccupancy]) -> None:
+        if occupancy:
+            await self._send("record_occupancy", list(occupancy))
+
+    async def occupancy(self) -> list[WardOccupancy]:
+        return await self.inner.occupancy()
+
+
+class OutboxedAlerts(_Outboxed, AlertBus):
+    """Alarm publishes wait in the outbox while the bus is away; an acknowledgement does not
+    (it needs the alarm's stored state), so it fails visibly and the nurse can repeat it."""
+
+    WRITES = frozenset({"publish"})
+
+    async def publish(self, alarm: Alarm) -> None:
+        if not alarm.id or not alarm.region:
+            raise ValidationError("id" if not alarm.id else "region", "an alarm needs an id and "
+                                  "a region")
+        await self._send("publish", alarm)
+
+    async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
+        return await self.inner.acknowledge(alarm_id, by, at)
+
+    async def active(self, region: str) -> list[Alarm]:
+        return await self.inner.active(region)
+
+    async def history(self, region: str, since: float) -> list[Alarm]:
+        return await self.inner.history(region, since)
+
+    def subscribe(self, region: str) -> AsyncIterator[Alarm]:
+        return self.inner.subscribe(region)
+
+
+WRAPPERS = {
+    "vitals": OutboxedVitals,
+    "patients": OutboxedPatients,
+    "network": OutboxedNetwork,
+    "analytics": OutboxedAnalytics,
+    "alerts": OutboxedAlerts,
+}

@@ -1,0 +1,148 @@
+"""The outbox: queued writes survive a restart and reach their store in order, none dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+
+import pytest
+import pytest_asyncio
+
+from stores import model
+from stores.embedded_db import EmbeddedDb
+from stores.errors import Conflict, StoreUnavailable
+from stores.outbox import Courier, Outbox
+from stores.outbox.codec import from_json, to_json
+
+pytestmark = pytest.mark.asyncio
+
+
+class Destination:
+    """Where a courier delivers: records what arrives, refuses while `away`."""
+
+    def __init__(self) -> None:
+        self.away = False
+        self.received: list[tuple[str, list]] = []
+        self.refuse: set[str] = set()
+
+    async def __call__(self, op: str, args: list) -> str:
+        if self.away:
+            raise StoreUnavailable("cannot reach test:1: connection refused")
+        if op in self.refuse:
+            raise Conflict("someone saved first")
+        self.received.append((op, args))
+        return f"took {op}"
+
+
+@pytest_asyncio.fixture
+async def db(tmp_path):
+    db = await EmbeddedDb.open(tmp_path / "station.sqlite3")
+    yield db
+    await db.close()
+
+
+async def until(condition, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_write_goes_straight_to_a_store_that_is_there(db):
+    destination = Destination()
+    courier = Courier(Outbox(db), "vitals", destination)
+
+    assert await courier.send("write", [1]) == (True, "took write")
+    assert destination.received == [("write", [1])]
+    assert await courier.counts() == (0, 0)
+    await courier.close()
+
+
+async def test_writes_wait_while_the_store_is_away_and_arrive_in_order_when_it_returns(db):
+    destination = Destination()
+    courier = Courier(Outbox(db), "patients", destination)
+    destination.away = True
+
+    for n in range(5):
+        assert await courier.send("update", [n]) == (False, None)
+    assert await courier.counts() == (5, 0)
+    destination.away = False
+    assert await courier.send("update", [5]) == (False, None)  # queued behind the others
+
+    await until(lambda: len(destination.received) == 6)
+    assert [args for _, args in destination.received] == [[n] for n in range(6)]
+    await until(lambda: courier._waiting == 0)
+    assert await courier.counts() == (0, 0)
+    assert await courier.send("update", [6]) == (True, "took update")  # straight again
+    await courier.close()
+
+
+async def test_queued_writes_survive_a_restart_and_are_delivered_by_the_next_run(tmp_path):
+    path = tmp_path / "station.sqlite3"
+    db = await EmbeddedDb.open(path)
+    destination = Destination()
+    destination.away = True
+    first = Courier(Outbox(db), "alerts", destination)
+    await first.send("publish", ["a1"])
+    await first.send("publish", ["a2"])
+    await first.close()
+    await db.close()
+
+    db = await EmbeddedDb.open(path)
+    destination.away = False
+    second = Courier(Outbox(db), "alerts", destination)
+    second.start()
+    await until(lambda: len(destination.received) == 2)
+    assert destination.received == [("publish", ["a1"]), ("publish", ["a2"])]
+    await second.close()
+    await db.close()
+
+
+async def test_a_write_the_store_refuses_is_kept_with_its_reason_and_does_not_block_the_rest(db):
+    destination = Destination()
+    outbox = Outbox(db)
+    courier = Courier(outbox, "patients", destination)
+    destination.away = True
+    await courier.send("update", ["stale"])
+    await courier.send("discharge", ["p2"])
+    destination.refuse = {"update"}
+    destination.away = False
+    courier.start()
+
+    await until(lambda: len(destination.received) == 1)
+    assert destination.received == [("discharge", ["p2"])]
+    await until(lambda: courier._waiting == 0)
+    assert await courier.counts() == (0, 1)
+    reason = await db.read(lambda c: c.execute("SELECT refused FROM outbox").fetchone()[0])
+    assert "someone saved first" in reason
+    await courier.close()
+
+
+async def test_each_store_has_its_own_queue(db):
+    outbox = Outbox(db)
+    await outbox.add("vitals", "write", [1])
+    await outbox.add("alerts", "publish", [2])
+
+    assert [w.args for w in await outbox.waiting("vitals")] == [[1]]
+    assert await outbox.counts("alerts") == (1, 0)
+
+
+@pytest.mark.parametrize("record", [
+    model.Patient(id="p1", region="north", ward="north-1", mrn="M1", given_name="Ada",
+                  family_name="Lovelace", birth_date=datetime.date(1815, 12, 10),
+                  sex=model.Sex.FEMALE, bed_id="b1", weight_kg=55.5, diagnoses=("a", "b"),
+                  admitted_at=10.0, updated_at=11.0, version=3),
+    model.Alarm(id="a1", region="north", ward="north-1", bed_id="b1", patient_id=None,
+                patient_name="Ada", priority=model.Priority.HIGH, condition="SpO2 low",
+                raised_at=1.0, vital=model.Vital.SPO2, value=85.0, limit=90.0),
+    model.VitalSample("b1", 1.5, heart_rate=72.0, spo2=None),
+    model.CareLink("n1", "p1", model.CareLinkKind.ASSIGNED_NURSE),
+    model.WardHour(region="north", ward="north-1", hour=3600.0, alarms=2),
+])
+async def test_records_keep_every_field_through_the_outbox(db, record):
+    outbox = Outbox(db)
+    await outbox.add("any", "op", [record, [record], "user"])
+
+    (write,) = await outbox.waiting("any")
+    assert write.args == [record, [record], "user"]
+    assert from_json(to_json(record)) == record
