@@ -13,12 +13,16 @@ from qasync import asyncSlot
 from app.feeds.base import Feed
 from stores.alerts import AlertBus
 from stores.errors import NotFound, StoreUnavailable
-from stores.model import Alarm, AlarmKind, Priority
+from stores.model import Alarm, AlarmKind, HealthState, Priority
 
 log = logging.getLogger(__name__)
 
 CHANNEL_LOST_ID = "technical:alarm-channel-lost"
 RETRY_S = 1.0
+# The bus's health is asked this often, and must answer this fast: a subscription that rides
+# through an outage (Redis backfills after reconnecting) does not end, so the outage shows here.
+CHANNEL_CHECK_S = 0.5
+CHANNEL_ANSWER_S = 1.0
 
 
 class AlarmsFeed(Feed):
@@ -32,9 +36,11 @@ class AlarmsFeed(Feed):
         self.region, self.ward, self.user = region, ward, user
         self._clock = clock
         self._alarms: dict[str, Alarm] = {}
+        self._following = False  # the subscription is open and the current alarms are read
 
     def start(self) -> None:
         self.spawn(self._run())
+        self.spawn(self._watch_channel())
 
     @property
     def alarms(self) -> list[Alarm]:
@@ -58,10 +64,39 @@ class AlarmsFeed(Feed):
             self._alarms = {a.id: a for a in current if a.ward == self.ward}
             self._mark_up()
             self._emit()
+            self._following = True
             async for alarm in subscription:
                 self._receive(alarm)
         finally:
+            self._following = False
             await subscription.aclose()
+
+    async def _watch_channel(self) -> None:
+        """Show the channel lost while the bus says it is down; when it is back, read the
+        current alarms again (the subscription catches up on its own)."""
+        while True:
+            await asyncio.sleep(CHANNEL_CHECK_S)
+            reason = await self._channel_down_reason()
+            if reason is not None:
+                self._mark_down(reason)
+                self._show_channel_lost()
+            elif CHANNEL_LOST_ID in self._alarms and self._following:
+                with self.reporting():
+                    current = await self._bus.active(self.region)
+                    self._alarms = {a.id: a for a in current if a.ward == self.ward}
+                    self._emit()
+
+    async def _channel_down_reason(self) -> str | None:
+        try:
+            async with asyncio.timeout(CHANNEL_ANSWER_S):
+                health = await self._bus.health()
+        except TimeoutError:
+            return f"the alarm bus gave no answer within {CHANNEL_ANSWER_S:.0f} s"
+        except Exception as exc:  # a health check that fails is itself the answer
+            return str(exc) or type(exc).__name__
+        if health.state is HealthState.DOWN:
+            return health.reason or "the alarm bus is down"
+        return None
 
     def _receive(self, alarm: Alarm) -> None:
         # The bus carries the whole region; this station answers for its own ward's beds.

@@ -7,6 +7,7 @@ will be saved), so the station carries on; the store's health says how many writ
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -118,7 +119,7 @@ class OutboxedPatients(_Outboxed, PatientStore):
 
 
 def _check(patient: Patient) -> None:
-    problems = patient_problems(patient)
+    problems = patient_problems(patient, datetime.date.today())
     if problems:
         raise ValidationError(problems[0].field, problems[0].message)
 

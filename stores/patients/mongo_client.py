@@ -1,0 +1,55 @@
+"""The MongoDB client of the patient store, built from its URL and secret without connecting."""
+
+from __future__ import annotations
+
+from pymongo import AsyncMongoClient
+from pymongo.errors import ConfigurationError
+
+from stores.urls import StoreUrl, StoreUrlError
+
+# Patient records are strong (ARCHITECTURE.md): a write is acknowledged once a majority of the
+# replica set has it in its journal, and reads see only majority-committed data. A URL may not
+# weaken that.
+CONSISTENCY = {"w": "majority", "journal": True, "readConcernLevel": "majority",
+               "retryWrites": True}
+_FIXED = {name.lower() for name in CONSISTENCY} | {"wtimeoutms"}
+# A call must turn into StoreUnavailable within seconds, whatever holds it up: finding a server
+# (while one is down, or during an election), connecting, or a majority that does not answer.
+# timeoutMS bounds the whole call, retries included, and then also bounds server selection;
+# serverSelectionTimeoutMS still applies where a URL turns timeoutMS off (timeoutMS=0).
+DEFAULTS = {"timeoutMS": 3000, "serverSelectionTimeoutMS": 3000, "connectTimeoutMS": 3000}
+# Building indexes on a large collection takes longer than a call may.
+SCHEMA_TIMEOUT_S = 120.0
+
+
+def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
+    """The client for `url` (its query options passed through); the secret goes in as a keyword,
+    never into a URL string. Raises StoreUrlError for an option the driver refuses."""
+    if any(name.lower() == "password" for name in url.options):
+        raise StoreUrlError(url.store, "the URL carries a password; put it in the environment "
+                            "variable WARD_STATION_PATIENTS_PASSWORD or the OS keyring instead")
+    fixed = sorted(name for name in url.options if name.lower() in _FIXED)
+    if fixed:
+        raise StoreUrlError(url.store, f"the URL sets {', '.join(fixed)}; Ward Station fixes the "
+                            "write and read concerns of patient records (majority, journaled)")
+    given = {name.lower() for name in url.options}
+    options = {name: value for name, value in DEFAULTS.items() if name.lower() not in given}
+    options.update(url.options)
+    if url.username:
+        options["username"] = url.username
+        # As in a mongodb:// URL: the user is defined in the database the URL names.
+        if "authsource" not in given:
+            options["authSource"] = url.path
+        if secret is not None:
+            options["password"] = secret
+    try:
+        hosts = [address_text(host, port) for host, port in url.hosts]
+        return AsyncMongoClient(host=hosts, appname="ward-station", **CONSISTENCY, **options)
+    except ConfigurationError as exc:
+        problem = str(exc).replace(secret, "***") if secret else str(exc)
+        raise StoreUrlError(url.store, f"MongoDB option: {problem}") from None
+
+
+def address_text(host: str, port: int) -> str:
+    """"m1:27017", or "[::1]:27017" for an IPv6 address."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

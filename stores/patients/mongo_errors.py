@@ -1,0 +1,123 @@
+"""Driver errors of the MongoDB backend turned into the store's errors, with reasons for people."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import AsyncIterator
+
+from pymongo import AsyncMongoClient
+from pymongo.errors import (
+    ConfigurationError,
+    ConnectionFailure,
+    DuplicateKeyError,
+    NotPrimaryError,
+    OperationFailure,
+    PyMongoError,
+    WaitQueueTimeoutError,
+    WriteConcernError,
+)
+
+from stores.errors import StoreUnavailable
+from stores.patients.mongo_client import address_text
+from stores.urls import StoreUrl
+
+_AUTHENTICATION_FAILED = 18
+_UNAUTHORIZED = 13
+_ERRNO = re.compile(r"\[Errno (-?\d+)\]\s*([^(]*)")
+
+
+@contextlib.asynccontextmanager
+async def translated(client: AsyncMongoClient, url: StoreUrl) -> AsyncIterator[None]:
+    """Raise StoreUnavailable for any driver failure in the block (duplicate keys excepted:
+    the caller knows which record they are about)."""
+    try:
+        yield
+    except DuplicateKeyError:
+        raise
+    except PyMongoError as exc:
+        raise StoreUnavailable(reason(exc, client, url)) from exc
+
+
+def reason(exc: PyMongoError, client: AsyncMongoClient, url: StoreUrl) -> str:
+    """Why the call failed, without a secret or a driver object in it."""
+    if _is_authentication(exc):
+        return "authentication failed"
+    if isinstance(exc, OperationFailure) and exc.code == _UNAUTHORIZED:
+        return (f"not authorized: user {url.username or '(none)'} may not do this on database "
+                f"{url.path}")
+    if isinstance(exc, WaitQueueTimeoutError):
+        return "too many requests are waiting for a connection to the server"
+    if isinstance(exc, WriteConcernError):
+        return "the write was not confirmed by a majority of the replica set"
+    if exc.timeout and not isinstance(exc, ConnectionFailure):
+        return f"{', '.join(url.addresses)} did not answer in time"
+    if isinstance(exc, NotPrimaryError):
+        return f"no primary at {', '.join(url.addresses)} (an election may be under way)"
+    if isinstance(exc, ConnectionFailure):
+        return unreachable(client, url)
+    if isinstance(exc, OperationFailure):
+        return f"the server refused the request: {_errmsg(exc)}"
+    return f"the driver failed: {type(exc).__name__}"
+
+
+def unreachable(client: AsyncMongoClient, url: StoreUrl) -> str:
+    """"cannot reach m1:27017: connection refused", from what the driver saw of each server."""
+    servers = list(client.topology_description.server_descriptions().values())
+    failures = [f"{address_text(*sd.address)}: {_why(str(sd.error))}"
+                for sd in servers if sd.error is not None]
+    answering = [address_text(*sd.address) for sd in servers if sd.is_server_type_known]
+    if answering and not any(sd.is_writable for sd in servers):
+        no_primary = (f"no primary: {', '.join(answering)} answered but none is primary "
+                      "(an election may be under way)")
+        return "; ".join([no_primary, *(f"cannot reach {f}" for f in failures)])
+    if failures:
+        return "cannot reach " + "; ".join(failures)
+    replica_set = url.option("replicaSet")
+    if replica_set:
+        return (f"cannot reach a primary of replica set {replica_set} at "
+                f"{', '.join(url.addresses)}")
+    return f"cannot reach {', '.join(url.addresses)}: no answer in time"
+
+
+def duplicate_field(exc: DuplicateKeyError) -> str:
+    """The record field whose unique index refused the write: "id", "mrn" or "bed_id"."""
+    details = exc.details or {}
+    keys = list(details.get("keyPattern") or {})
+    if not keys:  # older servers only name the index: "... index: region_mrn_unique dup key: {"
+        errmsg = str(details.get("errmsg") or exc)
+        keys = [errmsg.split(" index: ")[-1].split(" dup key")[0]]
+    if any("mrn" in key for key in keys):
+        return "mrn"
+    if any("bed" in key for key in keys):
+        return "bed_id"
+    return "id"
+
+
+def _is_authentication(exc: PyMongoError) -> bool:
+    if isinstance(exc, OperationFailure):
+        return exc.code == _AUTHENTICATION_FAILED
+    return isinstance(exc, ConfigurationError) and "auth" in str(exc).lower()
+
+
+def _why(text: str) -> str:
+    """"connection refused", "timed out"... from a driver's message about one server."""
+    text = text.split(" (configured timeouts")[0]
+    lowered = text.lower()
+    if "timed out" in lowered or "timeout" in lowered:
+        return "timed out"
+    if "ssl" in lowered or "certificate" in lowered:
+        return "TLS handshake failed"
+    found = _ERRNO.search(text)
+    if found:
+        number, words = int(found[1]), found[2].strip()
+        # The system's words for an errno beat asyncio's ("Connect call failed").
+        known = os.strerror(number) if number > 0 else ""
+        return (words if not known or known.startswith("Unknown") else known).lower()
+    return text.split(": ", 1)[-1].strip()
+
+
+def _errmsg(exc: OperationFailure) -> str:
+    message = (exc.details or {}).get("errmsg") or "no reason given"
+    return f"{message} (code {exc.code})"

@@ -1,0 +1,57 @@
+"""Health of the MongoDB patient store: round trip of a ping and the servers as the driver sees
+them (replica-set members and which is primary)."""
+
+from __future__ import annotations
+
+import time
+
+from pymongo import AsyncMongoClient
+
+from stores.model import HealthState, NodeStatus, StoreHealth
+from stores.patients.mongo_client import address_text
+from stores.urls import StoreUrl
+
+BACKEND = "mongodb"
+_ROLES = {
+    "RSPrimary": "primary",
+    "RSSecondary": "secondary",
+    "RSArbiter": "arbiter",
+    "RSOther": "member (hidden or delayed)",
+    "RSGhost": "member (starting)",
+    "Standalone": "standalone",
+    "Mongos": "mongos",
+    "LoadBalancer": "load balancer",
+}
+
+
+def nodes(client: AsyncMongoClient, url: StoreUrl) -> tuple[NodeStatus, ...]:
+    """Every server the driver knows of; one it cannot reach is "unknown" and down."""
+    servers = client.topology_description.server_descriptions().values()
+    found = tuple(
+        NodeStatus(address_text(*sd.address), _ROLES.get(sd.server_type_name, "unknown"),
+                   up=sd.server_type_name in _ROLES)
+        for sd in sorted(servers, key=lambda sd: sd.address)
+    )
+    # A replica set that answers under another name leaves no servers: show the configured ones.
+    return found or tuple(NodeStatus(address, "unknown", up=False) for address in url.addresses)
+
+
+def health_down(client: AsyncMongoClient, url: StoreUrl, reason: str) -> StoreHealth:
+    return StoreHealth("patients", BACKEND, HealthState.DOWN, reason=reason,
+                       nodes=nodes(client, url))
+
+
+def health_up(client: AsyncMongoClient, url: StoreUrl, started: float,
+              transactions: bool) -> StoreHealth:
+    """UP, or DEGRADED while a known server is down (a replica set still serving)."""
+    latency_ms = (time.perf_counter() - started) * 1000.0
+    servers = nodes(client, url)
+    down = [n.address for n in servers if not n.up]
+    reasons = [f"not reachable: {', '.join(down)}"] if down else []
+    if not transactions:
+        reasons.append("standalone server: a change and its audit entry are written one after "
+                       "the other, not in one transaction")
+    state = HealthState.DEGRADED if down else HealthState.UP
+    return StoreHealth("patients", BACKEND, state, latency_ms=latency_ms,
+                       reason="; ".join(reasons), nodes=servers)
+

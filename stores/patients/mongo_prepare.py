@@ -1,0 +1,102 @@
+"""What the MongoDB database lacks of the patient store's schema, and creating it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import CollectionInvalid, OperationFailure
+
+from stores.patients.mongo_schema import COLLECTIONS, Collection, Index
+
+_VALIDATION = {"validationLevel": "strict", "validationAction": "error"}
+# createIndexes refusing an index whose keys or name an existing index already uses differently
+_INDEX_CONFLICTS = (85, 86)
+_NAMESPACE_EXISTS = 48
+NOT_KEPT = " (created, but the server did not keep it)"
+
+
+async def missing(db: AsyncDatabase) -> list[str]:
+    """The collections, validators and indexes the database lacks, in words."""
+    found = await _collections(db)
+    problems: list[str] = []
+    for collection in COLLECTIONS:
+        problems += await _missing_in(db, collection, found.get(collection.name))
+    return problems
+
+
+async def create(db: AsyncDatabase) -> list[str]:
+    """Create what is missing (idempotent); returns what was missing. What the server still lacks
+    afterwards is marked: a server may accept a validator or an index option and drop it."""
+    before = await missing(db)
+    found = await _collections(db)
+    refused: list[str] = []
+    for collection in COLLECTIONS:
+        refused += await _create(db, collection, found.get(collection.name))
+    after = set(await missing(db))
+    return [item + NOT_KEPT if item in after else item for item in before] + refused
+
+
+async def _collections(db: AsyncDatabase) -> dict[str, dict]:
+    return {info["name"]: info async for info in await db.list_collections()}
+
+
+async def _missing_in(db: AsyncDatabase, collection: Collection, info: dict | None) -> list[str]:
+    if info is None:
+        return [f"collection {collection.name}", _validator_text(collection)] + [
+            index.describe(collection.name) for index in collection.indexes]
+    problems = []
+    if info.get("options", {}).get("validator") != collection.validator:
+        problems.append(_validator_text(collection))
+    present = [ix async for ix in await db[collection.name].list_indexes()]
+    return problems + [index.describe(collection.name) for index in collection.indexes
+                       if not any(_same(index, have) for have in present)]
+
+
+def _validator_text(collection: Collection) -> str:
+    return f"$jsonSchema validator on {collection.name}"
+
+
+def _same(index: Index, present: dict[str, Any]) -> bool:
+    """Matched by what the index does, not its name: some servers rename indexes."""
+    return (list(present["key"].items()) == list(index.keys)
+            and bool(present.get("unique")) == index.unique
+            and present.get("partialFilterExpression") == index.partial)
+
+
+async def _create(db: AsyncDatabase, collection: Collection, info: dict | None) -> list[str]:
+    if info is None:
+        try:
+            await db.create_collection(collection.name, validator=collection.validator,
+                                       **_VALIDATION)
+        except (CollectionInvalid, OperationFailure) as exc:
+            if isinstance(exc, OperationFailure) and exc.code != _NAMESPACE_EXISTS:
+                raise
+            info = {}  # another station created it meanwhile
+    if info is not None and info.get("options", {}).get("validator") != collection.validator:
+        await db.command("collMod", collection.name, validator=collection.validator,
+                         **_VALIDATION)
+    present = [ix async for ix in await db[collection.name].list_indexes()]
+    wanted = [_model(index) for index in collection.indexes
+              if not any(_same(index, have) for have in present)]
+    try:
+        if wanted:
+            await db[collection.name].create_indexes(wanted)
+    except OperationFailure as exc:
+        if exc.code not in _INDEX_CONFLICTS:
+            raise
+        return [f"indexes on {collection.name} conflict with indexes already there "
+                f"({_errmsg(exc)}): drop those and prepare again"]
+    return []
+
+
+def _errmsg(exc: OperationFailure) -> str:
+    return str((exc.details or {}).get("errmsg") or f"error {exc.code}")
+
+
+def _model(index: Index) -> IndexModel:
+    options: dict[str, Any] = {"name": index.name, "unique": index.unique}
+    if index.partial:
+        options["partialFilterExpression"] = index.partial
+    return IndexModel(list(index.keys), **options)
