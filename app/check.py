@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from app.config import Config
-from stores import STORE_NAMES, Stores, open_stores
+from app.config import Config, ConfigError
+from stores import STORE_NAMES, Stores, StoreUrlError, open_stores
 from stores.errors import StoreError, StoreUnavailable
 from stores.model import HealthState, StoreHealth
 
@@ -21,6 +21,8 @@ async def check_stores(config: Config, init: bool, out: TextIO) -> int:
     except StoreUnavailable as exc:
         print(f"cannot open the stores: {exc.reason}", file=out)
         return 1
+    except StoreUrlError as exc:  # found by the driver: an option it refuses, a missing secret
+        raise ConfigError(str(exc)) from None
     try:
         results = [await _check_one(config, stores, name, init) for name in STORE_NAMES]
     finally:

@@ -6,7 +6,7 @@ import logging
 
 from app.config import Config
 from app.seed import demo_ward_ids, seed_demo_hospital
-from stores import Stores, open_stores
+from stores import Stores, StoreUrlError, open_stores
 from stores.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,8 @@ async def open_station_stores(config: Config, seed: bool | None = None) -> Store
         stores = await open_stores(config.store_config)
     except StoreUnavailable as exc:
         raise StartupError(f"cannot open the stores: {exc.reason}") from None
+    except StoreUrlError as exc:  # found by the driver: an option it refuses, a missing secret
+        raise StartupError(str(exc)) from None
     try:
         await _check_ward(config, stores, seed)
     except StoreUnavailable as exc:

@@ -40,8 +40,11 @@ def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
         # As in a mongodb:// URL: the user is defined in the database the URL names.
         if "authsource" not in given:
             options["authSource"] = url.path
-        if secret is not None:
-            options["password"] = secret
+        if secret is None:
+            raise StoreUrlError(url.store, f"the URL names the user {url.username!r} but no "
+                                f"password was given; set WARD_STATION_{url.store.upper()}"
+                                f"_PASSWORD or the OS keyring entry ward-station/{url.store}")
+        options["password"] = secret
     try:
         hosts = [address_text(host, port) for host, port in url.hosts]
         return AsyncMongoClient(host=hosts, appname="ward-station", **CONSISTENCY, **options)

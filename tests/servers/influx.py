@@ -1,8 +1,159 @@
-"""Placeholder: the influx server fixture is being written."""
+"""InfluxDB for the tests: Debian's `influxd` (1.x) with a generated config in a temporary folder,
+on free ports; or the server named by WARD_TEST_INFLUX_URL (and WARD_TEST_INFLUX_PASSWORD).
+
+Each test gets a database of its own (`fresh_url`); the fixture creates none, the contract
+fixture's `prepare(create=True)` does, as `ward-station check --init` would.
+"""
+
+from __future__ import annotations
+
+import base64
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
+from tests.servers import (ServerProcess, external_secret, external_url, find_program, free_port,
+                           start_or_skip)
+
+# What makes influxd start in a blink and stay quiet: no reporting, no _internal database, no
+# background services, warnings only. max-row-limit is small so that un-chunked reads would be cut.
+_CONFIG = """\
+reporting-disabled = true
+bind-address = "127.0.0.1:{rpc_port}"
+[meta]
+  dir = "{folder}/meta"
+  logging-enabled = false
+[data]
+  dir = "{folder}/data"
+  wal-dir = "{folder}/wal"
+  query-log-enabled = false
+[coordinator]
+  log-queries-after = "0s"
+[retention]
+  enabled = false
+[shard-precreation]
+  enabled = false
+[monitor]
+  store-enabled = false
+[subscriber]
+  enabled = false
+[continuous_queries]
+  enabled = false
+[http]
+  bind-address = "127.0.0.1:{http_port}"
+  auth-enabled = {auth}
+  log-enabled = false
+  pprof-enabled = false
+  max-row-limit = 1000
+[logging]
+  level = "warn"
+  suppress-logo = true
+"""
+
+
+@dataclass
+class Influxd:
+    """One influxd process and the port its HTTP API listens on."""
+
+    process: ServerProcess
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"influxdb://127.0.0.1:{self.port}"
+
+
+def influxd_program() -> str | None:
+    return find_program("influxd", Path("/usr/bin/influxd"))
+
+
+def start_influxd(folder: Path, port: int | None = None, auth: bool = False) -> Influxd:
+    """Start influxd in `folder` (on `port`, or a free one) and wait until /ping answers."""
+    program = influxd_program()
+    if program is None:
+        raise RuntimeError("influxd is not installed (Debian package influxdb)")
+    port = port or free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "influxdb.conf"
+    config.write_text(_CONFIG.format(folder=folder, rpc_port=free_port(), http_port=port,
+                                     auth=str(auth).lower()))
+    process = ServerProcess([program, "-config", str(config)], folder, lambda: ping(port))
+    return Influxd(process.start(), port)
+
+
+def ping(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=0.5) as answer:
+            return answer.status == 204
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def influxql(base: str, query: str, user: str | None = None, secret: str | None = None,
+             path: str = "/query") -> bytes:
+    """POST one InfluxQL statement to `base` (http://host:port), as an administrator would;
+    with `path="/write?db=..."`, `query` is line protocol instead."""
+    body = query.encode() if path.startswith("/write") else urllib.parse.urlencode(
+        {"q": query}).encode()
+    request = urllib.request.Request(f"{base}{path}", method="POST", data=body)
+    if secret and user:
+        token = base64.b64encode(f"{user}:{secret}".encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    elif secret:
+        request.add_header("Authorization", f"Token {secret}")
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return answer.read()
+
+
+@dataclass
+class InfluxServer:
+    """What the contract tests need: a URL of an empty database per test, and the secret."""
+
+    url: str  # the server's URL; its path is replaced per test
+    secret: str | None = None
+    influxd: Influxd | None = None
+    prefix: str = ""  # on a shared server, this session's databases never meet another's
+    used: list[str] = field(default_factory=list)
+
+    def fresh_url(self, name: str) -> str:
+        parts = urllib.parse.urlsplit(self.url)
+        database = f"{self.prefix}{name}"
+        self.used.append(database)
+        return urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
+
+    def run(self, query: str, path: str = "/query") -> bytes:
+        """An administrator's InfluxQL statement (or line protocol to a /write path)."""
+        parts = urllib.parse.urlsplit(self.url)
+        scheme = "https" if parts.scheme == "influxdbs" else "http"
+        base = f"{scheme}://{parts.netloc.rpartition('@')[2]}"
+        return influxql(base, query, parts.username, self.secret, path)
+
+    def drop_used(self) -> None:
+        """Best effort: leave a shared server as it was found."""
+        for database in self.used:
+            try:
+                self.run(f'DROP DATABASE "{database}"')
+            except (OSError, urllib.error.URLError):
+                pass
+
 
 @pytest.fixture(scope="session")
-def influx_server():
-    pytest.skip("the influx test server is not written yet")
+def influx_server(tmp_path_factory):
+    external = external_url("influx")
+    if external:
+        server = InfluxServer(external, external_secret("influx"),
+                              prefix=f"ward_test_{uuid.uuid4().hex[:8]}_")
+        yield server
+        server.drop_used()
+        return
+    if influxd_program() is None:
+        pytest.skip("influxd is not installed here (Debian package influxdb)")
+    folder = tmp_path_factory.mktemp("influxd")
+    influxd = start_or_skip("influxd", lambda: start_influxd(folder))
+    yield InfluxServer(influxd.url, influxd=influxd)
+    influxd.process.stop()

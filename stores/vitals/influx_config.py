@@ -1,0 +1,70 @@
+"""What an `influxdb://` / `influxdbs://` URL asks for beyond the server: TLS, retention policy,
+batch size and time-outs, checked before anything connects.
+
+Options: `?ca=/path/ca.pem` (trust this CA), `?verify=false` (no certificate check: logged as a
+warning), `?rp=name` (retention policy), `?batch=5000` (lines per write request),
+`?timeout=5` (seconds to wait for an answer).
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+from stores.urls import StoreUrl, StoreUrlError
+
+log = logging.getLogger(__name__)
+
+CONNECT_S = 3.0
+READ_S = 5.0
+BATCH_LINES = 5000  # InfluxData's advice: 5000 lines a request
+
+
+@dataclass(frozen=True)
+class InfluxSettings:
+    ssl: ssl.SSLContext | bool  # True: verify against the system's CAs; False: do not verify
+    rp: str | None = None
+    batch_lines: int = BATCH_LINES
+    connect_s: float = CONNECT_S
+    read_s: float = READ_S
+
+
+def influx_settings(url: StoreUrl) -> InfluxSettings:
+    """The URL's options; StoreUrlError naming the option that cannot be used."""
+    return InfluxSettings(ssl=_tls(url), rp=url.option("rp") or None,
+                          batch_lines=int(_number(url, "batch", BATCH_LINES, whole=True)),
+                          read_s=_number(url, "timeout", READ_S))
+
+
+def _tls(url: StoreUrl) -> ssl.SSLContext | bool:
+    if not url.tls:
+        return True  # plain http: nothing to verify
+    if url.option("verify", "true").strip().lower() in ("false", "0", "no", "off"):
+        log.warning("stores.vitals: TLS certificates of %s are NOT verified (?verify=false)",
+                    ", ".join(url.addresses))
+        return False
+    ca = url.option("ca")
+    if not ca:
+        return True
+    if not Path(ca).is_file():
+        raise StoreUrlError("vitals", f"the CA file {ca!r} (?ca=) does not exist")
+    try:
+        return ssl.create_default_context(cafile=ca)
+    except (ssl.SSLError, OSError) as exc:
+        raise StoreUrlError("vitals", f"the CA file {ca!r} (?ca=) cannot be used: {exc}") from None
+
+
+def _number(url: StoreUrl, name: str, default: float, whole: bool = False) -> float:
+    text = url.option(name)
+    if text is None:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        kind = "a whole number" if whole else "a number"
+        raise StoreUrlError("vitals", f"?{name}={text} must be {kind} above 0")
+    return value

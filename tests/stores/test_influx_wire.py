@@ -1,0 +1,239 @@
+"""What the InfluxDB vitals backend puts on the wire, and how it reads answers that only other
+InfluxDB versions give: a small HTTP server here records each request and answers as told."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import shutil
+import ssl
+import subprocess
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+
+from stores.errors import StoreUnavailable
+from stores.model import HealthState, VitalSample
+from stores.urls import parse_store_url
+from stores.vitals.influx import open_store
+from tests.servers import free_port
+
+pytestmark = pytest.mark.asyncio
+EMPTY = {"results": [{"statement_id": 0}]}
+
+
+class FakeInflux:
+    """Records requests; answers /query with `answer(q)` -> (status, JSON), /write with 204."""
+
+    def __init__(self, port: int, version: str) -> None:
+        self.port = port
+        self.version = version
+        self.requests: list[web.Request] = []
+        self.bodies: list[bytes] = []
+        self.answer = lambda q: (200, EMPTY)
+        self.write_statuses: list[int] = []  # answers to the next writes (then 204)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append(request)
+        self.bodies.append(await request.read())
+        headers = {"X-Influxdb-Version": self.version}
+        if request.path == "/query":
+            status, data = self.answer(request.query["q"])
+            return web.json_response(data, status=status, headers=headers)
+        status = self.write_statuses.pop(0) if request.path == "/write" and self.write_statuses \
+            else 204
+        return web.Response(status=status, headers=headers)
+
+    async def open(self, options: str = "", user: str = "", secret: str | None = None,
+                   scheme: str = "influxdb"):
+        url = f"{scheme}://{user}127.0.0.1:{self.port}/vitals{options}"
+        return await open_store(parse_store_url("vitals", url), secret)
+
+
+async def serve(version: str = "1.8.10", tls: ssl.SSLContext | None = None):
+    fake = FakeInflux(free_port(), version)
+    app = web.Application()
+    app.router.add_route("*", "/{path:.*}", fake.handle)
+    runner = web.AppRunner(app, access_log=None, auto_decompress=False)  # see the bytes sent
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", fake.port, ssl_context=tls).start()
+    return fake, runner
+
+
+@pytest_asyncio.fixture
+async def fake():
+    fake, runner = await serve()
+    yield fake
+    await runner.cleanup()
+
+
+async def test_writes_are_gzip_line_protocol_in_batches_at_millisecond_precision(fake):
+    store = await fake.open("?batch=2&rp=week")
+    await store.write([VitalSample("b1", t, heart_rate=70) for t in (1.0, 2.0, 3.0, 4.0, 5.0)])
+    await store.close()
+
+    writes = [(r, b) for r, b in zip(fake.requests, fake.bodies) if r.path == "/write"]
+    assert len(writes) == 3
+    for request, _ in writes:
+        assert request.headers["Content-Encoding"] == "gzip"
+        assert dict(request.query) == {"db": "vitals", "precision": "ms", "rp": "week"}
+    lines = [gzip.decompress(body).decode().split("\n") for _, body in writes]
+    assert [len(batch) for batch in lines] == [2, 2, 1]
+    assert lines[0][0] == "vitals,bed=b1 heart_rate=70.0,present=1i 1000"
+
+
+def written_lines(fake: FakeInflux) -> list[list[str]]:
+    return [gzip.decompress(body).decode().split("\n")
+            for request, body in zip(fake.requests, fake.bodies) if request.path == "/write"]
+
+
+async def test_a_big_write_is_encoded_while_earlier_batches_travel_and_arrives_whole(fake):
+    store = await fake.open("?batch=1000")
+    await store.write([VitalSample(f"b{t % 7}", float(t), spo2=95) for t in range(4500)])
+    await store.close()
+
+    batches = written_lines(fake)
+    assert [len(lines) for lines in batches] == [1000, 1000, 1000, 1000, 500]
+    assert sorted(int(line.rsplit(" ", 1)[1]) for lines in batches for line in lines) == [
+        t * 1000 for t in range(4500)]
+
+
+async def test_a_big_write_stops_at_the_first_batch_the_server_refuses(fake):
+    store = await fake.open("?batch=1000")
+    fake.write_statuses = [204, 503]
+
+    with pytest.raises(StoreUnavailable, match="answered HTTP 503"):
+        await store.write([VitalSample("b1", float(t), spo2=95) for t in range(4500)])
+    await store.close()
+
+    assert len(written_lines(fake)) == 2
+
+
+async def test_reads_ask_for_millisecond_epochs_in_chunks_with_the_query_in_the_url(fake):
+    store = await fake.open("?rp=week")
+    await store.history("b1", 1.0, 2.5)
+    await store.close()
+
+    [request] = fake.requests
+    assert (request.method, request.path) == ("GET", "/query")
+    assert dict(request.query) == {
+        "db": "vitals", "epoch": "ms", "chunked": "true", "chunk_size": "10000",
+        "q": "SELECT * FROM \"week\".\"vitals\" WHERE (\"bed\" = 'b1') AND time >= 1000ms "
+             "AND time < 2500ms ORDER BY time ASC"}
+
+
+@pytest.mark.parametrize("user, secret, expected", [
+    ("nurse@", "pw", "Basic bnVyc2U6cHc="), ("", "tok-123", "Token tok-123"), ("", None, None)])
+async def test_a_user_in_the_url_sends_basic_auth_and_a_lone_secret_a_token(
+        fake, user, secret, expected):
+    store = await fake.open(user=user, secret=secret)
+    await store.latest(["b1"])
+    await store.close()
+
+    [request] = fake.requests
+    assert request.headers.get("Authorization") == expected
+    assert secret is None or secret not in str(request.url)
+
+
+async def test_a_server_answering_all_beds_in_one_series_as_influxdb_3_does(fake):
+    columns = ["time", "bed", "heart_rate", "present", "spo2"]
+    rows = [[1000, "b1", 70, 1, None], [3000, "b1", 72, 3, 97], [2000, "b2", None, 2, 90]]
+    fake.answer = lambda q: (200, {"results": [{"statement_id": 0, "series": [
+        {"name": "vitals", "columns": columns, "values": rows}]}]})
+    store = await fake.open()
+
+    latest = await store.latest(["b1", "b2"])
+    recent = await store.recent(["b1", "b2"], since=0.0)
+    await store.close()
+
+    assert latest == {"b1": VitalSample("b1", 3.0, 72.0, 97.0),
+                      "b2": VitalSample("b2", 2.0, spo2=90.0)}
+    assert [s.time for s in recent["b1"]] == [1.0, 3.0]
+
+
+@pytest.mark.parametrize("version, advice", [
+    ("v2.7.11", "influx v1 dbrp create --db vitals"), ("2.7.11", "influx v1 dbrp create"),
+    ("3.3.0", "influxdb3 create database vitals")])
+async def test_where_the_v1_api_cannot_create_the_database_prepare_says_what_to_do(
+        fake, version, advice):
+    fake.version = version
+    refusal = {"results": [{"statement_id": 0, "error": "not implemented: CREATE DATABASE"}]}
+    fake.answer = lambda q: (200, refusal if q.startswith("CREATE") else EMPTY)
+    store = await fake.open()
+
+    assert await store.prepare() == ["database 'vitals'"]
+    with pytest.raises(StoreUnavailable) as refused:
+        await store.prepare(create=True)
+    await store.close()
+
+    assert advice in refused.value.reason
+
+
+async def test_server_errors_are_unavailable_bad_queries_are_value_errors_no_secret_shown(fake):
+    store = await fake.open(secret="tok-SECRET")
+    fake.answer = lambda q: (503, {"error": "overloaded, token tok-SECRET"})
+    with pytest.raises(StoreUnavailable) as unavailable:
+        await store.latest(["b1"])
+    fake.answer = lambda q: (400, {"error": "error parsing query: found X"})
+    with pytest.raises(ValueError, match="error parsing query: found X"):
+        await store.latest(["b1"])
+    await store.close()
+
+    assert unavailable.value.reason == (
+        f"127.0.0.1:{fake.port} answered HTTP 503: overloaded, token ***")
+
+
+@pytest.mark.parametrize("answer, reason", [
+    ({"code": "not found", "message": 'bucket "vitals/autogen" not found'},
+     "database 'vitals' not found on 127.0.0.1:{port}; create it with `ward-station check --init`"),
+    ({"error": "no such page"},
+     "127.0.0.1:{port} answered HTTP 404 (is it InfluxDB?): no such page"),
+])
+async def test_a_404_is_a_missing_database_only_when_the_server_says_so(fake, answer, reason):
+    fake.answer = lambda q: (404, answer)
+    store = await fake.open()
+
+    with pytest.raises(StoreUnavailable) as refused:
+        await store.latest(["b1"])
+    await store.close()
+
+    assert refused.value.reason == reason.format(port=fake.port)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (made by the openssl command)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed here")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", folder / "key.pem", "-out", folder / "cert.pem"],
+                   check=True, capture_output=True)
+    return folder / "cert.pem", folder / "key.pem"
+
+
+async def test_influxdbs_trusts_the_given_ca_refuses_unknown_ones_and_may_skip_checks(
+        certificate, caplog):
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    fake, runner = await serve(tls=context)
+    try:
+        trusted = await fake.open(f"?ca={cert}", scheme="influxdbs")
+        unknown = await fake.open(scheme="influxdbs")
+        with caplog.at_level(logging.WARNING):
+            unchecked = await fake.open("?verify=false", scheme="influxdbs")
+        health = [await store.health() for store in (trusted, unknown, unchecked)]
+        for store in (trusted, unknown, unchecked):
+            await store.close()
+    finally:
+        await runner.cleanup()
+
+    assert [h.state for h in health] == [HealthState.UP, HealthState.DOWN, HealthState.UP]
+    assert "TLS certificate is not trusted" in health[1].reason
+    assert "NOT verified" in caplog.text
+    assert json.dumps([h.nodes[0].role for h in health]) == json.dumps(
+        ["influxdb 1.8.10", "influxdb", "influxdb 1.8.10"])
