@@ -1,0 +1,117 @@
+"""Writes made while a real server is down wait in the outbox and reach the server, in order, when
+it is back: nothing a user entered is lost. Each test has its own server process to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import date
+
+import pytest
+
+from stores import STORE_NAMES, StoreConfig, open_stores
+from stores.model import HealthState, Patient, VitalSample
+from tests.servers import free_port, start_or_skip
+from tests.servers.influx import start_influxd
+from tests.servers.mongo import nx_process
+
+pytestmark = pytest.mark.asyncio
+
+ADA = Patient(id="p1", region="north", ward="north-1", mrn="MRN-001", given_name="Ada",
+              family_name="Lovelace", birth_date=date(1950, 12, 10))
+
+
+def config(tmp_path, store: str, url: str) -> StoreConfig:
+    urls = dict.fromkeys(STORE_NAMES, "embedded") | {store: url}
+    return StoreConfig(data_dir=tmp_path / "station", urls=urls)
+
+
+async def delivered(store, timeout: float = 20.0) -> None:
+    """Wait until the store's outbox is empty."""
+    async with asyncio.timeout(timeout):
+        while (await store.courier.counts())[0]:
+            await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+def mongo(tmp_path):
+    try:
+        process = nx_process(tmp_path / "mongo", free_port())
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    start_or_skip("nx-27017", process.start)
+    port = process.argv[process.argv.index("-p") + 1]
+    yield process, f"mongodb://127.0.0.1:{port}/ward?timeoutMS=1000"
+    process.stop()
+
+
+async def test_patient_edits_made_while_mongodb_is_down_reach_it_in_order(tmp_path, mongo):
+    process, url = mongo
+    stores = await open_stores(config(tmp_path, "patients", url))
+    try:
+        await stores.patients.prepare(create=True)
+        saved = await stores.patients.create(ADA, "nurse.kim")
+        process.kill()
+
+        edited = await stores.patients.update(dataclasses.replace(saved, notes="fell at 3am"),
+                                              "nurse.kim")
+        again = await stores.patients.update(dataclasses.replace(edited, weight_kg=61.5),
+                                             "dr.ng")
+        grace = await stores.patients.create(
+            dataclasses.replace(ADA, id="", mrn="MRN-002", given_name="Grace"), "nurse.kim")
+        health = await stores.patients.health()
+        assert (edited.version, again.version, grace.version) == (2, 3, 1)
+        assert health.state is HealthState.DOWN
+        assert "3 write(s) waiting in the outbox" in health.reason
+
+        process.start()
+        await delivered(stores.patients)
+        assert await stores.patients.get("p1") == dataclasses.replace(
+            again, updated_at=(await stores.patients.get("p1")).updated_at)
+        assert (await stores.patients.get(grace.id)).given_name == "Grace"
+        actions = [(e.action, e.user) for e in await stores.patients.audit_log()]
+        assert actions == [("create", "nurse.kim"), ("update", "dr.ng"),
+                           ("update", "nurse.kim"), ("create", "nurse.kim")]
+    finally:
+        await stores.close()
+
+
+async def test_writes_waiting_when_the_station_closes_are_delivered_by_its_next_start(
+        tmp_path, mongo):
+    process, url = mongo
+    stores = await open_stores(config(tmp_path, "patients", url))
+    await stores.patients.prepare(create=True)
+    process.kill()
+    await stores.patients.create(ADA, "nurse.kim")
+    await stores.close()
+
+    process.start()
+    stores = await open_stores(config(tmp_path, "patients", url))
+    try:
+        await delivered(stores.patients)
+        assert (await stores.patients.get("p1")).mrn == "MRN-001"
+    finally:
+        await stores.close()
+
+
+async def test_vital_signs_written_while_influxdb_is_down_arrive_when_it_is_back(tmp_path):
+    influxd = start_or_skip("influxd", lambda: start_influxd(tmp_path / "influx"))
+    try:
+        stores = await open_stores(config(tmp_path, "vitals", f"{influxd.url}/vitals"))
+        try:
+            await stores.vitals.prepare(create=True)
+            await stores.vitals.write([VitalSample("b1", 1.0, 70.0)])
+            influxd.process.kill()
+            for second in range(2, 12):
+                await stores.vitals.write([VitalSample("b1", float(second), 70.0 + second)])
+            assert "10 write(s) waiting" in (await stores.vitals.health()).reason
+
+            influxd.process.start()
+            await delivered(stores.vitals)
+            history = await stores.vitals.history("b1", 0.0, 100.0)
+            assert [(s.time, s.heart_rate) for s in history] == \
+                [(1.0, 70.0)] + [(float(t), 70.0 + t) for t in range(2, 12)]
+        finally:
+            await stores.close()
+    finally:
+        influxd.process.stop()
