@@ -139,12 +139,23 @@ class MainWindow(QMainWindow):
         # its tiles turn stale by themselves; the header says why.
         self.vitals_feed.unavailable.connect(self._update_beds_subtitle)
         self.vitals_feed.available.connect(self._update_beds_subtitle)
+        # The ward's beds come from the patient store: with none loaded yet, say why not.
+        self.patients_feed.unavailable.connect(self._on_ward_unavailable)
+        self.patients_feed.available.connect(self.beds_panel.show_available)
+        self.patients_feed.available.connect(self._update_beds_subtitle)
+
+    def _on_ward_unavailable(self, reason: str) -> None:
+        if not self._beds:
+            self.beds_panel.show_unavailable(f"the ward's beds cannot be read: {reason}")
+        self._update_beds_subtitle()
 
     def _update_beds_subtitle(self) -> None:
         occupied, beds = len(self._patients_by_bed), len(self._beds)
         text = f"{occupied} patients in {beds} beds"
         if self.vitals_feed.down_reason is not None:
             text += f" \u00b7 live vitals unavailable: {self.vitals_feed.down_reason}"
+        if self.patients_feed.down_reason is not None:
+            text += f" \u00b7 patient records unavailable: {self.patients_feed.down_reason}"
         self.beds_panel.set_subtitle(text)
 
     def start(self) -> None:
