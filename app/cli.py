@@ -84,6 +84,9 @@ def _config(args: argparse.Namespace) -> Config:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The Cassandra driver logs a traceback on every failed reconnect; the store itself reports
+    # the reason once, in its health and its panel.
+    logging.getLogger("cassandra").setLevel(max(logging.CRITICAL, logging.getLogger().level))
     try:
         config = _config(args)
         if args.command == "simulate":

@@ -1,0 +1,90 @@
+"""The Cassandra driver's errors in words for people: StoreUnavailable with a reason, no secret."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+from cassandra import (
+    AuthenticationFailed, ConsistencyLevel, CoordinationFailure, DriverException, InvalidRequest,
+    OperationTimedOut, ReadTimeout, Unauthorized, Unavailable, UnresolvableContactPoints,
+    WriteTimeout,
+)
+from cassandra.cluster import NoHostAvailable
+from cassandra.connection import ConnectionException
+
+from stores.errors import StoreUnavailable
+
+SCHEMA_HINT = "run `ward-station check --init` to create it"
+
+
+def unavailable(exc: BaseException, addresses: list[str]) -> StoreUnavailable:
+    """The StoreUnavailable that says what `exc` means; `addresses` are the configured servers."""
+    return StoreUnavailable(reason(exc, addresses))
+
+
+def reason(exc: BaseException, addresses: list[str]) -> str:
+    if _is_authentication(exc):
+        return "authentication failed"  # never the server's text: it may echo the user name
+    if isinstance(exc, (NoHostAvailable, UnresolvableContactPoints, ConnectionException, OSError)):
+        return f"cannot reach {', '.join(addresses)}: {_cause(exc)}"
+    if isinstance(exc, OperationTimedOut):
+        return "Cassandra did not answer in time"
+    if isinstance(exc, Unavailable):
+        return (f"too few Cassandra replicas are up for {_level(exc.consistency)} "
+                f"({exc.alive_replicas} up, {exc.required_replicas} needed)")
+    if isinstance(exc, (ReadTimeout, WriteTimeout)):
+        what = "read" if isinstance(exc, ReadTimeout) else "write"
+        return (f"Cassandra replicas did not confirm the {what} in time at "
+                f"{_level(exc.consistency)} ({exc.received_responses} of "
+                f"{exc.required_responses} answered)")
+    if isinstance(exc, CoordinationFailure):
+        return f"Cassandra replicas failed the request at {_level(exc.consistency)}"
+    if isinstance(exc, InvalidRequest) and _missing_schema(str(exc)):
+        return f"the analytics keyspace or its tables are missing: {SCHEMA_HINT}"
+    if isinstance(exc, Unauthorized):
+        return "the Cassandra user may not read or write the analytics keyspace"
+    return f"Cassandra refused the request ({type(exc).__name__})"
+
+
+def is_driver_error(exc: BaseException) -> bool:
+    """True for what the driver raises when a request fails (not for bugs of ours)."""
+    return isinstance(exc, (DriverException, NoHostAvailable, ConnectionException, OSError))
+
+
+def _is_authentication(exc: BaseException) -> bool:
+    if isinstance(exc, AuthenticationFailed):
+        return True
+    errors = getattr(exc, "errors", None)
+    return isinstance(errors, dict) and any(
+        isinstance(e, AuthenticationFailed) for e in errors.values())
+
+
+def _cause(exc: BaseException) -> str:
+    """Why the servers could not be reached, from the first error the driver kept per host."""
+    if isinstance(exc, UnresolvableContactPoints):
+        return "unknown host name"
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, dict):
+        if not errors:
+            return "no server is up"
+        exc = next(iter(errors.values()))
+    if isinstance(exc, socket.gaierror):
+        return "unknown host name"
+    if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:
+        return "connection refused"
+    if isinstance(exc, (OperationTimedOut, TimeoutError)):
+        return "timed out"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return "connection failed"
+
+
+def _missing_schema(message: str) -> bool:
+    message = message.lower()
+    return "unconfigured table" in message or (
+        "keyspace" in message and "does not exist" in message)
+
+
+def _level(level: int | None) -> str:
+    return ConsistencyLevel.value_to_name.get(level, "the configured level")

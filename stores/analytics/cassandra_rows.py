@@ -1,0 +1,85 @@
+"""Model records to bound CQL values and back: days, milliseconds, batches per partition."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable
+from datetime import datetime
+
+from cassandra.query import BatchStatement, BatchType, PreparedStatement
+from cassandra.util import Date
+
+from stores.analytics.cassandra_cql import SUMS
+from stores.model import WardHour, WardOccupancy
+
+DAY_MS = 24 * 3600 * 1000
+BATCH_ROWS = 200  # rows of one partition per batch; one partition's batch is one mutation
+
+
+def millis(seconds: float) -> int:
+    """Epoch milliseconds (CQL timestamps), rounded up so that `hour >= start` and `hour < end`
+    keep their meaning for a bound between two milliseconds."""
+    return math.ceil(round(seconds * 1000.0, 3))
+
+
+def day_of(hour: float) -> Date:
+    return Date(millis(hour) // DAY_MS)
+
+
+def days_between(start: float, end: float) -> list[Date]:
+    """The (region, day) partitions that hold the hours of start <= hour < end."""
+    first, stop = millis(start), millis(end)
+    if stop <= first:
+        return []
+    return [Date(day) for day in range(first // DAY_MS, (stop - 1) // DAY_MS + 1)]
+
+
+def hour_batches(insert: PreparedStatement, totals: Iterable[WardHour], writer,
+                 level: int) -> list[BatchStatement]:
+    """The totals as unlogged batches, each within one (region, day) partition: applied as one
+    mutation, atomically and in one round trip, without the batch log a multi-partition batch
+    needs."""
+    partitions: dict[tuple[str, int], list[WardHour]] = {}
+    for total in totals:
+        partitions.setdefault((total.region, day_of(total.hour).days_from_epoch), []).append(total)
+    batches = []
+    for rows in partitions.values():
+        for first in range(0, len(rows), BATCH_ROWS):
+            batch = BatchStatement(BatchType.UNLOGGED, consistency_level=level)
+            batch.is_idempotent = True  # whole totals: repeating the batch changes nothing
+            for total in rows[first:first + BATCH_ROWS]:
+                batch.add(insert, hour_values(total, writer))
+            batches.append(batch)
+    return batches
+
+
+def hour_values(total: WardHour, writer) -> dict:
+    return {"region": total.region, "day": day_of(total.hour), "hour": millis(total.hour),
+            "ward": total.ward, "writer": writer, **{name: getattr(total, name) for name in SUMS}}
+
+
+def summed_hours(region: str, rows: Iterable[dict]) -> list[WardHour]:
+    """Every writer's total of a (ward, hour) added up, by hour then ward."""
+    hours: dict[tuple[float, str], WardHour] = {}
+    for row in rows:
+        hour = WardHour(region, row["ward"], seconds(row["hour"]),
+                        **{name: row[name] for name in SUMS})
+        key = (hour.hour, hour.ward)
+        hours[key] = hours[key].merged(hour) if key in hours else hour
+    return [hours[key] for key in sorted(hours)]
+
+
+def seconds(timestamp: datetime) -> float:
+    """A CQL timestamp as the driver returns it (naive UTC datetime) in epoch seconds."""
+    return calendar.timegm(timestamp.utctimetuple()) + timestamp.microsecond / 1e6
+
+
+def occupancy_values(reading: WardOccupancy) -> dict:
+    return {"region": reading.region, "ward": reading.ward, "occupied": reading.occupied,
+            "beds": reading.beds, "measured_at": float(reading.time),
+            "written_at": round(reading.time * 1_000_000)}  # microseconds, as CQL writes count
+
+
+def occupancy_row(region: str, row: dict) -> WardOccupancy:
+    return WardOccupancy(region, row["ward"], row["occupied"], row["beds"], row["measured_at"])

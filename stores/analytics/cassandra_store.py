@@ -1,0 +1,148 @@
+"""The analytics store on a connected Cassandra session: prepared statements, paged reads."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from functools import partial
+
+from cassandra import ConsistencyLevel
+
+from stores.analytics import AnalyticsStore
+from stores.analytics.cassandra_bridge import execute, gather_limited
+from stores.analytics.cassandra_cluster import HostStates
+from stores.analytics.cassandra_cql import (
+    FIND_KEYSPACE, FIND_TABLES, PING, TABLES, Statements, create_keyspace, create_tables, simple,
+)
+from stores.analytics.cassandra_errors import is_driver_error, unavailable
+from stores.analytics.cassandra_rows import (
+    days_between, hour_batches, millis, occupancy_row, occupancy_values, summed_hours,
+)
+from stores.analytics.cassandra_settings import CassandraSettings
+from stores.analytics.cassandra_totals import WriterTotals
+from stores.errors import StoreUnavailable, ValidationError
+from stores.model import HealthState, StoreHealth, WardHour, WardOccupancy
+
+BACKEND = "cassandra"
+MAX_DAYS = 3660  # partitions one `hours` call may read: ten years
+SCHEMA_TIMEOUT_S = 30.0  # a schema change waits for every server to agree on it
+
+
+class CassandraAnalyticsStore(AnalyticsStore):
+    """Regional analytics through `session`, a connected cassandra.cluster.Session."""
+
+    def __init__(self, session, settings: CassandraSettings, hosts: HostStates | None = None,
+                 totals: WriterTotals | None = None) -> None:
+        self._session = session
+        self._settings = settings
+        self._hosts = hosts or HostStates()
+        self._totals = totals or WriterTotals()
+        self._statements: Statements | None = None
+        self._preparing = asyncio.Lock()
+        self._writing = asyncio.Lock()  # each add_hours starts from the totals the last one stored
+
+    async def add_hours(self, rollups) -> None:
+        if not rollups:
+            return
+        async with self._writing:
+            statements = await self._prepared()
+            totals = self._totals.after(rollups)
+            batches = hour_batches(statements.insert_hour, totals, self._totals.writer,
+                                   self._settings.write_consistency)
+            await self._call(gather_limited(partial(self._execute, b) for b in batches))
+            self._totals.stored(totals)
+
+    async def hours(self, region: str, start: float, end: float) -> list[WardHour]:
+        days = days_between(start, end)
+        if len(days) > MAX_DAYS:
+            raise ValidationError("end", f"ask for at most {MAX_DAYS} days of hours at a time")
+        if not days:
+            return []
+        select = (await self._prepared()).select_hours
+        bounds = {"region": region, "from_hour": millis(start), "to_hour": millis(end)}
+        reads = (partial(self._execute, select, bounds | {"day": day}) for day in days)
+        pages = await self._call(gather_limited(reads))
+        return summed_hours(region, (row for rows in pages for row in rows))
+
+    async def record_occupancy(self, occupancy) -> None:
+        if not occupancy:
+            return
+        statements = await self._prepared()
+        regions = sorted({o.region for o in occupancy})
+        writes = [partial(self._execute, statements.insert_region, {"region": r}) for r in regions]
+        writes += [partial(self._execute, statements.insert_occupancy, occupancy_values(o))
+                   for o in occupancy]
+        await self._call(gather_limited(writes))
+
+    async def occupancy(self) -> list[WardOccupancy]:
+        statements = await self._prepared()
+        listed = await self._call(self._execute(statements.select_regions, {}))
+        regions = sorted(row["region"] for row in listed)
+        pages = await self._call(gather_limited(
+            partial(self._execute, statements.select_occupancy, {"region": r}) for r in regions))
+        return [occupancy_row(region, row) for region, rows in zip(regions, pages)
+                for row in sorted(rows, key=lambda row: row["ward"])]
+
+    async def prepare(self, create: bool = False) -> list[str]:
+        missing = await self._missing()
+        if create and missing:
+            for text in [create_keyspace(self._settings), *create_tables(self._settings)]:
+                statement = simple(text, self._settings.write_consistency)
+                await self._call(execute(self._session, statement, timeout_s=SCHEMA_TIMEOUT_S))
+        return missing
+
+    async def _missing(self) -> list[str]:
+        keyspace = self._settings.keyspace
+        tables = [f"table {keyspace}.{name}" for name in TABLES]
+        if not await self._schema_rows(FIND_KEYSPACE):
+            replication = ", ".join(f"{dc}: {n}" for dc, n in self._settings.replication)
+            return [f"keyspace {keyspace} (NetworkTopologyStrategy {replication})", *tables]
+        found = {row["table_name"] for row in await self._schema_rows(FIND_TABLES)}
+        return [text for name, text in zip(TABLES, tables) if name not in found]
+
+    async def _schema_rows(self, query: str) -> list:
+        statement = simple(query, self._settings.read_consistency)
+        return await self._call(execute(self._session, statement, [self._settings.keyspace],
+                                        timeout_s=self._settings.timeout_s))
+
+    async def health(self) -> StoreHealth:
+        nodes = self._hosts.nodes()
+        started = time.perf_counter()
+        try:
+            await self._call(self._execute(simple(PING, ConsistencyLevel.ONE)))
+        except StoreUnavailable as exc:
+            return StoreHealth("analytics", BACKEND, HealthState.DOWN, reason=exc.reason,
+                               nodes=nodes)
+        except Exception as exc:  # health never raises: the status bar shows what it can
+            return StoreHealth("analytics", BACKEND, HealthState.DOWN, nodes=nodes,
+                               reason=f"health check failed ({type(exc).__name__})")
+        latency_ms = (time.perf_counter() - started) * 1000.0
+        down = [node for node in nodes if not node.up]
+        state = HealthState.DEGRADED if down else HealthState.UP
+        reason = f"{len(down)} of {len(nodes)} Cassandra nodes down" if down else ""
+        return StoreHealth("analytics", BACKEND, state, latency_ms, reason, nodes)
+
+    async def close(self) -> None:
+        """Nothing to do: the session belongs to whoever connected it."""
+
+    async def _prepared(self) -> Statements:
+        """The prepared statements, prepared once (in a thread: preparing blocks)."""
+        async with self._preparing:
+            if self._statements is None:
+                self._statements = await self._call(
+                    asyncio.to_thread(Statements.prepare, self._session, self._settings))
+        return self._statements
+
+    async def _execute(self, statement, values: dict | None = None) -> list:
+        if values is not None:
+            statement = statement.bind(values)
+        return await execute(self._session, statement, timeout_s=self._settings.timeout_s)
+
+    async def _call(self, awaitable):
+        """Await a driver call; its failures become StoreUnavailable with a reason for people."""
+        try:
+            return await awaitable
+        except Exception as exc:
+            if is_driver_error(exc):
+                raise unavailable(exc, self._settings.addresses) from exc
+            raise

@@ -1,0 +1,125 @@
+"""The Cassandra analytics store's schema check and creation, and its health from host states."""
+
+from __future__ import annotations
+
+import pytest
+from cassandra import ConsistencyLevel, OperationTimedOut
+from cassandra.connection import DefaultEndPoint
+from cassandra.policies import SimpleConvictionPolicy
+from cassandra.pool import Host
+
+from stores.analytics.cassandra_cluster import HostStates
+from stores.analytics.cassandra_settings import CassandraSettings
+from stores.analytics.cassandra_store import CassandraAnalyticsStore
+from stores.model import HealthState, NodeStatus
+from stores.urls import parse_store_url
+from tests.stores.cassandra_driver_fake import FakeSession
+
+pytestmark = pytest.mark.asyncio
+URL = "cassandra://c1,c2:9042/ward_analytics?dc=dc1&replication=dc1:3,dc2:2"
+TABLES = ["table ward_analytics.ward_hours", "table ward_analytics.ward_occupancy",
+          "table ward_analytics.ward_regions"]
+
+
+@pytest.fixture
+def session():
+    fake = FakeSession()
+    yield fake
+    fake.close()
+    assert not fake.io.errors
+
+
+def store_on(session, hosts: HostStates | None = None) -> CassandraAnalyticsStore:
+    settings = CassandraSettings.from_url(parse_store_url("analytics", URL))
+    return CassandraAnalyticsStore(session, settings, hosts)
+
+
+def host(address: str, datacenter: str, up: bool | None) -> Host:
+    """The driver's own Host record, as its cluster metadata holds it."""
+    found = Host(DefaultEndPoint(address, 9042), SimpleConvictionPolicy, datacenter=datacenter)
+    found.is_up = up
+    return found
+
+
+async def test_prepare_reports_a_missing_keyspace_and_creates_it_with_its_tables(session):
+    store = store_on(session)
+
+    missing = await store.prepare(create=True)
+
+    assert missing == ["keyspace ward_analytics (NetworkTopologyStrategy dc1: 3, dc2: 2)", *TABLES]
+    [find] = session.sent_matching("system_schema.keyspaces")
+    assert (find.kind, find.values) == ("simple", ["ward_analytics"])
+    created = [s.query for s in session.sent if s.query.startswith("CREATE")]
+    assert created[0] == (
+        "CREATE KEYSPACE IF NOT EXISTS \"ward_analytics\" WITH replication = "
+        "{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 2}")
+    assert "PRIMARY KEY ((region, day), hour, ward, writer)" in created[1]
+    assert "PRIMARY KEY ((region), ward)" in created[2]
+    assert len(created) == 4 and all("IF NOT EXISTS" in text for text in created)
+
+
+async def test_prepare_reports_only_the_tables_that_are_missing(session):
+    session.answer("system_schema.keyspaces", [{"keyspace_name": "ward_analytics"}])
+    session.answer("system_schema.tables", [{"table_name": "ward_hours"}])
+
+    assert await store_on(session).prepare() == TABLES[1:]
+    assert not [s for s in session.sent if s.query.startswith("CREATE")]
+
+
+async def test_nothing_is_created_when_nothing_is_missing(session):
+    session.answer("system_schema.keyspaces", [{"keyspace_name": "ward_analytics"}])
+    session.answer("system_schema.tables", *[[{"table_name": name}] for name in
+                                             ("ward_hours", "ward_occupancy", "ward_regions")])
+
+    assert await store_on(session).prepare(create=True) == []
+    assert [s.query.split()[0] for s in session.sent] == ["SELECT", "SELECT"]
+
+
+async def test_health_is_up_with_every_host_per_datacenter(session):
+    hosts = HostStates()
+    hosts.seed([host("10.0.0.2", "dc1", True), host("10.0.0.1", "dc1", True),
+                host("10.0.1.1", "dc2", None)])
+
+    health = await store_on(session, hosts).health()
+
+    assert (health.store, health.backend, health.state) == ("analytics", "cassandra",
+                                                             HealthState.UP)
+    assert health.nodes == (NodeStatus("10.0.0.1:9042", "dc1 up"),
+                            NodeStatus("10.0.0.2:9042", "dc1 up"),
+                            NodeStatus("10.0.1.1:9042", "dc2 not watched"))
+    [ping] = session.sent_matching("system.local")
+    assert ping.consistency_level == ConsistencyLevel.ONE
+
+
+async def test_a_host_marked_down_by_the_driver_degrades_health(session):
+    hosts = HostStates()
+    first, second = host("10.0.0.1", "dc1", True), host("10.0.0.2", "dc1", True)
+    hosts.seed([first, second])
+    second.set_down()
+    hosts.on_down(second)  # what the driver tells its listeners, from its own thread
+
+    health = await store_on(session, hosts).health()
+
+    assert health.state == HealthState.DEGRADED
+    assert health.reason == "1 of 2 Cassandra nodes down"
+    assert NodeStatus("10.0.0.2:9042", "dc1 down", up=False) in health.nodes
+
+
+async def test_removed_hosts_leave_the_health(session):
+    hosts = HostStates()
+    gone = host("10.0.0.9", "dc1", False)
+    hosts.seed([host("10.0.0.1", "dc1", True), gone])
+    hosts.on_remove(gone)
+
+    health = await store_on(session, hosts).health()
+
+    assert (health.state, [n.address for n in health.nodes]) == (HealthState.UP,
+                                                                ["10.0.0.1:9042"])
+
+
+async def test_health_is_down_with_the_reason_when_the_ping_fails(session):
+    session.answer("system.local", error=OperationTimedOut())
+
+    health = await store_on(session).health()
+
+    assert (health.state, health.reason) == (HealthState.DOWN, "Cassandra did not answer in time")
