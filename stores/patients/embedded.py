@@ -7,18 +7,15 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import date
 
 from stores.embedded_db import EmbeddedDb
-from stores.errors import Conflict, NotFound, ValidationError
-from stores.model import AuditEntry, Bed, Patient, StoreHealth, patient_problems
-from stores.patients import PatientStore
+from stores.model import AuditEntry, Bed, Patient, StoreHealth
+from stores.patients import PatientStore, rules
 from stores.patients.embedded_rows import (
     BED_COLUMNS,
     PATIENT_COLUMNS,
     audit_from_row,
     bed_from_row,
-    changed_fields,
     patient_from_row,
     patient_to_row,
     placeholders,
@@ -59,14 +56,14 @@ class EmbeddedPatientStore(PatientStore):
         rows = await self._db.read(lambda conn: conn.execute(sql, args).fetchall())
         # Matched here, not in SQL: SQLite's lower() and LIKE only fold ASCII, names do not.
         needle = text.strip().casefold()
-        found = [p for p in map(patient_from_row, rows) if _matches(p, needle)]
-        return sorted(found, key=_by_name)
+        found = [p for p in map(patient_from_row, rows) if rules.matches(p, needle)]
+        return sorted(found, key=rules.by_name)
 
     async def get(self, patient_id: str) -> Patient:
         return await self._db.read(lambda conn: _stored(conn, patient_id))
 
     async def create(self, patient: Patient, user: str) -> Patient:
-        _check_problems(patient)
+        rules.check_problems(patient)
         now = time.time()
         saved = dataclasses.replace(
             patient,
@@ -79,25 +76,22 @@ class EmbeddedPatientStore(PatientStore):
 
         def insert(conn: sqlite3.Connection) -> Patient:
             if _find(conn, saved.id) is not None:
-                raise ValidationError("id", f"A patient with id {saved.id} already exists.")
+                raise rules.id_taken(saved)
             _check_unique(conn, saved)
             conn.execute(_INSERT_PATIENT, patient_to_row(saved))
-            _audit(conn, AuditEntry(now, user, "create", saved.id, _describe(saved)))
+            _audit(conn, AuditEntry(now, user, "create", saved.id, rules.describe(saved)))
             return saved
 
         return await self._db.write(insert)
 
     async def update(self, patient: Patient, user: str) -> Patient:
-        _check_problems(patient)
+        rules.check_problems(patient)
         now = time.time()
 
         def save(conn: sqlite3.Connection) -> Patient:
             stored = _stored(conn, patient.id)
             if stored.version != patient.version:
-                raise Conflict(
-                    f"{stored.full_name} was changed by someone else since version "
-                    f"{patient.version} (now {stored.version}); reload and apply the change again."
-                )
+                raise rules.conflict(stored, patient.version)
             saved = dataclasses.replace(
                 patient,
                 bed_id=patient.bed_id or None,
@@ -107,9 +101,8 @@ class EmbeddedPatientStore(PatientStore):
             )
             _check_unique(conn, saved)
             conn.execute(_UPDATE_PATIENT, patient_to_row(saved))
-            changes = changed_fields(stored, saved)
-            detail = f"changed: {', '.join(changes)}" if changes else "no changes"
-            _audit(conn, AuditEntry(now, user, "update", saved.id, detail))
+            _audit(conn, AuditEntry(now, user, "update", saved.id,
+                                    rules.update_detail(stored, saved)))
             return saved
 
         return await self._db.write(save)
@@ -118,7 +111,7 @@ class EmbeddedPatientStore(PatientStore):
         def remove(conn: sqlite3.Connection) -> None:
             stored = _stored(conn, patient_id)
             conn.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
-            entry = AuditEntry(time.time(), user, "discharge", patient_id, _describe(stored))
+            entry = AuditEntry(time.time(), user, "discharge", patient_id, rules.describe(stored))
             _audit(conn, entry)
 
         await self._db.write(remove)
@@ -137,27 +130,17 @@ class EmbeddedPatientStore(PatientStore):
         """Nothing to do: the shared file is closed by whoever opened it."""
 
 
-def _check_problems(patient: Patient) -> None:
-    problems = patient_problems(patient, date.today())
-    if problems:
-        raise ValidationError(problems[0].field, problems[0].message)
-
-
 def _check_unique(conn: sqlite3.Connection, patient: Patient) -> None:
     """The MRN is free in the region and the bed is free, apart from this patient."""
     sql = "SELECT 1 FROM patients WHERE region = ? AND mrn = ? AND id != ?"
     if conn.execute(sql, (patient.region, patient.mrn, patient.id)).fetchone():
-        raise ValidationError(
-            "mrn", f"MRN {patient.mrn} is already in use in region {patient.region}."
-        )
+        raise rules.mrn_taken(patient)
     if patient.bed_id is None:
         return
     sql = "SELECT * FROM patients WHERE bed_id = ? AND id != ?"
     row = conn.execute(sql, (patient.bed_id, patient.id)).fetchone()
     if row is not None:
-        other = patient_from_row(row)
-        message = f"Bed {patient.bed_id} is already occupied by {other.full_name}."
-        raise ValidationError("bed_id", message)
+        raise rules.bed_taken(patient, patient_from_row(row))
 
 
 def _find(conn: sqlite3.Connection, patient_id: str) -> Patient | None:
@@ -168,24 +151,10 @@ def _find(conn: sqlite3.Connection, patient_id: str) -> Patient | None:
 def _stored(conn: sqlite3.Connection, patient_id: str) -> Patient:
     patient = _find(conn, patient_id)
     if patient is None:
-        raise NotFound(f"No admitted patient has the id {patient_id}.")
+        raise rules.not_found(patient_id)
     return patient
 
 
 def _audit(conn: sqlite3.Connection, entry: AuditEntry) -> None:
     sql = "INSERT INTO audit (time, user, action, patient_id, detail) VALUES (?, ?, ?, ?, ?)"
     conn.execute(sql, (entry.time, entry.user, entry.action, entry.patient_id, entry.detail))
-
-
-def _describe(patient: Patient) -> str:
-    bed = patient.bed_id or "none"
-    return f"{patient.full_name}, MRN {patient.mrn}, ward {patient.ward}, bed {bed}"
-
-
-def _by_name(patient: Patient) -> tuple[str, str, str]:
-    return (patient.family_name.casefold(), patient.given_name.casefold(), patient.id)
-
-
-def _matches(patient: Patient, needle: str) -> bool:
-    haystacks = (patient.full_name, patient.mrn, patient.bed_id or "")
-    return any(needle in haystack.casefold() for haystack in haystacks)

@@ -31,14 +31,14 @@ from stores.patients.mongo_docs import (
     patient_from_doc,
     patient_to_doc,
 )
-from stores.patients.mongo_rules import (
+from stores.patients.mongo_rules import taken
+from stores.patients.rules import (
     by_name,
     check_problems,
     conflict,
     describe,
     matches,
     not_found,
-    taken,
     update_detail,
 )
 from stores.patients.mongo_schema import AUDIT, BEDS, PATIENTS
