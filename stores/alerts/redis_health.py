@@ -1,0 +1,141 @@
+"""Health of the Redis alarm bus: latency, nodes, and critical alarms confirmed by a replica.
+
+Nodes are the master and its replicas as the master reports them, or as Sentinel reports them
+followed by the Sentinels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+
+from stores.alerts.redis_conn import Connection, RedisSettings
+from stores.errors import StoreUnavailable
+from stores.model import HealthState, NodeStatus, StoreHealth
+
+log = logging.getLogger(__name__)
+
+HEALTH_TIMEOUT_S = 2.0
+UNCONFIRMED_DEGRADES_S = 300.0
+
+
+class ReplicaWatch:
+    """WAITs for replicas after critical writes and remembers the ones they did not confirm."""
+
+    def __init__(self, settings: RedisSettings) -> None:
+        self._settings = settings
+        self.unconfirmed: collections.deque[str] = collections.deque(maxlen=1000)
+        self._missed_at: float | None = None
+
+    async def confirm(self, single, alarm_id: str) -> None:
+        """`single` is the client (one connection) that just wrote the alarm."""
+        wanted = self._settings.wait_replicas
+        if wanted == 0:
+            return
+        connected = int((await single.info("replication")).get("connected_slaves", 0))
+        if connected == 0:
+            return  # nobody to wait for; health shows the master without replicas
+        wanted = min(wanted, connected)
+        got = await single.wait(wanted, self._settings.wait_timeout_ms)
+        if got >= wanted:
+            self._missed_at = None
+            return
+        self.unconfirmed.append(alarm_id)
+        self._missed_at = time.monotonic()
+        log.warning("critical alarm %s is written but %d of %d replica(s) confirmed it within "
+                    "%d ms", alarm_id, got, wanted, self._settings.wait_timeout_ms)
+
+    def problem(self) -> str | None:
+        if self._missed_at is None or time.monotonic() - self._missed_at > UNCONFIRMED_DEGRADES_S:
+            return None
+        return "a critical alarm was not confirmed by a replica in time"
+
+
+async def bus_health(conn: Connection, replicas: ReplicaWatch,
+                     bus_problems: list[str]) -> StoreHealth:
+    """Never raises: DOWN with the reason when the master does not answer; DEGRADED with
+    `bus_problems` (the bus's own: channels not followed, alarms that did not parse)."""
+    reported = None
+    if conn.sentinel is None:
+        answer = await _ping(conn)
+    else:
+        answer, reported = await asyncio.gather(_ping(conn), _sentinel_nodes(conn))
+    if isinstance(answer, StoreUnavailable):
+        nodes = reported or [NodeStatus(conn.settings.url.addresses[0], "master", False)]
+        return StoreHealth("alerts", "redis", HealthState.DOWN, None, answer.reason, tuple(nodes))
+    latency_ms, info = answer
+    nodes = reported if reported is not None else _replication_nodes(conn, info)
+    problems = [f"{n.role} {n.address} is down" for n in nodes if not n.up]
+    if info.get("role") != "master":
+        problems.append("the URL names a replica: alarms cannot be written there")
+    problems += [*bus_problems, *filter(None, [replicas.problem()])]
+    state = HealthState.DEGRADED if problems else HealthState.UP
+    return StoreHealth("alerts", "redis", state, round(latency_ms, 2), "; ".join(problems),
+                       tuple(nodes))
+
+
+async def _ping(conn: Connection) -> tuple[float, dict] | StoreUnavailable:
+    try:
+        async with conn.calling(HEALTH_TIMEOUT_S):
+            start = time.perf_counter()
+            await conn.client.ping()
+            latency_ms = (time.perf_counter() - start) * 1000
+            return latency_ms, await conn.client.info("replication")
+    except StoreUnavailable as exc:
+        return exc
+
+
+def _replication_nodes(conn: Connection, info: dict) -> list[NodeStatus]:
+    here = conn.settings.url.addresses[0]
+    if info.get("role") != "master":
+        master = f"{info.get('master_host')}:{info.get('master_port')}"
+        return [NodeStatus(here, "replica"),
+                NodeStatus(master, "master", info.get("master_link_status") == "up")]
+    nodes = [NodeStatus(here, "master")]
+    for name, value in sorted(info.items()):
+        if name.startswith("slave") and isinstance(value, dict):
+            nodes.append(NodeStatus(f"{value.get('ip')}:{value.get('port')}", "replica",
+                                    value.get("state") == "online"))
+    return nodes
+
+
+async def _sentinel_nodes(conn: Connection) -> list[NodeStatus]:
+    """The master and replicas as the first Sentinel that answers reports them, then the
+    Sentinels themselves."""
+    answers = await asyncio.gather(*(_ask_sentinel(conn, s) for s in conn.sentinel.sentinels))
+    nodes: list[NodeStatus] = []
+    for _, report in answers:
+        if report:
+            nodes = report
+            break
+    return nodes + [sentinel for sentinel, _ in answers]
+
+
+async def _ask_sentinel(conn: Connection, sentinel) -> tuple[NodeStatus, list[NodeStatus]]:
+    address = sentinel.address
+    name = conn.settings.master_name
+    try:
+        async with conn.calling(HEALTH_TIMEOUT_S):
+            master = await sentinel.sentinel_master(name)
+            replicas = await sentinel.sentinel_slaves(name)
+    except StoreUnavailable as exc:
+        # "refused the command": it answers, but does not watch this master
+        return NodeStatus(address, "sentinel", "refused the command" in exc.reason), []
+    report = [_reported(master, "master")] + [_reported(r, "replica") for r in replicas]
+    return NodeStatus(address, "sentinel"), report
+
+
+def _reported(state: dict, role: str) -> NodeStatus:
+    down = state.get("is_sdown") or state.get("is_odown") or state.get("is_disconnected")
+    return NodeStatus(f"{state.get('ip')}:{state.get('port')}", role, not down)
+
+
+def server_problems(info: dict) -> list[str]:
+    """What the server lacks for the alarm bus: streams came with Redis 5.0."""
+    version = str(info.get("redis_version", "0"))
+    major = int(version.split(".")[0]) if version.split(".")[0].isdigit() else 0
+    if major < 5:
+        return [f"Redis {version} has no streams; the alarm bus needs Redis 5.0 or later"]
+    return []

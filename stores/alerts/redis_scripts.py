@@ -1,0 +1,145 @@
+"""The alarm bus's Redis keys, its Lua scripts (publish, acknowledge) and its entry format.
+
+The scripts make "keep the first acknowledgement" atomic across stations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+from stores.alerts.codec import alarm_from_dict, alarm_to_dict
+from stores.model import Alarm
+
+# The one key without a region: acknowledge() is given only an alarm's id.
+REGION_OF = "ward:alarm-region"
+
+
+@dataclass(frozen=True)
+class RegionKeys:
+    """The keys of one region, all under `ward:{region}:`."""
+
+    region: str
+
+    def _key(self, name: str) -> str:
+        return f"ward:{self.region}:{name}"
+
+    @property
+    def alarms(self) -> str:  # hash: id -> the alarm's latest version as published (JSON)
+        return self._key("alarms")
+
+    @property
+    def acks(self) -> str:  # hash: id -> the first acknowledgement {"by", "at"} (JSON)
+        return self._key("acks")
+
+    @property
+    def raised(self) -> str:  # sorted set: id scored by raised_at, for history()
+        return self._key("raised")
+
+    @property
+    def attention(self) -> str:  # set: ids that need attention, for active()
+        return self._key("attention")
+
+    @property
+    def stream(self) -> str:  # capped stream of every version, for backfill after a reconnect
+        return self._key("stream")
+
+    @property
+    def channel(self) -> str:  # pub/sub channel: live delivery, same entries as the stream
+        return self._key("live")
+
+
+# The alarm is stored as published; its acknowledgement lives beside it, so the script never
+# decodes JSON (Lua's cjson would round the floats) and a later version cannot undo it.
+# KEYS: alarms, acks, raised, attention, stream, region-of.
+# ARGV: id, region, alarm JSON, its own acknowledgement JSON or "", needs attention "1"/"0",
+#       raised_at, stream cap, channel.
+PUBLISH = """
+redis.replicate_commands()
+local id = ARGV[1]
+local ack = redis.call('HGET', KEYS[2], id)
+if not ack then
+  ack = ARGV[4]
+  if ack ~= '' then redis.call('HSET', KEYS[2], id, ack) end
+end
+redis.call('HSET', KEYS[1], id, ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[6], id)
+if ack == '' and ARGV[5] == '1' then
+  redis.call('SADD', KEYS[4], id)
+else
+  redis.call('SREM', KEYS[4], id)
+end
+redis.call('HSET', KEYS[6], id, ARGV[2])
+local entry = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[7], '*', 'alarm', ARGV[3], 'ack', ack)
+redis.call('PUBLISH', ARGV[8], entry .. '\\n' .. ARGV[3] .. '\\n' .. ack)
+return {entry, ack}
+"""
+
+# KEYS: alarms, acks, attention, stream.  ARGV: id, acknowledgement JSON, stream cap, channel.
+# Returns nil for an unknown alarm; {alarm, ack, ""} if it was acknowledged already (the first
+# acknowledgement counts, nothing is published); else {alarm, ack, stream entry id}.
+ACKNOWLEDGE = """
+redis.replicate_commands()
+local alarm = redis.call('HGET', KEYS[1], ARGV[1])
+if not alarm then return false end
+local ack = redis.call('HGET', KEYS[2], ARGV[1])
+if ack then return {alarm, ack, ''} end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('SREM', KEYS[3], ARGV[1])
+local entry = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*',
+                         'alarm', alarm, 'ack', ARGV[2])
+redis.call('PUBLISH', ARGV[4], entry .. '\\n' .. alarm .. '\\n' .. ARGV[2])
+return {alarm, ARGV[2], entry}
+"""
+
+
+def publish_args(alarm: Alarm, keys: RegionKeys, maxlen: int) -> tuple[list[str], list[object]]:
+    own_ack = ack_text(alarm.acknowledged_by, alarm.acknowledged_at) if alarm.acknowledged else ""
+    return ([keys.alarms, keys.acks, keys.raised, keys.attention, keys.stream, REGION_OF],
+            [alarm.id, alarm.region, json.dumps(alarm_to_dict(alarm)), own_ack,
+             "1" if alarm.needs_attention else "0", repr(alarm.raised_at), maxlen, keys.channel])
+
+
+def acknowledge_args(alarm_id: str, by: str, at: float, keys: RegionKeys,
+                     maxlen: int) -> tuple[list[str], list[object]]:
+    return ([keys.alarms, keys.acks, keys.attention, keys.stream],
+            [alarm_id, ack_text(by, at), maxlen, keys.channel])
+
+
+def ack_text(by: str | None, at: float | None) -> str:
+    return json.dumps({"by": by, "at": at})
+
+
+def merged(alarm_json: str, ack_json: str | None) -> Alarm:
+    """The alarm as stored, with the stored acknowledgement; ValueError if it does not parse."""
+    try:
+        alarm = alarm_from_dict(json.loads(alarm_json))
+        ack = json.loads(ack_json) if ack_json else None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"An alarm record is not JSON: {exc}") from None
+    if not ack:
+        return alarm
+    if not isinstance(ack, dict):
+        raise ValueError(f"Alarm {alarm.id!r} has a bad acknowledgement: {ack_json!r}.")
+    return dataclasses.replace(alarm, acknowledged_by=ack.get("by"),
+                               acknowledged_at=float(ack["at"]))
+
+
+def live_message(alarm_and_ack: str) -> Alarm:
+    """The alarm of a pub/sub message (after its entry id line); ValueError if it does not
+    parse."""
+    alarm_json, sep, ack_json = alarm_and_ack.partition("\n")
+    if not sep:
+        raise ValueError("A live alarm message lacks its acknowledgement line.")
+    return merged(alarm_json, ack_json)
+
+
+def stream_entry(fields: dict[str, str]) -> Alarm:
+    return merged(fields.get("alarm", ""), fields.get("ack"))
+
+
+def entry_key(entry: str) -> tuple[int, int]:
+    """A stream entry id ("1718000000000-3") as a number pair, for ordering and duplicates."""
+    ms, _, seq = entry.partition("-")
+    return int(ms), int(seq or 0)

@@ -1,0 +1,67 @@
+"""What the Redis alarm bus tests share: alarms, buses opened on a URL, collecting deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest_asyncio
+
+from stores.alerts.redis import RedisAlertBus, open_store
+from stores.model import Alarm, Priority
+from stores.urls import parse_store_url
+
+
+def alarm(id_: str, raised_at: float = 100.0, priority: Priority = Priority.MEDIUM) -> Alarm:
+    return Alarm(id=id_, region="north", ward="north-1", bed_id="north-1-01", patient_id="p1",
+                 patient_name="Ada Lovelace", priority=priority, condition="SpO2 low",
+                 raised_at=raised_at)
+
+
+@pytest_asyncio.fixture
+async def open_bus():
+    """Opens Redis buses straight from a URL (no outbox in front); closes them all."""
+    opened: list[RedisAlertBus] = []
+
+    async def open_one(url: str, secret: str | None) -> RedisAlertBus:
+        bus = await open_store(parse_store_url("alerts", url), secret)
+        opened.append(bus)
+        return bus
+
+    yield open_one
+    for bus in opened:
+        await bus.close()
+
+
+class Collector:
+    """Drains a subscription in the background into `ids`."""
+
+    def __init__(self, subscription) -> None:
+        self.ids: list[str] = []
+        self._task = asyncio.ensure_future(self._collect(subscription))
+
+    async def _collect(self, subscription) -> None:
+        async for alarm in subscription:
+            self.ids.append(alarm.id)
+
+    @property
+    def ended(self) -> bool:
+        return self._task.done()
+
+    async def wait_for(self, count: int, timeout_s: float) -> list[str]:
+        deadline = time.monotonic() + timeout_s
+        while len(self.ids) < count and time.monotonic() < deadline and not self.ended:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # anything beyond `count` (a duplicate) has time to show
+        return list(self.ids)
+
+    async def stop(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def following(station: RedisAlertBus, collector: Collector, region: str = "north") -> None:
+    """Make sure the station's reader follows the region: its own publish positions it first."""
+    await station.publish(alarm("hello", 1.0))
+    assert await collector.wait_for(1, 5.0) == ["hello"]
+    collector.ids.clear()

@@ -1,0 +1,125 @@
+"""Redis alarm bus with replicas and Sentinel: failover without loss, critical alarms WAIT."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import pytest
+
+from stores.errors import StoreUnavailable
+from stores.model import HealthState, Priority
+from tests.servers.redis_replicas import replicated_pair, sentinel_group  # noqa: F401
+from tests.stores.redis_support import Collector, alarm, following, open_bus  # noqa: F401
+
+pytestmark = pytest.mark.asyncio
+
+
+def _roles(health) -> list[tuple[str, str, bool]]:
+    return sorted((n.role, n.address, n.up) for n in health.nodes)
+
+
+class Publisher:
+    """Publishes a new critical alarm every 50 ms; remembers which calls returned (sent)."""
+
+    def __init__(self, bus) -> None:
+        self.bus = bus
+        self.sent: list[str] = []
+        self.failed: list[str] = []
+        self.resumed_at: float | None = None
+        self.sent_after_failure = 0
+        self.slowest_failure_s = 0.0
+
+    async def run(self, until) -> None:
+        for n in range(10_000):
+            alarm_id, started = f"a{n:04}", time.monotonic()
+            try:
+                await self.bus.publish(alarm(alarm_id, 100.0 + n, Priority.HIGH))
+            except StoreUnavailable:
+                self.failed.append(alarm_id)
+                self.slowest_failure_s = max(self.slowest_failure_s, time.monotonic() - started)
+            else:
+                self.sent.append(alarm_id)
+                if self.failed:
+                    self.sent_after_failure += 1
+                    self.resumed_at = self.resumed_at or time.monotonic()
+            if until(self):
+                return
+            await asyncio.sleep(0.05)
+
+
+@pytest.mark.slow
+async def test_a_failover_loses_no_alarm_reported_as_sent_and_duplicates_none(
+        sentinel_group, open_bus):
+    group = sentinel_group
+    with pytest.raises(StoreUnavailable, match="^authentication failed$"):
+        await (await open_bus(group.url, "not-the-password")).active("north")
+    publisher = Publisher(await open_bus(group.url, group.secret))
+    station = await open_bus(group.url, group.secret)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    health = await station.health()
+    assert health.state is HealthState.UP, health.reason
+    assert _roles(health) == sorted(
+        [("master", f"127.0.0.1:{group.master_port}", True),
+         ("replica", f"127.0.0.1:{group.replica_port}", True)]
+        + [("sentinel", f"127.0.0.1:{port}", True) for port in group.sentinel_ports])
+
+    publishing = asyncio.ensure_future(publisher.run(lambda p: p.sent_after_failure >= 20))
+    await asyncio.sleep(1.0)
+    group.master.kill()
+    killed_at = time.monotonic()
+    await asyncio.wait_for(publishing, 30.0)
+
+    received = await collector.wait_for(len(publisher.sent), 15.0)
+    assert publisher.failed, "the failover should have interrupted publishing"
+    assert publisher.bus.unconfirmed == [], "every critical alarm sent was replicated first"
+    assert len(received) == len(set(received)), "no alarm is delivered twice"
+    assert set(publisher.sent) <= set(received), "no alarm reported as sent is lost"
+    assert set(received) - set(publisher.sent) <= set(publisher.failed)
+    assert received == sorted(received), "alarms arrive in the order they were published"
+    assert publisher.resumed_at - killed_at < 20.0
+    assert publisher.slowest_failure_s < 3.0, "calls fail promptly during the failover"
+    assert group.master_seen_by_sentinels() == {("127.0.0.1", group.replica_port)}
+    after = await station.health()
+    assert ("master", f"127.0.0.1:{group.replica_port}", True) in _roles(after)
+
+
+async def test_a_critical_alarm_is_on_the_replica_when_publish_returns(replicated_pair, open_bus):
+    import redis
+
+    bus = await open_bus(replicated_pair.url, replicated_pair.secret)
+    await bus.publish(alarm("a1", priority=Priority.HIGH))
+
+    with redis.Redis(port=replicated_pair.replica_port, password=replicated_pair.secret) as replica:
+        assert replica.hexists("ward:north:alarms", "a1")
+    assert bus.unconfirmed == []
+    health = await bus.health()
+    assert health.state is HealthState.UP
+    assert _roles(health) == [("master", f"127.0.0.1:{replicated_pair.master_port}", True),
+                              ("replica", f"127.0.0.1:{replicated_pair.replica_port}", True)]
+
+
+async def test_a_critical_alarm_a_stalled_replica_does_not_confirm_is_kept_and_reported(
+        replicated_pair, open_bus):
+    bus = await open_bus(replicated_pair.url + "?wait_timeout_ms=300", replicated_pair.secret)
+    await bus.publish(alarm("warm-up", priority=Priority.HIGH))
+    os.kill(replicated_pair.replica.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        await bus.publish(alarm("high", priority=Priority.HIGH))
+        waited = time.monotonic() - started
+        started = time.monotonic()
+        await bus.publish(alarm("medium", priority=Priority.MEDIUM))
+        medium_waited = time.monotonic() - started
+    finally:
+        os.kill(replicated_pair.replica.process.pid, signal.SIGCONT)
+
+    assert waited >= 0.3 and medium_waited < 0.2
+    assert bus.unconfirmed == ["high"]
+    assert {a.id for a in await bus.active("north")} == {"warm-up", "high", "medium"}
+    health = await bus.health()
+    assert health.state is HealthState.DEGRADED
+    assert "not confirmed by a replica" in health.reason

@@ -1,0 +1,85 @@
+"""Redis alarm bus between stations: shared acknowledgements, racing ones, keys per region."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+import redis
+
+from stores.model import HealthState
+from stores.urls import parse_store_url
+from tests.stores.redis_support import Collector, alarm, following, open_bus  # noqa: F401
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_an_acknowledgement_at_one_station_reaches_the_others_within_a_second(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("ack")
+    here, there = [await open_bus(url, redis_server.secret) for _ in range(2)]
+    collector = Collector(there.subscribe("north"))
+    await following(there, collector)
+    await here.publish(alarm("a1"))
+
+    acknowledged = await here.acknowledge("a1", "nurse.kim", 150.0)
+
+    assert await collector.wait_for(2, 1.0) == ["a1", "a1"]
+    assert [a.id for a in await there.active("north")] == ["hello"]
+    assert (await there.history("north", 0.0))[-1] == acknowledged
+    await collector.stop()
+
+
+async def test_two_stations_acknowledging_at_once_keep_one_acknowledgement(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("race")
+    stations = [await open_bus(url, redis_server.secret) for _ in range(4)]
+    collector = Collector(stations[0].subscribe("north"))
+    await following(stations[0], collector)
+    await stations[0].publish(alarm("a1"))
+
+    answers = await asyncio.gather(*(
+        station.acknowledge("a1", f"nurse.{n}", 150.0 + n) for n, station in enumerate(stations)))
+
+    assert len({(a.acknowledged_by, a.acknowledged_at) for a in answers}) == 1
+    assert await collector.wait_for(3, 1.0) == ["a1", "a1"]  # raised, then acknowledged once
+    await collector.stop()
+
+
+async def test_every_key_is_under_its_region_but_the_index_of_alarm_regions(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("keys")
+    bus = await open_bus(url, redis_server.secret)
+    for region in ("north", "south"):
+        await bus.publish(dataclasses.replace(alarm(f"{region}-a1"), region=region))
+    await bus.acknowledge("north-a1", "nurse.kim", 1.0)
+    host, port = parse_store_url("alerts", url).hosts[0]
+
+    with redis.Redis(host=host, port=port, password=redis_server.secret,
+                     decode_responses=True) as admin:
+        keys = set(admin.keys("*"))
+    assert keys == {"ward:alarm-region"} | {
+        f"ward:{region}:{name}" for region in ("north", "south")
+        for name in ("alarms", "raised", "stream")} | {"ward:north:acks", "ward:south:attention"}
+
+
+async def test_an_alarm_message_that_does_not_parse_is_skipped_counted_and_blocks_nothing(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("bad")
+    station = await open_bus(url, redis_server.secret)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    host, port = parse_store_url("alerts", url).hosts[0]
+    with redis.Redis(host=host, port=port, password=redis_server.secret,
+                     decode_responses=True) as other:  # a station with a bug, say
+        entry = other.xadd("ward:north:stream", {"alarm": "{not json", "ack": ""})
+        other.publish("ward:north:live", f"{entry}\n{{not json\n")
+
+    await station.publish(alarm("a1"))
+
+    assert await collector.wait_for(1, 2.0) == ["a1"]
+    health = await station.health()
+    assert health.state is HealthState.DEGRADED
+    assert "1 alarm message(s) did not parse" in health.reason
+    await collector.stop()
