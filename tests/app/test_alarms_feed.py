@@ -7,7 +7,7 @@ import time
 
 
 from app.feeds.alarms import CHANNEL_LOST_ID, AlarmsFeed
-from stores import StoreConfig, open_stores
+from stores import STORE_NAMES, StoreConfig, open_stores
 from stores.alerts import AlertBus
 from stores.errors import StoreUnavailable
 from stores.model import Alarm, AlarmKind, Priority
@@ -123,5 +123,47 @@ def test_channel_loss_is_an_alarm_until_the_channel_is_back(qapp, tmp_path):
         finally:
             await feed.stop()
             await stores.close()
+
+    run_on_qt_loop(scenario())
+
+
+def test_a_redis_outage_is_shown_within_2_s_and_the_missed_alarms_come_after(qapp, tmp_path):
+    """The same, with a real Redis killed and restarted: the subscription rides through the
+    outage, so the feed learns of it from the bus's health."""
+    from tests.servers import free_port, start_or_skip
+    from tests.servers.redis import start_redis
+
+    port = free_port()
+    (tmp_path / "redis").mkdir()
+    redis = start_or_skip("redis-server", lambda: start_redis(tmp_path / "redis", port, None,
+                                                               persist=True))
+    urls = dict.fromkeys(STORE_NAMES, "embedded") | {"alerts": f"redis://127.0.0.1:{port}/0"}
+
+    async def scenario() -> None:
+        station = await open_stores(StoreConfig(data_dir=tmp_path / "station", urls=urls))
+        other = await open_stores(StoreConfig(data_dir=tmp_path / "other", urls=urls))
+        feed = AlarmsFeed(station.alerts, "north", "north-1", "nurse.test")
+        shown: list[list[Alarm]] = []
+        feed.alarms_changed.connect(shown.append)
+        ids = lambda: {a.id for a in (shown[-1] if shown else [])}  # noqa: E731
+        feed.start()
+        try:
+            await eventually(lambda: shown, 5, "the first list of alarms")
+            await other.alerts.publish(alarm("a1"))
+            await eventually(lambda: ids() == {"a1"}, 2, "an alarm from another station")
+
+            lost_at = time.monotonic()
+            redis.kill()
+            await eventually(lambda: CHANNEL_LOST_ID in ids(), 3, "the channel-lost alarm")
+            assert time.monotonic() - lost_at < 2.0
+            await other.alerts.publish(alarm("a2", priority=Priority.HIGH))  # waits in its outbox
+
+            redis.start()
+            await eventually(lambda: ids() == {"a1", "a2"}, 15, "recovery with the missed alarm")
+        finally:
+            await feed.stop()
+            await station.close()
+            await other.close()
+            redis.stop()
 
     run_on_qt_loop(scenario())

@@ -14,6 +14,8 @@ from stores.model import HealthState, Patient, VitalSample
 from tests.servers import free_port, start_or_skip
 from tests.servers.influx import start_influxd
 from tests.servers.mongo import nx_process
+from tests.servers.redis import start_redis
+from tests.stores.redis_support import alarm
 
 pytestmark = pytest.mark.asyncio
 
@@ -115,3 +117,31 @@ async def test_vital_signs_written_while_influxdb_is_down_arrive_when_it_is_back
             await stores.close()
     finally:
         influxd.process.stop()
+
+
+async def test_alarms_raised_while_redis_is_down_are_published_in_order_when_it_is_back(tmp_path):
+    port = free_port()
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    redis = start_or_skip("redis-server", lambda: start_redis(folder, port, None, persist=True))
+    try:
+        stores = await open_stores(config(tmp_path, "alerts", f"redis://127.0.0.1:{port}/0"))
+        try:
+            watcher = stores.alerts.subscribe("north")
+            await stores.alerts.publish(alarm("a0"))
+            redis.kill()
+            for n in range(1, 6):
+                await stores.alerts.publish(alarm(f"a{n}", raised_at=100.0 + n))
+            assert "5 write(s) waiting" in (await stores.alerts.health()).reason
+
+            redis.start()
+            await delivered(stores.alerts)
+            async with asyncio.timeout(10):
+                seen = [(await anext(watcher)).id for _ in range(6)]
+            assert seen == [f"a{n}" for n in range(6)]
+            assert [a.id for a in await stores.alerts.active("north")] == seen
+            await watcher.aclose()
+        finally:
+            await stores.close()
+    finally:
+        redis.stop()
