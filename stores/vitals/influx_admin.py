@@ -1,5 +1,6 @@
-"""The vitals database on an InfluxDB server: is it there (and create it where the v1 API can),
-and how the servers are doing."""
+"""The vitals database on an InfluxDB server: is it there (and create it: over the v1 API on 1.x,
+as a bucket and its DBRP mapping over the v2 API on 2.x with a token), and how the servers are
+doing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, NodeStatus, StoreHealth
+from stores.vitals.influx_buckets import prepare_bucket
 from stores.vitals.influx_http import InfluxHttp
 from stores.vitals.influx_ql import quote_ident
 
@@ -15,17 +17,22 @@ BACKEND = "influxdb"
 
 async def prepare_database(http: InfluxHttp, create: bool) -> list[str]:
     """What the server lacks (the database, the URL's retention policy), in words; with `create`,
-    creates the database (idempotent) or says what the operator must do where it cannot."""
+    creates the database (idempotent) or says what the operator must do where it cannot.
+    Asked over the v1 API first, which every version serves to a token that may only read and
+    write its bucket; the v2 API, which wants more, only for what 2.x lacks."""
     db, rp = http.database, http.settings.rp
-    missing = []
-    if db not in await _names(http, "SHOW DATABASES", in_database=False):
-        missing.append(f"database {db!r}")
-        if create:
-            await _create_database(http)
-        return missing + ([_retention_policy(db, rp)] if rp else [])
-    if rp and rp not in await _names(http, f"SHOW RETENTION POLICIES ON {quote_ident(db)}"):
-        missing.append(_retention_policy(db, rp))
-    return missing
+    has_db = db in await _names(http, "SHOW DATABASES", in_database=False)
+    has_rp = not rp or has_db and rp in await _names(
+        http, f"SHOW RETENTION POLICIES ON {quote_ident(db)}")
+    if has_db and has_rp:
+        return []
+    if http.token and _major(await http.server_version()) == "2":
+        return await prepare_bucket(http, create)  # a bucket and its DBRP mapping
+    if has_db:
+        return [_retention_policy(db, rp)]
+    if create:
+        await _create_database(http)
+    return [f"database {db!r}"] + ([_retention_policy(db, rp)] if rp else [])
 
 
 def _retention_policy(db: str, rp: str) -> str:
@@ -47,13 +54,18 @@ async def _create_database(http: InfluxHttp) -> None:
         raise StoreUnavailable(_cannot_create(http, str(exc))) from None
 
 
+def _major(version: str) -> str:
+    return version.lstrip("v").split(".", 1)[0]  # 2.x says "v2.7.11"
+
+
 def _cannot_create(http: InfluxHttp, refusal: str) -> str:
-    db, version = http.database, (http.version or "").lstrip("v")  # 2.x says "v2.7.11"
-    if version.startswith("2."):
-        return (f"InfluxDB {version} cannot create database {db!r} over the v1 API: create a "
-                f"bucket and map it: influx v1 dbrp create --db {db} --rp autogen "
-                "--bucket-id <bucket id> --default")
-    if version.startswith("3."):
+    db, version = http.database, (http.version or "").lstrip("v")
+    if version.startswith("2."):  # with user and password: the v2 API wants a token
+        return (f"InfluxDB {version} cannot create database {db!r} over the v1 API: give an "
+                "API token as the password (no user in the URL) and run `ward-station check "
+                f"--init` again, or create a bucket and map it: influx v1 dbrp create --db {db} "
+                "--rp autogen --bucket-id <bucket id> --default")
+    if version.startswith("3."):  # its InfluxQL has no CREATE DATABASE
         return (f"InfluxDB {version} cannot create database {db!r} over the v1 API: "
                 f"run `influxdb3 create database {db}` (or let the first write create it)")
     return f"InfluxDB refused to create database {db!r}: {refusal}"

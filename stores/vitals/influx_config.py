@@ -3,12 +3,15 @@ batch size and time-outs, checked before anything connects.
 
 Options: `?ca=/path/ca.pem` (trust this CA), `?verify=false` (no certificate check: logged as a
 warning), `?rp=name` (retention policy), `?batch=5000` (lines per write request),
-`?timeout=5` (seconds to wait for an answer).
+`?timeout=5` (seconds to wait for an answer); for InfluxDB 2.x, what `check --init` creates the
+bucket with: `?org=name` (the organisation, when the token sees several) and `?retention=30d`
+(how long the bucket keeps points; default: for ever).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,8 @@ log = logging.getLogger(__name__)
 CONNECT_S = 3.0
 READ_S = 5.0
 BATCH_LINES = 5000  # InfluxData's advice: 5000 lines a request
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"(?:\d+[smhdw])+")
 
 
 @dataclass(frozen=True)
@@ -29,13 +34,16 @@ class InfluxSettings:
     batch_lines: int = BATCH_LINES
     connect_s: float = CONNECT_S
     read_s: float = READ_S
+    org: str | None = None  # InfluxDB 2.x organisation; None: the only one the token sees
+    retention_s: int | None = None  # of a bucket check --init creates; None: for ever
 
 
 def influx_settings(url: StoreUrl) -> InfluxSettings:
     """The URL's options; StoreUrlError naming the option that cannot be used."""
     return InfluxSettings(ssl=_tls(url), rp=url.option("rp") or None,
                           batch_lines=int(_number(url, "batch", BATCH_LINES, whole=True)),
-                          read_s=_number(url, "timeout", READ_S))
+                          read_s=_number(url, "timeout", READ_S),
+                          org=url.option("org") or None, retention_s=_retention(url))
 
 
 def _tls(url: StoreUrl) -> ssl.SSLContext | bool:
@@ -68,3 +76,17 @@ def _number(url: StoreUrl, name: str, default: float, whole: bool = False) -> fl
         kind = "a whole number" if whole else "a number"
         raise StoreUrlError("vitals", f"?{name}={text} must be {kind} above 0")
     return value
+
+
+def _retention(url: StoreUrl) -> int | None:
+    """`?retention=30d` (also 12h, 1w2d, 90m) in seconds; `inf` or nothing: for ever."""
+    text = (url.option("retention") or "").strip().lower()
+    if text in ("", "inf", "infinite"):
+        return None
+    seconds = 0
+    if _DURATION.fullmatch(text):
+        seconds = sum(int(n) * _UNIT_S[unit] for n, unit in re.findall(r"(\d+)([smhdw])", text))
+    if seconds <= 0:
+        raise StoreUrlError("vitals", f"?retention={text} must be a duration such as 30d, 12h "
+                                      "or 1w2d (or inf)")
+    return seconds

@@ -67,6 +67,24 @@ class ResponseProblem:
         if status >= 300 and status not in (401, 403):
             raise StoreUnavailable(f"{address} answered /ping with HTTP {status}")
 
+    def check_api(self, status: int, body: bytes, address: str) -> dict | None:
+        """The JSON of an InfluxDB 2.x /api/v2 answer (orgs, buckets, DBRP mappings). 2.x says
+        401 also for a token that lacks a permission, and names the permission: shown."""
+        if status >= 300:
+            text = self._scrub(_error_text(body))
+            if status in (401, 403):
+                raise StoreUnavailable(f"authentication failed: {text}"[:300])
+            if status in (400, 409, 422):
+                raise StoreUnavailable(f"InfluxDB refused: {text}"[:300])
+            raise StoreUnavailable(f"{address} answered HTTP {status}: {text}"[:300])
+        try:
+            data = json.loads(body) if body.strip() else None
+        except ValueError:
+            data = []  # not a JSON object: refused below
+        if data is not None and not isinstance(data, dict):
+            raise StoreUnavailable(f"{address} does not answer as InfluxDB 2 does")
+        return data
+
     def not_found(self, address: str) -> StoreUnavailable:
         return StoreUnavailable(f"database {self._database!r} not found on {address}; "
                                 "create it with `ward-station check --init`")

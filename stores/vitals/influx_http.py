@@ -1,5 +1,6 @@
 """The v1-compatible HTTP API of InfluxDB (1.x, 2.x, 3 Core) through aiohttp: /write, /query,
-/ping, with every failure turned into a reason a person can read (and never the secret)."""
+/ping (and 2.x's /api/v2 for `check --init`), with every failure turned into a reason a person
+can read (and never the secret)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class InfluxHttp:
         self.settings = settings
         self.addresses = url.addresses
         self.version: str | None = None  # from the X-Influxdb-Version header of any answer
+        self.token = bool(secret) and not url.username  # a 2.x / 3 token, not 1.x credentials
         scheme = "https" if url.tls else "http"
         self._bases = [f"{scheme}://{_netloc(host, port)}" for host, port in url.hosts]
         self._problem = ResponseProblem(self.database, secret)
@@ -64,6 +66,23 @@ class InfluxHttp:
         latency_ms = (time.perf_counter() - started) * 1000.0
         self._problem.check_ping(status, self.addresses[index])
         return latency_ms, version or _json_version(body) or "?"
+
+    async def server_version(self) -> str:
+        """The version of the first server that answers /ping ("v2.7.11", "1.8.10", "?")."""
+        status, body, version = await self._request("GET", "/ping", {})
+        self._problem.check_ping(status, self._address())
+        return version or _json_version(body) or "?"
+
+    async def api(self, method: str, path: str, params: dict | None = None,
+                  body: dict | None = None, absent_ok: bool = False) -> dict | None:
+        """The JSON answer of an InfluxDB 2.x /api/v2 call; None for an empty answer, or for a
+        404 when `absent_ok` (2.x answers a lookup by name of nothing with 404)."""
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        status, answer, _ = await self._request(method, path, params or {}, data, headers)
+        if status == 404 and absent_ok:
+            return None
+        return self._problem.check_api(status, answer, self._address())
 
     async def close(self) -> None:
         self._closed = True

@@ -2,12 +2,14 @@
 on free ports; or the server named by WARD_TEST_INFLUX_URL (and WARD_TEST_INFLUX_PASSWORD).
 
 Each test gets a database of its own (`fresh_url`); the fixture creates none, the contract
-fixture's `prepare(create=True)` does, as `ward-station check --init` would.
+fixture's `prepare(create=True)` does, as `ward-station check --init` would (on 2.x: a bucket and
+its DBRP mapping). On a server run elsewhere, what the session made is dropped at its end.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +21,7 @@ import pytest
 
 from tests.servers import (ServerProcess, external_secret, external_url, find_program, free_port,
                            start_or_skip)
+from tests.servers.influx_buckets import drop_buckets
 
 # What makes influxd start in a blink and stay quiet: no reporting, no _internal database, no
 # background services, warnings only. max-row-limit is small so that un-chunked reads would be cut.
@@ -94,6 +97,17 @@ def ping(port: int) -> bool:
         return False
 
 
+def server_version(base: str) -> str:
+    """The version a server tells in /ping ("1.6.7", "2.7.11"; 2.x says "v2.7.11"), or ""."""
+    try:
+        with urllib.request.urlopen(f"{base}/ping", timeout=5) as answer:
+            return (answer.headers.get("X-Influxdb-Version") or "").lstrip("v")
+    except urllib.error.HTTPError as exc:  # 3 Core may want a token for /ping: it still says
+        return (exc.headers.get("X-Influxdb-Version") or "").lstrip("v")
+    except (OSError, urllib.error.URLError):
+        return ""
+
+
 def influxql(base: str, query: str, user: str | None = None, secret: str | None = None,
              path: str = "/query") -> bytes:
     """POST one InfluxQL statement to `base` (http://host:port), as an administrator would;
@@ -119,22 +133,43 @@ class InfluxServer:
     influxd: Influxd | None = None
     prefix: str = ""  # on a shared server, this session's databases never meet another's
     used: list[str] = field(default_factory=list)
+    version: str = ""  # from /ping: "1.6.7", "2.7.11"
+
+    @property
+    def v2(self) -> bool:
+        """InfluxDB 2.x with a token: databases are buckets and DBRP mappings."""
+        return self.version.startswith("2.") and bool(self.secret) and not self._parts.username
+
+    @property
+    def _parts(self) -> urllib.parse.SplitResult:
+        return urllib.parse.urlsplit(self.url)
+
+    @property
+    def base(self) -> str:
+        """http(s)://host:port of the (first) server."""
+        scheme = "https" if self._parts.scheme == "influxdbs" else "http"
+        host = self._parts.netloc.rpartition("@")[2].split(",")[0]
+        return f"{scheme}://{host}" + ("" if re.search(r":\d+$", host) else ":8086")
 
     def fresh_url(self, name: str) -> str:
-        parts = urllib.parse.urlsplit(self.url)
         database = f"{self.prefix}{name}"
         self.used.append(database)
-        return urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
+        return urllib.parse.urlunsplit(self._parts._replace(path=f"/{database}"))
 
     def run(self, query: str, path: str = "/query") -> bytes:
         """An administrator's InfluxQL statement (or line protocol to a /write path)."""
-        parts = urllib.parse.urlsplit(self.url)
-        scheme = "https" if parts.scheme == "influxdbs" else "http"
-        base = f"{scheme}://{parts.netloc.rpartition('@')[2]}"
-        return influxql(base, query, parts.username, self.secret, path)
+        return influxql(self.base, query, self._parts.username, self.secret, path)
 
     def drop_used(self) -> None:
-        """Best effort: leave a shared server as it was found."""
+        """Best effort: leave a shared server as it was found (1.x: DROP DATABASE; 2.x: the
+        DBRP mappings and buckets, through the v2 API)."""
+        if self.v2:
+            org = urllib.parse.parse_qs(self._parts.query).get("org", [None])[0]
+            try:
+                drop_buckets(self.base, self.secret, self.used, org)
+            except (OSError, ValueError):
+                pass
+            return
         for database in self.used:
             try:
                 self.run(f'DROP DATABASE "{database}"')
@@ -148,6 +183,7 @@ def influx_server(tmp_path_factory):
     if external:
         server = InfluxServer(external, external_secret("influx"),
                               prefix=f"ward_test_{uuid.uuid4().hex[:8]}_")
+        server.version = server_version(server.base)
         yield server
         server.drop_used()
         return
@@ -155,5 +191,6 @@ def influx_server(tmp_path_factory):
         pytest.skip("influxd is not installed here (Debian package influxdb)")
     folder = tmp_path_factory.mktemp("influxd")
     influxd = start_or_skip("influxd", lambda: start_influxd(folder))
-    yield InfluxServer(influxd.url, influxd=influxd)
+    yield InfluxServer(influxd.url, influxd=influxd,
+                       version=server_version(f"http://127.0.0.1:{influxd.port}"))
     influxd.process.stop()

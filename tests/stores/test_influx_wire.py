@@ -171,6 +171,19 @@ async def test_where_the_v1_api_cannot_create_the_database_prepare_says_what_to_
     assert advice in refused.value.reason
 
 
+@pytest.mark.parametrize("version", ["1.8.10", "3.3.0"])
+async def test_other_versions_with_a_token_are_prepared_over_the_v1_api_as_before(fake, version):
+    fake.version = version
+    store = await fake.open(secret="tok-123")
+
+    assert await store.prepare(create=True) == ["database 'vitals'"]
+    await store.close()
+
+    assert not [r for r in fake.requests if r.path.startswith("/api/v2")]
+    assert [r.query["q"] for r in fake.requests if r.method == "POST"] == [
+        'CREATE DATABASE "vitals"']
+
+
 async def test_server_errors_are_unavailable_bad_queries_are_value_errors_no_secret_shown(fake):
     store = await fake.open(secret="tok-SECRET")
     fake.answer = lambda q: (503, {"error": "overloaded, token tok-SECRET"})
