@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from stores import Stores
 log = logging.getLogger(__name__)
 
 SCREENSHOT_SIZE = QSize(1920, 1080)
+STOP_LIMIT_S = 15.0
 
 
 @dataclass
@@ -84,7 +87,28 @@ async def run_station(config: Config, screenshot: Path | None = None,
         await closed.wait()
         return 0
     finally:
-        await station.stop()
+        guard = _exit_if_stop_hangs(STOP_LIMIT_S)
+        try:
+            await station.stop()
+        finally:
+            guard.cancel()
+
+
+def _exit_if_stop_hangs(limit_s: float) -> threading.Timer:
+    """Leave the process if closing the station takes longer than `limit_s`. With real servers,
+    qasync has been seen (rarely, under load) to stop running the loop's timers while the feeds
+    are cancelled, so the close never finishes; nothing is lost by leaving: queued writes stay
+    in the outbox file and the servers keep what they acknowledged."""
+
+    def leave() -> None:
+        log.error("closing the station took more than %.0f s; leaving without waiting", limit_s)
+        logging.shutdown()
+        os._exit(0)
+
+    guard = threading.Timer(limit_s, leave)
+    guard.daemon = True
+    guard.start()
+    return guard
 
 
 def _save_screenshot(window: MainWindow, path: Path) -> int:

@@ -37,6 +37,7 @@ class AlarmsFeed(Feed):
         self._clock = clock
         self._alarms: dict[str, Alarm] = {}
         self._following = False  # the subscription is open and the current alarms are read
+        self._health_check: asyncio.Task | None = None
 
     def start(self) -> None:
         self.spawn(self._run())
@@ -87,11 +88,16 @@ class AlarmsFeed(Feed):
                     self._emit()
 
     async def _channel_down_reason(self) -> str | None:
-        try:
-            async with asyncio.timeout(CHANNEL_ANSWER_S):
-                health = await self._bus.health()
-        except TimeoutError:
+        # asyncio.wait, not asyncio.timeout: cancelling through a timeout while the feed is
+        # stopped has left qasync's loop without its timers (seen with real servers); a slow
+        # check goes on in its own task, and the next round waits for that one.
+        if self._health_check is None or self._health_check.done():
+            self._health_check = self.spawn(self._bus.health())
+        done, _ = await asyncio.wait({self._health_check}, timeout=CHANNEL_ANSWER_S)
+        if not done:
             return f"the alarm bus gave no answer within {CHANNEL_ANSWER_S:.0f} s"
+        try:
+            health = self._health_check.result()
         except Exception as exc:  # a health check that fails is itself the answer
             return str(exc) or type(exc).__name__
         if health.state is HealthState.DOWN:

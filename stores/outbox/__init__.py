@@ -134,13 +134,16 @@ class Courier:
             if finished:
                 return
             self._wake.clear()
-            delay = RETRY_S[min(attempt, len(RETRY_S) - 1)]
+            await self._pause(RETRY_S[min(attempt, len(RETRY_S) - 1)])
             attempt += 1
-            try:  # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
-                async with asyncio.timeout(delay):
-                    await self._wake.wait()
-            except TimeoutError:
-                pass
+
+    async def _pause(self, delay: float) -> None:
+        """Sleep `delay`, or less if a new write arrives. Plain sleeps: 3.11's wait_for can
+        swallow a cancel, and cancelling through asyncio.timeout has left qasync without its
+        timers."""
+        deadline = asyncio.get_running_loop().time() + delay
+        while not self._wake.is_set() and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
 
     async def _deliver_waiting(self) -> bool:
         """Deliver in order until the queue is empty (True) or the store is away (raises)."""
