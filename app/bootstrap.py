@@ -52,6 +52,7 @@ async def start_station(config: Config, stores: Stores, **simulator_options) -> 
     simulator = None
     if config.simulator:
         simulator_options.setdefault("rng_seed", DEMO_SIMULATOR_SEED)
+        simulator_options.setdefault("ward_limits", config.limits_for)
         simulator = BedsideSimulator(stores, wards=demo_ward_ids(), **simulator_options)
         await simulator.start()
     window = MainWindow(stores, config, regions=demo_region_ids())

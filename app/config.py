@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
+from app.config_alarms import AlarmLimitsError, read_limits, read_ward_limits
 from stores import EMBEDDED, STORE_NAMES, StoreConfig, StoreUrlError, parse_store_url
+from stores.model import AlarmLimits
 
 ENV_PREFIX = "WARD_STATION_"
 
@@ -40,6 +42,11 @@ class Config:
     # hospital's servers unless asked for (`simulator = true`, or `ward-station simulate`)
     simulator: bool | None = None
     stale_after_s: float = 5.0
+    # alarms: a high-priority alarm nobody acknowledged this long escalates along the care team
+    escalate_after_s: float = 60.0
+    alarm_audio: bool = True  # False mutes the alarm sounds (training rooms); the banner says so
+    alarm_limits: tuple[AlarmLimits, ...] = ()  # every ward's defaults, over the built-in ones
+    ward_alarm_limits: dict[str, tuple[AlarmLimits, ...]] = field(default_factory=dict)
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -57,6 +64,17 @@ class Config:
     def real_stores(self) -> list[str]:
         return [name for name in STORE_NAMES if self.stores[name] != EMBEDDED]
 
+    def limits_for(self, ward: str) -> tuple[AlarmLimits, ...]:
+        """A ward's default alarm limits: the hospital's, then the ward's own over them."""
+        merged = {limit.vital: limit for limit in self.alarm_limits}
+        for own in self.ward_alarm_limits.get(ward, ()):
+            base = merged.get(own.vital, AlarmLimits(own.vital))
+            merged[own.vital] = AlarmLimits(
+                own.vital, *(base_part if own_part is None else own_part for base_part, own_part
+                             in ((base.low, own.low), (base.high, own.high),
+                                 (base.delay_s, own.delay_s))))
+        return tuple(merged.values())
+
 
 # setting name -> converter from the text of an environment variable or flag
 _TOP_LEVEL = {
@@ -66,6 +84,8 @@ _TOP_LEVEL = {
     "data_dir": Path,
     "simulator": bool,
     "stale_after_s": float,
+    "escalate_after_s": float,
+    "alarm_audio": bool,
 }
 
 
@@ -107,6 +127,8 @@ def _settings_from_document(document: dict[str, Any], where: str) -> dict[str, A
     for key, value in document.items():
         if key == "stores":
             settings["stores"] = _store_urls(value, where)
+        elif key in ("alarm_limits", "wards"):
+            settings.update(_alarm_limits(key, value, where))
         elif key in _TOP_LEVEL:
             settings[key] = _typed(key, value, where)
         else:
@@ -115,7 +137,16 @@ def _settings_from_document(document: dict[str, Any], where: str) -> dict[str, A
 
 
 def _known_keys() -> str:
-    return ", ".join([*_TOP_LEVEL, "[stores]"])
+    return ", ".join([*_TOP_LEVEL, "[stores]", "[alarm_limits]", "[wards.<ward>.alarm_limits]"])
+
+
+def _alarm_limits(key: str, value: Any, where: str) -> dict[str, Any]:
+    try:
+        if key == "alarm_limits":
+            return {"alarm_limits": read_limits(value, f"{where}: alarm_limits")}
+        return {"ward_alarm_limits": read_ward_limits(value, f"{where}: wards")}
+    except AlarmLimitsError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _typed(key: str, value: Any, where: str) -> Any:
@@ -182,6 +213,9 @@ def _check(config: Config) -> None:
         raise ConfigError("region and ward must not be empty")
     if config.stale_after_s <= 0:
         raise ConfigError(f"stale_after_s must be more than 0 seconds, not {config.stale_after_s}")
+    if config.escalate_after_s <= 0:
+        raise ConfigError("escalate_after_s must be more than 0 seconds, "
+                          f"not {config.escalate_after_s}")
     for name, url in config.stores.items():
         if url != EMBEDDED:
             try:

@@ -86,9 +86,23 @@ _OUTBOX = (
     "CREATE INDEX IF NOT EXISTS outbox_by_store ON outbox (store, seq)",
 )
 
+_ALARM_STATES = (
+    # A patient's own alarm limits, as JSON: [{"vital", "low", "high", "delay_s"}].
+    "ALTER TABLE patients ADD COLUMN alarm_limits TEXT NOT NULL DEFAULT '[]'",
+    # Per-shift figures: bed-hours monitored, and acknowledgements with their delays.
+    "ALTER TABLE ward_hours ADD COLUMN bed_seconds REAL NOT NULL DEFAULT 0",
+    "ALTER TABLE ward_hours ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE ward_hours ADD COLUMN acknowledge_s_sum REAL NOT NULL DEFAULT 0",
+    # `needs_attention` now flags alarms open in the banner: an acknowledged alarm whose
+    # condition is still true stays listed (steady, silent) until it resolves.
+    """UPDATE alarms SET needs_attention = 1
+        WHERE json_extract(record, '$.cleared_at') IS NULL""",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VITALS + _PATIENTS + _NETWORK + _ANALYTICS + _ALERTS,
     _OUTBOX,
+    _ALARM_STATES,
 )
 
 

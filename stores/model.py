@@ -58,6 +58,7 @@ class Patient:
     admitted_at: float = 0.0
     updated_at: float = 0.0
     version: int = 0
+    alarm_limits: tuple[AlarmLimits, ...] = ()  # this patient's own limits, one per vital at most
 
     @property
     def full_name(self) -> str:
@@ -99,6 +100,58 @@ def patient_problems(patient: Patient, today: date) -> list[FieldProblem]:
         problems.append(
             FieldProblem("weight_kg", f"Weight must be between 0 and {MAX_WEIGHT_KG:g} kg.")
         )
+    problems += alarm_limit_problems(patient.alarm_limits)
+    return problems
+
+
+@dataclass(frozen=True)
+class AlarmLimits:
+    """Alarm limits for one vital that replace the ward's defaults: a nurse or doctor sets them
+    for a patient whose normal lies elsewhere (a COPD patient's SpO2 of 88 %). None keeps the
+    ward's value for that part."""
+
+    vital: Vital
+    low: float | None = None
+    high: float | None = None
+    delay_s: float | None = None  # how long the value must stay outside before the alarm
+
+    @property
+    def empty(self) -> bool:
+        return self.low is None and self.high is None and self.delay_s is None
+
+    def describe(self) -> str:
+        """ "HR 40-130 bpm, 5 s" """
+        low = "-" if self.low is None else f"{self.low:g}"
+        high = "-" if self.high is None else f"{self.high:g}"
+        text = f"{self.vital.label} {low}\u2013{high} {self.vital.unit}"
+        return text if self.delay_s is None else f"{text}, {self.delay_s:g} s"
+
+
+MAX_ALARM_DELAY_S = 120.0
+
+
+def alarm_limit_problems(limits: tuple[AlarmLimits, ...]) -> list[FieldProblem]:
+    """What makes a set of alarm limits unusable; the field is "alarm_limits.<vital>"."""
+    problems, seen = [], set()
+    for limit in limits:
+        field_name = f"alarm_limits.{limit.vital.value}"
+        label = limit.vital.label
+        if limit.vital in seen:
+            problems.append(FieldProblem(field_name, f"{label} has two sets of limits."))
+        seen.add(limit.vital)
+        lowest, highest = VITAL_RANGES[limit.vital]
+        for name, value in (("low", limit.low), ("high", limit.high)):
+            if value is not None and not (lowest <= value <= highest):
+                problems.append(FieldProblem(
+                    field_name, f"{label} {name} limit must be between {lowest:g} and "
+                                f"{highest:g} {limit.vital.unit}."))
+        if limit.low is not None and limit.high is not None and limit.low >= limit.high:
+            problems.append(FieldProblem(
+                field_name, f"{label} low limit ({limit.low:g}) must be below the high limit "
+                            f"({limit.high:g})."))
+        if limit.delay_s is not None and not (0 <= limit.delay_s <= MAX_ALARM_DELAY_S):
+            problems.append(FieldProblem(
+                field_name, f"{label} alarm delay must be between 0 and {MAX_ALARM_DELAY_S:g} s."))
     return problems
 
 
@@ -144,6 +197,17 @@ VITAL_LABELS = {
     Vital.NIBP_DIA: "NIBP dia",
     Vital.NIBP_MEAN: "NIBP mean",
     Vital.TEMPERATURE: "Temp",
+}
+
+# What a sensor can plausibly report; a value outside is a measurement fault, not the patient.
+VITAL_RANGES = {
+    Vital.HEART_RATE: (0.0, 350.0),
+    Vital.SPO2: (0.0, 100.0),
+    Vital.RESP_RATE: (0.0, 150.0),
+    Vital.NIBP_SYS: (0.0, 350.0),
+    Vital.NIBP_DIA: (0.0, 300.0),
+    Vital.NIBP_MEAN: (0.0, 320.0),
+    Vital.TEMPERATURE: (20.0, 45.0),
 }
 
 VITAL_UNITS = {
@@ -233,14 +297,20 @@ class Alarm:
         return self.cleared_at is None
 
     @property
-    def needs_attention(self) -> bool:
-        """Shown in the banner: not acknowledged, and either still true or high priority.
+    def latched(self) -> bool:
+        """High-priority alarms latch: they stay until acknowledged even if the condition cleared."""
+        return not self.condition_active and self.priority is Priority.HIGH and not self.acknowledged
 
-        High-priority alarms latch: they stay until acknowledged even if the condition cleared.
-        """
-        if self.acknowledged:
-            return False
-        return self.condition_active or self.priority is Priority.HIGH
+    @property
+    def is_open(self) -> bool:
+        """Listed in the banner: the condition is still true, or the alarm latched. An alarm that
+        is no longer open is resolved (it stays in the history)."""
+        return self.condition_active or self.latched
+
+    @property
+    def needs_attention(self) -> bool:
+        """Open and not acknowledged: it flashes and sounds."""
+        return self.is_open and not self.acknowledged
 
     def acknowledge(self, by: str, at: float) -> Alarm:
         return dataclasses.replace(self, acknowledged_by=by, acknowledged_at=at)
@@ -250,8 +320,8 @@ class Alarm:
 
 
 def banner_order(alarms: list[Alarm]) -> list[Alarm]:
-    """Alarms needing attention, highest priority first, then oldest first."""
-    waiting = [a for a in alarms if a.needs_attention]
+    """Open alarms, highest priority first, then oldest first."""
+    waiting = [a for a in alarms if a.is_open]
     return sorted(waiting, key=lambda a: (-int(a.priority), a.raised_at, a.id))
 
 
@@ -337,6 +407,17 @@ class WardHour:
     heart_rate_count: int = 0
     spo2_sum: float = 0.0
     spo2_count: int = 0
+    bed_seconds: float = 0.0  # time occupied beds were monitored, for alarms per bed-hour
+    acknowledged: int = 0  # acknowledgements made in the hour
+    acknowledge_s_sum: float = 0.0  # their times from raised to acknowledged, summed
+
+    @property
+    def alarms_per_bed_hour(self) -> float | None:
+        return self.alarms / (self.bed_seconds / 3600.0) if self.bed_seconds else None
+
+    @property
+    def acknowledge_s_mean(self) -> float | None:
+        return self.acknowledge_s_sum / self.acknowledged if self.acknowledged else None
 
     @property
     def heart_rate_mean(self) -> float | None:
@@ -354,6 +435,9 @@ class WardHour:
             heart_rate_count=self.heart_rate_count + other.heart_rate_count,
             spo2_sum=self.spo2_sum + other.spo2_sum,
             spo2_count=self.spo2_count + other.spo2_count,
+            bed_seconds=self.bed_seconds + other.bed_seconds,
+            acknowledged=self.acknowledged + other.acknowledged,
+            acknowledge_s_sum=self.acknowledge_s_sum + other.acknowledge_s_sum,
         )
 
 
@@ -400,3 +484,64 @@ class StoreHealth:
     latency_ms: float | None = None
     reason: str = ""
     nodes: tuple[NodeStatus, ...] = field(default=())
+
+
+# --- alarm figures -----------------------------------------------------------------------------
+
+from datetime import datetime, timedelta  # noqa: E402 (belongs with the imports at the top)
+from datetime import time as dt_time  # noqa: E402
+
+# Nursing shifts in local time: (starting hour, name). The night shift runs past midnight.
+SHIFT_STARTS = ((7, "Day"), (15, "Evening"), (23, "Night"))
+
+
+@dataclass(frozen=True)
+class ShiftFigures:
+    """A ward's alarm burden in one shift: how often alarms came per monitored bed, and how
+    quickly they were acknowledged. None where there is nothing to divide by."""
+
+    label: str  # "This shift · Day 07–15"
+    start: float
+    end: float
+    alarms: int
+    bed_hours: float
+    alarms_per_bed_hour: float | None
+    acknowledged: int
+    acknowledge_s_mean: float | None
+
+
+def ward_shifts(now: float, count: int = 2) -> list[tuple[str, float, float]]:
+    """The shift under way at `now` and the `count - 1` before it, newest first, as (label,
+    start, end). Boundaries are local wall-clock hours, so a shift across a change of daylight
+    saving time lasts 7 or 9 hours."""
+    today = datetime.fromtimestamp(now).date()
+    starts = sorted(
+        (datetime.combine(today + timedelta(days=offset), dt_time(hour)), name)
+        for offset in range(-(count // 3) - 2, 2) for hour, name in SHIFT_STARTS)
+    current = max(i for i, (moment, _) in enumerate(starts) if moment.timestamp() <= now)
+    shifts = []
+    for back in range(count):
+        (start, name), (end, _) = starts[current - back], starts[current - back + 1]
+        shifts.append((f"{_shift_prefix(back, start)} \u00b7 {name} {start:%H}\u2013{end:%H}",
+                       start.timestamp(), end.timestamp()))
+    return shifts
+
+
+def _shift_prefix(back: int, start: datetime) -> str:
+    return ("This shift", "Previous shift")[back] if back < 2 else f"{start:%a %d %b}"
+
+
+def shift_figures(hours: list[WardHour],
+                  shifts: list[tuple[str, float, float]]) -> list[ShiftFigures]:
+    """Add up the hours of each shift (an hour belongs to the shift its start falls in); give
+    them only the hours of the wards the figures are for."""
+    figures = []
+    for label, start, end in shifts:
+        total = WardHour("", "", start)
+        for hour in hours:
+            if start <= hour.hour < end:
+                total = total.merged(hour)
+        figures.append(ShiftFigures(
+            label, start, end, total.alarms, total.bed_seconds / 3600.0,
+            total.alarms_per_bed_hour, total.acknowledged, total.acknowledge_s_mean))
+    return figures

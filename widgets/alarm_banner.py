@@ -1,141 +1,215 @@
-"""The alarm banner across the top of the station: the most urgent alarm, flashing by its priority."""
+"""The alarm banner across the top of the station: every open alarm, the most urgent one large."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QMouseEvent, QPaintEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from stores.model import Alarm, Priority, banner_order
-from widgets import palette, vital_text
+from widgets import palette
+from widgets.alarm_banner_rows import AlarmList
+from widgets.alarm_banner_text import (  # noqa: F401 (re-exported: the banner's vocabulary)
+    NO_ALARMS, PRIORITY_WORDS, alarm_colours, alarm_summary, audio_state_text, dark_variant,
+    flash_interval_ms, state_text,
+)
 
-PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}
-NO_ALARMS = "No active alarms"
 # A nurse reaching for Acknowledge must not acknowledge an alarm that appeared under the finger.
 ACKNOWLEDGE_GUARD_S = 1.0
+_STYLE = (
+    f"#AlarmBanner {{ background-color: {palette.PANEL}; border-bottom: 1px solid {palette.BORDER}; }}"
+    f" #AudioState {{ background-color: {palette.PANEL}; color: {palette.DEGRADED};"
+    f" border: 1px solid {palette.DEGRADED}; border-radius: 3px; padding: 3px 10px;"
+    " font-size: 12pt; font-weight: bold; }"
+    " #AcknowledgeButton, #PauseAudioButton { font-size: 12pt; font-weight: bold; padding: 6px 18px; }"
+)
 
 
-def alarm_summary(alarm: Alarm, now: float) -> str:
-    """ "*** HIGH · Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07" """
-    parts = [f"{alarm.priority.marks} {PRIORITY_WORDS[alarm.priority]}"]
-    parts += [vital_text.bed_label_from_id(alarm.bed_id), alarm.patient_name]
-    condition = alarm.condition
-    if alarm.vital is not None and alarm.value is not None:
-        condition += f" {vital_text.with_unit(alarm.vital, alarm.value)}"
-    parts += [condition, vital_text.clock_text(alarm.raised_at, now)]
-    return " \u00b7 ".join(part for part in parts if part)
-
-
-def flash_interval_ms(priority: Priority) -> int:
-    """Half a flash period (0 for steady): the banner switches colour twice per period."""
-    hz = palette.ALARM_FLASH_HZ[priority]
-    return round(500 / hz) if hz else 0
+def display_order(alarms: list[Alarm]) -> list[Alarm]:
+    """Open alarms by priority then age, those still needing attention before acknowledged ones,
+    so that the top alarm is always the one Acknowledge acts on."""
+    return sorted(banner_order(alarms), key=lambda alarm: not alarm.needs_attention)
 
 
 class _ClickableLabel(QLabel):
     clicked = Signal()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit()
         super().mouseReleaseEvent(event)
 
 
 class AlarmBanner(QFrame):
-    """Shows the top alarm of every alarm needing attention, and how many more wait behind it."""
+    """The top alarm large with Acknowledge and Pause audio, the other open alarms below it."""
 
     acknowledge_requested = Signal(str)
     patient_selected = Signal(str)
+    audio_pause_requested = Signal()
+    painted = Signal()  # after every paint of the banner (the alarm benchmark times up to it)
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AlarmBanner")
         self._clock = clock
+        self._open: list[Alarm] = []
+        self._escalations: dict[str, str] = {}
+        self._paused_until: float | None = None
+        self._muted = False
         self._shown: Alarm | None = None
         self._shown_since = float("-inf")  # when the shown alarm became the top one
-        self._bright = True
+        self._phases = {priority: True for priority in Priority}  # bright half of each flash
+        self._flash = {p: QTimer(self, timeout=functools.partial(self._toggle_flash, p))
+                       for p in Priority if flash_interval_ms(p)}
+        self._countdown = QTimer(self, interval=500, timeout=self._show_audio_state)
         self._style_key: tuple | None = None
-        self.text = _ClickableLabel(NO_ALARMS, objectName="AlarmText")
-        self.more = QLabel("", objectName="AlarmMore")
-        self.acknowledge = QPushButton("Acknowledge", objectName="AcknowledgeButton")
-        self._flash = QTimer(self, timeout=self._toggle_flash)
+        self._build_widgets()
         self._build_layout()
+        self._render()
+
+    def _build_widgets(self) -> None:
+        self.top = QFrame(objectName="AlarmTop")
+        self.text = _ClickableLabel(NO_ALARMS, objectName="AlarmText")
+        self.state = QLabel(objectName="AlarmState")
+        self.audio = QLabel(objectName="AudioState")
+        self.pause_audio = QPushButton("Pause audio", objectName="PauseAudioButton")
+        self.pause_audio.setToolTip("Silence the alarm sound for 2 minutes")
+        self.acknowledge = QPushButton("Acknowledge", objectName="AcknowledgeButton")
+        self.list = AlarmList()
+        self.more = self.list.more
         self.text.clicked.connect(self._on_text_clicked)
         self.acknowledge.clicked.connect(self._on_acknowledge)
-        self._show_top(None, [])
+        self.pause_audio.clicked.connect(self.audio_pause_requested)
+        self.list.patient_selected.connect(self.patient_selected)
+        self.setStyleSheet(_STYLE)
 
     def _build_layout(self) -> None:
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 6, 10, 6)
-        layout.setSpacing(16)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.more)
-        layout.addWidget(self.acknowledge)
-        self.setMinimumHeight(52)
+        top = QHBoxLayout(self.top)
+        top.setContentsMargins(14, 6, 10, 6)
+        top.setSpacing(16)
+        top.addWidget(self.text)
+        top.addWidget(self.state)
+        top.addStretch(1)
+        for widget in (self.audio, self.pause_audio, self.acknowledge):
+            top.addWidget(widget)
+        self.top.setMinimumHeight(52)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top)
+        layout.addWidget(self.list)
 
     def shown_alarm(self) -> Alarm | None:
         return self._shown
 
+    def shown_alarm_ids(self) -> list[str]:
+        """The ids of the alarms the banner shows on screen now, top first."""
+        if self._shown is None:
+            return []
+        return [self._shown.id] + [row.alarm.id for row in self.list.shown_rows()]
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        self.painted.emit()
+
     def is_bright(self) -> bool:
-        """True while the banner shows its alarm colour, False in the dark half of a flash."""
-        return self._bright
+        """True while the top alarm shows its colour, False in the dark half of a flash."""
+        top = self._shown
+        return self._phases[top.priority] if top is not None and top.needs_attention else True
 
     @Slot(list)
     def show_alarms(self, alarms: list[Alarm]) -> None:
-        """Every alarm needing attention, in any order."""
-        ordered = banner_order(alarms)
-        self._show_top(ordered[0] if ordered else None, ordered[1:])
+        """Every open alarm of the ward (acknowledged and technical ones too), in any order."""
+        self._open = display_order(alarms)
+        self._render()
+        self.update()  # the benchmark waits for this paint
 
-    def _show_top(self, top: Alarm | None, others: list[Alarm]) -> None:
-        previous, self._shown = self._shown, top
+    @Slot(dict)
+    def set_escalations(self, escalations: dict[str, str]) -> None:
+        """Alarm id -> "escalated to Nurse Ann Lee", shown with that alarm."""
+        self._escalations = dict(escalations)
+        self._render()
+
+    @Slot(object, bool)
+    def set_audio_state(self, paused_until: float | None, muted: bool) -> None:
+        """Audio paused until that epoch time (None: not paused); muted by a station setting."""
+        self._paused_until, self._muted = paused_until, muted
+        self._show_audio_state()
+
+    def _render(self) -> None:
         now = self._clock()
-        if top is not None and (previous is None or previous.id != top.id):
+        self._show_top(self._open[0] if self._open else None, now)
+        self.list.show_alarms(self._open[1:], self._escalations, now, self._phases)
+        self._keep_flashing()
+        self._apply_top_colours()
+        self._show_audio_state()
+
+    def _show_top(self, top: Alarm | None, now: float) -> None:
+        previous, self._shown = self._shown, top
+        new_top = top is not None and (previous is None or previous.id != top.id)
+        if new_top:
             self._shown_since = now
+        if top is not None and top.needs_attention and (
+                new_top or not previous.needs_attention or previous.priority != top.priority):
+            self._restart_flash(top.priority)  # a new alarm starts bright
         self.text.setText(alarm_summary(top, now) if top else NO_ALARMS)
+        self.state.setText(state_text(top, self._escalations.get(top.id, "")) if top else "")
+        self.state.setHidden(not self.state.text())
         selectable = top is not None and bool(top.patient_id)
         self.text.setCursor(Qt.CursorShape.PointingHandCursor if selectable else Qt.CursorShape.ArrowCursor)
-        self.more.setText(f"+{len(others)} more" if others else "")
-        self.more.setToolTip("\n".join(alarm_summary(a, now) for a in others))
-        self.more.setVisible(bool(others))
-        self.acknowledge.setVisible(top is not None)
-        if previous is None or top is None or previous.priority != top.priority:
-            self._restart_flash()
+        self.acknowledge.setHidden(top is None or not top.needs_attention)
 
-    def _restart_flash(self) -> None:
-        self._flash.stop()
-        self._bright = True
-        interval = flash_interval_ms(self._shown.priority) if self._shown else 0
-        if interval:
-            self._flash.start(interval)
-        self._apply_colours()
+    def _restart_flash(self, priority: Priority) -> None:
+        self._phases[priority] = True
+        if priority in self._flash:
+            self._flash[priority].start(flash_interval_ms(priority))
 
-    def _toggle_flash(self) -> None:
-        self._bright = not self._bright
-        self._apply_colours()
+    def _keep_flashing(self) -> None:
+        """Run the flash of each priority that an alarm on screen needs, and only those."""
+        shown = ([self._shown] if self._shown else []) + [r.alarm for r in self.list.shown_rows()]
+        needed = {alarm.priority for alarm in shown if alarm.needs_attention}
+        for priority, timer in self._flash.items():
+            if priority not in needed:
+                timer.stop()
+                self._phases[priority] = True
+            elif not timer.isActive():
+                self._restart_flash(priority)
 
-    def _apply_colours(self) -> None:
-        background, text = self._colours()
-        if self._style_key == (background, text):
+    def _toggle_flash(self, priority: Priority) -> None:
+        self._phases[priority] = not self._phases[priority]
+        self._apply_top_colours()
+        self.list.set_bright(priority, self._phases[priority])
+
+    def _apply_top_colours(self) -> None:
+        if self._shown is None:
+            background, text, border = palette.PANEL, palette.TEXT_DIM, palette.PANEL
+        else:
+            background, text, border = alarm_colours(self._shown, self.is_bright())
+        if self._style_key == (background, text, border):
             return
-        self._style_key = (background, text)
-        # A style sheet of its own wins over the application theme for the banner and its labels.
-        self.setStyleSheet(
-            f"#AlarmBanner {{ background-color: {background}; border-bottom: 1px solid {palette.BORDER}; }}"
+        self._style_key = (background, text, border)
+        # A style sheet of its own wins over the application theme for the top and its labels.
+        self.top.setStyleSheet(
+            f"#AlarmTop {{ background-color: {background}; border: 2px solid {border}; }}"
             f" #AlarmText {{ color: {text}; font-size: 15pt; font-weight: bold; }}"
-            f" #AlarmMore {{ color: {text}; font-size: 12pt; }}"
-            " #AcknowledgeButton { font-size: 12pt; font-weight: bold; padding: 6px 18px; }"
+            f" #AlarmState {{ color: {text}; font-size: 12pt; font-weight: bold; }}"
         )
 
-    def _colours(self) -> tuple[str, str]:
-        if self._shown is None:
-            return palette.PANEL, palette.TEXT_DIM
-        priority = self._shown.priority
-        if self._bright:
-            return palette.ALARM_COLOURS[priority], palette.ALARM_TEXT_COLOURS[priority]
-        return dark_variant(palette.ALARM_COLOURS[priority]), palette.TEXT
+    def _show_audio_state(self) -> None:
+        text = audio_state_text(self._paused_until, self._muted, self._clock())
+        self.audio.setText(text)
+        self.audio.setHidden(not text)
+        counting_down = bool(text) and not self._muted
+        if counting_down and not self._countdown.isActive():
+            self._countdown.start()
+        elif not counting_down:
+            self._countdown.stop()
+        self.pause_audio.setHidden(not any(alarm.needs_attention for alarm in self._open))
+        self.pause_audio.setEnabled(not self._muted)
 
     def _on_text_clicked(self) -> None:
         if self._shown is not None and self._shown.patient_id:
@@ -145,8 +219,3 @@ class AlarmBanner(QFrame):
         if self._shown is None or self._clock() - self._shown_since < ACKNOWLEDGE_GUARD_S:
             return
         self.acknowledge_requested.emit(self._shown.id)
-
-
-def dark_variant(colour: str) -> str:
-    """The dark half of a flash: the same hue, dim enough that the change is unmistakable."""
-    return QColor(colour).darker(300).name()

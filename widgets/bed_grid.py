@@ -107,11 +107,13 @@ class BedGrid(QWidget):
 
     @Slot(list)
     def show_alarms(self, alarms: list[Alarm]) -> None:
-        """Every alarm needing attention in the region; each tile shows its occupant's most urgent."""
+        """The ward's open alarms; each tile shows its occupant's most urgent one that still
+        needs attention (an acknowledged alarm is the banner's to list, not the tile's to flag)."""
         self._alarms = list(alarms)
         by_bed: dict[str, list[Alarm]] = defaultdict(list)
         for alarm in banner_order(self._alarms):
-            by_bed[alarm.bed_id].append(alarm)
+            if alarm.needs_attention:
+                by_bed[alarm.bed_id].append(alarm)
         for bed_id, tile in self._tiles.items():
             tile.set_alarms([a for a in by_bed.get(bed_id, []) if _concerns(a, tile.patient)])
 

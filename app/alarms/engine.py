@@ -1,20 +1,24 @@
-"""Turns a ward's vital samples into alarms: raised when a rule starts to be violated, cleared after."""
+"""Turns a ward's vital samples into alarms: raised when a rule has been violated for its delay,
+cleared when the value has recovered."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 
-from app.alarms.rules import DEFAULT_RULES, AlarmRule
+from app.alarms.rules import DEFAULT_RULES, AlarmRule, with_limits
 from stores.model import Alarm, Patient, VitalSample
+
+RuleKey = tuple[str, str, int]
 
 
 class AlarmEngine:
     """Threshold alarms of one ward. Keeps one open alarm per (bed, rule); no Qt, no stores.
 
-    `evaluate` returns the alarm versions to publish: a new alarm when a rule starts to be
-    violated on a bed, and its cleared version when the value has recovered. A missing
-    value says nothing about the patient, so it neither raises nor clears.
+    `evaluate` returns the alarm versions to publish: a new alarm once a rule has been violated
+    on a bed for the rule's delay, and its cleared version when the value has recovered. A
+    missing value says nothing about the patient, so it neither raises, clears nor resets a
+    delay. `rules` are the ward's; a patient's own limits apply on top of them for their bed.
     """
 
     def __init__(self, region: str, ward: str, patients_by_bed: Mapping[str, Patient | None],
@@ -23,8 +27,22 @@ class AlarmEngine:
         self.ward = ward
         self.rules = tuple(rules)
         self._clock = clock
-        self._patients: dict[str, Patient | None] = dict(patients_by_bed)
-        self._open: dict[tuple[str, AlarmRule], Alarm] = {}
+        self._patients: dict[str, Patient | None] = {}
+        self._bed_rules: dict[str, tuple[AlarmRule, ...]] = {}
+        self._open: dict[tuple[str, RuleKey], Alarm] = {}
+        self._violated_since: dict[tuple[str, RuleKey], float] = {}
+        self._set_patients(patients_by_bed)
+
+    def rules_for(self, bed_id: str) -> tuple[AlarmRule, ...]:
+        """The rules that apply to a bed now: the ward's, with its patient's own limits."""
+        return self._bed_rules.get(bed_id, self.rules)
+
+    def _set_patients(self, patients_by_bed: Mapping[str, Patient | None]) -> None:
+        self._patients = dict(patients_by_bed)
+        self._bed_rules = {
+            bed: with_limits(self.rules, patient.alarm_limits) if patient else self.rules
+            for bed, patient in self._patients.items()
+        }
 
     def open_alarms(self) -> list[Alarm]:
         """Alarms whose condition is still true, oldest first."""
@@ -44,7 +62,9 @@ class AlarmEngine:
         new = dict(patients_by_bed)
         changed = {bed for bed, patient in self._patients.items()
                    if bed not in new or _patient_id(new[bed]) != _patient_id(patient)}
-        self._patients = new
+        self._set_patients(new)
+        for key in [key for key in self._violated_since if key[0] in changed]:
+            del self._violated_since[key]
         now = self._clock()
         return [self._open.pop(key).clear(now) for key in list(self._open) if key[0] in changed]
 
@@ -56,8 +76,8 @@ class AlarmEngine:
         for alarm in alarms:
             if alarm.ward != self.ward or not alarm.condition_active:
                 continue
-            rule = next((r for r in self.rules if _same_rule(r, alarm)), None)
-            key = (alarm.bed_id, rule)
+            rule = next((r for r in self.rules_for(alarm.bed_id) if _same_rule(r, alarm)), None)
+            key = (alarm.bed_id, rule.key if rule else None)
             fits = (rule is not None and alarm.bed_id in self._patients
                     and _patient_id(self._patients[alarm.bed_id]) == alarm.patient_id)
             if fits and key not in self._open:
@@ -68,17 +88,20 @@ class AlarmEngine:
 
     def _evaluate_sample(self, sample: VitalSample) -> list[Alarm]:
         changes = []
-        for rule in self.rules:
+        for rule in self.rules_for(sample.bed_id):
             value = sample.value(rule.vital)
             if value is None:
                 continue
-            key = (sample.bed_id, rule)
-            if key not in self._open:
-                if rule.violated(value):
-                    self._open[key] = self._raise(rule, sample, value)
-                    changes.append(self._open[key])
-            elif rule.recovered(value):
-                changes.append(self._open.pop(key).clear(sample.time))
+            key = (sample.bed_id, rule.key)
+            if key in self._open:
+                if rule.recovered(value):
+                    changes.append(self._open.pop(key).clear(sample.time))
+            elif not rule.violated(value):
+                self._violated_since.pop(key, None)
+            elif sample.time - self._violated_since.setdefault(key, sample.time) >= rule.delay_s:
+                del self._violated_since[key]
+                self._open[key] = self._raise(rule, sample, value)
+                changes.append(self._open[key])
         return changes
 
     def _raise(self, rule: AlarmRule, sample: VitalSample, value: float) -> Alarm:

@@ -12,13 +12,14 @@ import random
 import time
 from collections.abc import Callable
 
+from app.alarms.rules import DEFAULT_RULES, with_limits
 from app.rollups import occupancy
 from app.seed import demo_ward_ids
 from app.simulator.delivery import SimulatorStats, StoreDelivery
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR
 from app.simulator.ward import SimulatedWard
 from stores import Stores
-from stores.model import Alarm
+from stores.model import Alarm, AlarmLimits
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ class BedsideSimulator:
     def __init__(self, stores: Stores, wards: list[str] | None = None,
                  clock: Callable[[], float] = time.time, rng_seed: int | None = None, *,
                  episodes_per_hour: float = DEFAULT_EPISODES_PER_HOUR,
-                 tick_interval: float = TICK_S, flush_interval: float = FLUSH_S) -> None:
+                 tick_interval: float = TICK_S, flush_interval: float = FLUSH_S,
+                 ward_limits: Callable[[str], tuple[AlarmLimits, ...]] = lambda ward: ()) -> None:
         self._stores = stores
         self._ward_ids = wards
         self._clock = clock
@@ -47,6 +49,7 @@ class BedsideSimulator:
         self._episodes_per_hour = episodes_per_hour
         self._tick_interval = tick_interval
         self._flush_interval = flush_interval
+        self._ward_limits = ward_limits
         self.stats = SimulatorStats()
         self.wards: dict[str, SimulatedWard] = {}
         self._delivery = StoreDelivery(stores, self.stats)
@@ -131,7 +134,8 @@ class BedsideSimulator:
             ward = self.wards.get(ward_id)
             patients = await self._stores.patients.search(beds[0].region, ward_id)
             if ward is None:
-                ward = SimulatedWard(beds, self._clock, self._seed, self._episodes_per_hour)
+                rules = with_limits(DEFAULT_RULES, self._ward_limits(ward_id))
+                ward = SimulatedWard(beds, self._clock, self._seed, self._episodes_per_hour, rules)
                 ward.set_patients(patients)
                 # Alarms left open by an earlier run are continued, not raised again.
                 if ward.region not in open_by_region:

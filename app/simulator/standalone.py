@@ -32,6 +32,6 @@ async def _simulate(config: Config) -> None:
             loop.add_signal_handler(sig, stop.set)
     try:
         log.warning("simulating wards %s; stop with Ctrl+C", ", ".join(demo_ward_ids()))
-        await run_simulator(stores, demo_ward_ids(), stop)
+        await run_simulator(stores, demo_ward_ids(), stop, ward_limits=config.limits_for)
     finally:
         await stores.close()

@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable, Iterable
 
 from app.alarms.engine import AlarmEngine
+from app.alarms.rules import DEFAULT_RULES, AlarmRule
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR, BedPhysiology
 from stores.model import Alarm, Bed, Patient, VitalSample
 
@@ -15,7 +16,8 @@ class SimulatedWard:
     gets a new monitor with their own baseline."""
 
     def __init__(self, beds: list[Bed], clock: Callable[[], float], seed: int,
-                 episodes_per_hour: float = DEFAULT_EPISODES_PER_HOUR) -> None:
+                 episodes_per_hour: float = DEFAULT_EPISODES_PER_HOUR,
+                 rules: tuple[AlarmRule, ...] = DEFAULT_RULES) -> None:
         self.region = beds[0].region
         self.ward = beds[0].ward
         self.beds = beds
@@ -23,7 +25,7 @@ class SimulatedWard:
         self._episodes_per_hour = episodes_per_hour
         self.patients: dict[str, Patient | None] = dict.fromkeys(b.id for b in beds)
         self.monitors: dict[str, BedPhysiology] = {}
-        self.engine = AlarmEngine(self.region, self.ward, self.patients, clock)
+        self.engine = AlarmEngine(self.region, self.ward, self.patients, clock, rules)
 
     def set_patients(self, patients: Iterable[Patient]) -> list[Alarm]:
         """Put the ward's current patients in their beds; returns the alarms that this clears."""

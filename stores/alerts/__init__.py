@@ -28,7 +28,8 @@ class AlertBus(abc.ABC):
 
     @abc.abstractmethod
     async def active(self, region: str) -> list[Alarm]:
-        """The latest version of every alarm of the region that needs attention."""
+        """The latest version of every open alarm of the region (`Alarm.is_open`: its condition
+        is still true, acknowledged or not, or it latched)."""
 
     @abc.abstractmethod
     async def history(self, region: str, since: float) -> list[Alarm]:

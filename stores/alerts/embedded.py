@@ -43,8 +43,9 @@ class EmbeddedAlertBus(AlertBus):
                 raise ValidationError(name, "Required.")
         async with self._publishing:
             self._check_open()
-            kept = await self._db.write(lambda conn: _keep(conn, alarm))
-            self._deliver(kept)
+            kept, changed = await self._db.write(lambda conn: _keep(conn, alarm))
+            if changed:
+                self._deliver(kept)
 
     async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
         def acknowledge(conn: sqlite3.Connection) -> tuple[Alarm, bool]:
@@ -53,7 +54,7 @@ class EmbeddedAlertBus(AlertBus):
                 raise NotFound(f"No alarm has the id {alarm_id}.")
             if stored.acknowledged:
                 return stored, False
-            return _keep(conn, stored.acknowledge(by, at)), True
+            return _keep(conn, stored.acknowledge(by, at))[0], True
 
         async with self._publishing:
             self._check_open()
@@ -140,17 +141,20 @@ class _Subscription:
             self._queue.put_nowait(self._END)
 
 
-def _keep(conn: sqlite3.Connection, alarm: Alarm) -> Alarm:
+def _keep(conn: sqlite3.Connection, alarm: Alarm) -> tuple[Alarm, bool]:
     """Save this version, keeping a stored acknowledgement: the first one is the one that counts,
-    and a publisher's copy made before the acknowledgement must not undo it."""
+    and a publisher's copy made before the acknowledgement must not undo it. False with the
+    stored alarm when nothing changed (the same version published again)."""
     stored = _find(conn, alarm.id)
     if stored is not None and stored.acknowledged:
         alarm = dataclasses.replace(
             alarm, acknowledged_by=stored.acknowledged_by, acknowledged_at=stored.acknowledged_at
         )
+    if alarm == stored:
+        return stored, False
     record = json.dumps(alarm_to_dict(alarm))
-    conn.execute(_SAVE, (alarm.id, alarm.region, alarm.raised_at, alarm.needs_attention, record))
-    return alarm
+    conn.execute(_SAVE, (alarm.id, alarm.region, alarm.raised_at, alarm.is_open, record))
+    return alarm, True
 
 
 def _find(conn: sqlite3.Connection, alarm_id: str) -> Alarm | None:

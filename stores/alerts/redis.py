@@ -74,7 +74,8 @@ class RedisAlertBus(AlertBus):
         async with self._conn.calling(self._write_timeout()):
             await self._position(alarm.region)
             entry, _ = await self._write(keys, args, self._publish, alarm.priority, alarm.id)
-        self._wrote(alarm.region, entry)
+        if entry:  # empty: this very version was stored already, nothing was written
+            self._wrote(alarm.region, entry)
 
     async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
         self._check_open()

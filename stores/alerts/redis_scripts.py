@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 
 from stores.alerts.codec import alarm_from_dict, alarm_to_dict
-from stores.model import Alarm
+from stores.model import Alarm, Priority
 
 # The one key without a region: acknowledge() is given only an alarm's id.
 REGION_OF = "ward:alarm-region"
@@ -38,8 +38,12 @@ class RegionKeys:
         return self._key("raised")
 
     @property
-    def attention(self) -> str:  # set: ids that need attention, for active()
+    def attention(self) -> str:  # set: ids of open alarms (`Alarm.is_open`), for active()
         return self._key("attention")
+
+    @property
+    def ongoing(self) -> str:  # set: ids whose condition is still true (open after an ack)
+        return self._key("ongoing")
 
     @property
     def stream(self) -> str:  # capped stream of every version, for backfill after a reconnect
@@ -52,20 +56,33 @@ class RegionKeys:
 
 # The alarm is stored as published; its acknowledgement lives beside it, so the script never
 # decodes JSON (Lua's cjson would round the floats) and a later version cannot undo it.
-# KEYS: alarms, acks, raised, attention, stream, region-of.
-# ARGV: id, region, alarm JSON, its own acknowledgement JSON or "", needs attention "1"/"0",
-#       raised_at, stream cap, channel.
+# An alarm is open while its condition is true, or while it latches (high priority, cleared,
+# not acknowledged): `Alarm.is_open`, worked out here because the acknowledgement may be another
+# station's, stored before this version arrived.
+# KEYS: alarms, acks, raised, attention, stream, region-of, ongoing.
+# ARGV: id, region, alarm JSON, its own acknowledgement JSON or "", condition active "1"/"0",
+#       raised_at, stream cap, channel, latches (high priority) "1"/"0".
 PUBLISH = """
 redis.replicate_commands()
 local id = ARGV[1]
 local ack = redis.call('HGET', KEYS[2], id)
+-- The very version stored already (a write delivered again after a lost answer, or from the
+-- outbox after a crash): nothing changes, and subscribers must not get it twice.
+if redis.call('HGET', KEYS[1], id) == ARGV[3] and (ack or '') == (ack or ARGV[4]) then
+  return {'', ack or ''}
+end
 if not ack then
   ack = ARGV[4]
   if ack ~= '' then redis.call('HSET', KEYS[2], id, ack) end
 end
 redis.call('HSET', KEYS[1], id, ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[6], id)
-if ack == '' and ARGV[5] == '1' then
+if ARGV[5] == '1' then
+  redis.call('SADD', KEYS[7], id)
+else
+  redis.call('SREM', KEYS[7], id)
+end
+if ARGV[5] == '1' or (ARGV[9] == '1' and ack == '') then
   redis.call('SADD', KEYS[4], id)
 else
   redis.call('SREM', KEYS[4], id)
@@ -76,7 +93,8 @@ redis.call('PUBLISH', ARGV[8], entry .. '\\n' .. ARGV[3] .. '\\n' .. ack)
 return {entry, ack}
 """
 
-# KEYS: alarms, acks, attention, stream.  ARGV: id, acknowledgement JSON, stream cap, channel.
+# KEYS: alarms, acks, attention, stream, ongoing.
+# ARGV: id, acknowledgement JSON, stream cap, channel.
 # Returns nil for an unknown alarm; {alarm, ack, ""} if it was acknowledged already (the first
 # acknowledgement counts, nothing is published); else {alarm, ack, stream entry id}.
 ACKNOWLEDGE = """
@@ -86,7 +104,7 @@ if not alarm then return false end
 local ack = redis.call('HGET', KEYS[2], ARGV[1])
 if ack then return {alarm, ack, ''} end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('SREM', KEYS[3], ARGV[1])
+if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[1]) end
 local entry = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*',
                          'alarm', alarm, 'ack', ARGV[2])
 redis.call('PUBLISH', ARGV[4], entry .. '\\n' .. alarm .. '\\n' .. ARGV[2])
@@ -96,14 +114,16 @@ return {alarm, ARGV[2], entry}
 
 def publish_args(alarm: Alarm, keys: RegionKeys, maxlen: int) -> tuple[list[str], list[object]]:
     own_ack = ack_text(alarm.acknowledged_by, alarm.acknowledged_at) if alarm.acknowledged else ""
-    return ([keys.alarms, keys.acks, keys.raised, keys.attention, keys.stream, REGION_OF],
+    return ([keys.alarms, keys.acks, keys.raised, keys.attention, keys.stream, REGION_OF,
+             keys.ongoing],
             [alarm.id, alarm.region, json.dumps(alarm_to_dict(alarm)), own_ack,
-             "1" if alarm.needs_attention else "0", repr(alarm.raised_at), maxlen, keys.channel])
+             "1" if alarm.condition_active else "0", repr(alarm.raised_at), maxlen, keys.channel,
+             "1" if alarm.priority is Priority.HIGH else "0"])
 
 
 def acknowledge_args(alarm_id: str, by: str, at: float, keys: RegionKeys,
                      maxlen: int) -> tuple[list[str], list[object]]:
-    return ([keys.alarms, keys.acks, keys.attention, keys.stream],
+    return ([keys.alarms, keys.acks, keys.attention, keys.stream, keys.ongoing],
             [alarm_id, ack_text(by, at), maxlen, keys.channel])
 
 

@@ -14,7 +14,7 @@ from stores import model
 # the records a queued write may carry; the name is stored with each one
 RECORDS = {cls.__name__: cls for cls in (
     model.Bed, model.Patient, model.VitalSample, model.Alarm, model.Clinician, model.CareLink,
-    model.WardHour, model.WardOccupancy,
+    model.WardHour, model.WardOccupancy, model.AlarmLimits, model.AuditEntry,
 )}
 
 

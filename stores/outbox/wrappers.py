@@ -79,7 +79,7 @@ class OutboxedVitals(_Outboxed, VitalsStore):
 
 
 class OutboxedPatients(_Outboxed, PatientStore):
-    WRITES = frozenset({"set_beds", "create", "update", "discharge"})
+    WRITES = frozenset({"set_beds", "create", "update", "discharge", "record"})
 
     async def set_beds(self, beds: Sequence[Bed]) -> None:
         await self._send("set_beds", list(beds))
@@ -113,6 +113,9 @@ class OutboxedPatients(_Outboxed, PatientStore):
 
     async def discharge(self, patient_id: str, user: str) -> None:
         await self._send("discharge", patient_id, user)
+
+    async def record(self, entry: AuditEntry, region: str) -> None:
+        await self._send("record", entry, region)
 
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         return await self.inner.audit_log(patient_id, limit)

@@ -46,6 +46,11 @@ class PatientStore(abc.ABC):
         """Remove a patient from the ward (the audit log keeps the record of it)."""
 
     @abc.abstractmethod
+    async def record(self, entry: AuditEntry, region: str) -> None:
+        """Add to the audit log something done outside the records (an alarm acknowledged, in
+        `region`), as it is: time and user are the caller's."""
+
+    @abc.abstractmethod
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         """Newest entries first, optionally for one patient."""
 

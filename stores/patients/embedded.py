@@ -116,6 +116,9 @@ class EmbeddedPatientStore(PatientStore):
 
         await self._db.write(remove)
 
+    async def record(self, entry: AuditEntry, region: str) -> None:
+        await self._db.write(lambda conn: _audit(conn, entry))
+
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         where, args = ("WHERE patient_id = ?", [patient_id]) if patient_id is not None else ("", [])
         sql = f"SELECT * FROM audit {where} ORDER BY seq DESC LIMIT ?"

@@ -8,6 +8,7 @@ import sqlite3
 from datetime import date
 
 from stores.model import AuditEntry, Bed, Patient, Sex
+from stores.patients.alarm_limits import limits_from_list, limits_to_list
 
 PATIENT_COLUMNS = tuple(f.name for f in dataclasses.fields(Patient))
 BED_COLUMNS = tuple(f.name for f in dataclasses.fields(Bed))
@@ -23,6 +24,7 @@ def patient_to_row(patient: Patient) -> dict[str, object]:
     row["sex"] = patient.sex.value
     for name in _LISTS:
         row[name] = json.dumps(list(row[name]))
+    row["alarm_limits"] = json.dumps(limits_to_list(patient.alarm_limits))
     return row
 
 
@@ -32,6 +34,7 @@ def patient_from_row(row: sqlite3.Row) -> Patient:
     values["sex"] = Sex(values["sex"])
     for name in _LISTS:
         values[name] = tuple(json.loads(values[name]))
+    values["alarm_limits"] = limits_from_list(json.loads(values["alarm_limits"]))
     return Patient(**values)
 
 

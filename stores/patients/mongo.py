@@ -141,6 +141,10 @@ class MongoPatientStore(PatientStore):
         async with self._calls.guard():
             await self._calls.in_transaction(remove)
 
+    async def record(self, entry: AuditEntry, region: str) -> None:
+        async with self._calls.guard():
+            await self._audit.insert_one(audit_to_doc(entry, region))
+
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         if limit <= 0:  # MongoDB reads a limit of 0 as "no limit"
             return []

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from stores.model import AuditEntry, Bed, Patient, Sex
+from stores.patients.alarm_limits import limits_from_list, limits_to_list
 
 PATIENT_FIELDS = tuple(f.name for f in dataclasses.fields(Patient) if f.name != "id")
 BED_FIELDS = tuple(f.name for f in dataclasses.fields(Bed) if f.name != "id")
@@ -24,6 +25,7 @@ def patient_fields(patient: Patient) -> Document:
     doc["sex"] = patient.sex.value
     for name in _LISTS:
         doc[name] = list(doc[name])
+    doc["alarm_limits"] = limits_to_list(patient.alarm_limits)
     return doc
 
 
@@ -40,6 +42,7 @@ def patient_from_doc(doc: Document) -> Patient:
         values[name] = tuple(doc.get(name) or ())
     for name in ("admitted_at", "updated_at"):
         values[name] = float(doc.get(name, 0.0))
+    values["alarm_limits"] = limits_from_list(doc.get("alarm_limits"))
     return Patient(id=doc["_id"], **values)
 
 

@@ -65,6 +65,11 @@ COLLECTIONS = (
             "notes": {"bsonType": "string"},
             "admitted_at": _NUMBER, "updated_at": _NUMBER,
             "version": {"bsonType": ["int", "long"], "minimum": 1},
+            "alarm_limits": {"bsonType": "array", "items": {
+                "bsonType": "object", "required": ["vital"],
+                "properties": {"vital": _TEXT, "low": {"bsonType": ["number", "null"]},
+                               "high": {"bsonType": ["number", "null"]},
+                               "delay_s": {"bsonType": ["number", "null"]}}}},
         },
         indexes=(
             Index("region_mrn_unique", (("region", 1), ("mrn", 1)), unique=True),

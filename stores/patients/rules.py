@@ -6,6 +6,7 @@ from datetime import date
 
 from stores.errors import Conflict, NotFound, ValidationError
 from stores.model import Patient, patient_problems
+from stores.patients.alarm_limits import describe_limits
 from stores.patients.embedded_rows import changed_fields
 
 
@@ -43,7 +44,13 @@ def bed_taken(patient: Patient, holder: Patient | None) -> ValidationError:
 def update_detail(before: Patient, after: Patient) -> str:
     """The audit log's words for an update."""
     changes = changed_fields(before, after)
-    return f"changed: {', '.join(changes)}" if changes else "no changes"
+    if not changes:
+        return "no changes"
+    detail = f"changed: {', '.join(changes)}"
+    if "alarm_limits" in changes:  # who set which limits matters later: say them
+        detail += (f"; alarm limits {describe_limits(before.alarm_limits)} \u2192 "
+                   f"{describe_limits(after.alarm_limits)}")
+    return detail
 
 
 def describe(patient: Patient) -> str:

@@ -1,14 +1,16 @@
-"""The alarm engine: one alarm per crossing, cleared on recovery, blind to missing values."""
+"""The alarm engine: one alarm per crossing held for its delay, cleared on recovery, blind to
+missing values; ward and patient limits."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
 from app.alarms.engine import AlarmEngine
-from app.alarms.rules import DEFAULT_RULES, AlarmRule
-from stores.model import Patient, Priority, Vital, VitalSample
+from app.alarms.rules import DEFAULT_RULES, AlarmRule, limits_of, with_limits
+from stores.model import AlarmLimits, Patient, Priority, Vital, VitalSample
 
 T0 = 1_750_000_000.0
 ADA = Patient("p-ada", "north", "north-1", "N100001", "Ada", "Okafor", date(1950, 3, 1),
@@ -23,11 +25,19 @@ def sample(second: float, bed: str = "north-1-01", **values) -> VitalSample:
     return VitalSample(bed, T0 + second, **(NORMAL | values))
 
 
+# Most tests are about crossings, not delays: the default rules with no delay.
+IMMEDIATE = tuple(dataclasses.replace(rule, delay_s=0) for rule in DEFAULT_RULES)
+
+
 @pytest.fixture
 def engine():
     now = [T0]
     beds = {"north-1-01": ADA, "north-1-02": None}
-    return AlarmEngine("north", "north-1", beds, clock=lambda: now[0])
+    return AlarmEngine("north", "north-1", beds, clock=lambda: now[0], rules=IMMEDIATE)
+
+
+def delayed_engine(patient: Patient = ADA) -> AlarmEngine:
+    return AlarmEngine("north", "north-1", {"north-1-01": patient}, clock=lambda: T0)
 
 
 def test_a_crossing_raises_one_alarm_with_the_patient_and_the_limit(engine):
@@ -122,7 +132,7 @@ def test_a_rule_needs_exactly_one_limit():
 
 
 def test_alarms_open_from_an_earlier_run_are_continued_not_raised_again(engine):
-    earlier = AlarmEngine("north", "north-1", {"north-1-01": ADA}, clock=lambda: T0)
+    earlier = AlarmEngine("north", "north-1", {"north-1-01": ADA}, clock=lambda: T0, rules=IMMEDIATE)
     open_before = earlier.evaluate([sample(0, spo2=86)])
     assert engine.adopt(open_before) == []
     assert engine.evaluate([sample(5, spo2=85)]) == []  # still true: no second alarm
@@ -131,9 +141,67 @@ def test_alarms_open_from_an_earlier_run_are_continued_not_raised_again(engine):
 
 
 def test_an_earlier_alarm_of_someone_no_longer_in_the_bed_is_cleared(engine):
-    earlier = AlarmEngine("north", "north-1", {"north-1-01": BEN}, clock=lambda: T0)
+    earlier = AlarmEngine("north", "north-1", {"north-1-01": BEN}, clock=lambda: T0, rules=IMMEDIATE)
     open_before = earlier.evaluate([sample(0, spo2=86)])
     stale = engine.adopt(open_before)
     assert [a.id for a in stale] == [open_before[0].id]
     assert not stale[0].condition_active
     assert len(engine.evaluate([sample(1, spo2=86)])) == 1  # Ada's own alarm is new
+
+
+def test_an_alarm_waits_for_its_condition_delay():
+    engine = delayed_engine()  # SpO2 < 90 for 10 s is a high-priority alarm
+    for second in range(10):
+        assert engine.evaluate([sample(second, spo2=86)]) == [], second
+    raised = engine.evaluate([sample(10, spo2=85)])
+    assert [(a.condition, a.priority, a.raised_at) for a in raised] == [
+        ("SpO\u2082 low", Priority.HIGH, T0 + 10)]
+
+
+def test_a_violation_shorter_than_the_delay_raises_nothing():
+    engine = delayed_engine()  # HR > 120 for 5 s is medium
+    for second in range(4):
+        assert engine.evaluate([sample(second, heart_rate=130)]) == []
+    assert engine.evaluate([sample(4, heart_rate=100)]) == []  # back to normal: the wait restarts
+    for second in range(5, 9):
+        assert engine.evaluate([sample(second, heart_rate=130)]) == []
+    assert [a.condition for a in engine.evaluate([sample(10, heart_rate=130)])] == ["HR high"]
+
+
+def test_a_missing_value_does_not_restart_the_delay():
+    engine = delayed_engine()
+    engine.evaluate([sample(0, spo2=85)])
+    engine.evaluate([sample(5, spo2=None)])
+    assert len(engine.evaluate([sample(10, spo2=85)])) == 1
+
+
+def test_a_patients_own_limits_replace_the_wards():
+    copd = dataclasses.replace(ADA, alarm_limits=(AlarmLimits(Vital.SPO2, low=85, delay_s=0),))
+    engine = delayed_engine(copd)
+    assert engine.evaluate([sample(0, spo2=87)]) == []  # normal for this patient
+    raised = engine.evaluate([sample(1, spo2=84)])
+    assert [(a.limit, a.raised_at) for a in raised] == [(85, T0 + 1)]
+
+
+def test_changed_limits_keep_the_open_alarm_and_judge_recovery_by_the_new_ones():
+    engine = AlarmEngine("north", "north-1", {"north-1-01": ADA}, clock=lambda: T0, rules=IMMEDIATE)
+    raised = engine.evaluate([sample(0, heart_rate=130)])
+    relaxed = dataclasses.replace(ADA, alarm_limits=(AlarmLimits(Vital.HEART_RATE, high=140),))
+    assert engine.update_patients({"north-1-01": relaxed}) == []  # same patient: still open
+    cleared = engine.evaluate([sample(1, heart_rate=132)])  # normal under the new limit
+    assert [a.id for a in cleared] == [raised[0].id]
+
+
+def test_limits_leave_the_wards_safety_net_alone():
+    rules = with_limits(DEFAULT_RULES, [AlarmLimits(Vital.HEART_RATE, low=40, high=160, delay_s=3)])
+    by_condition = {rule.condition: rule for rule in rules}
+    assert (by_condition["HR high"].high, by_condition["HR high"].delay_s) == (160, 3)
+    assert (by_condition["HR low"].low, by_condition["HR low"].delay_s) == (40, 3)
+    assert (by_condition["HR extreme high"].high, by_condition["HR extreme high"].delay_s) == (150, 2)
+    assert limits_of(rules, Vital.HEART_RATE) == AlarmLimits(Vital.HEART_RATE, 40, 160, 3)
+    assert limits_of(DEFAULT_RULES, Vital.SPO2) == AlarmLimits(Vital.SPO2, 90, None, 10)
+
+
+def test_a_negative_delay_is_refused():
+    with pytest.raises(ValueError, match="delay"):
+        AlarmRule(Vital.SPO2, Priority.HIGH, "odd", low=90, delay_s=-1)

@@ -68,17 +68,36 @@ async def test_concurrent_publishers_are_seen_in_one_order_by_all(stores):
     assert sorted(seen, key=lambda a: a.raised_at) == alarms
 
 
-async def test_active_is_the_latest_version_of_alarms_needing_attention(stores):
+async def test_active_is_the_latest_version_of_the_open_alarms(stores):
     await stores.alerts.publish(alarm("waiting", 1.0))
     await stores.alerts.publish(alarm("cleared-medium", 2.0).clear(3.0))
     await stores.alerts.publish(alarm("latched-high", 3.0, priority=Priority.HIGH).clear(4.0))
     await stores.alerts.publish(alarm("acknowledged", 4.0).acknowledge("nurse.kim", 5.0))
+    await stores.alerts.publish(
+        alarm("resolved-high", 4.5, priority=Priority.HIGH).acknowledge("nurse.kim", 5.0).clear(6.0))
     await stores.alerts.publish(alarm("elsewhere", 5.0, region="south"))
 
     active = await stores.alerts.active("north")
 
-    assert [a.id for a in active] == ["waiting", "latched-high"]
+    # acknowledged but still true: listed (steady, silent) until it clears
+    assert [a.id for a in active] == ["waiting", "latched-high", "acknowledged"]
     assert active[1].cleared_at == 4.0
+    assert active[2].acknowledged_by == "nurse.kim"
+
+
+async def test_an_acknowledged_alarm_stays_open_until_its_condition_clears(stores):
+    await stores.alerts.publish(alarm(priority=Priority.MEDIUM))
+    await stores.alerts.acknowledge("a1", "nurse.kim", 150.0)
+    assert [a.id for a in await stores.alerts.active("north")] == ["a1"]
+    await stores.alerts.publish(alarm(priority=Priority.MEDIUM).clear(160.0))
+    assert await stores.alerts.active("north") == []
+
+
+async def test_acknowledging_a_latched_alarm_resolves_it(stores):
+    await stores.alerts.publish(alarm(priority=Priority.HIGH).clear(140.0))
+    assert [a.id for a in await stores.alerts.active("north")] == ["a1"]
+    await stores.alerts.acknowledge("a1", "nurse.kim", 150.0)
+    assert await stores.alerts.active("north") == []
 
 
 async def test_history_keeps_latest_versions_raised_since_oldest_first(stores):
@@ -103,8 +122,21 @@ async def test_acknowledge_publishes_the_acknowledged_version(stores):
 
     assert acknowledged == alarm().acknowledge("nurse.kim", 150.0)
     assert await receive(subscription, 1) == [acknowledged]
-    assert await stores.alerts.active("north") == []
+    assert await stores.alerts.active("north") == [acknowledged]  # still true: still open
     assert await stores.alerts.history("north", 0.0) == [acknowledged]
+
+
+async def test_the_same_version_published_again_is_delivered_once(stores):
+    # a write delivered again (its answer was lost, or from the outbox after a crash)
+    subscription = stores.alerts.subscribe("north")
+    await stores.alerts.publish(alarm())
+    await stores.alerts.publish(alarm())
+    await stores.alerts.publish(alarm().clear(120.0))
+    await stores.alerts.publish(alarm().clear(120.0))
+    assert await receive(subscription, 2) == [alarm(), alarm().clear(120.0)]
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(subscription.__anext__(), 0.3)
+    await subscription.aclose()
 
 
 async def test_acknowledging_twice_keeps_the_first_acknowledgement(stores):
@@ -181,10 +213,13 @@ async def test_alarms_survive_a_restart(stores, reopen):
     await stores.alerts.publish(alarm("a2", 2.0))
     await stores.alerts.acknowledge("a2", "nurse.kim", 3.0)
 
+    await stores.alerts.publish(alarm("a3", 3.0).clear(4.0))
+
     stores = await reopen(stores)
 
-    assert [a.id for a in await stores.alerts.active("north")] == ["a1"]
-    assert [a.id for a in await stores.alerts.history("north", 0.0)] == ["a1", "a2"]
+    assert [(a.id, a.acknowledged_by) for a in await stores.alerts.active("north")] == [
+        ("a1", None), ("a2", "nurse.kim")]
+    assert [a.id for a in await stores.alerts.history("north", 0.0)] == ["a1", "a2", "a3"]
     assert (await stores.alerts.acknowledge("a2", "nurse.lee", 4.0)).acknowledged_by == "nurse.kim"
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from stores.errors import Conflict, NotFound, ValidationError
-from stores.model import Bed, HealthState, Patient, Sex
+from stores.model import AlarmLimits, AuditEntry, Bed, HealthState, Patient, Sex, Vital
 
 pytestmark = pytest.mark.asyncio
 STORE = "patients"
@@ -211,6 +211,40 @@ async def test_the_audit_log_records_who_did_what_newest_first(stores):
     assert "given_name" not in log[1].detail
     assert [e.patient_id for e in await stores.patients.audit_log()] == ["p1", "p1", "p2", "p1"]
     assert len(await stores.patients.audit_log(limit=2)) == 2
+
+
+async def test_alarm_limits_round_trip_and_their_change_is_audited(stores):
+    limits = (AlarmLimits(Vital.SPO2, low=85.0, delay_s=15.0),
+              AlarmLimits(Vital.HEART_RATE, low=40.0, high=130.0))
+    saved = await stores.patients.create(patient(alarm_limits=limits), "nurse.kim")
+    assert (await stores.patients.get("p1")).alarm_limits == limits
+    relaxed = (AlarmLimits(Vital.SPO2, low=88.0, delay_s=15.0),)
+    await stores.patients.update(dataclasses.replace(saved, alarm_limits=relaxed), "dr.osei")
+    assert (await stores.patients.get("p1")).alarm_limits == relaxed
+    entry = (await stores.patients.audit_log("p1"))[0]
+    assert (entry.user, entry.action) == ("dr.osei", "update")
+    assert "SpO\u2082 85\u2013- %, 15 s; HR 40\u2013130 bpm" in entry.detail
+    assert "\u2192 SpO\u2082 88\u2013- %, 15 s" in entry.detail
+
+
+async def test_limits_that_make_no_sense_are_refused_naming_the_vital(stores):
+    saved = await stores.patients.create(patient(), "nurse.kim")
+    backwards = (AlarmLimits(Vital.HEART_RATE, low=130.0, high=40.0),)
+    with pytest.raises(ValidationError) as refused:
+        await stores.patients.update(dataclasses.replace(saved, alarm_limits=backwards), "x")
+    assert refused.value.field == "alarm_limits.heart_rate"
+    with pytest.raises(ValidationError, match="delay"):
+        await stores.patients.update(dataclasses.replace(
+            saved, alarm_limits=(AlarmLimits(Vital.SPO2, delay_s=-5.0),)), "x")
+    assert (await stores.patients.get("p1")).alarm_limits == ()
+
+
+async def test_an_entry_recorded_from_outside_joins_the_audit_log(stores):
+    await stores.patients.create(patient(), "nurse.kim")
+    entry = AuditEntry(time.time() + 1, "nurse.lee", "alarm acknowledged", "p1",
+                       "*** HIGH SpO2 low, raised 14:03:07, acknowledged after 12 s")
+    await stores.patients.record(entry, "north")
+    assert (await stores.patients.audit_log("p1"))[0] == entry
 
 
 async def test_a_refused_change_leaves_no_audit_entry(stores):

@@ -26,7 +26,9 @@ async def test_an_acknowledgement_at_one_station_reaches_the_others_within_a_sec
     acknowledged = await here.acknowledge("a1", "nurse.kim", 150.0)
 
     assert await collector.wait_for(2, 1.0) == ["a1", "a1"]
-    assert [a.id for a in await there.active("north")] == ["hello"]
+    # acknowledged, still true: still open, now with the acknowledgement
+    assert {a.id: a.acknowledged_by for a in await there.active("north")} == {
+        "hello": None, "a1": "nurse.kim"}
     assert (await there.history("north", 0.0))[-1] == acknowledged
     await collector.stop()
 
@@ -61,7 +63,7 @@ async def test_every_key_is_under_its_region_but_the_index_of_alarm_regions(
         keys = set(admin.keys("*"))
     assert keys == {"ward:alarm-region"} | {
         f"ward:{region}:{name}" for region in ("north", "south")
-        for name in ("alarms", "raised", "stream")} | {"ward:north:acks", "ward:south:attention"}
+        for name in ("alarms", "raised", "stream", "attention", "ongoing")} | {"ward:north:acks"}
 
 
 async def test_an_alarm_message_that_does_not_parse_is_skipped_counted_and_blocks_nothing(

@@ -1,4 +1,4 @@
-"""The alarm banner: the most urgent alarm first, its colour and flashing, acknowledge and select."""
+"""The alarm banner: every open alarm by priority then age, colours and flashing, states, audio."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from PySide6.QtCore import Qt
 from stores.model import Alarm, AlarmKind, Priority, Vital
 from widgets import palette
 from widgets.alarm_banner import ACKNOWLEDGE_GUARD_S, NO_ALARMS, AlarmBanner, flash_interval_ms
+from widgets.alarm_banner_rows import MAX_ROWS
+from widgets.alarm_banner_text import calm_variant, dark_variant
 from widgets.vital_text import bed_label_from_id
 
 T0 = datetime(2026, 3, 4, 14, 3, 7).timestamp()
+ACKED_AT = datetime(2026, 3, 4, 14, 3, 30).timestamp()
 
 
 def alarm(alarm_id: str, priority: Priority, condition: str, raised_at: float = T0, **extra) -> Alarm:
@@ -23,8 +26,13 @@ def alarm(alarm_id: str, priority: Priority, condition: str, raised_at: float = 
 
 
 SPO2_LOW = alarm("a-high", Priority.HIGH, "SpO\u2082 low", vital=Vital.SPO2, value=84.0)
-RR_LOW = alarm("a-low", Priority.LOW, "RR low", raised_at=T0 - 60, bed_id="north-1-02", patient_name="Li Wei")
+RR_LOW = alarm("a-low", Priority.LOW, "RR low", raised_at=T0 - 60, bed_id="north-1-02",
+               patient_id="p-li", patient_name="Li Wei")
 NIBP_HIGH = alarm("a-medium", Priority.MEDIUM, "NIBP sys high", raised_at=T0 - 120)
+CHANNEL_LOST = alarm("a-tech", Priority.MEDIUM, "Alarm channel lost", kind=AlarmKind.TECHNICAL,
+                     bed_id="", patient_id=None, patient_name="")
+HR_LOW = alarm("a-hr", Priority.HIGH, "HR low", raised_at=T0 - 30, bed_id="north-1-09",
+               patient_id="p-tom", patient_name="Tom Baker")
 
 
 @pytest.fixture
@@ -36,14 +44,32 @@ def now():
 def banner(qtbot, now):
     banner = AlarmBanner(clock=lambda: now[0])
     qtbot.addWidget(banner)
+    banner.resize(1900, 60)
+    banner.show()
     return banner
+
+
+def top_colour(banner: AlarmBanner) -> str:
+    """The colour the nurse sees behind the top alarm (inside its border, above the text)."""
+    return banner.top.grab().toImage().pixelColor(8, 3).name()
+
+
+def chip_colour(banner: AlarmBanner, row: int) -> str:
+    chip = banner.list.rows[row].chip
+    return chip.grab().toImage().pixelColor(chip.width() // 2, 2).name()
+
+
+def row_texts(banner: AlarmBanner) -> list[str]:
+    return [row.text() for row in banner.list.shown_rows()]
 
 
 def test_no_alarms_is_a_calm_neutral_bar(banner):
     banner.show_alarms([])
     assert banner.text.text() == NO_ALARMS
-    assert not banner.acknowledge.isVisibleTo(banner) and not banner.more.isVisibleTo(banner)
-    assert palette.PANEL in banner.styleSheet()
+    for widget in (banner.acknowledge, banner.pause_audio, banner.more, banner.list, banner.audio):
+        assert not widget.isVisibleTo(banner)
+    assert top_colour(banner) == palette.PANEL
+    assert banner.shown_alarm_ids() == []
 
 
 def test_shows_the_highest_priority_whatever_the_order(banner):
@@ -53,24 +79,93 @@ def test_shows_the_highest_priority_whatever_the_order(banner):
     assert banner.text.text() == " \u00b7 ".join(expected)
 
 
-def test_counts_the_others_and_lists_them_in_the_tooltip(banner):
-    banner.show_alarms([RR_LOW, SPO2_LOW, NIBP_HIGH])
-    assert banner.more.text() == "+2 more"
-    lines = banner.more.toolTip().splitlines()
-    assert lines[0].startswith("** MEDIUM \u00b7 Bed 7")
-    assert lines[1].startswith("* LOW \u00b7 Bed 2 \u00b7 Li Wei")
+def test_lists_the_other_open_alarms_by_priority_then_age(banner):
+    banner.show_alarms([RR_LOW, SPO2_LOW, NIBP_HIGH, HR_LOW])
+    assert banner.shown_alarm_ids() == ["a-hr", "a-high", "a-medium", "a-low"]
+    assert row_texts(banner) == [
+        "*** HIGH \u00b7 Bed 7 \u00b7 Jane Doe \u00b7 SpO\u2082 low 84 % \u00b7 14:03:07",
+        "** MEDIUM \u00b7 Bed 7 \u00b7 Jane Doe \u00b7 NIBP sys high \u00b7 14:01:07",
+        "* LOW \u00b7 Bed 2 \u00b7 Li Wei \u00b7 RR low \u00b7 14:02:07",
+    ]
+    assert not banner.more.isVisibleTo(banner)
 
 
-def test_banner_takes_the_alarm_colour_with_readable_text(banner):
+def test_a_few_rows_then_a_count_keep_the_banner_low(banner):
+    many = [alarm(f"a-{i}", Priority.LOW, "Temp high", raised_at=T0 - i, bed_id=f"north-1-{i}")
+            for i in range(1, 12)]
+    banner.show_alarms([SPO2_LOW, *many])
+    assert len(banner.list.shown_rows()) == MAX_ROWS
+    assert banner.more.text() == f"+{len(many) - MAX_ROWS} more"
+    assert banner.shown_alarm_ids() == ["a-high", "a-11", "a-10", "a-9"]
+    hidden = banner.more.toolTip().splitlines()
+    assert len(hidden) == len(many) - MAX_ROWS
+    assert hidden[0] == "* LOW \u00b7 Bed 8 \u00b7 Jane Doe \u00b7 Temp high \u00b7 14:02:59"
+    assert banner.sizeHint().height() <= 160  # room for the beds on a 1080-line screen
+
+
+def test_the_top_takes_the_alarm_colour_with_readable_text(banner):
     banner.show_alarms([NIBP_HIGH])
-    sheet = banner.styleSheet()
-    assert palette.ALARM_COLOURS[Priority.MEDIUM] in sheet
-    assert palette.ALARM_TEXT_COLOURS[Priority.MEDIUM] in sheet
+    assert top_colour(banner) == palette.ALARM_COLOURS[Priority.MEDIUM]
+    assert palette.ALARM_TEXT_COLOURS[Priority.MEDIUM] in banner.top.styleSheet()
 
 
-def test_acknowledged_alarms_are_not_shown(banner):
-    banner.show_alarms([SPO2_LOW.acknowledge("nurse", T0 + 1)])
+def test_each_row_says_its_priority_in_colour_and_words(banner):
+    banner.show_alarms([SPO2_LOW, NIBP_HIGH, RR_LOW])
+    assert [row.chip.text() for row in banner.list.shown_rows()] == ["** MEDIUM", "* LOW"]
+    assert chip_colour(banner, 1) == palette.ALARM_COLOURS[Priority.LOW]
+
+
+def test_an_acknowledged_alarm_stays_listed_steady_and_calm_with_who_and_when(qtbot, banner):
+    acked = NIBP_HIGH.acknowledge("nurse.jones", ACKED_AT)
+    banner.show_alarms([acked, RR_LOW])
+    # the unacknowledged low alarm is on top: Acknowledge acts on an alarm that needs it
+    assert banner.shown_alarm_ids() == ["a-low", "a-medium"]
+    assert row_texts(banner)[0].endswith("14:01:07 \u00b7 ACK nurse.jones 14:03")
+    assert chip_colour(banner, 0) == calm_variant(palette.ALARM_COLOURS[Priority.MEDIUM])
+    banner.show_alarms([acked])
+    assert banner.state.text() == "ACK nurse.jones 14:03"
+    assert not banner.acknowledge.isVisibleTo(banner) and not banner.pause_audio.isVisibleTo(banner)
+    qtbot.wait(flash_interval_ms(Priority.MEDIUM) + 200)
+    assert banner.is_bright()
+    assert top_colour(banner) == calm_variant(palette.ALARM_COLOURS[Priority.MEDIUM])
+
+
+def test_a_latched_high_alarm_stays_until_acknowledged(banner):
+    latched = SPO2_LOW.clear(T0 + 2)
+    banner.show_alarms([latched])
+    assert banner.state.text() == "latched"
+    assert banner.acknowledge.isVisibleTo(banner)
+    assert top_colour(banner) == palette.ALARM_COLOURS[Priority.HIGH]
+
+
+def test_a_cleared_alarm_that_does_not_latch_is_gone(banner):
+    banner.show_alarms([NIBP_HIGH.clear(T0)])
     assert banner.text.text() == NO_ALARMS
+
+
+def test_technical_alarm_without_patient_is_shown_but_selects_nobody(qtbot, banner):
+    banner.show_alarms([CHANNEL_LOST])
+    assert banner.text.text() == "** MEDIUM \u00b7 Alarm channel lost \u00b7 14:03:07"
+    assert banner.state.text() == "TECHNICAL"
+    with qtbot.assertNotEmitted(banner.patient_selected):
+        qtbot.mouseClick(banner.text, Qt.MouseButton.LeftButton)
+
+
+def test_technical_row_is_marked_and_selects_nobody(qtbot, banner):
+    banner.show_alarms([SPO2_LOW, CHANNEL_LOST])
+    row = banner.list.shown_rows()[0]
+    assert row.text() == "** MEDIUM \u00b7 Alarm channel lost \u00b7 14:03:07 \u00b7 TECHNICAL"
+    with qtbot.assertNotEmitted(banner.patient_selected):
+        qtbot.mouseClick(row, Qt.MouseButton.LeftButton)
+
+
+def test_escalations_are_shown_with_their_alarm(banner):
+    banner.show_alarms([SPO2_LOW, HR_LOW])
+    banner.set_escalations({"a-hr": "escalated to Nurse Ann Lee", "a-high": "escalated to Dr Shah"})
+    assert banner.state.text() == "escalated to Nurse Ann Lee"
+    assert row_texts(banner)[0].endswith("\u00b7 escalated to Dr Shah")
+    banner.set_escalations({})
+    assert banner.state.text() == "" and not banner.state.isVisibleTo(banner)
 
 
 def test_acknowledge_emits_the_shown_alarm_id(qtbot, banner, now):
@@ -104,35 +199,77 @@ def test_clicking_the_text_selects_the_alarm_patient(qtbot, banner):
     assert blocker.args == ["p-jane"]
 
 
-def test_technical_alarm_without_patient_is_shown_but_selects_nobody(qtbot, banner):
-    lost = alarm(
-        "a-tech", Priority.MEDIUM, "Alarm channel lost", kind=AlarmKind.TECHNICAL,
-        bed_id="", patient_id=None, patient_name="",
-    )
-    banner.show_alarms([lost])
-    assert banner.text.text() == "** MEDIUM \u00b7 Alarm channel lost \u00b7 14:03:07"
-    with qtbot.assertNotEmitted(banner.patient_selected):
-        qtbot.mouseClick(banner.text, Qt.MouseButton.LeftButton)
+def test_clicking_a_row_selects_its_patient(qtbot, banner):
+    banner.show_alarms([SPO2_LOW, NIBP_HIGH, RR_LOW])
+    with qtbot.waitSignal(banner.patient_selected) as blocker:
+        qtbot.mouseClick(banner.list.shown_rows()[1], Qt.MouseButton.LeftButton)
+    assert blocker.args == ["p-li"]
 
 
 def test_flash_rates_follow_iec_60601_1_8():
     assert flash_interval_ms(Priority.HIGH) == 250  # 2 Hz
     assert flash_interval_ms(Priority.MEDIUM) == 833  # 0.6 Hz
     assert flash_interval_ms(Priority.LOW) == 0  # steady
+    assert 1.4 <= palette.ALARM_FLASH_HZ[Priority.HIGH] <= 2.8
+    assert 0.4 <= palette.ALARM_FLASH_HZ[Priority.MEDIUM] <= 0.8
 
 
 def test_high_priority_flashes_to_a_dark_variant(qtbot, banner):
     banner.show_alarms([SPO2_LOW])
     assert banner.is_bright()
     qtbot.waitUntil(lambda: not banner.is_bright(), timeout=600)
-    assert palette.ALARM_COLOURS[Priority.HIGH] not in banner.styleSheet()
+    assert top_colour(banner) == dark_variant(palette.ALARM_COLOURS[Priority.HIGH])
     qtbot.waitUntil(banner.is_bright, timeout=600)
+    assert top_colour(banner) == palette.ALARM_COLOURS[Priority.HIGH]
+
+
+def test_a_row_needing_attention_flashes_its_chip(qtbot, banner):
+    banner.show_alarms([SPO2_LOW, HR_LOW])
+    red, dark = palette.ALARM_COLOURS[Priority.HIGH], dark_variant(palette.ALARM_COLOURS[Priority.HIGH])
+    assert chip_colour(banner, 0) == red
+    qtbot.waitUntil(lambda: chip_colour(banner, 0) == dark, timeout=600)
+    qtbot.waitUntil(lambda: chip_colour(banner, 0) == red, timeout=600)
 
 
 def test_low_priority_is_steady(qtbot, banner):
     banner.show_alarms([RR_LOW])
     qtbot.wait(300)
-    assert banner.is_bright() and palette.ALARM_COLOURS[Priority.LOW] in banner.styleSheet()
+    assert banner.is_bright() and top_colour(banner) == palette.ALARM_COLOURS[Priority.LOW]
+
+
+def test_audio_paused_counts_down_on_screen(qtbot, banner, now):
+    banner.show_alarms([SPO2_LOW])
+    banner.set_audio_state(now[0] + 102, False)
+    assert banner.audio.isVisibleTo(banner) and banner.audio.text() == "Audio paused 1:42"
+    now[0] += 60
+    qtbot.waitUntil(lambda: banner.audio.text() == "Audio paused 0:42", timeout=1500)
+    now[0] += 42
+    qtbot.waitUntil(lambda: not banner.audio.isVisibleTo(banner), timeout=1500)
+
+
+def test_muted_audio_is_always_said_on_screen(banner, now):
+    banner.set_audio_state(None, True)
+    assert banner.audio.isVisibleTo(banner) and banner.audio.text() == "Audio muted (training)"
+    banner.show_alarms([SPO2_LOW])
+    banner.set_audio_state(now[0] + 100, True)
+    assert banner.audio.text() == "Audio muted (training)"
+    assert not banner.pause_audio.isEnabled()
+    banner.set_audio_state(None, False)
+    assert not banner.audio.isVisibleTo(banner) and banner.pause_audio.isEnabled()
+
+
+def test_pause_audio_asks_for_a_pause_while_an_alarm_needs_attention(qtbot, banner):
+    banner.show_alarms([SPO2_LOW])
+    assert banner.pause_audio.isVisibleTo(banner)
+    with qtbot.waitSignal(banner.audio_pause_requested):
+        qtbot.mouseClick(banner.pause_audio, Qt.MouseButton.LeftButton)
+    banner.show_alarms([SPO2_LOW.acknowledge("nurse.jones", ACKED_AT)])
+    assert not banner.pause_audio.isVisibleTo(banner)
+
+
+def test_painted_follows_a_new_alarm(qtbot, banner):
+    with qtbot.waitSignal(banner.painted, timeout=1000):
+        banner.show_alarms([SPO2_LOW])
 
 
 def test_a_day_old_alarm_shows_its_day(qtbot):

@@ -1,0 +1,90 @@
+"""What the alarm banner says and which colours it uses, for an alarm and for the audio state."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from PySide6.QtGui import QColor
+
+from stores.model import Alarm, AlarmKind, Priority
+from widgets import palette, vital_text
+
+PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}
+NO_ALARMS = "No active alarms"
+AUDIO_MUTED = "Audio muted (training)"
+SEPARATOR = " \u00b7 "
+
+
+def priority_text(priority: Priority) -> str:
+    """ "*** HIGH": marks and word, so that colour is never the only cue."""
+    return f"{priority.marks} {PRIORITY_WORDS[priority]}"
+
+
+def alarm_details(alarm: Alarm, now: float) -> str:
+    """ "Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07" """
+    condition = alarm.condition
+    if alarm.vital is not None and alarm.value is not None:
+        condition += f" {vital_text.with_unit(alarm.vital, alarm.value)}"
+    parts = [vital_text.bed_label_from_id(alarm.bed_id), alarm.patient_name, condition,
+             vital_text.clock_text(alarm.raised_at, now)]
+    return SEPARATOR.join(part for part in parts if part)
+
+
+def alarm_summary(alarm: Alarm, now: float) -> str:
+    """ "*** HIGH · Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07" """
+    return f"{priority_text(alarm.priority)}{SEPARATOR}{alarm_details(alarm, now)}"
+
+
+def state_text(alarm: Alarm, escalation: str = "") -> str:
+    """ "TECHNICAL · ACK nurse.jones 14:03 · escalated to Nurse Ann Lee": what became of it."""
+    tags = []
+    if alarm.kind is AlarmKind.TECHNICAL:
+        tags.append("TECHNICAL")
+    if alarm.acknowledged_at is not None:
+        at = datetime.fromtimestamp(alarm.acknowledged_at).strftime("%H:%M")
+        tags.append(f"ACK {alarm.acknowledged_by or 'unknown'} {at}")
+    elif alarm.latched:
+        tags.append("latched")
+    if escalation:
+        tags.append(escalation)
+    return SEPARATOR.join(tags)
+
+
+def audio_state_text(paused_until: float | None, muted: bool, now: float) -> str:
+    """ "Audio muted (training)", "Audio paused 1:42", or "" while the audio is on."""
+    if muted:
+        return AUDIO_MUTED
+    if paused_until is None or now >= paused_until:
+        return ""
+    seconds = math.ceil(paused_until - now)
+    return f"Audio paused {seconds // 60}:{seconds % 60:02d}"
+
+
+def flash_interval_ms(priority: Priority) -> int:
+    """Half a flash period (0 for steady): the banner switches colour twice per period."""
+    hz = palette.ALARM_FLASH_HZ[priority]
+    return round(500 / hz) if hz else 0
+
+
+def dark_variant(colour: str) -> str:
+    """The dark half of a flash: the same hue, dim enough that the change is unmistakable."""
+    return QColor(colour).darker(300).name()
+
+
+def calm_variant(colour: str) -> str:
+    """An acknowledged alarm's steady background: the panel, faintly tinted with its colour."""
+    panel, tint = QColor(palette.PANEL), QColor(colour)
+    mix = [round(0.86 * a + 0.14 * b) for a, b in zip(panel.getRgb()[:3], tint.getRgb()[:3])]
+    return QColor(*mix).name()
+
+
+def alarm_colours(alarm: Alarm, bright: bool) -> tuple[str, str, str]:
+    """(background, text, border) of an alarm: its colour flashing while it needs attention,
+    a calm steady tint once acknowledged."""
+    colour = palette.ALARM_COLOURS[alarm.priority]
+    if not alarm.needs_attention:
+        return calm_variant(colour), palette.TEXT, colour
+    if bright:
+        return colour, palette.ALARM_TEXT_COLOURS[alarm.priority], colour
+    return dark_variant(colour), palette.TEXT, colour
