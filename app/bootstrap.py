@@ -47,15 +47,17 @@ class Station:
         await self.stores.close()
 
 
-async def start_station(config: Config, stores: Stores, **simulator_options) -> Station:
-    """Start the simulator (if configured; `simulator_options` go to it) and the window's feeds."""
+async def start_station(config: Config, stores: Stores, wards: list[str] | None = None,
+                        regions: list[str] | None = None, **simulator_options) -> Station:
+    """Start the simulator (if configured; `simulator_options` go to it) on `wards` and the
+    window's feeds, its analytics over `regions` (default: the demo hospital's)."""
     simulator = None
     if config.simulator:
         simulator_options.setdefault("rng_seed", DEMO_SIMULATOR_SEED)
         simulator_options.setdefault("ward_limits", config.limits_for)
-        simulator = BedsideSimulator(stores, wards=demo_ward_ids(), **simulator_options)
+        simulator = BedsideSimulator(stores, wards=wards or demo_ward_ids(), **simulator_options)
         await simulator.start()
-    window = MainWindow(stores, config, regions=demo_region_ids())
+    window = MainWindow(stores, config, regions=regions or demo_region_ids())
     if simulator is not None:
         window.patients_feed.ward_loaded.connect(lambda *_: simulator.request_refresh())
     window.start()
@@ -88,14 +90,14 @@ async def run_station(config: Config, screenshot: Path | None = None,
         await closed.wait()
         return 0
     finally:
-        guard = _exit_if_stop_hangs(STOP_LIMIT_S)
+        guard = exit_if_stop_hangs(STOP_LIMIT_S)
         try:
             await station.stop()
         finally:
             guard.cancel()
 
 
-def _exit_if_stop_hangs(limit_s: float) -> threading.Timer:
+def exit_if_stop_hangs(limit_s: float, exit_code: int = 0) -> threading.Timer:
     """Leave the process if closing the station takes longer than `limit_s`. With real servers,
     qasync has been seen (rarely, under load) to stop running the loop's timers while the feeds
     are cancelled, so the close never finishes; nothing is lost by leaving: queued writes stay
@@ -104,7 +106,7 @@ def _exit_if_stop_hangs(limit_s: float) -> threading.Timer:
     def leave() -> None:
         log.error("closing the station took more than %.0f s; leaving without waiting", limit_s)
         logging.shutdown()
-        os._exit(0)
+        os._exit(exit_code)
 
     guard = threading.Timer(limit_s, leave)
     guard.daemon = True

@@ -1,9 +1,11 @@
-"""The `ward-station` command: run the station (default), or `simulate` a ward's bedside monitors."""
+"""The `ward-station` command: run the station (default), `simulate` a ward's bedside monitors,
+`check` the stores, or `bench` the station window."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
 from pathlib import Path
@@ -14,7 +16,8 @@ from app.config import Config, ConfigError, load_config
 from app.startup import StartupError
 
 PROG = "ward-station"
-COMMANDS = ("run", "simulate", "check")
+COMMANDS = ("run", "simulate", "check", "bench")
+MAX_BENCH_BEDS = 64
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,7 +60,35 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--init", action="store_true",
                        help="create the schema a real store lacks (databases, indexes, "
                             "constraints, keyspace and tables)")
+    _bench_parser(commands)
     return parser
+
+
+def _bench_parser(commands) -> None:
+    from app.bench import BENCHMARK_NAMES
+
+    bench = commands.add_parser(
+        "bench", help="measure the station window on a bench ward fed by the simulator",
+        description="Run the real station window (offscreen when there is no display) on a "
+                    "temporary bench ward whose beds the built-in simulator feeds, measure, and "
+                    "print the figures.")
+    bench.add_argument("benchmark", choices=BENCHMARK_NAMES,
+                       help="alarms: time from publishing an alarm to the banner having "
+                            "painted it, at 10 alarms a second")
+    bench.add_argument("--beds", type=int, default=32, metavar="N",
+                       help=f"beds of the bench ward, each with a patient (default: 32, "
+                            f"at most {MAX_BENCH_BEDS})")
+    bench.add_argument("--seconds", type=float, default=20.0, metavar="SECONDS",
+                       help="how long to measure (default: 20)")
+    bench.add_argument("--config", type=Path, metavar="PATH",
+                       help="TOML config file whose alert store (stores.alerts, e.g. "
+                            "redis://127.0.0.1:6379/0) the benchmark uses; every other store, "
+                            "and the alert store without --config, is embedded in a temporary "
+                            "folder")
+    bench.add_argument("--json", action="store_true",
+                       help="also print the figures as one JSON object on the last line")
+    bench.add_argument("--log-level", default="WARNING",
+                       choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="default: WARNING")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -66,6 +97,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     if args.command == "run" and args.after < 0:
         build_parser().error("--after must be 0 seconds or more")
+    if args.command == "bench" and not 1 <= args.beds <= MAX_BENCH_BEDS:
+        build_parser().error(f"--beds must be between 1 and {MAX_BENCH_BEDS}")
+    if args.command == "bench" and not 0 < args.seconds < math.inf:
+        build_parser().error("--seconds must be a number more than 0")
     return args
 
 
@@ -88,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     # the reason once, in its health and its panel.
     logging.getLogger("cassandra").setLevel(max(logging.CRITICAL, logging.getLogger().level))
     try:
+        if args.command == "bench":
+            return _bench(args)
         config = _config(args)
         if args.command == "simulate":
             from app.simulator.standalone import run_standalone
@@ -122,6 +159,19 @@ def _check(config: Config, init: bool) -> int:
     from app.check import check_stores
 
     return asyncio.run(check_stores(config, init, sys.stdout))
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from app.bench.harness import BenchError, BenchOptions, run_bench
+    from app.bench.report import report_figures
+
+    options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config)
+    try:
+        run_bench(options, lambda figures: report_figures(figures, args.json))
+    except BenchError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
 
 
 def _fail(message: str) -> int:

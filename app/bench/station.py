@@ -1,0 +1,58 @@
+"""The bench station: its stores, the bench ward, the simulator and the window, shown full size.
+
+Built as `app.bootstrap.start_station` builds a station, but for the bench ward instead of the
+demo hospital's wards.
+"""
+
+from __future__ import annotations
+
+import time
+
+from app.bench import ward
+from app.bench.harness import READY_LIMIT_S, WINDOW_SIZE, BenchError, BenchStation, until
+from app.bootstrap import start_station
+from app.config import Config
+from stores import Stores, StoreUrlError, open_stores
+from stores.errors import StoreError, StoreUnavailable
+from stores.model import HealthState
+
+
+async def open_bench_stores(config: Config) -> Stores:
+    """The stores of `config`, with the alert store answering; BenchError otherwise (exit code
+    2 for a URL the driver refuses, 1 for a store that does not answer)."""
+    try:
+        stores = await open_stores(config.store_config)
+    except StoreUrlError as exc:
+        raise BenchError(str(exc), exit_code=2) from None
+    except StoreUnavailable as exc:
+        raise BenchError(f"cannot open the stores: {exc.reason}") from None
+    health = await stores.alerts.health()
+    if health.state is HealthState.DOWN:
+        await stores.close()
+        raise BenchError(f"the alert store ({config.stores['alerts']}) does not answer: "
+                         f"{health.reason}")
+    return stores
+
+
+async def start_bench_station(config: Config, stores: Stores, beds: int) -> BenchStation:
+    """Admit the bench ward, start the simulator and the window, and wait until the window
+    shows every bed with live values."""
+    started = time.time()
+    try:
+        await ward.resolve_left_over_alarms(stores)
+        patients = await ward.admit_bench_ward(stores, beds)
+    except StoreError as exc:
+        raise BenchError(f"cannot set up the bench ward: {exc}") from None
+    station = await start_station(config, stores, wards=[ward.WARD], regions=[ward.REGION])
+    window, simulator = station.window, station.simulator
+    bench = BenchStation(station, patients, started)
+    try:
+        window.resize(*WINDOW_SIZE)
+        window.show()
+        await until(lambda: len(window.bed_grid.tiles()) == beds, READY_LIMIT_S,
+                    f"the window showing the {beds} beds")
+        await until(lambda: simulator.stats.ticks >= 1, READY_LIMIT_S, "the simulator's first tick")
+    except BaseException:
+        await bench.station.stop()
+        raise
+    return bench
