@@ -8,18 +8,24 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.config import Config
+from app.feeds.alarm_audio import AlarmAudio
+from app.feeds.alarm_history import AlarmHistoryFeed
 from app.feeds.alarms import AlarmsFeed
 from app.feeds.analytics import AnalyticsFeed
 from app.feeds.care_network import CareNetworkFeed
+from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
 from app.feeds.patients import PatientsFeed
 from app.feeds.vitals import VitalsFeed
 from stores import Stores
 from stores.model import Bed, Patient
 from widgets.alarm_banner import AlarmBanner
+from widgets.alarm_history import AlarmHistoryView
+from widgets.alarm_sound import AlarmSound
+from widgets.alarm_sound_output import open_burst_output
 from widgets.analytics_panel import AnalyticsPanel
 from widgets.bed_grid import BedGrid
 from widgets.care_graph import CareGraphView
@@ -51,25 +57,41 @@ class MainWindow(QMainWindow):
         self.patients_feed = PatientsFeed(stores.patients, stores.network, c.region, c.ward, c.user)
         self.network_feed = CareNetworkFeed(stores.network)
         self.analytics_feed = AnalyticsFeed(stores.analytics, regions, clock=self._clock)
-        self.alarms_feed = AlarmsFeed(stores.alerts, c.region, c.ward, c.user, clock=self._clock)
+        self.alarms_feed = AlarmsFeed(stores.alerts, c.region, c.ward, c.user, clock=self._clock,
+                                      stale_after_s=c.stale_after_s, audit=stores.patients,
+                                      analytics=stores.analytics)
+        self.escalation_feed = EscalationFeed(stores.network, c.escalate_after_s, self._clock)
+        self.alarm_audio = AlarmAudio(muted=not c.alarm_audio, clock=self._clock, parent=self)
+        self.alarm_history_feed = AlarmHistoryFeed(stores.alerts, stores.analytics, c.region,
+                                                   c.ward, clock=self._clock)
         self.health_feed = HealthFeed(stores)
         self.feeds = [self.vitals_feed, self.patients_feed, self.network_feed,
-                      self.analytics_feed, self.alarms_feed, self.health_feed]
+                      self.analytics_feed, self.alarms_feed, self.escalation_feed,
+                      self.alarm_history_feed, self.health_feed]
 
     def _build_widgets(self) -> None:
         self.banner = AlarmBanner(clock=self._clock)
+        # looked up at call time, so that tests can keep a developer's speakers quiet
+        self.alarm_sound = AlarmSound(clock=self._clock, output_factory=open_burst_output,
+                                      parent=self)
         self.bed_grid = BedGrid(stale_after_s=self.config.stale_after_s, clock=self._clock)
         self.vitals_chart = VitalsChart(clock=self._clock,
                                         stale_after_s=self.config.stale_after_s)
         self.patient_panel = PatientPanel()
         self.care_graph = CareGraphView()
         self.analytics = AnalyticsPanel()
+        self.alarm_history = AlarmHistoryView(clock=self._clock)
         self.store_status = StoreStatus()
         self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
         self.vitals_panel = Panel("Vitals \u00b7 last 10 minutes", self.vitals_chart)
         self.patients_panel = Panel("Patients", self.patient_panel)
         self.network_panel = Panel("Care team", self.care_graph)
         self.analytics_panel = Panel("Regional analytics \u00b7 last 24 h", self.analytics)
+        self.alarm_history_panel = Panel(f"Alarm history \u00b7 {self.config.ward}",
+                                         self.alarm_history)
+        self.reports = QTabWidget(objectName="Reports", documentMode=True)
+        self.reports.addTab(self.analytics_panel, "Regional analytics")
+        self.reports.addTab(self.alarm_history_panel, "Alarm history")
         self.patient_panel.set_context(self.config.region, self.config.ward)
         self.vitals_chart.clear("Select a bed to see its vital signs")
         self.care_graph.show_message("Select a bed to see the care team")
@@ -82,7 +104,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.vitals_panel)
         top.setSizes([1100, 800])
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        for panel in (self.patients_panel, self.network_panel, self.analytics_panel):
+        for panel in (self.patients_panel, self.network_panel, self.reports):
             bottom.addWidget(panel)
         bottom.setSizes([640, 640, 640])
         body = QSplitter(Qt.Orientation.Vertical)
@@ -117,21 +139,48 @@ class MainWindow(QMainWindow):
         self.network_feed.graph_loaded.connect(self.care_graph.show_graph)
         self.analytics_feed.hours_loaded.connect(self.analytics.show_hours)
         self.analytics_feed.occupancy_loaded.connect(self.analytics.show_occupancy)
-        self.alarms_feed.alarms_changed.connect(self.banner.show_alarms)
-        self.alarms_feed.alarms_changed.connect(self.bed_grid.show_alarms)
-        self.banner.acknowledge_requested.connect(self.alarms_feed.acknowledge)
-        self.alarms_feed.acknowledge_failed.connect(
-            lambda message: self.statusBar().showMessage(message, 15_000))
+        self._connect_alarms()
         self.health_feed.health_changed.connect(self.store_status.show_health)
+        self._connect_alarm_history()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
-                       self.care_graph.patient_selected, self.banner.patient_selected):
+                       self.care_graph.patient_selected, self.banner.patient_selected,
+                       self.alarm_history.patient_selected):
             signal.connect(self.select_patient)
         self._connect_availability()
+
+    def _connect_alarms(self) -> None:
+        alarms, audio = self.alarms_feed, self.alarm_audio
+        for slot in (self.banner.show_alarms, self.bed_grid.show_alarms,
+                     self.alarm_sound.show_alarms, audio.show_alarms,
+                     self.escalation_feed.show_alarms):
+            alarms.alarms_changed.connect(slot)
+        self.banner.acknowledge_requested.connect(alarms.acknowledge)
+        alarms.acknowledge_failed.connect(
+            lambda message: self.statusBar().showMessage(message, 15_000))
+        self.escalation_feed.escalations_changed.connect(self.banner.set_escalations)
+        self.banner.audio_pause_requested.connect(audio.pause)
+        audio.state_changed.connect(self.banner.set_audio_state)
+        audio.state_changed.connect(self.alarm_sound.set_audio_state)
+        self.banner.set_audio_available(self.alarm_sound.has_output)
+        audio.announce()
+        # what the technical alarms are judged on: the ward, its beds' data, the stores
+        self.patients_feed.ward_loaded.connect(alarms.set_ward)
+        self.vitals_feed.latest_changed.connect(alarms.show_latest)
+        self.health_feed.health_changed.connect(alarms.show_health)
+
+    def _connect_alarm_history(self) -> None:
+        feed, view = self.alarm_history_feed, self.alarm_history
+        feed.history_loaded.connect(view.show_history)
+        feed.shifts_loaded.connect(view.show_shifts)
+        feed.shifts_unavailable.connect(view.show_shifts_unavailable)
+        view.range_changed.connect(feed.set_range)
+        view.shown_changed.connect(feed.set_shown)  # it loads nothing while it is hidden
 
     def _connect_availability(self) -> None:
         pairs = [(self.vitals_feed, self.vitals_panel), (self.patients_feed, self.patients_panel),
                  (self.network_feed, self.network_panel),
-                 (self.analytics_feed, self.analytics_panel)]
+                 (self.analytics_feed, self.analytics_panel),
+                 (self.alarm_history_feed, self.alarm_history_panel)]
         for feed, panel in pairs:
             feed.unavailable.connect(panel.show_unavailable)
             feed.available.connect(panel.show_available)
@@ -190,6 +239,7 @@ class MainWindow(QMainWindow):
         self._update_beds_subtitle()
         self.bed_grid.set_beds(beds, patients_by_bed)
         self.patient_panel.set_beds(beds)
+        self.alarm_history.set_beds(beds)
         self.vitals_feed.set_beds([b.id for b in beds])
         self._follow_selected_patient()
 

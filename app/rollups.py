@@ -1,4 +1,5 @@
-"""Hourly ward rollups for the analytics store: alarm counts and vital-sign sums, plus occupancy."""
+"""Hourly ward rollups for the analytics store: alarms, monitored bed time and vital-sign sums,
+plus occupancy."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Iterable
 from stores.model import (
     Alarm, Bed, Patient, Vital, VitalSample, WardHour, WardOccupancy, hour_start,
 )
+
+SAMPLE_INTERVAL_S = 1.0  # the simulator's tick: one sample per occupied bed per second
 
 
 class RollupAccumulator:
@@ -19,13 +22,18 @@ class RollupAccumulator:
     def __init__(self) -> None:
         self._hours: dict[tuple[str, str, float], WardHour] = {}
 
-    def add_samples(self, region: str, ward: str, samples: Iterable[VitalSample]) -> None:
+    def add_samples(self, region: str, ward: str, samples: Iterable[VitalSample],
+                    interval_s: float = SAMPLE_INTERVAL_S) -> None:
+        """Add the samples' vitals, and `interval_s` of monitored bed time for each: only an
+        occupied bed sends samples, so their count is the ward's bed time (alarms per bed-hour
+        divide by it). A sample with no value at all still counts: the bed was monitored."""
         for sample in samples:
             heart_rate, spo2 = sample.value(Vital.HEART_RATE), sample.value(Vital.SPO2)
             self.add(WardHour(
                 region, ward, hour_start(sample.time),
                 heart_rate_sum=heart_rate or 0.0, heart_rate_count=int(heart_rate is not None),
                 spo2_sum=spo2 or 0.0, spo2_count=int(spo2 is not None),
+                bed_seconds=interval_s,
             ))
 
     def add_alarms(self, alarms: Iterable[Alarm]) -> None:

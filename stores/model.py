@@ -10,7 +10,8 @@ import dataclasses
 import enum
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 
 
 # --- ward layout -------------------------------------------------------------------------------
@@ -488,8 +489,6 @@ class StoreHealth:
 
 # --- alarm figures -----------------------------------------------------------------------------
 
-from datetime import datetime, timedelta  # noqa: E402 (belongs with the imports at the top)
-from datetime import time as dt_time  # noqa: E402
 
 # Nursing shifts in local time: (starting hour, name). The night shift runs past midnight.
 SHIFT_STARTS = ((7, "Day"), (15, "Evening"), (23, "Night"))

@@ -23,6 +23,15 @@ def isolated_user_folders(tmp_path_factory, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def quiet_alarm_sound(monkeypatch):
+    """Stations built in a test decide their alarm sounds as usual but play nothing, so a
+    developer's speakers stay quiet (tests/widgets/test_alarm_sound.py tests the output)."""
+    import app.main_window
+
+    monkeypatch.setattr(app.main_window, "open_burst_output", lambda parent: None)
+
+
 # the real servers' session fixtures (each skips with its reason where it cannot run)
 from tests.servers.cassandra import cassandra_server  # noqa: E402,F401
 from tests.servers.influx import influx_server  # noqa: E402,F401

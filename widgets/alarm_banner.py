@@ -60,6 +60,7 @@ class AlarmBanner(QFrame):
         self._escalations: dict[str, str] = {}
         self._paused_until: float | None = None
         self._muted = False
+        self._audio_available = True
         self._shown: Alarm | None = None
         self._shown_since = float("-inf")  # when the shown alarm became the top one
         self._phases = {priority: True for priority in Priority}  # bright half of each flash
@@ -134,6 +135,12 @@ class AlarmBanner(QFrame):
         self._escalations = dict(escalations)
         self._render()
 
+    @Slot(bool)
+    def set_audio_available(self, available: bool) -> None:
+        """False when the station has no audio output: the banner says the alarms are silent."""
+        self._audio_available = available
+        self._show_audio_state()
+
     @Slot(object, bool)
     def set_audio_state(self, paused_until: float | None, muted: bool) -> None:
         """Audio paused until that epoch time (None: not paused); muted by a station setting."""
@@ -200,10 +207,11 @@ class AlarmBanner(QFrame):
         )
 
     def _show_audio_state(self) -> None:
-        text = audio_state_text(self._paused_until, self._muted, self._clock())
+        text = audio_state_text(self._paused_until, self._muted, self._clock(),
+                                self._audio_available)
         self.audio.setText(text)
         self.audio.setHidden(not text)
-        counting_down = bool(text) and not self._muted
+        counting_down = text.startswith("Audio paused")
         if counting_down and not self._countdown.isActive():
             self._countdown.start()
         elif not counting_down:

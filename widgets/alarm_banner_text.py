@@ -51,10 +51,17 @@ def state_text(alarm: Alarm, escalation: str = "") -> str:
     return SEPARATOR.join(tags)
 
 
-def audio_state_text(paused_until: float | None, muted: bool, now: float) -> str:
-    """ "Audio muted (training)", "Audio paused 1:42", or "" while the audio is on."""
+NO_AUDIO_OUTPUT = "No audio output: alarms are not heard"
+
+
+def audio_state_text(paused_until: float | None, muted: bool, now: float,
+                     available: bool = True) -> str:
+    """ "Audio muted (training)", "Audio paused 1:42", "No audio output...", or "" while the
+    audio is on."""
     if muted:
         return AUDIO_MUTED
+    if not available:
+        return NO_AUDIO_OUTPUT
     if paused_until is None or now >= paused_until:
         return ""
     seconds = math.ceil(paused_until - now)

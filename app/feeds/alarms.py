@@ -1,4 +1,6 @@
-"""Alarm feed: the region's alarms needing attention, live, and losing the alarm channel as an alarm."""
+"""Alarm feed: the ward's open alarms, live, with the station's own technical alarms (the alarm
+channel lost, a store down, a bed gone silent, messages it could not show); acknowledgements,
+written to the audit log and counted for the per-shift figures."""
 
 from __future__ import annotations
 
@@ -10,10 +12,14 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from qasync import asyncSlot
 
+from app.alarms.technical import TechnicalAlarms
+from app.feeds.alarm_records import acknowledgement_entry, acknowledgement_hour
 from app.feeds.base import Feed
 from stores.alerts import AlertBus
-from stores.errors import NotFound, StoreUnavailable
-from stores.model import Alarm, AlarmKind, HealthState, Priority
+from stores.analytics import AnalyticsStore
+from stores.errors import NotFound, StoreError, StoreUnavailable
+from stores.model import Alarm, AlarmKind, Bed, HealthState, Patient, Priority, StoreHealth
+from stores.patients import PatientStore
 
 log = logging.getLogger(__name__)
 
@@ -23,29 +29,57 @@ RETRY_S = 1.0
 # through an outage (Redis backfills after reconnecting) does not end, so the outage shows here.
 CHANNEL_CHECK_S = 0.5
 CHANNEL_ANSWER_S = 1.0
+STATION_CHECK_S = 1.0  # silent beds, unreadable messages
 
 
 class AlarmsFeed(Feed):
-    alarms_changed = Signal(object)  # list[Alarm] needing attention, any order
+    alarms_changed = Signal(object)  # list[Alarm]: the ward's open alarms, any order
     acknowledge_failed = Signal(str)
 
     def __init__(self, bus: AlertBus, region: str, ward: str, user: str,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, *, stale_after_s: float = 5.0,
+                 audit: PatientStore | None = None,
+                 analytics: AnalyticsStore | None = None) -> None:
         super().__init__()
         self._bus = bus
         self.region, self.ward, self.user = region, ward, user
         self._clock = clock
-        self._alarms: dict[str, Alarm] = {}
+        self._audit, self._analytics = audit, analytics
+        self._alarms: dict[str, Alarm] = {}  # the bus's, and the channel lost
+        self.technical = TechnicalAlarms(region, ward, stale_after_s, clock)
+        self._beds: list[Bed] = []
+        self._patients_by_bed: dict[str, Patient] = {}
+        self._latest: dict = {}
+        self._vitals_down = False
+        self._unreadable_seen = 0
         self._following = False  # the subscription is open and the current alarms are read
         self._health_check: asyncio.Task | None = None
 
     def start(self) -> None:
         self.spawn(self._run())
         self.spawn(self._watch_channel())
+        self.spawn(self._watch_station())
 
     @property
     def alarms(self) -> list[Alarm]:
-        return list(self._alarms.values())
+        return [*self._alarms.values(), *self.technical.alarms()]
+
+    # --- what the rest of the station tells the feed ------------------------------------------
+
+    def set_ward(self, beds: list[Bed], patients_by_bed: dict[str, Patient]) -> None:
+        self._beds, self._patients_by_bed = list(beds), dict(patients_by_bed)
+
+    def show_latest(self, latest: dict) -> None:
+        """Newer samples of some beds (dict bed id -> VitalSample)."""
+        self._latest.update(latest)
+
+    def show_health(self, healths: list[StoreHealth]) -> None:
+        self._vitals_down = any(h.store == "vitals" and h.state is HealthState.DOWN
+                                for h in healths)
+        if self.technical.show_health(healths):
+            self._emit()
+
+    # --- following the bus ---------------------------------------------------------------------
 
     async def _run(self) -> None:
         while True:
@@ -60,17 +94,20 @@ class AlarmsFeed(Feed):
         # missed; an alarm seen twice just replaces itself.
         subscription = self._bus.subscribe(self.region)
         try:
-            current = await self._bus.active(self.region)
-            # the channel-lost alarm goes with the rest
-            self._alarms = {a.id: a for a in current if a.ward == self.ward}
+            await self._read_current()
             self._mark_up()
-            self._emit()
             self._following = True
             async for alarm in subscription:
                 self._receive(alarm)
         finally:
             self._following = False
             await subscription.aclose()
+
+    async def _read_current(self) -> None:
+        current = await self._bus.active(self.region)
+        # the channel-lost alarm goes with the rest
+        self._alarms = {a.id: a for a in current if a.ward == self.ward and self._known(a)}
+        self._emit()
 
     async def _watch_channel(self) -> None:
         """Show the channel lost while the bus says it is down; when it is back, read the
@@ -83,9 +120,7 @@ class AlarmsFeed(Feed):
                 self._show_channel_lost()
             elif CHANNEL_LOST_ID in self._alarms and self._following:
                 with self.reporting():
-                    current = await self._bus.active(self.region)
-                    self._alarms = {a.id: a for a in current if a.ward == self.ward}
-                    self._emit()
+                    await self._read_current()
 
     async def _channel_down_reason(self) -> str | None:
         # asyncio.wait, not asyncio.timeout: cancelling through a timeout while the feed is
@@ -104,15 +139,40 @@ class AlarmsFeed(Feed):
             return health.reason or "the alarm bus is down"
         return None
 
+    async def _watch_station(self) -> None:
+        while True:
+            await asyncio.sleep(STATION_CHECK_S)
+            changed = self.technical.check_beds(self._beds, self._patients_by_bed, self._latest,
+                                                self._vitals_down)
+            count, why = self._bus.unreadable_messages(self.region)
+            if count > self._unreadable_seen:
+                self.technical.unreadable(count - self._unreadable_seen, why or "did not parse")
+                self._unreadable_seen = count
+                changed = True
+            if changed:
+                self._emit()
+
     def _receive(self, alarm: Alarm) -> None:
         # The bus carries the whole region; this station answers for its own ward's beds.
-        if alarm.ward != self.ward:
+        if alarm.ward != self.ward or not self._known(alarm):
             return
-        if alarm.needs_attention:
+        if alarm.is_open:
             self._alarms[alarm.id] = alarm
         elif self._alarms.pop(alarm.id, None) is None:
             return
         self._emit()
+
+    def _known(self, alarm: Alarm) -> bool:
+        """An alarm for a bed this ward does not have cannot be shown on a tile nor selected:
+        it is counted and said in a technical alarm instead (once the ward's beds are known)."""
+        if alarm.kind is AlarmKind.TECHNICAL or not self._beds or not alarm.bed_id:
+            return True
+        if any(bed.id == alarm.bed_id for bed in self._beds):
+            return True
+        log.error("alarm %s names bed %r, which ward %s does not have", alarm.id, alarm.bed_id,
+                  self.ward)
+        self.technical.unreadable(1, f"unknown bed {alarm.bed_id!r}")
+        return False
 
     def _emit(self) -> None:
         self.alarms_changed.emit(self.alarms)
@@ -126,12 +186,27 @@ class AlarmsFeed(Feed):
             condition=f"Alarm channel lost: {self.down_reason}", raised_at=self._clock())
         self._emit()
 
+    # --- acknowledging -------------------------------------------------------------------------
+
     @asyncSlot(str)
     async def acknowledge(self, alarm_id: str) -> None:
+        now = self._clock()
         if alarm_id == CHANNEL_LOST_ID:
-            return  # stays until the channel is back; there is nothing at the bus to acknowledge
+            # Silenced and steady, but listed until the channel is back: nothing at the bus.
+            lost = self._alarms.get(alarm_id)
+            if lost is not None and not lost.acknowledged:
+                self._alarms[alarm_id] = lost.acknowledge(self.user, now)
+                self._emit()
+                await self._record(self._alarms[alarm_id])
+            return
+        if self.technical.owns(alarm_id):
+            alarm = next(a for a in self.technical.alarms() if a.id == alarm_id)
+            self.technical.acknowledge(alarm_id, self.user)
+            self._emit()
+            await self._record(alarm.acknowledge(self.user, now))
+            return
         try:
-            acknowledged = await self._bus.acknowledge(alarm_id, self.user, self._clock())
+            acknowledged = await self._bus.acknowledge(alarm_id, self.user, now)
         except NotFound:
             self._alarms.pop(alarm_id, None)
             self._emit()
@@ -139,3 +214,22 @@ class AlarmsFeed(Feed):
             self.acknowledge_failed.emit(f"Not acknowledged: alarm bus unavailable ({exc.reason})")
         else:
             self._receive(acknowledged)
+            if (acknowledged.acknowledged_by, acknowledged.acknowledged_at) == (self.user, now):
+                await self._record(acknowledged)  # this station's, not an earlier one's
+
+    async def _record(self, acknowledged: Alarm) -> None:
+        """The audit log keeps who acknowledged what; the analytics store counts it for the
+        shift's figures. Real stores queue these in the outbox while they are away."""
+        if self._audit is not None:
+            try:
+                await self._audit.record(acknowledgement_entry(acknowledged), self.region)
+            except StoreError as exc:
+                log.error("acknowledgement of %s not written to the audit log: %s",
+                          acknowledged.id, exc)
+        hour = acknowledgement_hour(acknowledged)
+        if self._analytics is not None and hour is not None:
+            try:
+                await self._analytics.add_hours([hour])
+            except StoreError as exc:
+                log.error("acknowledgement of %s not counted in analytics: %s",
+                          acknowledged.id, exc)

@@ -43,6 +43,12 @@ class AlertBus(abc.ABC):
         nothing published after the call is missed. The iterator has `aclose()` to unsubscribe;
         it ends when the bus is closed (after what was already queued)."""
 
+    def unreadable_messages(self, region: str) -> tuple[int, str]:
+        """How many of the region's alarm messages the bus skipped since it opened because they
+        did not parse (a station of another version, a bug, a hand-made entry), and why the last
+        one was. The embedded bus carries records, never text: always (0, "")."""
+        return 0, ""
+
     async def prepare(self, create: bool = False) -> list[str]:
         """What the server lacks of this store's schema (database, indexes, constraints, tables),
         in words; with `create`, create it first (idempotent). The embedded store needs none."""

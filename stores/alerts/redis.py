@@ -129,6 +129,10 @@ class RedisAlertBus(AlertBus):
             info = await self._conn.client.info("server")
         return server_problems(info)
 
+    def unreadable_messages(self, region: str) -> tuple[int, str]:
+        reader = self._readers.get(region)
+        return (reader.unreadable, reader.last_problem) if reader is not None else (0, "")
+
     async def health(self) -> StoreHealth:
         if self._closed:
             return StoreHealth("alerts", "redis", HealthState.DOWN, reason="closed")

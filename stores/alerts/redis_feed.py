@@ -43,6 +43,7 @@ class RegionReader:
         self._following = False
         self._stopping = False
         self.unreadable = 0  # entries skipped because they do not parse
+        self.last_problem = ""  # why the last one was skipped
         self._on_state = on_state  # None when following, else why not
         self._task = asyncio.get_running_loop().create_task(
             self._run(), name=f"alarm reader for {region}")
@@ -151,6 +152,8 @@ class RegionReader:
             entry_key(entry)
         except ValueError:
             log.error("alarm channel %s: a live message without an entry id", self.keys.region)
+            self.unreadable += 1
+            self.last_problem = "a live message without an entry id"
             return
         self.deliver(entry, self._parsed(lambda: live_message(rest)))
 
@@ -160,6 +163,7 @@ class RegionReader:
         except (ValueError, KeyError, TypeError) as exc:
             log.error("alarm channel %s: skipped an alarm that does not parse: %s",
                       self.keys.region, exc)
+            self.last_problem = str(exc) or type(exc).__name__
             return None
 
     async def stop(self, drain_s: float) -> None:

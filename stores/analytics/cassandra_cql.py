@@ -16,15 +16,21 @@ from cassandra.query import PreparedStatement, SimpleStatement
 from stores.analytics.cassandra_settings import CassandraSettings
 
 TABLES = ("ward_hours", "ward_occupancy", "ward_regions")
-SUMS = ("alarms", "heart_rate_sum", "heart_rate_count", "spo2_sum", "spo2_count")
+# The summed columns of ward_hours with their CQL types, in the order of WardHour's fields. The
+# last ones came later: `prepare` adds those an older table lacks (ALTER TABLE ... ADD).
+SUM_TYPES = {
+    "alarms": "bigint", "heart_rate_sum": "double", "heart_rate_count": "bigint",
+    "spo2_sum": "double", "spo2_count": "bigint",
+    "bed_seconds": "double", "acknowledged": "bigint", "acknowledge_s_sum": "double",
+}
+SUMS = tuple(SUM_TYPES)
 ALL_REGIONS = "all"  # the one partition of ward_regions
 
 _HOUR_KEY = ("region", "day", "hour", "ward", "writer")
 _CREATE_TABLES = (
     """CREATE TABLE IF NOT EXISTS {ks}.ward_hours (
     region text, day date, hour timestamp, ward text, writer uuid,
-    alarms bigint, heart_rate_sum double, heart_rate_count bigint,
-    spo2_sum double, spo2_count bigint,
+    {sums},
     PRIMARY KEY ((region, day), hour, ward, writer)
 ) WITH CLUSTERING ORDER BY (hour ASC, ward ASC, writer ASC)""",
     """CREATE TABLE IF NOT EXISTS {ks}.ward_occupancy (
@@ -57,6 +63,8 @@ _READS = frozenset({"select_hours", "select_regions", "select_occupancy"})
 
 FIND_KEYSPACE = "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = %s"
 FIND_TABLES = "SELECT table_name FROM system_schema.tables WHERE keyspace_name = %s"
+FIND_HOUR_COLUMNS = ("SELECT column_name FROM system_schema.columns "
+                     "WHERE keyspace_name = %s AND table_name = 'ward_hours'")
 PING = "SELECT release_version FROM system.local"
 
 
@@ -72,7 +80,14 @@ def create_keyspace(settings: CassandraSettings) -> str:
 
 
 def create_tables(settings: CassandraSettings) -> list[str]:
-    return [text.format(ks=quoted(settings.keyspace)) for text in _CREATE_TABLES]
+    sums = ", ".join(f"{name} {kind}" for name, kind in SUM_TYPES.items())
+    return [text.format(ks=quoted(settings.keyspace), sums=sums) for text in _CREATE_TABLES]
+
+
+def add_hour_column(settings: CassandraSettings, name: str) -> str:
+    """The change that gives an older ward_hours table a summed column it lacks; its old rows
+    read null there, which counts as zero."""
+    return f"ALTER TABLE {quoted(settings.keyspace)}.ward_hours ADD {name} {SUM_TYPES[name]}"
 
 
 def simple(text: str, level: int) -> SimpleStatement:

@@ -16,6 +16,7 @@ from cassandra.connection import ConnectionException
 from stores.errors import StoreUnavailable
 
 SCHEMA_HINT = "run `ward-station check --init` to create it"
+COLUMNS_HINT = "run `ward-station check --init` to add them"
 
 
 def unavailable(exc: BaseException, addresses: list[str]) -> StoreUnavailable:
@@ -42,6 +43,8 @@ def reason(exc: BaseException, addresses: list[str]) -> str:
         return f"Cassandra replicas failed the request at {_level(exc.consistency)}"
     if isinstance(exc, InvalidRequest) and _missing_schema(str(exc)):
         return f"the analytics keyspace or its tables are missing: {SCHEMA_HINT}"
+    if isinstance(exc, InvalidRequest) and "undefined column name" in str(exc).lower():
+        return f"the analytics tables lack columns this version needs: {COLUMNS_HINT}"
     if isinstance(exc, Unauthorized):
         return "the Cassandra user may not read or write the analytics keyspace"
     return f"Cassandra refused the request ({type(exc).__name__})"
@@ -50,6 +53,15 @@ def reason(exc: BaseException, addresses: list[str]) -> str:
 def is_driver_error(exc: BaseException) -> bool:
     """True for what the driver raises when a request fails (not for bugs of ours)."""
     return isinstance(exc, (DriverException, NoHostAvailable, ConnectionException, OSError))
+
+
+def column_exists(exc: BaseException | None) -> bool:
+    """True when an ALTER TABLE ... ADD failed because the column is there already (the
+    wording of Cassandra 3, then of 4 and later)."""
+    message = str(exc).lower()
+    return isinstance(exc, InvalidRequest) and (
+        "conflicts with an existing column" in message
+        or ("column with name" in message and "already exists" in message))
 
 
 def _is_authentication(exc: BaseException) -> bool:

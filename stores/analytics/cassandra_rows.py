@@ -10,11 +10,13 @@ from datetime import datetime
 from cassandra.query import BatchStatement, BatchType, PreparedStatement
 from cassandra.util import Date
 
-from stores.analytics.cassandra_cql import SUMS
+from stores.analytics.cassandra_cql import SUM_TYPES, SUMS
 from stores.model import WardHour, WardOccupancy
 
 DAY_MS = 24 * 3600 * 1000
 BATCH_ROWS = 200  # rows of one partition per batch; one partition's batch is one mutation
+# A row written before a column was added reads null there: it had nothing to add.
+_ZEROS = {name: 0.0 if kind == "double" else 0 for name, kind in SUM_TYPES.items()}
 
 
 def millis(seconds: float) -> int:
@@ -63,8 +65,8 @@ def summed_hours(region: str, rows: Iterable[dict]) -> list[WardHour]:
     """Every writer's total of a (ward, hour) added up, by hour then ward."""
     hours: dict[tuple[float, str], WardHour] = {}
     for row in rows:
-        hour = WardHour(region, row["ward"], seconds(row["hour"]),
-                        **{name: row[name] for name in SUMS})
+        sums = {name: _ZEROS[name] if row[name] is None else row[name] for name in SUMS}
+        hour = WardHour(region, row["ward"], seconds(row["hour"]), **sums)
         key = (hour.hour, hour.ward)
         hours[key] = hours[key].merged(hour) if key in hours else hour
     return [hours[key] for key in sorted(hours)]

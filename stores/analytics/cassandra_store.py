@@ -12,9 +12,10 @@ from stores.analytics import AnalyticsStore
 from stores.analytics.cassandra_bridge import execute, gather_limited
 from stores.analytics.cassandra_cluster import HostStates
 from stores.analytics.cassandra_cql import (
-    FIND_KEYSPACE, FIND_TABLES, PING, TABLES, Statements, create_keyspace, create_tables, simple,
+    FIND_HOUR_COLUMNS, FIND_KEYSPACE, FIND_TABLES, PING, SUM_TYPES, TABLES, Statements,
+    add_hour_column, create_keyspace, create_tables, simple,
 )
-from stores.analytics.cassandra_errors import is_driver_error, unavailable
+from stores.analytics.cassandra_errors import column_exists, is_driver_error, unavailable
 from stores.analytics.cassandra_rows import (
     days_between, hour_batches, millis, occupancy_row, occupancy_values, summed_hours,
 )
@@ -84,21 +85,38 @@ class CassandraAnalyticsStore(AnalyticsStore):
                 for row in sorted(rows, key=lambda row: row["ward"])]
 
     async def prepare(self, create: bool = False) -> list[str]:
-        missing = await self._missing()
+        missing, columns = await self._missing()
         if create and missing:
-            for text in [create_keyspace(self._settings), *create_tables(self._settings)]:
-                statement = simple(text, self._settings.write_consistency)
-                await self._call(execute(self._session, statement, timeout_s=SCHEMA_TIMEOUT_S))
+            changes = [create_keyspace(self._settings), *create_tables(self._settings)]
+            changes += [add_hour_column(self._settings, name) for name in columns]
+            for text in changes:
+                await self._change(text)
         return missing
 
-    async def _missing(self) -> list[str]:
+    async def _change(self, text: str) -> None:
+        statement = simple(text, self._settings.write_consistency)
+        try:
+            await self._call(execute(self._session, statement, timeout_s=SCHEMA_TIMEOUT_S))
+        except StoreUnavailable as exc:
+            # Another station's `check --init` may add the same column first: that is done too.
+            if not (text.startswith("ALTER") and column_exists(exc.__cause__)):
+                raise
+
+    async def _missing(self) -> tuple[list[str], list[str]]:
+        """What is missing, in words, and the summed columns an existing ward_hours lacks."""
         keyspace = self._settings.keyspace
         tables = [f"table {keyspace}.{name}" for name in TABLES]
         if not await self._schema_rows(FIND_KEYSPACE):
             replication = ", ".join(f"{dc}: {n}" for dc, n in self._settings.replication)
-            return [f"keyspace {keyspace} (NetworkTopologyStrategy {replication})", *tables]
+            return [f"keyspace {keyspace} (NetworkTopologyStrategy {replication})", *tables], []
         found = {row["table_name"] for row in await self._schema_rows(FIND_TABLES)}
-        return [text for name, text in zip(TABLES, tables) if name not in found]
+        missing = [text for name, text in zip(TABLES, tables) if name not in found]
+        if "ward_hours" not in found:
+            return missing, []  # created whole, with every column
+        have = {row["column_name"] for row in await self._schema_rows(FIND_HOUR_COLUMNS)}
+        columns = [name for name in SUM_TYPES if name not in have]
+        return missing + [f"column {keyspace}.ward_hours.{name} ({SUM_TYPES[name]})"
+                          for name in columns], columns
 
     async def _schema_rows(self, query: str) -> list:
         statement = simple(query, self._settings.read_consistency)

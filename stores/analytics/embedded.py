@@ -10,7 +10,8 @@ from stores.embedded_db import EmbeddedDb
 from stores.model import StoreHealth, WardHour, WardOccupancy, hour_start
 
 _HOUR_COLUMNS = tuple(f.name for f in dataclasses.fields(WardHour))
-_SUMS = ("alarms", "heart_rate_sum", "heart_rate_count", "spo2_sum", "spo2_count")
+_KEY = ("region", "ward", "hour")
+_SUMS = tuple(name for name in _HOUR_COLUMNS if name not in _KEY)  # every other field adds up
 _ADD_HOURS = (
     f"INSERT INTO ward_hours ({', '.join(_HOUR_COLUMNS)}) "
     f"VALUES ({', '.join(f':{name}' for name in _HOUR_COLUMNS)}) "

@@ -194,6 +194,9 @@ class OutboxedAlerts(_Outboxed, AlertBus):
     def subscribe(self, region: str) -> AsyncIterator[Alarm]:
         return self.inner.subscribe(region)
 
+    def unreadable_messages(self, region: str) -> tuple[int, str]:
+        return self.inner.unreadable_messages(region)
+
 
 WRAPPERS = {
     "vitals": OutboxedVitals,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Callable, Coroutine
 
@@ -20,6 +21,9 @@ def run_on_qt_loop(coroutine: Coroutine, timeout_s: float = 90.0):
         loop.run_until_complete(loop.shutdown_asyncgens())
         asyncio.set_event_loop(None)
         loop.close()
+        # Collect the closed loop here, on the main thread: left to the garbage collector, it
+        # may be freed on a driver's thread, and Qt crashes stopping its timers there.
+        gc.collect()
 
 
 async def eventually(condition: Callable[[], object], timeout_s: float = 20.0,

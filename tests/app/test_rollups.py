@@ -28,6 +28,23 @@ def test_samples_add_up_per_ward_and_hour():
     assert (second.hour, second.heart_rate_count, second.spo2_count) == (HOUR + 3600, 1, 0)
 
 
+def test_every_sample_of_an_occupied_bed_adds_its_interval_of_bed_time():
+    rollups = RollupAccumulator()
+    # Two beds for the last 3 s of one hour and the first second of the next; a sample without
+    # any value still stands for a monitored second.
+    rollups.add_samples("north", "north-1", [
+        VitalSample(bed, HOUR - 3 + n, heart_rate=80) for n in range(4) for bed in ("b1", "b2")
+    ] + [VitalSample("b3", HOUR + 1)])
+    rollups.add_samples("north", "north-2", [VitalSample("b9", HOUR + 5)], interval_s=0.5)
+    rollups.add_alarms([alarm(HOUR + 2)])
+
+    before, during, other_ward = rollups.drain()
+    assert (before.hour, before.bed_seconds) == (HOUR - 3600, 6.0)
+    assert (during.hour, during.bed_seconds, during.alarms) == (HOUR, 3.0, 1)
+    assert during.alarms_per_bed_hour == 1 / (3.0 / 3600)
+    assert (other_ward.ward, other_ward.bed_seconds) == ("north-2", 0.5)
+
+
 def test_only_raised_alarms_count():
     rollups = RollupAccumulator()
     raised = alarm(HOUR + 10)

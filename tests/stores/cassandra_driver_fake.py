@@ -31,6 +31,8 @@ MARKER_TYPES = {
     "heart_rate_count": cqltypes.LongType, "spo2_sum": cqltypes.DoubleType,
     "spo2_count": cqltypes.LongType, "occupied": cqltypes.Int32Type, "beds": cqltypes.Int32Type,
     "measured_at": cqltypes.DoubleType, "written_at": cqltypes.LongType,
+    "bed_seconds": cqltypes.DoubleType, "acknowledged": cqltypes.LongType,
+    "acknowledge_s_sum": cqltypes.DoubleType,
 }
 
 

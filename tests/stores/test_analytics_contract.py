@@ -34,6 +34,24 @@ async def test_rollups_of_the_same_ward_and_hour_add_up(stores):
     assert merged.heart_rate_mean == pytest.approx(220.0 / 3)
 
 
+async def test_bed_time_and_acknowledgements_round_trip_and_add_up(stores):
+    # Monitoring (the simulator's rollups) and acknowledgements (the alarm feed) arrive apart.
+    await stores.analytics.add_hours([hour(0, alarms=3, bed_seconds=7200.0)])
+    await stores.analytics.add_hours([
+        hour(0, acknowledged=2, acknowledge_s_sum=45.5),
+        hour(0, bed_seconds=3600.0, acknowledged=1, acknowledge_s_sum=14.5),
+        hour(1, "north-2", bed_seconds=0.25, acknowledged=1, acknowledge_s_sum=2.0),
+    ])
+
+    first, second = await stores.analytics.hours("north", DAY, DAY + 2 * H)
+
+    assert first == hour(0, alarms=3, bed_seconds=10_800.0, acknowledged=3,
+                         acknowledge_s_sum=60.0)
+    assert (first.alarms_per_bed_hour, first.acknowledge_s_mean) == (1.0, 20.0)
+    assert second == hour(1, "north-2", bed_seconds=0.25, acknowledged=1, acknowledge_s_sum=2.0)
+    assert isinstance(second.acknowledged, int) and isinstance(second.bed_seconds, float)
+
+
 async def test_a_rollup_stamped_inside_an_hour_merges_into_that_hour(stores):
     await stores.analytics.add_hours([hour(0, alarms=1)])
     await stores.analytics.add_hours([WardHour("north", "north-1", DAY + 1800.0, alarms=1)])
@@ -104,9 +122,10 @@ async def test_analytics_survive_a_restart(stores, reopen):
     await stores.analytics.record_occupancy([WardOccupancy("north", "north-1", 5, 8, 9.0)])
 
     stores = await reopen(stores)
-    await stores.analytics.add_hours([hour(0, alarms=1)])
+    await stores.analytics.add_hours([hour(0, alarms=1, acknowledged=1, acknowledge_s_sum=9.0)])
 
-    assert await stores.analytics.hours("north", DAY, DAY + H) == [hour(0, alarms=4)]
+    assert await stores.analytics.hours("north", DAY, DAY + H) == [
+        hour(0, alarms=4, acknowledged=1, acknowledge_s_sum=9.0)]
     assert await stores.analytics.occupancy() == [WardOccupancy("north", "north-1", 5, 8, 9.0)]
 
 

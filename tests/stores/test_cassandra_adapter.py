@@ -42,9 +42,12 @@ def stamp(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
 
 
-def hour_row(hour: float, ward: str, alarms: int = 0, hr_sum: float = 0.0, hr_count: int = 0):
+def hour_row(hour: float, ward: str, alarms: int = 0, hr_sum: float = 0.0, hr_count: int = 0,
+             **later):
+    """A row as the driver returns it; `later` sets the columns added since (default zero)."""
     return {"hour": stamp(hour), "ward": ward, "alarms": alarms, "heart_rate_sum": hr_sum,
-            "heart_rate_count": hr_count, "spo2_sum": 0.0, "spo2_count": 0}
+            "heart_rate_count": hr_count, "spo2_sum": 0.0, "spo2_count": 0,
+            "bed_seconds": 0.0, "acknowledged": 0, "acknowledge_s_sum": 0.0} | later
 
 
 @pytest.fixture
@@ -87,10 +90,12 @@ async def test_rollups_are_written_as_whole_totals_one_batch_per_region_and_day(
     assert rows == [
         {"region": "north", "day": Date(19_999), "hour": stamp(DAY - H), "ward": "north-2",
          "writer": WRITER, "alarms": 0, "heart_rate_sum": 0.0, "heart_rate_count": 0,
-         "spo2_sum": 97.0, "spo2_count": 1},
+         "spo2_sum": 97.0, "spo2_count": 1, "bed_seconds": 0.0, "acknowledged": 0,
+         "acknowledge_s_sum": 0.0},
         {"region": "north", "day": Date(20_000), "hour": stamp(DAY), "ward": "north-1",
          "writer": WRITER, "alarms": 3, "heart_rate_sum": 140.0, "heart_rate_count": 2,
-         "spo2_sum": 0.0, "spo2_count": 0},
+         "spo2_sum": 0.0, "spo2_count": 0, "bed_seconds": 0.0, "acknowledged": 0,
+         "acknowledge_s_sum": 0.0},
     ]
 
 
@@ -102,6 +107,19 @@ async def test_a_later_rollup_writes_the_new_total_of_the_writer(store, session)
     [first, second] = [b.values[0] for b in session.sent_matching("INSERT INTO")]
     assert (first["alarms"], second["alarms"]) == (2, 3)
     assert (second["heart_rate_sum"], second["heart_rate_count"]) == (60.0, 1)
+
+
+async def test_bed_time_and_acknowledgements_are_part_of_the_writers_total(store, session):
+    await store.add_hours([WardHour("north", "north-1", DAY, alarms=1, bed_seconds=60.0)])
+    await store.add_hours([WardHour("north", "north-1", DAY, bed_seconds=30.0, acknowledged=1,
+                                    acknowledge_s_sum=12.5)])
+
+    second = session.sent_matching("INSERT INTO")[-1].values[0]
+    assert {name: second[name] for name in ("alarms", "bed_seconds", "acknowledged",
+                                            "acknowledge_s_sum")} == {
+        "alarms": 1, "bed_seconds": 90.0, "acknowledged": 1, "acknowledge_s_sum": 12.5}
+    selects = [q for q in session.prepared if q.startswith("SELECT hour")]
+    assert selects and all("bed_seconds, acknowledged, acknowledge_s_sum" in q for q in selects)
 
 
 async def test_a_rollup_whose_write_failed_is_sent_again_without_counting_twice(store, session):
@@ -148,6 +166,35 @@ async def test_hours_follow_every_page_and_add_up_the_writers_rows(store, sessio
     assert all(isinstance(h.hour, float) for h in found)
     [read] = session.sent_matching("ward_hours WHERE")
     assert (read.pages_asked, read.fetch_size) == (3, 1000)
+
+
+async def test_the_writers_bed_time_and_acknowledgements_add_up_on_read(store, session):
+    session.answer("ward_hours WHERE", [
+        hour_row(DAY, "north-1", alarms=2, bed_seconds=3600.0, acknowledged=1,
+                 acknowledge_s_sum=30.0),
+        hour_row(DAY, "north-1", alarms=1, bed_seconds=1800.0, acknowledged=2,
+                 acknowledge_s_sum=15.0),
+    ])
+
+    [found] = await store.hours("north", DAY, DAY + H)
+
+    assert found == WardHour("north", "north-1", DAY, alarms=3, bed_seconds=5400.0,
+                             acknowledged=3, acknowledge_s_sum=45.0)
+    assert (found.alarms_per_bed_hour, found.acknowledge_s_mean) == (2.0, 15.0)
+
+
+async def test_rows_written_before_the_columns_were_added_count_zero_there(store, session):
+    # An older station's rows, in a table that `check --init` gave the new columns: null there.
+    old = hour_row(DAY, "north-1", alarms=2, bed_seconds=None, acknowledged=None,
+                   acknowledge_s_sum=None)
+    session.answer("ward_hours WHERE", [old, hour_row(DAY, "north-1", acknowledged=1,
+                                                      acknowledge_s_sum=8.0)])
+
+    [found] = await store.hours("north", DAY, DAY + H)
+
+    assert found == WardHour("north", "north-1", DAY, alarms=2, acknowledged=1,
+                             acknowledge_s_sum=8.0)
+    assert isinstance(found.bed_seconds, float) and isinstance(found.acknowledged, int)
 
 
 async def test_occupancy_reads_the_region_list_then_each_region(store, session):
@@ -208,6 +255,9 @@ async def test_consistency_levels_come_from_the_url(session):
     (InvalidRequest("unconfigured table ward_hours"),
      "the analytics keyspace or its tables are missing: run `ward-station check --init` "
      "to create it"),
+    (InvalidRequest("Undefined column name bed_seconds in table ward_analytics.ward_hours"),
+     "the analytics tables lack columns this version needs: run `ward-station check --init` "
+     "to add them"),
 ])
 async def test_driver_errors_become_store_unavailable_with_a_reason(store, session, error, reason):
     session.answer("ward_hours", error=error)

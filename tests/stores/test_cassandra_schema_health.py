@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cassandra import ConsistencyLevel, OperationTimedOut
+from cassandra import ConsistencyLevel, InvalidRequest, OperationTimedOut, Unauthorized
 from cassandra.connection import DefaultEndPoint
 from cassandra.policies import SimpleConvictionPolicy
 from cassandra.pool import Host
@@ -11,6 +11,7 @@ from cassandra.pool import Host
 from stores.analytics.cassandra_cluster import HostStates
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.analytics.cassandra_store import CassandraAnalyticsStore
+from stores.errors import StoreUnavailable
 from stores.model import HealthState, NodeStatus
 from stores.urls import parse_store_url
 from tests.stores.cassandra_driver_fake import FakeSession
@@ -19,6 +20,9 @@ pytestmark = pytest.mark.asyncio
 URL = "cassandra://c1,c2:9042/ward_analytics?dc=dc1&replication=dc1:3,dc2:2"
 TABLES = ["table ward_analytics.ward_hours", "table ward_analytics.ward_occupancy",
           "table ward_analytics.ward_regions"]
+FIRST_COLUMNS = ["region", "day", "hour", "ward", "writer", "alarms", "heart_rate_sum",
+                 "heart_rate_count", "spo2_sum", "spo2_count"]  # ward_hours as first shipped
+LATER_COLUMNS = {"bed_seconds": "double", "acknowledged": "bigint", "acknowledge_s_sum": "double"}
 
 
 @pytest.fixture
@@ -54,25 +58,82 @@ async def test_prepare_reports_a_missing_keyspace_and_creates_it_with_its_tables
         "CREATE KEYSPACE IF NOT EXISTS \"ward_analytics\" WITH replication = "
         "{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 2}")
     assert "PRIMARY KEY ((region, day), hour, ward, writer)" in created[1]
+    assert all(f"{name} {kind}" in created[1] for name, kind in LATER_COLUMNS.items())
     assert "PRIMARY KEY ((region), ward)" in created[2]
     assert len(created) == 4 and all("IF NOT EXISTS" in text for text in created)
+    assert not session.sent_matching("system_schema.columns")
+    assert not session.sent_matching("ALTER")
 
 
 async def test_prepare_reports_only_the_tables_that_are_missing(session):
     session.answer("system_schema.keyspaces", [{"keyspace_name": "ward_analytics"}])
     session.answer("system_schema.tables", [{"table_name": "ward_hours"}])
+    session.answer("system_schema.columns", [{"column_name": name} for name in
+                                             FIRST_COLUMNS + list(LATER_COLUMNS)])
 
     assert await store_on(session).prepare() == TABLES[1:]
     assert not [s for s in session.sent if s.query.startswith("CREATE")]
 
 
-async def test_nothing_is_created_when_nothing_is_missing(session):
+def existing_schema(session, hour_columns: list[str]) -> None:
+    """The keyspace and its three tables exist; ward_hours has these columns."""
     session.answer("system_schema.keyspaces", [{"keyspace_name": "ward_analytics"}])
     session.answer("system_schema.tables", *[[{"table_name": name}] for name in
                                              ("ward_hours", "ward_occupancy", "ward_regions")])
+    session.answer("system_schema.columns", [{"column_name": name} for name in hour_columns])
+
+
+async def test_nothing_is_created_when_nothing_is_missing(session):
+    existing_schema(session, FIRST_COLUMNS + list(LATER_COLUMNS))
 
     assert await store_on(session).prepare(create=True) == []
-    assert [s.query.split()[0] for s in session.sent] == ["SELECT", "SELECT"]
+    assert [s.query.split()[0] for s in session.sent] == ["SELECT", "SELECT", "SELECT"]
+    [columns] = session.sent_matching("system_schema.columns")
+    assert (columns.values, "table_name = 'ward_hours'" in columns.query) == (
+        ["ward_analytics"], True)
+
+
+async def test_prepare_reports_the_columns_an_older_ward_hours_lacks(session):
+    existing_schema(session, FIRST_COLUMNS + ["acknowledged"])
+
+    missing = await store_on(session).prepare()
+
+    assert missing == ["column ward_analytics.ward_hours.bed_seconds (double)",
+                       "column ward_analytics.ward_hours.acknowledge_s_sum (double)"]
+    assert not session.sent_matching("ALTER")
+
+
+async def test_prepare_with_create_adds_the_missing_columns_to_the_existing_table(session):
+    existing_schema(session, FIRST_COLUMNS)
+
+    missing = await store_on(session).prepare(create=True)
+
+    assert len(missing) == 3
+    altered = [s for s in session.sent if s.query.startswith("ALTER")]
+    assert [s.query for s in altered] == [
+        f'ALTER TABLE "ward_analytics".ward_hours ADD {name} {kind}'
+        for name, kind in LATER_COLUMNS.items()]
+    assert all(s.consistency_level == ConsistencyLevel.LOCAL_QUORUM for s in altered)
+
+
+async def test_a_column_another_station_added_meanwhile_is_not_an_error(session):
+    existing_schema(session, FIRST_COLUMNS)
+    # Cassandra 4 and later, then 3.x, say so in these words.
+    session.answer("ADD bed_seconds",
+                   error=InvalidRequest("Column with name 'bed_seconds' already exists"))
+    session.answer("ADD acknowledged ", error=InvalidRequest(
+        "Invalid column name acknowledged because it conflicts with an existing column"))
+
+    assert len(await store_on(session).prepare(create=True)) == 3
+    assert len(session.sent_matching("ALTER")) == 3
+
+
+async def test_a_column_that_cannot_be_added_fails_prepare(session):
+    existing_schema(session, FIRST_COLUMNS)
+    session.answer("ADD bed_seconds", error=Unauthorized("User ward has no ALTER permission"))
+
+    with pytest.raises(StoreUnavailable, match="may not read or write"):
+        await store_on(session).prepare(create=True)
 
 
 async def test_health_is_up_with_every_host_per_datacenter(session):

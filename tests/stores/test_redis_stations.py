@@ -84,4 +84,7 @@ async def test_an_alarm_message_that_does_not_parse_is_skipped_counted_and_block
     health = await station.health()
     assert health.state is HealthState.DEGRADED
     assert "1 alarm message(s) did not parse" in health.reason
+    count, why = station.unreadable_messages("north")
+    assert count == 1 and "not JSON" in why
+    assert station.unreadable_messages("south") == (0, "")
     await collector.stop()

@@ -1,0 +1,128 @@
+"""Alarm history feed: the ward's alarms of a chosen period, and its per-shift alarm figures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal, Slot
+
+from app.feeds.base import Feed
+from stores.alerts import AlertBus
+from stores.analytics import AnalyticsStore
+from stores.errors import StoreUnavailable
+from stores.model import Alarm, ShiftFigures, hour_start, shift_figures, ward_shifts
+
+log = logging.getLogger(__name__)
+
+REFRESH_S = 10.0
+DEFAULT_RANGE_S = 8 * 3600.0
+SHIFTS = 2  # this shift and the one before
+
+
+class AlarmHistoryFeed(Feed):
+    """Loads while the history is shown (`set_shown`), again every `refresh_s` and at once when
+    the period changes. `unavailable`/`available` follow the alarm bus; the analytics store
+    failing only takes the shift figures away (`shifts_unavailable`), not the history."""
+
+    history_loaded = Signal(object)  # list[Alarm] of the ward, newest first
+    shifts_loaded = Signal(object)  # list[ShiftFigures], this shift first
+    shifts_unavailable = Signal(str)
+
+    def __init__(self, bus: AlertBus, analytics: AnalyticsStore, region: str, ward: str,
+                 clock: Callable[[], float] = time.time, refresh_s: float = REFRESH_S) -> None:
+        super().__init__()
+        self._bus = bus
+        self._analytics = analytics
+        self.region, self.ward = region, ward
+        self._clock = clock
+        self._refresh_s = refresh_s
+        self.range_s = DEFAULT_RANGE_S
+        self.shown = False
+        self._changed = False  # the period or visibility changed since the last load began
+        self._wakeup: asyncio.Future | None = None  # resolved to end a sleep early
+        self._history: list[Alarm] | None = None
+        self._shifts: list[ShiftFigures] | None = None
+        self._shifts_down: str | None = None
+
+    def start(self) -> None:
+        self.spawn(self._run())
+
+    @Slot(float)
+    def set_range(self, seconds: float) -> None:
+        """Show the alarms raised in the last `seconds` (loaded at once if shown)."""
+        if seconds != self.range_s:
+            self.range_s = seconds
+            self._wake()
+
+    @Slot(bool)
+    def set_shown(self, shown: bool) -> None:
+        self.shown = shown
+        if shown:
+            self._wake()
+
+    def _wake(self) -> None:
+        self._changed = True
+        if self._wakeup is not None and not self._wakeup.done():
+            self._wakeup.set_result(None)
+
+    async def _run(self) -> None:
+        while True:
+            self._changed = False  # before loading: a change made meanwhile loads again at once
+            if self.shown:
+                await self.load()
+            await self._sleep(self._refresh_s if self.shown else None)
+
+    async def _sleep(self, timeout_s: float | None) -> None:
+        if self._changed:
+            return
+        # A bare future, not an Event and a task waiting on it: nothing is left pending (holding
+        # the loop) when the feed stops. asyncio.wait, not wait_for: see
+        # AlarmsFeed._channel_down_reason on qasync's timers.
+        self._wakeup = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait({self._wakeup}, timeout=timeout_s)
+        finally:
+            self._wakeup = None
+
+    async def load(self) -> None:
+        """Load the history and the shift figures now, emitting what changed."""
+        now = self._clock()
+        with self.reporting():
+            await self._load_history(now)
+        await self._load_shifts(now)
+
+    async def _load_history(self, now: float) -> None:
+        range_s = self.range_s
+        alarms = await self._bus.history(self.region, now - range_s)
+        if range_s != self.range_s:
+            return  # the period changed meanwhile: the next round loads the new one
+        ward = sorted((a for a in alarms if a.ward == self.ward),
+                      key=lambda a: (a.raised_at, a.id), reverse=True)
+        if ward != self._history:
+            self._history = ward
+            self.history_loaded.emit(ward)
+
+    async def _load_shifts(self, now: float) -> None:
+        shifts = ward_shifts(now, SHIFTS)
+        start, end = min(s[1] for s in shifts), max(s[2] for s in shifts)
+        try:
+            hours = await self._analytics.hours(self.region, hour_start(start), end)
+        except StoreUnavailable as exc:
+            self._shifts_failed(exc.reason)
+            return
+        except Exception as exc:  # a bug must not end the refreshes; it is logged in full
+            log.exception("alarm history: shift figures failed")
+            self._shifts_failed(f"unexpected error: {exc}")
+            return
+        figures = shift_figures([h for h in hours if h.ward == self.ward], shifts)
+        if figures != self._shifts or self._shifts_down is not None:
+            self._shifts, self._shifts_down = figures, None
+            self.shifts_loaded.emit(figures)
+
+    def _shifts_failed(self, reason: str) -> None:
+        if reason != self._shifts_down:
+            self._shifts_down = reason
+            self.shifts_unavailable.emit(reason)
