@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from app.alarms.rules import DEFAULT_RULES, limits_of, with_limits
 from app.config import Config
 from app.feeds.alarm_audio import AlarmAudio
 from app.feeds.alarm_history import AlarmHistoryFeed
@@ -21,7 +22,7 @@ from app.feeds.health import HealthFeed
 from app.feeds.patients import PatientsFeed
 from app.feeds.vitals import VitalsFeed
 from stores import Stores
-from stores.model import Bed, Patient
+from stores.model import Bed, Patient, Vital
 from widgets.alarm_banner import AlarmBanner
 from widgets.alarm_history import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
@@ -93,6 +94,9 @@ class MainWindow(QMainWindow):
         self.reports.addTab(self.analytics_panel, "Regional analytics")
         self.reports.addTab(self.alarm_history_panel, "Alarm history")
         self.patient_panel.set_context(self.config.region, self.config.ward)
+        # the limits a patient's own replace: the simulator's rules for this ward
+        ward_rules = with_limits(DEFAULT_RULES, self.config.limits_for(self.config.ward))
+        self.patient_panel.set_ward_limits({v: limits_of(ward_rules, v) for v in Vital})
         self.vitals_chart.clear("Select a bed to see its vital signs")
         self.care_graph.show_message("Select a bed to see the care team")
         self.setCentralWidget(self._layout())

@@ -13,6 +13,8 @@ SAMPLES_PER_BED_HOUR = 3600  # the monitors report once a second
 # Alarms a bed raises per hour at the simulator's default episode rate (measured over long runs
 # of app/simulator with the default rules; tests/app/test_physiology.py keeps the two in step).
 ALARMS_PER_BED_HOUR = 12.0
+ACKNOWLEDGED_SHARE = (0.25, 0.45)  # of the alarms raised
+ACKNOWLEDGE_S = (25.0, 60.0)  # mean time to acknowledge, by day (longer at night)
 
 
 def past_ward_hours(region: str, ward: str, occupied: int, acuity: float, rng: random.Random,
@@ -41,10 +43,16 @@ def _hour(region: str, ward: str, hour: float, occupied: int, acuity: float, hea
     alarms = max(round(rng.gauss(expected_alarms, math.sqrt(expected_alarms or 1.0))), 0)
     hour_hr = heart_rate + 6.0 * day - 3.0 + 4.0 * (acuity - 1.0) + rng.gauss(0, 1.2)
     hour_spo2 = min(spo2 - 0.8 * (acuity - 1.0) + rng.gauss(0, 0.25), 100.0)
+    # Most alarms end by themselves before anyone reaches them; nurses answer the rest, more
+    # slowly at night when fewer are on the floor.
+    acknowledged = round(alarms * rng.uniform(*ACKNOWLEDGED_SHARE))
+    answer_s = rng.uniform(*ACKNOWLEDGE_S) * (1.4 - 0.6 * day)
     return WardHour(
         region, ward, hour, alarms=alarms,
         heart_rate_sum=round(hour_hr * samples, 1), heart_rate_count=samples,
         spo2_sum=round(hour_spo2 * samples, 1), spo2_count=samples,
+        bed_seconds=float(beds * 3600), acknowledged=acknowledged,
+        acknowledge_s_sum=round(acknowledged * answer_s, 1),
     )
 
 

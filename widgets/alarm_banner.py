@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QPaintEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from stores.model import Alarm, Priority, banner_order
 from widgets import palette
@@ -93,11 +94,17 @@ class AlarmBanner(QFrame):
         top.setContentsMargins(14, 6, 10, 6)
         top.setSpacing(16)
         top.addWidget(self.text)
-        top.addWidget(self.state)
-        top.addStretch(1)
+        # the state (acknowledged, escalated) takes what the alarm itself leaves
+        self.state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top.addWidget(self.state, 1)
         for widget in (self.audio, self.pause_audio, self.acknowledge):
             top.addWidget(widget)
         self.top.setMinimumHeight(52)
+        # Long alarm texts are cut at the right rather than widening the window past the
+        # screen: what matters (priority, bed, condition) comes first, and all of it is in the
+        # tooltip.
+        self.text.setMinimumWidth(360)
+        self.state.setMinimumWidth(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -165,6 +172,7 @@ class AlarmBanner(QFrame):
             self._restart_flash(top.priority)  # a new alarm starts bright
         self.text.setText(alarm_summary(top, now) if top else NO_ALARMS)
         self.state.setText(state_text(top, self._escalations.get(top.id, "")) if top else "")
+        self.top.setToolTip(" \u00b7 ".join(t for t in (self.text.text(), self.state.text()) if t))
         self.state.setHidden(not self.state.text())
         selectable = top is not None and bool(top.patient_id)
         self.text.setCursor(Qt.CursorShape.PointingHandCursor if selectable else Qt.CursorShape.ArrowCursor)

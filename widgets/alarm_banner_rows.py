@@ -30,6 +30,8 @@ class AlarmRow(QFrame):
         self.chip.setFixedWidth(104)
         self.details = QLabel(objectName="AlarmRowText")
         self.state = QLabel(objectName="AlarmRowState")
+        self.details.setMinimumWidth(240)  # cut at the right, not widening the window
+        self.state.setMinimumWidth(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 1, 0, 1)
         layout.setSpacing(12)
@@ -43,6 +45,7 @@ class AlarmRow(QFrame):
         self.chip.setText(priority_text(alarm.priority))
         self.details.setText(alarm_details(alarm, now))
         self.state.setText(state_text(alarm, escalation))
+        self.setToolTip(self.text())
         selectable = bool(alarm.patient_id)
         self.setCursor(Qt.CursorShape.PointingHandCursor if selectable else Qt.CursorShape.ArrowCursor)
         self.set_bright(bright)

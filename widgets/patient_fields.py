@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject
@@ -95,8 +96,16 @@ def split_items(text: str) -> tuple[str, ...]:
 
 def parse_weight(text: str) -> float | None:
     """Weight in kg from what was typed; None when blank. ValueError when it is not a number."""
+    return parse_number(text)
+
+
+def parse_number(text: str) -> float | None:
+    """A number from what was typed; None when blank. ValueError when it is not a number."""
     text = text.strip()
     if not text:
         return None
     # Many wards write a decimal comma.
-    return float(text.replace(",", "."))
+    number = float(text.replace(",", "."))
+    if not math.isfinite(number):  # float() takes "nan" and "inf" too
+        raise ValueError(f"not a number: {text!r}")
+    return number

@@ -6,11 +6,11 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from stores.model import Bed, Patient, Sex, patient_problems
-from widgets import palette
+from stores.model import AlarmLimits, Bed, Patient, Sex, Vital, patient_problems
+from widgets.alarm_limits_editor import AlarmLimitsEditor, vital_of
 from widgets.patient_fields import WEIGHT_HINT, parse_weight, split_items
 from widgets.patient_form_grid import (
     LABELS,
@@ -20,18 +20,18 @@ from widgets.patient_form_grid import (
     field_grid,
     make_fields,
 )
+from widgets.patient_form_notices import UnsavedBar, message_line
 
-# Errors take the theme's #Error colour; the theme has no colour for a save that worked.
-STYLE = (
-    f"QLabel#Saved {{ color: {palette.UP}; }} QLabel#Error, QLabel#Saved {{ font-weight: bold; }}"
-    f" QFrame#UnsavedBar {{ border: 1px solid {palette.DEGRADED}; border-radius: 3px; }}"
-    f" QFrame#UnsavedBar QLabel {{ color: {palette.DEGRADED}; font-weight: bold; }}"
-)
-CONTEXT_LABELS = {"region": "Region", "ward": "Ward"}  # fields of the record the form does not show
+# Fields of the record the form does not show as one editor.
+CONTEXT_LABELS = {"region": "Region", "ward": "Ward", "alarm_limits": "Alarm limits"}
 
 
 class PatientForm(QWidget):
-    """The fields of one patient, new (id "") or loaded for editing."""
+    """The fields of one patient, new (id "") or loaded for editing.
+
+    The panel places the parts that are not in the field grid: the heading, the message line, the
+    unsaved-changes bar and the alarm limits editor (`limits`), which has a page of its own.
+    """
 
     def __init__(self, today: Callable[[], date] = date.today, parent: QWidget | None = None):
         super().__init__(parent)
@@ -40,20 +40,18 @@ class PatientForm(QWidget):
         self._loaded: Patient | None = None
         self.heading = QLabel()  # names the record shown; the panel decides where it goes
         self.heading.setContentsMargins(0, 0, 4, 4)
-        self.message = QLabel(wordWrap=True)
-        self.message.hide()
+        self.message = message_line()
         self.unsaved = UnsavedBar()
+        self.limits = AlarmLimitsEditor()
+        self.limits.edited.connect(self._on_edited)
         self._dirty = False
         self.fields = make_fields()
         for field in self.fields.values():
             change_signal(field.editor).connect(field.clear_problem)
             change_signal(field.editor).connect(self._on_edited)
-        self.setStyleSheet(STYLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.unsaved)
-        layout.addWidget(self.message)
         layout.addLayout(field_grid(self.fields))
         layout.addStretch(1)
         self.load(None)
@@ -64,8 +62,11 @@ class PatientForm(QWidget):
         return self._loaded
 
     def has_unsaved_changes(self) -> bool:
-        """Whether the user has edited a field since the record was loaded."""
+        """Whether the user has edited a field or an alarm limit since the record was loaded."""
         return self._dirty
+
+    def set_ward_limits(self, limits: dict[Vital, AlarmLimits]) -> None:
+        self.limits.set_ward_limits(limits)
 
     def editor(self, name: str) -> QWidget:
         return self.fields[name].editor
@@ -99,6 +100,7 @@ class PatientForm(QWidget):
         self._choose_bed(shown.bed_id)
         self.editor("notes").setPlainText(shown.notes)
         self.clear_problems()
+        self.limits.load(shown.alarm_limits)
         self.show_message("")
         self.unsaved.hide()
         self._show_heading()
@@ -116,18 +118,33 @@ class PatientForm(QWidget):
         except ValueError:
             problems["weight_kg"] = WEIGHT_HINT
             weight = None
-        patient = self._patient(birth_date or self._today(), weight)
+        alarm_limits, limit_problems = self.limits.limits()  # shown at their rows already
+        patient = self._patient(birth_date or self._today(), weight, alarm_limits)
         for problem in patient_problems(patient, self._today()):
-            problems.setdefault(problem.field, problem.message)
+            if problem.field not in limit_problems:
+                problems.setdefault(problem.field, problem.message)
         for name, message in problems.items():
             self.show_problem(name, message)
+        if limit_problems and not problems:
+            self.limits.focus_first_problem()
+        problems.update(limit_problems)
         return None if problems else patient
+
+    def problem_place(self) -> str | None:
+        """Where a problem is shown: "fields", "limits" (the fields first), or None."""
+        if any(not field.problem.isHidden() for field in self.fields.values()):
+            return "fields"
+        return "limits" if self.limits.has_problems() else None
 
     def show_problem(self, name: str, message: str) -> None:
         """Put `message` by the field `name`; at the top for a field the form does not show."""
+        vital = vital_of(name)
+        if vital is not None:
+            self.limits.show_problem(vital, message)
+            return
         field = self.fields.get(name)
         if field is None:
-            label = LABELS.get(name) or CONTEXT_LABELS.get(name, name)
+            label = LABELS.get(name) or CONTEXT_LABELS.get(name.partition(".")[0], name)
             self.show_message(f"{label}: {message}", "error")
             return
         field.show_problem(message)
@@ -138,6 +155,7 @@ class PatientForm(QWidget):
     def clear_problems(self) -> None:
         for field in self.fields.values():
             field.clear_problem()
+        self.limits.clear_problems()
 
     def show_message(self, text: str, kind: str = "error") -> None:
         """A line at the top of the form: an error, or the confirmation that a save worked."""
@@ -146,7 +164,8 @@ class PatientForm(QWidget):
         self.message.style().polish(self.message)
         self.message.setVisible(bool(text))
 
-    def _patient(self, birth_date: date, weight: float | None) -> Patient:
+    def _patient(self, birth_date: date, weight: float | None,
+                 alarm_limits: tuple[AlarmLimits, ...]) -> Patient:
         base = self._loaded or Patient("", self._region, self._ward, "", "", "", birth_date)
         text = {name: self.editor(name).text().strip() for name in TEXT_FIELDS}
         lists = {name: split_items(self.editor(name).text()) for name in LIST_FIELDS}
@@ -159,6 +178,7 @@ class PatientForm(QWidget):
             sex=Sex(self.editor("sex").currentData()),
             bed_id=self.editor("bed_id").currentData(),
             notes=self.editor("notes").toPlainText().strip(),
+            alarm_limits=alarm_limits,
         )
 
     def _choose_bed(self, bed_id: str | None) -> None:
@@ -178,23 +198,3 @@ class PatientForm(QWidget):
         self._dirty = True
         self.show_message("")  # "Saved" or an old error no longer describes what is shown
 
-
-class UnsavedBar(QFrame):
-    """Says that edits are held back from being replaced by another record: Save, or Discard them."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="UnsavedBar")
-        self.text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.save_button = QPushButton("Save")
-        self.discard_button = QPushButton("Discard")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.save_button)
-        layout.addWidget(self.discard_button)
-        self.hide()
-
-    def offer(self, edited: str, other: str) -> None:
-        """Show the choice between the edits of `edited` and opening `other`."""
-        self.text.setText(f"Unsaved changes to {edited}: Save them, or Discard to open {other}.")
-        self.show()

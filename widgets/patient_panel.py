@@ -1,4 +1,4 @@
-"""The patient panel: the ward's patient list beside the record form, with save and discharge."""
+"""The patient panel: the ward's patient list, the record form and the patient's alarm limits."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import date
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -17,11 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stores.model import Bed, Patient
+from stores.model import AlarmLimits, Bed, Patient, Vital
+from widgets.alarm_limits_editor import vital_of
 from widgets.patient_form import PatientForm
 from widgets.patient_list import PatientList
+from widgets.patient_panel_pages import column, move_onto, row, scrolled
 
-LIST_TAB, RECORD_TAB = 0, 1
+LIST_TAB, RECORD_TAB, LIMITS_TAB = 0, 1, 2
+LIMITS_TITLE = "Alarm limits"
 
 
 class PatientPanel(QWidget):
@@ -47,6 +49,7 @@ class PatientPanel(QWidget):
         self.confirm_button = QPushButton("Confirm")
         self.cancel_button = QPushButton("Cancel")
         self._actions = QStackedWidget()
+        self._notices = column(self.form.unsaved, self.form.message, stretch=False)
         self._on_discard: Callable[[], None] | None = None  # opens what the user asked for instead
         self.tabs = QTabWidget()
         self._lay_out()
@@ -62,6 +65,12 @@ class PatientPanel(QWidget):
     def set_beds(self, beds: list[Bed]) -> None:
         self.patients.set_beds(beds)
         self.form.set_beds(beds)
+
+    @Slot(object)
+    def set_ward_limits(self, limits: dict[Vital, AlarmLimits]) -> None:
+        """The ward's effective alarm limits, which the limits page shows where a patient has
+        none of their own."""
+        self.form.set_ward_limits(limits)
 
     @Slot(list)
     def show_patients(self, patients: list[Patient]) -> None:
@@ -80,7 +89,7 @@ class PatientPanel(QWidget):
             self._hold_edits(patient.full_name, lambda: self._open(patient))
         else:  # a reload of the record being edited: the user's edits win until saved
             self.patients.select(patient.id)
-            self.tabs.setCurrentIndex(RECORD_TAB)
+            self._show_record()
 
     @Slot(object)
     def show_saved(self, patient: Patient) -> None:
@@ -92,13 +101,13 @@ class PatientPanel(QWidget):
     def show_problem(self, field: str, message: str) -> None:
         self._set_saving(False)
         self.form.show_problem(field, message)
-        self.tabs.setCurrentIndex(RECORD_TAB)
+        self.tabs.setCurrentIndex(LIMITS_TAB if vital_of(field) else RECORD_TAB)
 
     @Slot(str)
     def show_error(self, message: str) -> None:
         self._set_saving(False)
         self.form.show_message(message, "error")
-        self.tabs.setCurrentIndex(RECORD_TAB)
+        self._show_record()
 
     @Slot()
     def new_patient(self) -> None:
@@ -113,7 +122,12 @@ class PatientPanel(QWidget):
         self.form.load(patient)
         self.patients.select(patient.id)
         self._ask_discharge(False)
-        self.tabs.setCurrentIndex(RECORD_TAB)
+        self._show_record()
+
+    def _show_record(self) -> None:
+        """Turn from the list to the record; a user reading the limits page stays on it."""
+        if self.tabs.currentIndex() == LIST_TAB:
+            self.tabs.setCurrentIndex(RECORD_TAB)
 
     def _hold_edits(self, other: str, open_other: Callable[[], None]) -> None:
         """Keep the edits in the form; `open_other` runs only if the user chooses Discard."""
@@ -121,7 +135,7 @@ class PatientPanel(QWidget):
         self._on_discard = open_other
         self.form.unsaved.offer(loaded.full_name if loaded else "the new patient", other)
         self.patients.select(loaded.id if loaded else None)  # the list names what the form shows
-        self.tabs.setCurrentIndex(RECORD_TAB)
+        self._show_record()
 
     def _discard(self) -> None:
         open_other, self._on_discard = self._on_discard, None
@@ -141,6 +155,12 @@ class PatientPanel(QWidget):
         if record is not None:
             self._set_saving(True)  # a second click would only come back as a conflict
             self.save_requested.emit(record)
+            return
+        # Refused: the problems are shown by their fields; turn to them unless in view already.
+        place = self.form.problem_place()
+        shown_here = {RECORD_TAB: "fields", LIMITS_TAB: "limits"}.get(self.tabs.currentIndex())
+        if place is not None and place != shown_here:
+            self.tabs.setCurrentIndex(RECORD_TAB if place == "fields" else LIMITS_TAB)
 
     def _set_saving(self, saving: bool) -> None:
         self.save_button.setEnabled(not saving)
@@ -172,36 +192,33 @@ class PatientPanel(QWidget):
         self.discharge_button.clicked.connect(lambda: self._ask_discharge(True))
         self.cancel_button.clicked.connect(lambda: self._ask_discharge(False))
         self.confirm_button.clicked.connect(self._confirm_discharge)
+        self.form.limits.own_count_changed.connect(self._name_limits_tab)
+        self.tabs.currentChanged.connect(self._move_record_parts)
 
     def _lay_out(self) -> None:
-        buttons = _row(self.discharge_button, self.save_button, stretch_at=1)
-        confirm = _row(self.confirm_question, self.confirm_button, self.cancel_button, stretch_at=1)
+        buttons = row(self.discharge_button, self.save_button, stretch_at=1)
+        confirm = row(self.confirm_question, self.confirm_button, self.cancel_button, stretch_at=1)
         self._actions.addWidget(buttons)
         self._actions.addWidget(confirm)
         # Tabs rather than side by side: at a panel's size both halves stay legible this way.
-        self.tabs.addTab(_column(self.patients, _row(self.new_button, stretch_at=1)), "List")
-        self.tabs.addTab(_column(self.form, self._actions), "Record")
+        self.tabs.addTab(column(self.patients, row(self.new_button, stretch_at=1)), "List")
+        # The alarm limits have a page of their own: the record's fields fill a panel already.
+        # scrolled: at 1080 lines the bed grid needs the height more than the form does
+        self.tabs.addTab(column(scrolled(self.form)), "Record")
+        self.tabs.addTab(column(scrolled(self.form.limits)), LIMITS_TITLE)
         self.tabs.setCornerWidget(self.form.heading)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
+    def _move_record_parts(self, index: int) -> None:
+        """Both pages of one record share its notices (top) and its Save and Discharge (bottom)."""
+        if index not in (RECORD_TAB, LIMITS_TAB):
+            return
+        move_onto(self.tabs.widget(index), top=self._notices, bottom=self._actions)
 
-def _row(*widgets: QWidget, stretch_at: int) -> QWidget:
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        layout.addWidget(widget)
-    layout.insertStretch(stretch_at, 1)
-    return row
+    def _name_limits_tab(self, own: int) -> None:
+        # Seen from the record page too: this patient does not alarm at the ward's limits.
+        title = f"{LIMITS_TITLE} \u00b7 {own} own" if own else LIMITS_TITLE
+        self.tabs.setTabText(LIMITS_TAB, title)
 
-
-def _column(top: QWidget, bottom: QWidget) -> QWidget:
-    column = QWidget()
-    layout = QVBoxLayout(column)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(4)
-    layout.addWidget(top, 1)
-    layout.addWidget(bottom)
-    return column

@@ -49,7 +49,7 @@ def type_into(qtbot, panel, **values):
 
 
 def fill_new_patient(qtbot, panel, **overrides):
-    values = dict(mrn="N2001", given_name="Ada", family_name="Lovelace", weight_kg="72,5")
+    values = {"mrn": "N2001", "given_name": "Ada", "family_name": "Lovelace", "weight_kg": "72,5"}
     values.update(overrides)
     panel.new_patient()
     type_into(qtbot, panel, **values)
@@ -248,7 +248,7 @@ def test_save_waits_for_the_answer_before_it_can_be_clicked_again(qtbot, panel):
 
 def unsaved_bar(panel) -> str:
     bar = panel.form.unsaved
-    return bar.text.text() if bar.isVisibleTo(panel.form) else ""
+    return bar.text.text() if bar.isVisibleTo(panel) else ""
 
 
 def test_a_loaded_record_has_no_unsaved_changes_until_the_user_edits(qtbot, panel):

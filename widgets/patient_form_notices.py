@@ -1,0 +1,45 @@
+"""What is said above a patient record: the message line, and the bar holding unsaved edits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from widgets import palette
+
+# Errors take the theme's #Error colour; the theme has no colour for a save that worked.
+STYLE = (
+    f"QLabel#Saved {{ color: {palette.UP}; }} QLabel#Error, QLabel#Saved {{ font-weight: bold; }}"
+    f" QFrame#UnsavedBar {{ border: 1px solid {palette.DEGRADED}; border-radius: 3px; }}"
+    f" QFrame#UnsavedBar QLabel {{ color: {palette.DEGRADED}; font-weight: bold; }}"
+)
+
+
+def message_line() -> QLabel:
+    """A hidden line for an error, or the confirmation that a save worked."""
+    line = QLabel(wordWrap=True)
+    line.setStyleSheet(STYLE)
+    line.hide()
+    return line
+
+
+class UnsavedBar(QFrame):
+    """Says that edits are held back from being replaced by another record: Save, or Discard them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="UnsavedBar")
+        self.setStyleSheet(STYLE)
+        self.text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.save_button = QPushButton("Save")
+        self.discard_button = QPushButton("Discard")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.save_button)
+        layout.addWidget(self.discard_button)
+        self.hide()
+
+    def offer(self, edited: str, other: str) -> None:
+        """Show the choice between the edits of `edited` and opening `other`."""
+        self.text.setText(f"Unsaved changes to {edited}: Save them, or Discard to open {other}.")
+        self.show()
