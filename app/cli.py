@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(run)
     run.add_argument("--no-simulator", dest="simulator", action="store_false", default=None,
                      help="do not start the built-in bedside simulator")
+    run.add_argument("--mute-alarms", dest="alarm_audio", action="store_false", default=None,
+                     help="no alarm sounds (training rooms); the banner says so")
     run.add_argument("--screenshot", type=Path, metavar="PATH",
                      help="render the window to a PNG after --after seconds, then exit")
     run.add_argument("--after", type=float, default=8.0, metavar="SECONDS",
@@ -106,7 +108,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _config(args: argparse.Namespace) -> Config:
     overrides = {"data_dir": args.data_dir, "region": args.region, "ward": args.ward,
-                 "simulator": getattr(args, "simulator", None)}
+                 "simulator": getattr(args, "simulator", None),
+                 "alarm_audio": getattr(args, "alarm_audio", None)}
     config = load_config(args.config, overrides)
     try:
         paths.ensure_writable_dir(config.data_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,47 @@ def test_the_simulator_runs_by_default_only_on_embedded_vitals():
     real = {"WARD_STATION_STORE_VITALS": "influxdb://influx/vitals"}
     assert not load_config(None, environ=real).simulator
     assert load_config(None, environ=real | {"WARD_STATION_SIMULATOR": "yes"}).simulator
+
+
+ALARM_SETTINGS = """
+escalate_after_s = 90
+alarm_audio = false
+[alarm_limits]
+spo2 = { low = 88, delay_s = 15 }
+heart_rate = { high = 130 }
+[wards.north-2.alarm_limits]
+heart_rate = { low = 40, delay_s = 3 }
+"""
+
+
+def test_alarm_settings_and_the_wards_limits_over_the_hospitals(tmp_path):
+    from stores.model import AlarmLimits, Vital
+
+    config = load_config(write(tmp_path, ALARM_SETTINGS), environ={})
+    assert (config.escalate_after_s, config.alarm_audio) == (90.0, False)
+    assert config.limits_for("north-1") == (AlarmLimits(Vital.SPO2, 88, None, 15),
+                                            AlarmLimits(Vital.HEART_RATE, None, 130, None))
+    assert config.limits_for("north-2") == (AlarmLimits(Vital.SPO2, 88, None, 15),
+                                            AlarmLimits(Vital.HEART_RATE, 40, 130, 3))
+
+
+def test_mute_alarms_on_the_command_line(tmp_path):
+    from app.cli import _config, parse_args
+
+    args = parse_args(["--mute-alarms", "--data-dir", str(tmp_path)])
+    assert _config(args).alarm_audio is False
+    assert _config(parse_args(["--data-dir", str(tmp_path)])).alarm_audio is True
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[alarm_limits]\nspo2 = { low = 95, high = 90 }", "low limit (95) must be below"),
+    ("[alarm_limits]\nspo3 = { low = 95 }", "unknown vital 'spo3'"),
+    ("[alarm_limits]\nspo2 = { low = 'ninety' }", "alarm_limits.spo2.low must be a number"),
+    ("[alarm_limits]\nspo2 = { delay_s = -2 }", "delay must be between 0 and 120 s"),
+    ("[alarm_limits]\nspo2 = { lo = 90 }", "must be a table with low, high and/or delay_s"),
+    ("[wards.north-1]\nlimits = 3", "wards.north-1 may only hold alarm_limits"),
+    ("escalate_after_s = 0", "escalate_after_s must be more than 0"),
+])
+def test_alarm_settings_that_make_no_sense_name_the_problem(tmp_path, text, words):
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_config(write(tmp_path, text), environ={})
