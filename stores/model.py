@@ -237,10 +237,80 @@ class VitalSample:
     temperature: float | None = None
 
     def value(self, vital: Vital) -> float | None:
-        value = getattr(self, vital.value)
-        if value is None or math.isnan(value):
-            return None
-        return value
+        """The vital's value if it is valid: None when missing, NaN, or outside what a sensor
+        can report (`VITAL_RANGES`: an HR of 900 is a fault, not the patient)."""
+        return valid_value(vital, getattr(self, vital.value))
+
+    def cleaned(self) -> VitalSample:
+        """The sample with every invalid value replaced by None: how stores keep it, so that
+        it is drawn as a gap, never as a spike, and raises no alarm."""
+        changes = {v.value: None for v in Vital
+                   if getattr(self, v.value) is not None and self.value(v) is None}
+        return dataclasses.replace(self, **changes) if changes else self
+
+
+def valid_value(vital: Vital, value: float | None) -> float | None:
+    if value is None or isinstance(value, bool) or math.isnan(value):
+        return None
+    lowest, highest = VITAL_RANGES[vital]
+    return value if lowest <= value <= highest else None
+
+
+class Waveform(str, enum.Enum):
+    """A bedside waveform, sampled at a fixed rate."""
+
+    ECG_II = "ecg_ii"  # ECG lead II, mV
+    PLETH = "pleth"  # SpO2 plethysmogram, arbitrary units 0..1
+
+    @property
+    def rate_hz(self) -> float:
+        return {Waveform.ECG_II: 250.0, Waveform.PLETH: 125.0}[self]
+
+    @property
+    def label(self) -> str:
+        return {Waveform.ECG_II: "ECG II", Waveform.PLETH: "Pleth"}[self]
+
+
+@dataclass(frozen=True)
+class WaveformChunk:
+    """A stretch of one bed's waveform: `values[i]` was sampled at `start + i / rate_hz`.
+    NaN marks no valid signal (leads off, probe off): drawn as a gap."""
+
+    bed_id: str
+    waveform: Waveform
+    start: float
+    rate_hz: float
+    values: tuple[float, ...]
+
+    @property
+    def end(self) -> float:
+        return self.start + len(self.values) / self.rate_hz
+
+
+@dataclass(frozen=True)
+class VitalTrend:
+    """One bed's vitals from `start` to `end`, downsampled by the store into equal buckets of
+    `bucket_s` seconds (bucket i starts at `start + i * bucket_s`): per vital, the lowest,
+    highest and mean valid value in each bucket, None where it has none. Min and max keep the
+    peaks a mean would hide. `clipped_from` is the start asked for when the store moved it
+    later (the range was more than it keeps or serves)."""
+
+    bed_id: str
+    start: float
+    end: float
+    bucket_s: float
+    lowest: dict[Vital, tuple[float | None, ...]]
+    highest: dict[Vital, tuple[float | None, ...]]
+    mean: dict[Vital, tuple[float | None, ...]]
+    clipped_from: float | None = None
+
+    @property
+    def buckets(self) -> int:
+        return len(next(iter(self.mean.values()), ()))
+
+    @property
+    def empty(self) -> bool:
+        return all(value is None for values in self.mean.values() for value in values)
 
 
 # --- alarms ------------------------------------------------------------------------------------

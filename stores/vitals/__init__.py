@@ -5,15 +5,36 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Sequence
 
-from stores.model import StoreHealth, VitalSample
+from stores.model import StoreHealth, VitalSample, VitalTrend, Waveform, WaveformChunk
+
+# The longest range `trend` serves; a longer one is clipped to its last TREND_LIMIT_S.
+TREND_LIMIT_S = 31 * 86400.0
 
 
 class VitalsStore(abc.ABC):
-    """Time series of vital signs per bed."""
+    """Time series of vital signs and waveforms per bed."""
 
     @abc.abstractmethod
     async def write(self, samples: Sequence[VitalSample]) -> None:
-        """Store a batch of samples (any beds, any order). Rewriting a (bed, time) replaces it."""
+        """Store a batch of samples (any beds, any order). Rewriting a (bed, time) replaces it.
+        Invalid values (NaN, outside `VITAL_RANGES`) are stored as missing (`cleaned`)."""
+
+    async def write_waveforms(self, chunks: Sequence[WaveformChunk]) -> None:
+        """Store waveform chunks (any beds, any order); rewriting a (bed, waveform, start)
+        replaces it. A store keeps waveforms for a limited time (`docs/operations.md`)."""
+        raise NotImplementedError
+
+    async def waveforms(self, bed_ids: Iterable[str], since: float,
+                        waveform: Waveform | None = None) -> dict[str, list[WaveformChunk]]:
+        """Each bed's chunks (of `waveform`, or of every waveform) that end after `since`,
+        oldest first; beds with none are left out."""
+        raise NotImplementedError
+
+    async def trend(self, bed_id: str, start: float, end: float, buckets: int) -> VitalTrend:
+        """One bed's vitals from start to end in at most `buckets` equal buckets (min, max and
+        mean per bucket), downsampled by the store: a week moves no more than an hour does.
+        A range longer than TREND_LIMIT_S is clipped to its end (`clipped_from` says so)."""
+        raise NotImplementedError
 
     @abc.abstractmethod
     async def latest(self, bed_ids: Iterable[str]) -> dict[str, VitalSample]:

@@ -205,3 +205,8 @@ def test_limits_leave_the_wards_safety_net_alone():
 def test_a_negative_delay_is_refused():
     with pytest.raises(ValueError, match="delay"):
         AlarmRule(Vital.SPO2, Priority.HIGH, "odd", low=90, delay_s=-1)
+
+
+def test_values_no_sensor_can_report_raise_nothing(engine):
+    assert engine.evaluate([sample(0, heart_rate=900, spo2=-3, temperature=80)]) == []
+    assert engine.open_alarms() == []
