@@ -1,13 +1,16 @@
 """Store URLs: which server each store lives on, parsed and checked before anything connects.
 
 A URL never carries a secret: passwords and tokens come to `open_stores` separately, so a URL
-can be logged, shown in the window and printed by `ward-station check` as it is.
+can be logged, shown in the window and printed by `ward-station check` as it is. A URL that
+holds one (a password before the host, `?token=...`) is refused, and no error message repeats
+URL text that might be one.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 EMBEDDED = "embedded"
 
@@ -30,6 +33,29 @@ _PATH = {
     "analytics": ("keyspace", None),
     "alerts": ("database", "0"),  # redis: db number; sentinel: master name then optional db
 }
+
+
+# The query options each backend reads (in its settings module: influx_config, neo4j_connect,
+# cassandra_settings, redis_conn); any other is refused, so that a misspelt option is not
+# silently ignored and a secret put in the query is not printed with the URL. None: PyMongo
+# checks MongoDB's options itself (build_client turns its refusal into StoreUrlError).
+OPTIONS: dict[str, frozenset[str] | None] = {
+    "patients": None,
+    "vitals": frozenset({"tls", "ca", "verify", "rp", "batch", "timeout", "org", "retention"}),
+    "network": frozenset({"tls", "ca", "timeout"}),
+    "analytics": frozenset({"dc", "replication", "write_consistency", "read_consistency", "tls",
+                            "ca", "check_hostname", "timeout", "fetch_size"}),
+    "alerts": frozenset({"tls", "wait_replicas", "wait_timeout_ms", "stream_maxlen", "timeout_ms",
+                         "sentinel_auth", "tls_ca", "tls_cert", "tls_key", "tls_verify",
+                         "tls_check_hostname"}),
+}
+_SERVER = {"patients": "MongoDB", "vitals": "InfluxDB", "network": "Neo4j",
+           "analytics": "Cassandra", "alerts": "Redis"}
+_SECRET_WORDS = ("password", "passwd", "pwd", "token", "secret", "apikey", "api_key",
+                 "credential")
+# A scheme repeated in an error must look like one (lower-case words), not like a password.
+_SCHEME = re.compile(r"[a-z][a-z+.\-]{0,30}")
+_OPTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,40}")
 
 
 class StoreUrlError(ValueError):
@@ -69,6 +95,15 @@ class StoreUrl:
         return self.text
 
 
+def check_secret(store: str, username: str | None, secret: str | None) -> None:
+    """A user named in the URL needs a password: without one the driver would log in with an
+    empty one, and the server's "authentication failed" would not say what is missing."""
+    if username and not secret:
+        raise StoreUrlError(store, f"the URL names the user {username!r} but no password was "
+                            f"given; set WARD_STATION_{store.upper()}_PASSWORD or the OS "
+                            f"keyring entry ward-station/{store}")
+
+
 def _true(text: str) -> bool:
     return text.lower() in ("1", "true", "yes", "on")
 
@@ -78,23 +113,72 @@ def parse_store_url(store: str, text: str) -> StoreUrl:
     if store not in SCHEMES:
         raise StoreUrlError(store, f"unknown store (known: {', '.join(SCHEMES)})")
     text = text.strip()
-    scheme, sep, _ = text.partition("://")
-    ports = SCHEMES[store]
-    if not sep or scheme.lower() not in ports:
-        raise StoreUrlError(store, f"{text!r} is not a {store} URL; it must start with "
-                            + " or ".join(f"{s}://" for s in ports) + ' (or be "embedded")')
-    parts = urlsplit(text)
-    if parts.password is not None:
+    _refuse_a_password(store, text)  # first: every later message may quote parts of the URL
+    scheme = _scheme(store, text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "Invalid IPv6 URL": a [ without its ] or the like
+        raise StoreUrlError(store, "the URL is malformed: write an IPv6 address in brackets "
+                            "with its port after them, for example [::1]:"
+                            f"{SCHEMES[store][scheme]}") from None
+    hosts = tuple(_host(store, h, SCHEMES[store][scheme]) for h in _netloc_hosts(parts.netloc))
+    if not hosts:
+        raise StoreUrlError(store, "the URL names no server")
+    if scheme.endswith("+sentinel") and not parts.path.strip("/"):
+        _no_master(store)
+    return StoreUrl(store=store, scheme=scheme, hosts=hosts, path=_path(store, parts.path),
+                    username=unquote(parts.username) if parts.username else None,
+                    options=_options(store, parts.query), text=text)
+
+
+def _refuse_a_password(store: str, text: str) -> None:
+    """A password before the host (user:secret@host), read without a URL parser that could
+    fail first with the whole URL in its message."""
+    netloc = re.split(r"[/?#]", text.partition("://")[2], maxsplit=1)[0]
+    if ":" in netloc.rpartition("@")[0]:
         raise StoreUrlError(store, "the URL carries a password; put it in the environment variable "
                             f"WARD_STATION_{store.upper()}_PASSWORD or the OS keyring instead")
-    hosts = tuple(_host(store, h, ports[scheme.lower()]) for h in _netloc_hosts(parts.netloc))
-    if not hosts:
-        raise StoreUrlError(store, f"{text!r} names no server")
-    return StoreUrl(store=store, scheme=scheme.lower(), hosts=hosts, path=_path(store, parts.path),
-                    username=unquote(parts.username) if parts.username else None,
-                    options=dict(parse_qsl(parts.query)), text=text) \
-        if not scheme.lower().endswith("+sentinel") or parts.path.strip("/") \
-        else _no_master(store)
+
+
+def _scheme(store: str, text: str) -> str:
+    """The URL's scheme, lower case; the error names it only when it looks like one."""
+    scheme, sep, _ = text.partition("://")
+    ports = SCHEMES[store]
+    if sep and scheme.lower() in ports:
+        return scheme.lower()
+    plausible = _SCHEME.fullmatch(scheme) or any(scheme in known for known in SCHEMES.values())
+    given = f"{scheme + '://'!r} is not a {store} URL scheme; " if sep and plausible else ""
+    raise StoreUrlError(store, f"{given}the URL must start with "
+                        + " or ".join(f"{s}://" for s in ports) + ' (or be "embedded")')
+
+
+def _options(store: str, query: str) -> dict[str, str]:
+    """The query's name=value options; refuses a secret, an option the backend does not read,
+    and a part that is not name=value. No value is ever repeated: it may be a secret."""
+    options: dict[str, str] = {}
+    for part in filter(None, query.split("&")):
+        name, sep, value = part.partition("=")
+        name = unquote(name.replace("+", " "))
+        if not sep or not _OPTION_NAME.fullmatch(name):
+            raise StoreUrlError(store, "the URL's query has a part that is not name=value "
+                                "(not repeated here, in case it is a secret)")
+        if _secret_like(name, value):
+            raise StoreUrlError(store, f"the URL carries a secret (?{name}=); put it in the "
+                                f"environment variable WARD_STATION_{store.upper()}_PASSWORD "
+                                "or the OS keyring instead")
+        known = OPTIONS[store]
+        if known is not None and name not in known:
+            raise StoreUrlError(store, f"{_SERVER[store]} URLs have no option {name!r} "
+                                f"(known: {', '.join(sorted(known))})")
+        options[name] = unquote(value.replace("+", " "))
+    return options
+
+
+def _secret_like(name: str, value: str) -> bool:
+    lowered = name.lower()
+    if lowered == "authmechanismproperties":  # MongoDB: AWS_SESSION_TOKEN:... rides in here
+        return "token" in value.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
 
 
 def _no_master(store: str) -> StoreUrl:

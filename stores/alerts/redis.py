@@ -7,8 +7,10 @@ URLs: `redis://[user@]host:6379/0`, `rediss://...` (TLS), `redis+sentinel://s1:2
 mymaster[/db]` and `rediss+sentinel://...`. The password is the store's secret, also given to the
 Sentinels unless `?sentinel_auth=false`. Options:
 - `wait_replicas=1`, `wait_timeout_ms=500`: after writing a HIGH priority alarm (or the
-  acknowledgement of one), `WAIT` for that many replicas (at most those connected; none are
-  waited for when the master has none). If they do not confirm in time the alarm stays written
+  acknowledgement of one), `WAIT` for that many replicas (at most those connected). Where
+  replicas are expected (Sentinel, `wait_replicas` in the URL, or one seen before), a critical
+  alarm with none connected is unconfirmed too; a plain redis:// that never had a replica stays
+  UP and says critical alarms are not replicated. If they do not confirm in time the alarm stays written
   and delivered (calling it failed would make the outbox publish it twice): a warning is logged,
   the id is kept in `unconfirmed`, and health says DEGRADED for five minutes or until a later
   critical alarm is confirmed. `wait_replicas=0` turns waiting off.

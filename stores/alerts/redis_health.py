@@ -22,12 +22,27 @@ UNCONFIRMED_DEGRADES_S = 300.0
 
 
 class ReplicaWatch:
-    """WAITs for replicas after critical writes and remembers the ones they did not confirm."""
+    """WAITs for replicas after critical writes and remembers the ones they did not confirm.
+
+    A deployment is expected to replicate when its URL says so (Sentinel, or `wait_replicas`
+    given) or once a replica has been seen: then a critical alarm that no replica could confirm,
+    even for want of a replica, is unconfirmed and the store DEGRADED. A plain `redis://` that
+    never had a replica is a legitimate small deployment: its health stays UP and says that
+    critical alarms are not replicated (`wait_replicas=0` says that is intended, and silences it).
+    """
 
     def __init__(self, settings: RedisSettings) -> None:
         self._settings = settings
         self.unconfirmed: collections.deque[str] = collections.deque(maxlen=1000)
         self._missed_at: float | None = None
+        self._missed_why = ""
+        self.expected = settings.wait_replicas > 0 and (
+            settings.sentinel or "wait_replicas" in settings.url.options)
+
+    def saw(self, connected_replicas: int) -> None:
+        """The master reported this many replicas; one seen is one expected from now on."""
+        if connected_replicas > 0 and self._settings.wait_replicas > 0:
+            self.expected = True
 
     async def confirm(self, single, alarm_id: str) -> None:
         """`single` is the client (one connection) that just wrote the alarm."""
@@ -35,22 +50,41 @@ class ReplicaWatch:
         if wanted == 0:
             return
         connected = int((await single.info("replication")).get("connected_slaves", 0))
+        self.saw(connected)
         if connected == 0:
-            return  # nobody to wait for; health shows the master without replicas
+            if self.expected:  # WAIT would answer 0 at once: no replica has it
+                self._missed(alarm_id, "no replica is connected to the master")
+            return
         wanted = min(wanted, connected)
         got = await single.wait(wanted, self._settings.wait_timeout_ms)
         if got >= wanted:
             self._missed_at = None
             return
+        within = f"within {self._settings.wait_timeout_ms} ms"
+        self._missed(alarm_id, within if got == 0 else f"only {got} of {wanted} did, {within}")
+
+    def _missed(self, alarm_id: str, why: str) -> None:
         self.unconfirmed.append(alarm_id)
         self._missed_at = time.monotonic()
-        log.warning("critical alarm %s is written but %d of %d replica(s) confirmed it within "
-                    "%d ms", alarm_id, got, wanted, self._settings.wait_timeout_ms)
+        self._missed_why = why
+        log.warning("critical alarm %s is written but no replica confirmed it (%s)", alarm_id, why)
 
     def problem(self) -> str | None:
         if self._missed_at is None or time.monotonic() - self._missed_at > UNCONFIRMED_DEGRADES_S:
             return None
-        return "a critical alarm was not confirmed by a replica in time"
+        return f"no replica confirmed the last critical alarm ({self._missed_why})"
+
+    def master_state(self, info: dict) -> tuple[str | None, str | None]:
+        """(problem, note) for health from the master's INFO replication: a replica missing
+        where one is expected is a problem; where none ever was, a note."""
+        connected = int(info.get("connected_slaves", 0) or 0)
+        self.saw(connected)
+        if info.get("role") != "master" or connected or self._settings.wait_replicas == 0:
+            return None, None
+        if self.expected:
+            return "no replica is connected to the master: critical alarms are not replicated", None
+        return None, ("critical alarms are not replicated: this Redis has no replica (add one, "
+                      "or set wait_replicas=0 to say none is wanted)")
 
 
 async def bus_health(conn: Connection, replicas: ReplicaWatch,
@@ -70,10 +104,11 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch,
     problems = [f"{n.role} {n.address} is down" for n in nodes if not n.up]
     if info.get("role") != "master":
         problems.append("the URL names a replica: alarms cannot be written there")
-    problems += [*bus_problems, *filter(None, [replicas.problem()])]
+    missing, note = replicas.master_state(info)
+    problems += [*bus_problems, *filter(None, [missing, replicas.problem()])]
     state = HealthState.DEGRADED if problems else HealthState.UP
-    return StoreHealth("alerts", "redis", state, round(latency_ms, 2), "; ".join(problems),
-                       tuple(nodes))
+    return StoreHealth("alerts", "redis", state, round(latency_ms, 2),
+                       "; ".join([*problems, *filter(None, [note])]), tuple(nodes))
 
 
 async def _ping(conn: Connection) -> tuple[float, dict] | StoreUnavailable:

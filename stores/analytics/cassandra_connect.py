@@ -18,6 +18,7 @@ from stores.analytics.cassandra_errors import reason
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.errors import StoreUnavailable
 from stores.model import NodeStatus
+from stores.urls import check_secret
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class Connector:
 
     def __init__(self, settings: CassandraSettings, secret: str | None,
                  build: Callable = build_cluster, retry_s: tuple[float, ...] = RETRY_S) -> None:
+        check_secret("analytics", settings.username, secret)  # not an empty password
         self._settings = settings
         self._secret = secret
         self._build = build  # the driver's Cluster for the settings and secret

@@ -17,7 +17,7 @@ from typing import TypeVar
 from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.errors import DuplicateKeyError
 
-from stores.errors import StoreUnavailable
+from stores.errors import StoreError, StoreUnavailable, ValidationError
 from stores.model import AuditEntry, Bed, Patient, StoreHealth
 from stores.patients import PatientStore
 from stores.patients import mongo_health, mongo_prepare
@@ -31,7 +31,7 @@ from stores.patients.mongo_docs import (
     patient_from_doc,
     patient_to_doc,
 )
-from stores.patients.mongo_rules import taken
+from stores.patients.mongo_rules import already_saved, taken
 from stores.patients.rules import (
     by_name,
     check_problems,
@@ -100,7 +100,17 @@ class MongoPatientStore(PatientStore):
                             saved.region, session)
             return saved
 
-        return await self._write_patient(insert, saved)
+        try:
+            return await self._write_patient(insert, saved)
+        except ValidationError as exc:
+            if exc.field not in ("id", "mrn", "bed_id"):
+                raise
+            # A queued admission delivered twice (the station stopped before it could strike
+            # it off): the patient is already stored exactly so, which is what was asked.
+            done = await self._already(dataclasses.replace(patient, id=saved.id), 1)
+            if done is None:
+                raise
+            return done
 
     async def update(self, patient: Patient, user: str) -> Patient:
         check_problems(patient)
@@ -109,6 +119,8 @@ class MongoPatientStore(PatientStore):
         async def save(session: Session) -> Patient:
             doc = await self._stored_doc(patient.id, session)
             stored = patient_from_doc(doc)
+            if already_saved(stored, patient, patient.version + 1):
+                return stored  # this very change was saved before (a queued one redelivered)
             if stored.version != patient.version:
                 raise conflict(stored, patient.version)
             saved = dataclasses.replace(
@@ -169,6 +181,8 @@ class MongoPatientStore(PatientStore):
                 transactions = await self._calls.supports_transactions()
         except StoreUnavailable as exc:
             return mongo_health.health_down(self._client, self._url, exc.reason)
+        except StoreError as exc:  # the server refuses even a ping (a proxy, a missing command)
+            return mongo_health.health_down(self._client, self._url, str(exc))
         return mongo_health.health_up(self._client, self._url, started, transactions)
 
     async def close(self) -> None:
@@ -183,6 +197,13 @@ class MongoPatientStore(PatientStore):
         except DuplicateKeyError as exc:
             async with self._calls.guard():
                 raise await taken(self._patients, exc, patient) from None
+
+    async def _already(self, wanted: Patient, version: int) -> Patient | None:
+        """The stored patient if it is `wanted` as saved at `version`, else None."""
+        async with self._calls.guard():
+            doc = await self._patients.find_one({"_id": wanted.id})
+        stored = None if doc is None else patient_from_doc(doc)
+        return stored if stored is not None and already_saved(stored, wanted, version) else None
 
     async def _stored(self, patient_id: str, session: Session) -> Patient:
         return patient_from_doc(await self._stored_doc(patient_id, session))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ssl
+
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError
 
-from stores.urls import StoreUrl, StoreUrlError
+from stores.urls import StoreUrl, StoreUrlError, check_secret
 
 # Patient records are strong (ARCHITECTURE.md): a write is acknowledged once a majority of the
 # replica set has it in its journal, and reads see only majority-committed data. A URL may not
@@ -20,6 +22,8 @@ _FIXED = {name.lower() for name in CONSISTENCY} | {"wtimeoutms"}
 DEFAULTS = {"timeoutMS": 3000, "serverSelectionTimeoutMS": 3000, "connectTimeoutMS": 3000}
 # Building indexes on a large collection takes longer than a call may.
 SCHEMA_TIMEOUT_S = 120.0
+# The options naming files the driver opens while the client is built (TLS material).
+_FILE_OPTIONS = ("tlsCAFile", "tlsCertificateKeyFile", "tlsCRLFile")
 
 
 def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
@@ -40,17 +44,28 @@ def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
         # As in a mongodb:// URL: the user is defined in the database the URL names.
         if "authsource" not in given:
             options["authSource"] = url.path
-        if secret is None:
-            raise StoreUrlError(url.store, f"the URL names the user {url.username!r} but no "
-                                f"password was given; set WARD_STATION_{url.store.upper()}"
-                                f"_PASSWORD or the OS keyring entry ward-station/{url.store}")
+        check_secret(url.store, url.username, secret)
         options["password"] = secret
     try:
         hosts = [address_text(host, port) for host, port in url.hosts]
         return AsyncMongoClient(host=hosts, appname="ward-station", **CONSISTENCY, **options)
-    except ConfigurationError as exc:
+    except (ConfigurationError, ValueError, TypeError) as exc:
         problem = str(exc).replace(secret, "***") if secret else str(exc)
         raise StoreUrlError(url.store, f"MongoDB option: {problem}") from None
+    except OSError as exc:  # a TLS file that is missing, unreadable, or not PEM (ssl.SSLError)
+        raise StoreUrlError(url.store, _file_problem(url, exc)) from None
+
+
+def _file_problem(url: StoreUrl, exc: OSError) -> str:
+    """Which file option the driver could not use, and why, in one line."""
+    named = [f"{name}={value}" for name, value in url.options.items()
+             if name in _FILE_OPTIONS or (exc.filename and value == exc.filename)]
+    which = " or ".join(dict.fromkeys(named)) or "a TLS file of the URL"
+    if isinstance(exc, ssl.SSLError):
+        why = (exc.reason or exc.strerror or "not a PEM certificate").replace("_", " ")
+        return f"MongoDB option {which}: the file cannot be used for TLS ({why.lower()})"
+    why = (exc.strerror or type(exc).__name__).lower()
+    return f"MongoDB option {which}: {why}"
 
 
 def address_text(host: str, port: int) -> str:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from pymongo import AsyncMongoClient
 from pymongo.errors import (
+    BulkWriteError,
     ConfigurationError,
     ConnectionFailure,
     DuplicateKeyError,
@@ -19,25 +20,81 @@ from pymongo.errors import (
     WriteConcernError,
 )
 
-from stores.errors import StoreUnavailable
+from stores.errors import StoreUnavailable, ValidationError
 from stores.patients.mongo_client import address_text
 from stores.urls import StoreUrl
 
 _AUTHENTICATION_FAILED = 18
 _UNAUTHORIZED = 13
 _ERRNO = re.compile(r"\[Errno (-?\d+)\]\s*([^(]*)")
+_DOCUMENT_VALIDATION_FAILURE = 121
+# Server answers that say "not now" rather than "no": the same call can succeed later. The
+# retryable-writes spec's codes (not primary, recovering, shutting down, network), time limits,
+# write conflicts and lock timeouts; the driver also labels most of them.
+_NOT_NOW = frozenset({
+    6, 7, 89, 91, 134, 189, 262, 9001, 10058, 10107, 11600, 11602, 13435, 13436,  # retryable
+    50,  # MaxTimeMSExpired
+    24, 46,  # LockTimeout, LockBusy
+    112, 251,  # WriteConflict, NoSuchTransaction
+    43,  # CursorNotFound: the server dropped an idle cursor; reading again works
+    _AUTHENTICATION_FAILED, _UNAUTHORIZED,  # mended by the administrator, then writes go through
+})
+_NOT_NOW_LABELS = ("TransientTransactionError", "RetryableWriteError")
 
 
 @contextlib.asynccontextmanager
 async def translated(client: AsyncMongoClient, url: StoreUrl) -> AsyncIterator[None]:
-    """Raise StoreUnavailable for any driver failure in the block (duplicate keys excepted:
-    the caller knows which record they are about)."""
+    """Turn a driver failure in the block into the store's error: ValidationError when the
+    server refused the request for good (retrying cannot help, so the outbox must not keep
+    retrying it), StoreUnavailable for everything that may pass. Duplicate keys are left to the
+    caller, which knows which record they are about."""
     try:
         yield
     except DuplicateKeyError:
         raise
     except PyMongoError as exc:
+        if refused_for_good(exc):
+            raise refusal(exc) from exc
         raise StoreUnavailable(reason(exc, client, url)) from exc
+
+
+def refused_for_good(exc: PyMongoError) -> bool:
+    """Whether the server answered "no" (a document its validator refuses, a bad value), not
+    "not now" (no connection, a time-out, no primary, an election, a transient label)."""
+    if not isinstance(exc, OperationFailure) or isinstance(exc, WriteConcernError):
+        return False
+    if exc.timeout or any(exc.has_error_label(label) for label in _NOT_NOW_LABELS):
+        return False
+    if isinstance(exc, BulkWriteError):  # refused if any write was; not if only the concern
+        return bool((exc.details or {}).get("writeErrors"))
+    return exc.code not in _NOT_NOW
+
+
+def refusal(exc: OperationFailure) -> ValidationError:
+    """The ValidationError for a request the server refused, naming the field if it said one."""
+    details = exc.details or {}
+    if isinstance(exc, BulkWriteError):
+        details = details["writeErrors"][0]
+    code = details.get("code", exc.code)
+    if code == _DOCUMENT_VALIDATION_FAILURE:
+        field = _failing_field(details.get("errInfo") or {})
+        return ValidationError(field or "record", "MongoDB's validator refused the record "
+                               f"(code 121){f' at {field}' if field else ''}; ask the database "
+                               "administrator to check the validator of the collection")
+    message = details.get("errmsg") or "no reason given"
+    return ValidationError("record", f"MongoDB refused the change: {message} (code {code})")
+
+
+def _failing_field(info: dict) -> str | None:
+    """The first property MongoDB 5+ says the document lacks or breaks, as a record field."""
+    for rule in (info.get("details") or {}).get("schemaRulesNotSatisfied") or ():
+        for name in rule.get("missingProperties") or ():
+            return "id" if name == "_id" else str(name)
+        for item in rule.get("propertiesNotSatisfied") or ():
+            name = item.get("propertyName")
+            if name:
+                return "id" if name == "_id" else str(name)
+    return None
 
 
 def reason(exc: PyMongoError, client: AsyncMongoClient, url: StoreUrl) -> str:

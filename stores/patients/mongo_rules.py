@@ -1,11 +1,14 @@
-"""Which unique key a MongoDB write collided on, in the patient store's words (`rules`)."""
+"""Which unique key a MongoDB write collided on, in the patient store's words (`rules`), and
+whether a write met the patient already saved as it would save it (a redelivered write)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from stores.errors import StoreError, StoreUnavailable
+from stores.errors import StoreError, ValidationError
 from stores.model import Patient
 from stores.patients import rules
 from stores.patients.mongo_docs import patient_from_doc
@@ -24,7 +27,9 @@ async def taken(patients: AsyncCollection, exc: DuplicateKeyError | None,
     if field == "bed_id":
         other = await patients.find_one(_holder(patient, "bed_id"))
         return rules.bed_taken(patient, patient_from_doc(other) if other else None)
-    return StoreUnavailable("the server refused the change without giving a reason")
+    # Refused for good, not unavailable: the outbox would otherwise retry it forever and hold
+    # every later change of the store behind it.
+    return ValidationError("record", "MongoDB refused the change without giving a reason")
 
 
 async def _held_key(patients: AsyncCollection, patient: Patient) -> str | None:
@@ -37,3 +42,12 @@ async def _held_key(patients: AsyncCollection, patient: Patient) -> str | None:
 def _holder(patient: Patient, field: str) -> dict:
     """Another patient of the region holding the same value of `field`."""
     return {"region": patient.region, field: getattr(patient, field), "_id": {"$ne": patient.id}}
+
+
+def already_saved(stored: Patient, wanted: Patient, version: int) -> bool:
+    """Whether `stored` is what saving `wanted` as `version` made: the same fields, whatever
+    time the save stamped (and the admission time it chose, when `wanted` gave none)."""
+    expected = dataclasses.replace(
+        wanted, bed_id=wanted.bed_id or None, version=version, updated_at=stored.updated_at,
+        admitted_at=wanted.admitted_at or stored.admitted_at)
+    return stored == expected

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Iterable, Sequence
 
 from stores.model import StoreHealth, VitalSample
-from stores.urls import StoreUrl
+from stores.urls import StoreUrl, check_secret
 from stores.vitals import VitalsStore
 from stores.vitals import influx_ql as ql
 from stores.vitals.influx_admin import prepare_database, server_health
@@ -26,7 +26,9 @@ _ENCODE_IN_THREAD_FROM = 2000
 
 async def open_store(url: StoreUrl, secret: str | None) -> InfluxVitalsStore:
     """The store at `url`, without contacting the server (calls fail until it answers).
-    Raises StoreUrlError for options that cannot be used."""
+    Raises StoreUrlError for options that cannot be used, or a user without a password (it
+    would go as HTTP Basic "user:")."""
+    check_secret(url.store, url.username, secret)
     return InfluxVitalsStore(InfluxHttp(url, secret, influx_settings(url)))
 
 

@@ -9,8 +9,10 @@ import sys
 import pytest
 
 
-def ward_station(*args: str, cwd=None) -> subprocess.CompletedProcess:
+def ward_station(*args: str, cwd=None, **stores: str) -> subprocess.CompletedProcess:
+    """Run ward-station; `stores` are store URLs given as WARD_STATION_STORE_<NAME>."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.update({f"WARD_STATION_STORE_{name.upper()}": url for name, url in stores.items()})
     return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
                           timeout=60, env=env, cwd=cwd)
 
@@ -72,3 +74,43 @@ def test_a_screenshot_folder_that_cannot_be_made(tmp_path):
     result = ward_station("--data-dir", str(tmp_path / "data"),
                           "--screenshot", str(blocker / "shots" / "s.png"), "--after", "0")
     assert_one_line_error(result, "cannot write the screenshot")
+
+
+SECRET = "S3cretPW"
+
+
+@pytest.mark.parametrize(("store", "url", "words"), [
+    ("patients", f"mongodb+srv://nurse:{SECRET}@h/ward", "the URL carries a password"),
+    ("vitals", f"influxdb://influx:8086/vitals?token={SECRET}", "the URL carries a secret"),
+    ("alerts", f"redis://r:6379/0?token={SECRET}", "the URL carries a secret (?token=)"),
+    ("network", f"neo4j://n1:7687?auth={SECRET}", "Neo4j URLs have no option 'auth'"),
+    ("analytics", f"cassandra://c1/ks?dc=dc1&pass={SECRET}", "Cassandra URLs have no option"),
+])
+def test_check_never_prints_a_secret_written_into_a_store_url(tmp_path, store, url, words):
+    result = ward_station("check", "--data-dir", str(tmp_path), **{store: url})
+
+    assert_one_line_error(result, f"stores.{store}: {words}")
+    assert SECRET not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("store", "url", "words"), [
+    ("alerts", "redis://[::1/0", "stores.alerts: the URL is malformed"),
+    ("network", "neo4j://n1,[fe80::1:7687", "stores.network: the URL is malformed"),
+    ("patients", "mongodb://127.0.0.1:1/ward?tls=true&tlsCAFile=/nonexistent/ca.pem",
+     "stores.patients: MongoDB option tlsCAFile=/nonexistent/ca.pem: no such file"),
+])
+def test_a_malformed_store_url_is_one_line_not_a_traceback(tmp_path, store, url, words):
+    result = ward_station("check", "--data-dir", str(tmp_path), **{store: url})
+
+    assert_one_line_error(result, words)
+
+
+def test_a_tls_file_that_is_not_pem_is_one_line_not_a_traceback(tmp_path):
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("this is no certificate\n")
+    url = f"mongodb://127.0.0.1:1/ward?tls=true&tlsCAFile={not_pem}"
+
+    result = ward_station("check", "--data-dir", str(tmp_path / "data"), patients=url)
+
+    assert_one_line_error(result, f"MongoDB option tlsCAFile={not_pem}: the file cannot be used "
+                                  "for TLS")

@@ -44,10 +44,9 @@ def test_a_url_may_not_weaken_the_consistency_of_patient_records(option):
 
 
 def test_a_password_in_the_url_is_refused():
-    url = parse_store_url("patients", "mongodb://ward@m1/ward?password=hunter2")
-
     with pytest.raises(StoreUrlError, match="WARD_STATION_PATIENTS_PASSWORD") as refused:
-        build_client(url, None)
+        build_client(parse_store_url("patients", "mongodb://ward@m1/ward?password=hunter2"),
+                     None)
     assert "hunter2" not in str(refused.value)
 
 

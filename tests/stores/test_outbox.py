@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import sqlite3
 
 import pytest
 import pytest_asyncio
 
 from stores import model
 from stores.embedded_db import EmbeddedDb
-from stores.errors import Conflict, StoreUnavailable
+from stores.errors import Conflict, NotFound, StoreUnavailable
 from stores.outbox import Courier, Outbox
 from stores.outbox.codec import from_json, to_json
 
@@ -146,3 +147,148 @@ async def test_records_keep_every_field_through_the_outbox(db, record):
     (write,) = await outbox.waiting("any")
     assert write.args == [record, [record], "user"]
     assert from_json(to_json(record)) == record
+
+
+class Gated(Destination):
+    """A destination that holds the delivery of the writes in `held` until `release()`."""
+
+    def __init__(self, *held: object) -> None:
+        super().__init__()
+        self.held = set(held)
+        self.started: list[object] = []
+        self._gate = asyncio.Event()
+
+    def release(self) -> None:
+        self._gate.set()
+
+    async def __call__(self, op: str, args: list) -> str:
+        self.started.append(args[0])
+        if args[0] in self.held:
+            await self._gate.wait()
+        return await super().__call__(op, args)
+
+
+def arrived(destination: Destination) -> list:
+    return [args[0] for _, args in destination.received]
+
+
+async def test_a_new_write_after_a_restart_waits_behind_what_the_last_run_left(db):
+    outbox = Outbox(db)
+    for n in range(3):  # left by the last run of the station
+        await outbox.add("alerts", "publish", [n])
+    destination = Gated(1)
+    courier = Courier(outbox, "alerts", destination)
+    courier.start()  # as open_stores does
+
+    await until(lambda: 1 in destination.started)  # the first is delivered, two still wait
+    assert await courier.send("publish", ["new"]) == (False, None)
+    destination.release()
+
+    await until(lambda: len(destination.received) == 4)
+    assert arrived(destination) == [0, 1, 2, "new"]
+    await until(lambda: courier._waiting == 0)
+    assert await courier.send("publish", ["later"]) == (True, "took publish")
+    await courier.close()
+
+
+class SlowToDelete(Outbox):
+    """An outbox in which a send can run between a row's delete and what follows it."""
+
+    def __init__(self, db: EmbeddedDb) -> None:
+        super().__init__(db)
+        self.after_first_delete = None
+
+    async def delivered(self, seq: int) -> None:
+        await super().delivered(seq)
+        hook, self.after_first_delete = self.after_first_delete, None
+        if hook is not None:
+            await hook()
+
+
+async def test_a_send_during_a_delivery_does_not_lose_count_of_what_waits(db):
+    outbox = SlowToDelete(db)
+    for n in range(2):
+        await outbox.add("alerts", "publish", [n])
+    destination = Gated("new")
+    courier = Courier(outbox, "alerts", destination)
+    sends = []
+
+    async def send_meanwhile() -> None:
+        sends.append(asyncio.create_task(courier.send("publish", ["new"])))
+        await asyncio.sleep(0.1)  # lets the send run now, if nothing keeps it out
+
+    outbox.after_first_delete = send_meanwhile
+    courier.start()
+    await until(lambda: "new" in destination.started)  # 0 and 1 delivered; "new" under way
+    assert sends and await sends[0] == (False, None)
+    assert await courier.send("publish", ["later"]) == (False, None)  # "new" still waits
+    destination.release()
+
+    await until(lambda: len(destination.received) == 4)
+    assert arrived(destination) == [0, 1, "new", "later"]
+    await courier.close()
+
+
+async def test_a_row_that_cannot_be_read_back_is_refused_and_the_rest_still_arrive(db, caplog):
+    outbox = Outbox(db)
+    await outbox.add("patients", "update", ["before"])
+    await db.write(lambda conn: conn.execute(
+        "INSERT INTO outbox (store, op, payload, queued_at) VALUES ('patients', 'update', ?, 0)",
+        ('[{"record": "Ghost", "fields": {}}]',)))
+    await outbox.add("patients", "update", ["after"])
+    destination = Destination()
+    courier = Courier(outbox, "patients", destination)
+    courier.start()
+
+    await until(lambda: len(destination.received) == 2)
+    assert arrived(destination) == ["before", "after"]
+    await until(lambda: courier._waiting == 0)
+    assert await courier.counts() == (0, 1)
+    reason = await db.read(lambda c: c.execute("SELECT refused FROM outbox").fetchone()[0])
+    assert "cannot be read back" in reason and "Ghost" in reason
+    assert "cannot be read back" in caplog.text
+    await courier.close()
+
+
+class Flaky(Outbox):
+    """An outbox whose table fails to be read `failures` times (a locked or full disk)."""
+
+    def __init__(self, db: EmbeddedDb, failures: int) -> None:
+        super().__init__(db)
+        self.failures = failures
+
+    async def waiting(self, store: str, limit: int = 200):
+        if self.failures:
+            self.failures -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return await super().waiting(store, limit)
+
+
+async def test_the_courier_outlives_a_failure_of_the_table_and_says_so(db, caplog):
+    outbox = Flaky(db, failures=1)
+    await outbox.add("vitals", "write", [1])
+    destination = Destination()
+    courier = Courier(outbox, "vitals", destination)
+    courier.start()
+
+    await until(lambda: destination.received == [("write", [1])])
+    await until(lambda: courier._waiting == 0)
+    assert "database is locked" in caplog.text
+    assert await courier.counts() == (0, 0)
+    await courier.close()
+
+
+async def test_a_queued_discharge_of_a_patient_already_gone_is_done_not_refused(db):
+    destination = Destination()
+    outbox = Outbox(db)
+    await outbox.add("patients", "discharge", ["p1", "nurse.kim"])  # delivered once, then a crash
+
+    async def gone(op: str, args: list) -> None:
+        raise NotFound(f"No admitted patient has the id {args[0]}.")
+
+    courier = Courier(outbox, "patients", gone)
+    courier.start()
+
+    await until(lambda: courier._waiting == 0)
+    assert await courier.counts() == (0, 0)
+    await courier.close()

@@ -8,8 +8,10 @@ import dataclasses
 from datetime import date
 
 import pytest
+from pymongo.errors import WriteError
 
 from stores import STORE_NAMES, StoreConfig, open_stores
+from stores.errors import Conflict, ValidationError
 from stores.model import HealthState, Patient, VitalSample
 from tests.servers import free_port, start_or_skip
 from tests.servers.influx import start_influxd
@@ -145,3 +147,81 @@ async def test_alarms_raised_while_redis_is_down_are_published_in_order_when_it_
             await stores.close()
     finally:
         redis.stop()
+
+
+def refuse_mrn(store, mrn: str) -> None:
+    """Stand in for a $jsonSchema validator (nx-27017 keeps none): the server refuses the
+    insert of a patient with `mrn` as MongoDB does, with WriteError code 121."""
+    patients = store.inner._patients
+    insert = patients.insert_one
+
+    async def validated(document, *args, **kwargs):
+        if document.get("mrn") == mrn:
+            raise WriteError("Document failed validation", 121, {
+                "index": 0, "code": 121, "errmsg": "Document failed validation",
+                "errInfo": {"details": {"schemaRulesNotSatisfied": [
+                    {"operatorName": "properties",
+                     "propertiesNotSatisfied": [{"propertyName": "mrn"}]}]}}})
+        return await insert(document, *args, **kwargs)
+
+    patients.insert_one = validated
+
+
+async def test_a_patient_mongodb_refuses_is_refused_at_once_or_kept_refused_blocking_nothing(
+        tmp_path, mongo):
+    process, url = mongo
+    stores = await open_stores(config(tmp_path, "patients", url))
+    try:
+        await stores.patients.prepare(create=True)
+        refuse_mrn(stores.patients, "MRN-BAD")
+        bad = dataclasses.replace(ADA, id="p9", mrn="MRN-BAD", bed_id=None)
+        with pytest.raises(ValidationError) as refused:  # the store is there: the nurse is told
+            await stores.patients.create(bad, "nurse.kim")
+        assert refused.value.field == "mrn"
+        assert await stores.patients.courier.counts() == (0, 0)
+
+        process.kill()
+        await stores.patients.create(bad, "nurse.kim")  # queued: the store is away
+        await stores.patients.create(ADA, "nurse.kim")
+        process.start()
+        async with asyncio.timeout(20):
+            while await stores.patients.courier.counts() != (0, 1):
+                await asyncio.sleep(0.1)
+
+        assert (await stores.patients.get("p1")).mrn == "MRN-001"  # not held behind the refusal
+        health = await stores.patients.health()
+        assert "1 write(s) refused on delivery" in health.reason
+    finally:
+        await stores.close()
+
+
+async def test_queued_patient_writes_delivered_twice_are_not_refused(tmp_path, mongo):
+    """The station stopped after a delivery but before striking the write off its outbox: the
+    next run delivers it again, and the store already has it."""
+    _, url = mongo
+    stores = await open_stores(config(tmp_path, "patients", url))
+    try:
+        await stores.patients.prepare(create=True)
+        patients, outbox = stores.patients.inner, stores.patients.courier._outbox
+        edit = dataclasses.replace(ADA, version=1, notes="fell at 3am")
+        for op, args in [("create", [ADA, "nurse.kim"]), ("update", [edit, "nurse.kim"]),
+                         ("discharge", ["p1", "nurse.kim"])]:
+            await getattr(patients, op)(*args)  # the first delivery
+            await outbox.add("patients", op, args)  # still in the outbox after the crash
+            stores.patients.courier.start()
+            await delivered(stores.patients)
+            assert await stores.patients.courier.counts() == (0, 0), op  # not refused
+            if op == "update":
+                stored = await stores.patients.get("p1")
+                assert (stored.notes, stored.version) == ("fell at 3am", 2)
+
+        assert [e.action for e in await stores.patients.audit_log()] == [
+            "discharge", "update", "create"]  # none twice
+        created = await stores.patients.create(ADA, "nurse.kim")
+        await stores.patients.update(dataclasses.replace(created, notes="first"), "dr.ng")
+        with pytest.raises(Conflict):  # a different change from an old version still conflicts
+            await stores.patients.update(dataclasses.replace(created, notes="other"), "dr.ng")
+        with pytest.raises(ValidationError):  # and a different patient under a used id
+            await stores.patients.create(dataclasses.replace(ADA, given_name="Eve"), "dr.ng")
+    finally:
+        await stores.close()

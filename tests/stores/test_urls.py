@@ -58,3 +58,87 @@ def test_a_bad_url_names_the_store_and_the_problem(store, url, words):
 
 def test_embedded_has_no_url(tmp_path):
     assert StoreConfig(data_dir=tmp_path).url("vitals") is None
+
+
+SECRET = "S3cretPW"
+
+
+@pytest.mark.parametrize(("store", "url", "words"), [
+    ("patients", f"mongodb+srv://nurse:{SECRET}@h/ward", "carries a password"),  # wrong scheme
+    ("patients", f"mysql://nurse:{SECRET}@h/ward", "carries a password"),
+    ("alerts", f"redis://nurse:{SECRET}@[::1/0", "carries a password"),  # malformed too
+    ("patients", f"mongodb+srv://h/ward?x={SECRET}", "'mongodb+srv://' is not a patients URL"),
+    ("patients", SECRET, "must start with mongodb://"),
+    ("vitals", f"{SECRET}://influx/vitals", "must start with influxdb://"),
+    ("vitals", f"influxdb://influx/vitals?token={SECRET}", "carries a secret (?token=)"),
+    ("alerts", f"redis://r/0?password={SECRET}", "carries a secret (?password=)"),
+    ("patients", f"mongodb://m1/ward?tlsCertificateKeyFilePassword={SECRET}", "carries a secret"),
+    ("patients", f"mongodb://m1/ward?authMechanismProperties=AWS_SESSION_TOKEN:{SECRET}",
+     "carries a secret"),
+    ("network", f"neo4j://n1?{SECRET}", "not name=value"),
+    ("analytics", f"cassandra://c1/ks?dc=dc1&{SECRET}", "not name=value"),
+    ("alerts", f"redis://{SECRET}[::1/0", "the URL is malformed"),
+    ("alerts", "redis://[::1/0", "write an IPv6 address in brackets"),
+    ("network", f"neo4j://n1:7687,[{SECRET}/care", "the URL is malformed"),
+])
+def test_no_error_repeats_a_secret_or_the_raw_url(store, url, words):
+    with pytest.raises(StoreUrlError) as refused:
+        parse_store_url(store, url)
+
+    assert words in str(refused.value)
+    assert SECRET not in str(refused.value)
+    assert str(refused.value).startswith(f"stores.{store}: ")
+
+
+@pytest.mark.parametrize(("store", "url", "words"), [
+    ("vitals", "influxdb://influx/vitals?bacth=100",
+     "InfluxDB URLs have no option 'bacth' (known: batch, ca, org, retention, rp, timeout, tls, "
+     "verify)"),
+    ("network", "neo4j://n1?timout=3", "Neo4j URLs have no option 'timout' (known: ca, timeout, "
+                                       "tls)"),
+    ("analytics", "cassandra://c1/ks?dc=dc1&consistency=ONE",
+     "Cassandra URLs have no option 'consistency' (known: ca, check_hostname, dc, fetch_size, "
+     "read_consistency, replication, timeout, tls, write_consistency)"),
+    ("alerts", "redis://r/0?wait=2", "Redis URLs have no option 'wait' (known: sentinel_auth,"),
+])
+def test_an_option_the_backend_does_not_read_is_refused_listing_the_known_ones(store, url, words):
+    with pytest.raises(StoreUrlError) as refused:
+        parse_store_url(store, url)
+
+    assert str(refused.value) == f"stores.{store}: {words}" or words in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(("store", "url"), [
+    ("vitals", "influxdbs://influx/vitals?ca=/etc/ca.pem&verify=false&rp=autogen&batch=100"
+               "&timeout=5&org=ward&retention=30d&tls=true"),
+    ("network", "neo4j://n1?timeout=3&tls=true&ca=/etc/ca.pem"),
+    ("analytics", "cassandra://c1/ks?dc=dc1&replication=dc1:3&write_consistency=ONE"
+                  "&read_consistency=ONE&tls=true&ca=/ca.pem&check_hostname=true&timeout=3"
+                  "&fetch_size=10"),
+    ("alerts", "rediss://r/0?wait_replicas=1&wait_timeout_ms=500&stream_maxlen=1000"
+               "&timeout_ms=900&sentinel_auth=false&tls_ca=/ca&tls_cert=/c&tls_key=/k"
+               "&tls_verify=false&tls_check_hostname=false&tls=true"),
+    ("patients", "mongodb://m1/ward?replicaSet=rs0&anythingPyMongoChecks=1"),
+])
+def test_every_option_a_backend_reads_is_accepted(store, url):
+    assert parse_store_url(store, url).options
+
+
+def test_the_known_options_are_those_the_backends_read():
+    """A drift guard: every `url.option("name")` in a backend's code is in its store's list."""
+    import re
+    from pathlib import Path
+
+    from stores.urls import OPTIONS
+
+    root = Path(__file__).parents[2] / "stores"
+    folders = {"vitals": "vitals", "network": "network", "analytics": "analytics",
+               "alerts": "alerts"}
+    for store, folder in folders.items():
+        read = set()
+        for source in (root / folder).glob("*.py"):
+            read |= set(re.findall(r"""option\(\s*(?:url,\s*)?["']([A-Za-z_]+)["']""",
+                                   source.read_text()))
+        assert read, store
+        assert read - {"database"} <= OPTIONS[store], (store, read - OPTIONS[store])
