@@ -168,7 +168,7 @@ async def test_no_wards_named_means_every_demo_ward(stores, clock):
 @pytest.mark.asyncio
 async def test_alarms_are_published_with_their_patients(stores, clock):
     simulator = BedsideSimulator(stores, ["central-1"], clock, rng_seed=2, episodes_per_hour=BUSY)
-    await run_seconds(simulator, clock, 90)
+    await run_seconds(simulator, clock, 240)
     published = await stores.alerts.history("central", T0)
     assert published and simulator.stats.alarms_published >= len(published)
     names = {p.id: p.full_name for p in await stores.patients.search("central", "central-1")}
