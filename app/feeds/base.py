@@ -9,6 +9,7 @@ from collections.abc import Coroutine, Iterator
 
 from PySide6.QtCore import QObject, Signal
 
+from app.tasks import cancel_and_wait, raise_if_cancelled
 from stores.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -41,10 +42,7 @@ class Feed(QObject):
             log.error("%s task failed", type(self).__name__, exc_info=task.exception())
 
     async def stop(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_and_wait(list(self._tasks))
 
     @contextlib.contextmanager
     def reporting(self) -> Iterator[None]:
@@ -53,8 +51,10 @@ class Feed(QObject):
         try:
             yield
         except StoreUnavailable as exc:
+            raise_if_cancelled()
             self._mark_down(exc.reason)
         except Exception as exc:  # a bug must not take the window down; it is logged in full
+            raise_if_cancelled()
             log.exception("%s: unexpected error", type(self).__name__)
             self._mark_down(f"unexpected error: {exc}")
         else:
