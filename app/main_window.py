@@ -20,6 +20,8 @@ from app.feeds.care_network import CareNetworkFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
 from app.feeds.patients import PatientsFeed
+from app.feeds.selected_waveforms import SelectedWaveformsFeed
+from app.feeds.trends import TrendFeed
 from app.feeds.vitals import VitalsFeed
 from stores import Stores
 from stores.model import Bed, Patient, Vital
@@ -55,6 +57,8 @@ class MainWindow(QMainWindow):
     def _build_feeds(self, stores: Stores, regions: list[str]) -> None:
         c = self.config
         self.vitals_feed = VitalsFeed(stores.vitals, clock=self._clock)
+        self.trend_feed = TrendFeed(stores.vitals)
+        self.selected_waveforms_feed = SelectedWaveformsFeed(stores.vitals, clock=self._clock)
         self.patients_feed = PatientsFeed(stores.patients, stores.network, c.region, c.ward, c.user)
         self.network_feed = CareNetworkFeed(stores.network)
         self.analytics_feed = AnalyticsFeed(stores.analytics, regions, clock=self._clock)
@@ -66,7 +70,8 @@ class MainWindow(QMainWindow):
         self.alarm_history_feed = AlarmHistoryFeed(stores.alerts, stores.analytics, c.region,
                                                    c.ward, clock=self._clock)
         self.health_feed = HealthFeed(stores)
-        self.feeds = [self.vitals_feed, self.patients_feed, self.network_feed,
+        self.feeds = [self.vitals_feed, self.trend_feed, self.selected_waveforms_feed,
+                      self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
                       self.alarm_history_feed, self.health_feed]
 
@@ -84,7 +89,8 @@ class MainWindow(QMainWindow):
         self.alarm_history = AlarmHistoryView(clock=self._clock)
         self.store_status = StoreStatus()
         self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
-        self.vitals_panel = Panel("Vitals \u00b7 last 10 minutes", self.vitals_chart)
+        self.vitals_panel = Panel("Vitals", self.vitals_chart)
+        self.vitals_panel.set_subtitle("last 10 minutes, live")
         self.patients_panel = Panel("Patients", self.patient_panel)
         self.network_panel = Panel("Care team", self.care_graph)
         self.analytics_panel = Panel("Regional analytics \u00b7 last 24 h", self.analytics)
@@ -130,6 +136,15 @@ class MainWindow(QMainWindow):
         vitals.latest_changed.connect(self.bed_grid.show_vitals)
         vitals.history_loaded.connect(self.vitals_chart.show_history)
         vitals.samples_added.connect(self.vitals_chart.add_samples)
+        # history at any range; the chart says itself when only the history fails, so the
+        # live vitals stay up
+        self.vitals_chart.trend_requested.connect(self.trend_feed.request_range)
+        self.trend_feed.trend_loaded.connect(self.vitals_chart.show_trend)
+        self.trend_feed.unavailable.connect(self.vitals_chart.show_trend_unavailable)
+        self.selected_waveforms_feed.waveforms_added.connect(self.vitals_chart.add_waveforms)
+        self.vitals_chart.range_changed.connect(
+            lambda label: self.vitals_panel.set_subtitle(
+                "last 10 minutes, live" if label == "Live 10 min" else f"history \u00b7 {label}"))
         patients.ward_loaded.connect(self._on_ward_loaded)
         patients.patients_found.connect(self.patient_panel.show_patients)
         patients.patient_loaded.connect(self.patient_panel.show_patient)
@@ -226,8 +241,10 @@ class MainWindow(QMainWindow):
         self.patients_feed.load(patient_id)
         self.network_feed.select_patient(patient_id)
         # The bed's samples before this patient's admission belong to someone else.
-        self.vitals_feed.select_bed(patient.bed_id if patient else None,
-                                    since=patient.admitted_at if patient else 0.0)
+        bed_id = patient.bed_id if patient else None
+        self.vitals_feed.select_bed(bed_id, since=patient.admitted_at if patient else 0.0)
+        self.trend_feed.select_bed(bed_id)
+        self.selected_waveforms_feed.select_bed(bed_id)
         if patient is None:
             self.vitals_chart.clear("This patient has no bed on this ward")
         else:
@@ -265,6 +282,8 @@ class MainWindow(QMainWindow):
         if patient_id == self.selected_patient_id:
             self.selected_patient_id = None
             self.vitals_feed.select_bed(None)
+            self.trend_feed.select_bed(None)
+            self.selected_waveforms_feed.select_bed(None)
             self.network_feed.select_patient(None)
             self.vitals_chart.clear("Select a bed to see its vital signs")
             self.care_graph.show_message("Select a bed to see the care team")

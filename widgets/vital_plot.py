@@ -1,8 +1,9 @@
-"""One plot of the vitals chart: its curves, its usual y range and its live value label."""
+"""One plot of the vitals chart: its lines, its min-max bands, its usual y range and its value label."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 
 from stores.model import Vital, VitalSample
 from widgets import palette, vital_text
@@ -11,13 +12,18 @@ _LABEL_HEADROOM = 0.3  # of the y range, kept free above the data for the value 
 
 
 class VitalPlot:
-    """One plot of the stack: its curves, the y range it starts with, and its live value label."""
+    """One plot of the stack: a line per vital (live samples, or a trend's means), a min-max
+    band per vital under it (trends only), the y range it starts with, and its value label."""
 
     def __init__(
         self, item: pg.PlotItem, name: str, vitals: tuple[Vital, ...], y_range: tuple[float, float]
     ) -> None:
         self.item, self.name, self.vitals, self.y_range = item, name, vitals, y_range
         self.curves = {v: item.plot(pen=_pen(v), antialias=False, connect="finite") for v in vitals}
+        self.bands = {v: item.plot(pen=_band_pen(v), antialias=False, connect="pairs")
+                      for v in vitals}
+        for band in self.bands.values():
+            band.setZValue(-1)  # the mean line stays readable on top of its band
         self.label = pg.LabelItem("", justify="left", size="10pt")
         self.label.setParentItem(item.vb)
         self.label.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(6, 2))
@@ -36,6 +42,16 @@ class VitalPlot:
         if text != self.label.text:
             self.label.setText(text, color=colour)
 
+    def show_extremes(self, extremes: tuple[float, float] | None) -> None:
+        """For a past range: its lowest and highest value, e.g. "HR 52–140 bpm"."""
+        vital = self.vitals[0]
+        span = vital_text.MISSING
+        if extremes is not None:
+            span = "\u2013".join(vital_text.value_text(vital, value) for value in extremes)
+        text = f"{self.name}&nbsp;&nbsp;<b>{span}</b> {vital.unit}"
+        if text != self.label.text:
+            self.label.setText(text, color=palette.VITAL_COLOURS[vital.value])
+
     def text(self) -> str:
         return self.label.text
 
@@ -53,11 +69,16 @@ def _pen(vital: Vital) -> pg.QtGui.QPen:
     return pg.mkPen(palette.VITAL_COLOURS[vital.value], width=1)
 
 
-def fit_y(plot: VitalPlot, samples: list[VitalSample]) -> None:
+def _band_pen(vital: Vital) -> pg.QtGui.QPen:
+    colour = QColor(palette.VITAL_COLOURS[vital.value])
+    colour.setAlpha(110)  # dimmer than the mean line drawn over it
+    return pg.mkPen(colour, width=1)
+
+
+def fit_y(plot: VitalPlot, extremes: tuple[float, float] | None) -> None:
     """Keep the usual range, widened only when a value falls outside it (no jumpy autoscale)."""
     low, high = plot.y_range
-    values = [v for s in samples for vital in plot.vitals if (v := s.value(vital)) is not None]
-    if values:
-        low, high = min(low, min(values)), max(high, max(values))
+    if extremes is not None:
+        low, high = min(low, extremes[0]), max(high, extremes[1])
     # Headroom above the data keeps the value label in the top-left corner off the curve.
     plot.item.setYRange(low, high + (high - low) * _LABEL_HEADROOM, padding=0.02)

@@ -1,156 +1,145 @@
-"""One patient's vital signs over the last minutes: stacked plots sharing a time axis."""
+"""The selected bed's view: its live ECG and pleth on top, its vital-sign trends below them."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from stores.model import Vital, VitalSample
-from widgets import palette, vital_text
-from widgets.vital_plot import PLOTS, VitalPlot, fit_y
+from stores.model import Vital, VitalSample, VitalTrend, WaveformChunk
+from widgets import palette
+from widgets.trend_chart import REDRAW_MS, TrendChart  # noqa: F401 (tests throttle by it)
+from widgets.trend_ranges import LIVE, RANGES, RangeBar
+from widgets.waveform_view import WaveformView
 
-REDRAW_MS = 250  # at most 4 redraws a second; samples come at 1 Hz
-SCROLL_S = 1.0  # with no new data the time axis still moves on, once a second
 
+class VitalsChart(QWidget):
+    """A title and the range buttons, the waveform strips, then HR, SpO₂, RR, NIBP and Temp.
 
-class VitalsChart(pg.GraphicsLayoutWidget):
-    """HR, SpO₂, RR, NIBP and temperature of the selected patient over the last `window_s` seconds."""
+    Live (the default, and on every new patient): the last `window_s` seconds of samples.
+    A past range asks for its trend through `trend_requested(start, end, buckets)`;
+    `range_changed(label)` says which range the user chose ("Live 10 min", "24 h", ...)."""
 
-    def __init__(
-        self,
-        window_s: float = 600,
-        clock: Callable[[], float] = time.time,
-        parent=None,
-        *,
-        stale_after_s: float = 5.0,
-    ) -> None:
+    trend_requested = Signal(float, float, int)
+    range_changed = Signal(str)
+
+    def __init__(self, window_s: float = 600, clock: Callable[[], float] = time.time,
+                 parent=None, *, stale_after_s: float = 5.0) -> None:
         super().__init__(parent)
-        # GraphicsLayoutWidget copies its layout's clear() onto the instance; ours takes a message.
-        del self.clear
-        self.setBackground(palette.PANEL)
         self.setObjectName("VitalsChart")
-        self._window_s = float(window_s)
-        self._stale_after_s = stale_after_s
-        self._clock = clock
-        self._samples: dict[float, VitalSample] = {}
-        self._following = False  # the time axis moves only while a patient is shown
-        self._dirty = False
-        self._last_scroll = 0.0
-        self._header = self.addLabel("", row=0, col=0, justify="left", size="11pt", color=palette.TEXT)
-        self.plots = [self._add_plot(row, *spec) for row, spec in enumerate(PLOTS, start=1)]
-        for plot in self.plots[:-1]:
-            plot.item.hideAxis("bottom")  # one time axis, under the last plot, serves them all
-        for plot in self.plots[1:]:
-            plot.item.setXLink(self.plots[0].item)
-        self._timer = QTimer(self, interval=REDRAW_MS, timeout=self.redraw)
-        self._timer.start()
+        # its own dark ground behind the title and buttons, wherever it is placed
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#VitalsChart {{ background-color: {palette.PANEL}; }}")
+        self._title = QLabel("", objectName="VitalsChartTitle")
+        self.ranges = RangeBar()
+        self.waveforms = WaveformView(clock)
+        self.trends = TrendChart(window_s, clock, stale_after_s=stale_after_s)
+        self.plots = self.trends.plots
+        self._build_layout()
+        self.ranges.range_chosen.connect(self._on_range_chosen)
+        self.trends.trend_requested.connect(self.trend_requested)
         self.clear("Select a bed")
 
-    def _add_plot(self, row: int, name: str, vitals, y_range) -> VitalPlot:
-        item = self.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
-        item.setMenuEnabled(False)
-        item.setMouseEnabled(x=False, y=False)  # a nurse cannot lose "now" by a stray drag
-        item.hideButtons()
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.getAxis("left").setWidth(44)
-        for axis in ("left", "bottom"):
-            item.getAxis(axis).setPen(palette.BORDER)
-            item.getAxis(axis).setTextPen(palette.TEXT_DIM)
-        return VitalPlot(item, name, vitals, y_range)
+    def _build_layout(self) -> None:
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 2, 4, 2)
+        header.addWidget(self._title, 1)
+        header.addWidget(self.ranges)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addWidget(self.waveforms, 1)
+        layout.addWidget(self.trends, 3)
 
     def close(self) -> bool:
-        # pyqtgraph's close() destroys the plots; the redraw timer must not outlive them.
-        self._timer.stop()
+        self.waveforms.close()
+        self.trends.close()
         return super().close()
 
     def header(self) -> str:
-        return self._header.text
+        return self._title.text()
 
     def curve(self, vital: Vital) -> pg.PlotDataItem:
+        """The line a vital is drawn with: live samples, or a past range's means."""
         return next(plot.curves[vital] for plot in self.plots if vital in plot.curves)
 
+    def band(self, vital: Vital) -> pg.PlotDataItem:
+        """A past range's min-max bars of a vital."""
+        return next(plot.bands[vital] for plot in self.plots if vital in plot.bands)
+
     def sample_times(self) -> list[float]:
-        return sorted(self._samples)
+        return self.trends.live.times()
+
+    def notice(self) -> str:
+        """What the trends say over their plots ("no data for this range", ...), or ""."""
+        return self.trends.notice.text() if self.trends.notice.isVisibleTo(self) else ""
 
     @Slot(str)
     def show_patient(self, title: str) -> None:
         """Start showing a patient, e.g. "Bed 7 · Jane Doe, 67 y"; call show_history after it.
 
-        The previous patient's curves go at once, so they are never drawn under the new name.
-        """
-        self._samples = {}
-        self._header.setText(title, color=palette.TEXT, size="11pt")
-        self._following = True
-        self._dirty = True
+        The previous patient's curves go at once, so they are never drawn under the new name;
+        the view goes back to live."""
+        self._set_title(title, palette.TEXT, 11)
+        self.ranges.setEnabled(True)
+        self._go_live()
+        self.trends.follow(True)
+        self.waveforms.start()
 
     @Slot(list)
     def show_history(self, samples: list[VitalSample]) -> None:
-        """Replace what is drawn with these samples."""
-        self._samples = {}
-        self.add_samples(samples)
+        """Replace the live samples with these."""
+        self.trends.live.clear()
+        self.trends.add_samples(samples)
 
     @Slot(list)
     def add_samples(self, samples: list[VitalSample]) -> None:
-        """Add new samples; those older than the window are dropped."""
-        for sample in samples:
-            self._samples[sample.time] = sample
-        self._drop_old()
-        self._dirty = True
+        """Add new live samples; those older than the window are dropped."""
+        self.trends.add_samples(samples)
+
+    @Slot(list)
+    def add_waveforms(self, chunks: list[WaveformChunk]) -> None:
+        """New waveform chunks of the shown bed; drawn by the strips' next frame."""
+        self.waveforms.add_chunks(chunks)
+
+    @Slot(object)
+    def show_trend(self, trend: VitalTrend) -> None:
+        """The trend asked for by `trend_requested` (a newer request's answer wins in the feed)."""
+        self.trends.show_trend(trend)
+
+    @Slot(str)
+    def show_trend_unavailable(self, reason: str) -> None:
+        """The trend feed's `unavailable`: a past range says why it stays empty; live goes on."""
+        self.trends.show_unavailable(reason)
 
     @Slot(str)
     def clear(self, message: str) -> None:
-        """No patient: empty plots and a message such as "Select a bed"."""
-        self._samples = {}
-        self._following = False
-        self._header.setText(message, color=palette.TEXT_DIM, size="13pt")
-        self._dirty = True
-
-    def _drop_old(self) -> None:
-        oldest = self._clock() - self._window_s
-        self._samples = {t: s for t, s in self._samples.items() if t >= oldest}
+        """No patient: empty strips and plots and a message such as "Select a bed"."""
+        self._set_title(message, palette.TEXT_DIM, 13)
+        self.ranges.setEnabled(False)
+        self._go_live()
+        self.trends.follow(False)
+        self.waveforms.stop()
 
     @Slot()
     def redraw(self) -> None:
-        """Called by the throttle timer: draw pending data and keep the time axis on "now"."""
-        now = self._clock()
-        if self._dirty:
-            self._dirty = False
-            self._draw_curves()
-            self._scroll(now)
-        elif self._following and now - self._last_scroll >= SCROLL_S:
-            self._drop_old()
-            self._draw_curves()
-            self._scroll(now)
+        self.trends.redraw()
 
-    def _draw_curves(self) -> None:
-        ordered = [self._samples[t] for t in sorted(self._samples)]
-        times = np.array([s.time for s in ordered], dtype=np.float64)
-        newest = ordered[-1] if ordered else None
-        stale = self._stale_text(newest)
-        for plot in self.plots:
-            for vital, curve in plot.curves.items():
-                curve.setData(times, _values(ordered, vital), connect="finite")
-            plot.show_value(newest, stale)
-            fit_y(plot, ordered)
+    def _go_live(self) -> None:
+        if self.ranges.chosen() != LIVE:
+            self.ranges.show_chosen(LIVE)
+            self.range_changed.emit(LIVE)
+        self.trends.show_range(None)
 
-    def _stale_text(self, newest: VitalSample | None) -> str:
-        if not self._following:
-            return ""
-        if newest is None:
-            return "NO DATA"
-        age = self._clock() - newest.time
-        return f"NO DATA {vital_text.age_text(age)}" if age > self._stale_after_s else ""
+    @Slot(str)
+    def _on_range_chosen(self, label: str) -> None:
+        self.range_changed.emit(label)
+        self.trends.show_range(RANGES[label])
 
-    def _scroll(self, now: float) -> None:
-        self._last_scroll = now
-        self.plots[0].item.setXRange(now - self._window_s, now, padding=0)
-
-
-def _values(samples: list[VitalSample], vital: Vital) -> np.ndarray:
-    """A vital's values as float64, a missing value as NaN so that it is drawn as a gap."""
-    values = [s.value(vital) for s in samples]
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    def _set_title(self, text: str, colour: str, points: int) -> None:
+        self._title.setText(text)
+        self._title.setStyleSheet(f"color: {colour}; font-size: {points}pt;")

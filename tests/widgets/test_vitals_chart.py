@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stores.model import Vital, VitalSample
+from stores.model import Vital, VitalSample, VitalTrend
 from widgets.vitals_chart import REDRAW_MS, VitalsChart
 
 T0 = 1_750_000_000.0
@@ -28,9 +28,12 @@ def chart(qtbot, now):
     return chart
 
 
+def ys(item) -> np.ndarray:
+    return np.array([]) if item.yData is None else item.yData  # None for an empty curve
+
+
 def heart_rates(chart) -> np.ndarray:
-    values = chart.curve(Vital.HEART_RATE).yData  # pyqtgraph keeps None for an empty curve
-    return np.array([]) if values is None else values
+    return ys(chart.curve(Vital.HEART_RATE))
 
 
 def test_missing_values_become_nan_and_are_drawn_as_gaps(chart):
@@ -108,3 +111,112 @@ def test_a_new_patient_never_shows_the_previous_patients_curves(chart):
     chart.redraw()
     assert chart.header() == "Bed 3 \u00b7 Li Wei, 70 y"
     assert len(heart_rates(chart)) == 0
+
+
+# --- past ranges: downsampled trends ------------------------------------------------------------
+
+
+def trend(start: float, end: float, lows, highs, means, clipped_from=None) -> VitalTrend:
+    """A trend whose every vital has these buckets (None: no valid sample in the bucket)."""
+    return VitalTrend("north-1-07", start, end, (end - start) / len(means),
+                      {v: tuple(lows) for v in Vital}, {v: tuple(highs) for v in Vital},
+                      {v: tuple(means) for v in Vital}, clipped_from)
+
+
+@pytest.fixture
+def shown(qtbot, chart):
+    chart.resize(800, 650)
+    chart.show()
+    qtbot.waitExposed(chart)
+    return chart
+
+
+def choose(qtbot, chart, label: str) -> tuple[float, float, int]:
+    with qtbot.waitSignal(chart.trend_requested, timeout=1000) as asked:
+        chart.ranges.choose(label)
+    return tuple(asked.args)
+
+
+def test_a_range_asks_for_one_bucket_per_pixel_of_the_plot(qtbot, shown):
+    start, end, buckets = choose(qtbot, shown, "24 h")
+    assert (start, end) == (T0 - 86400, T0)
+    assert buckets == int(shown.plots[0].item.vb.width()) > 400
+    _, _, week_buckets = choose(qtbot, shown, "7 days")
+    assert week_buckets == buckets  # a week moves no more points than a day
+
+
+def test_min_and_max_are_drawn_as_a_band_under_the_mean(qtbot, shown):
+    start, end, _ = choose(qtbot, shown, "24 h")
+    shown.show_trend(trend(start, end, [60, 70, 65], [80, 185, 90], [70, 75, 72]))
+    band = shown.band(Vital.HEART_RATE)
+    lows, highs = band.yData[0::2], band.yData[1::2]
+    assert list(highs) == [80, 185, 90]  # the 185 peak survives although the mean is 75
+    assert list(lows) == [60, 70, 65]
+    assert list(band.xData[0::2]) == list(band.xData[1::2])  # a vertical bar per bucket
+    assert list(shown.curve(Vital.HEART_RATE).yData) == [70, 75, 72]
+    assert "<b>60\u2013185</b> bpm" in shown.plots[0].text()
+    assert shown.notice() == ""
+
+
+def test_a_bucket_without_valid_samples_is_a_gap_not_a_spike(qtbot, shown):
+    start, end, _ = choose(qtbot, shown, "1 h")
+    shown.show_trend(trend(start, end, [60, None, 62], [80, None, 82], [70, None, 72]))
+    mean = shown.curve(Vital.HEART_RATE)
+    assert mean.opts["connect"] == "finite" and np.isnan(mean.yData[1])
+    band = shown.band(Vital.HEART_RATE)
+    assert len(band.yData) == 4 and np.isfinite(band.yData).all()  # no bar for the empty bucket
+
+
+def test_a_range_without_data_says_so(qtbot, shown):
+    start, end, _ = choose(qtbot, shown, "8 h")
+    shown.show_trend(trend(start, end, [None] * 3, [None] * 3, [None] * 3))
+    assert shown.notice() == "no data for this range"
+    assert "<b>--</b> bpm" in shown.plots[0].text()
+
+
+def test_a_clipped_range_says_how_much_is_shown(qtbot, shown):
+    choose(qtbot, shown, "7 days")
+    clipped = trend(T0 - 31 * 86400, T0, [60], [80], [70], clipped_from=T0 - 60 * 86400)
+    shown.show_trend(clipped)
+    assert shown.notice() == "showing the last 31 days: the store keeps no more"
+
+
+def test_zooming_reloads_the_visible_range_once_the_mouse_rests(qtbot, shown):
+    start, end, buckets = choose(qtbot, shown, "7 days")
+    shown.show_trend(trend(start, end, [60] * buckets, [80] * buckets, [70] * buckets))
+    asked = []
+    shown.trend_requested.connect(lambda *args: asked.append(args))
+    for hours in (48, 24, 12):  # three wheel steps in a row: one reload, after the last
+        shown.plots[0].item.setXRange(T0 - hours * 3600, T0, padding=0)
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=2000)
+    qtbot.wait(300)
+    [(zoom_start, zoom_end, zoom_buckets)] = asked
+    assert zoom_start == pytest.approx(T0 - 12 * 3600) and zoom_end == pytest.approx(T0)
+    assert zoom_buckets == buckets
+
+
+def test_panning_past_the_loaded_range_reloads_and_within_it_does_not(qtbot, shown):
+    start, end, _ = choose(qtbot, shown, "24 h")
+    shown.plots[0].item.setXRange(start - 3600, end - 3600, padding=0)  # an hour back: new data
+    with qtbot.waitSignal(shown.trend_requested, timeout=2000) as panned:
+        pass
+    assert panned.args[0] == pytest.approx(start - 3600)
+    with qtbot.assertNotEmitted(shown.trend_requested, wait=400):
+        shown.plots[0].item.setXRange(start - 1800, end - 7200, padding=0)  # inside: nothing
+
+
+def test_live_ignores_a_trend_that_arrives_after_going_back_to_it(qtbot, shown, now):
+    start, end, _ = choose(qtbot, shown, "24 h")
+    shown.ranges.choose("Live 10 min")
+    shown.show_history([sample(T0)])
+    shown.show_trend(trend(start, end, [60], [80], [70]))
+    shown.redraw()
+    assert list(heart_rates(shown)) == [72.0]
+    assert shown.notice() == "" and len(ys(shown.band(Vital.HEART_RATE))) == 0
+
+
+def test_a_new_patient_opens_on_live(qtbot, shown):
+    choose(qtbot, shown, "72 h")
+    shown.show_patient("Bed 3 \u00b7 Li Wei, 70 y")
+    assert shown.ranges.chosen() == "Live 10 min"
+    assert not shown.plots[0].item.vb.state["mouseEnabled"][0]  # no stray drag loses "now"
