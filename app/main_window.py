@@ -23,6 +23,7 @@ from app.feeds.patients import PatientsFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
 from app.feeds.trends import TrendFeed
 from app.feeds.vitals import VitalsFeed
+from app.feeds.waveforms import WaveformFeed
 from stores import Stores
 from stores.model import Bed, Patient, Vital
 from widgets.alarm_banner import AlarmBanner
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
     def _build_feeds(self, stores: Stores, regions: list[str]) -> None:
         c = self.config
         self.vitals_feed = VitalsFeed(stores.vitals, clock=self._clock)
+        self.waveform_feed = WaveformFeed(stores.vitals, clock=self._clock)
         self.trend_feed = TrendFeed(stores.vitals)
         self.selected_waveforms_feed = SelectedWaveformsFeed(stores.vitals, clock=self._clock)
         self.patients_feed = PatientsFeed(stores.patients, stores.network, c.region, c.ward, c.user)
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
         self.alarm_history_feed = AlarmHistoryFeed(stores.alerts, stores.analytics, c.region,
                                                    c.ward, clock=self._clock)
         self.health_feed = HealthFeed(stores)
-        self.feeds = [self.vitals_feed, self.trend_feed, self.selected_waveforms_feed,
+        self.feeds = [self.vitals_feed, self.waveform_feed, self.trend_feed, self.selected_waveforms_feed,
                       self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
                       self.alarm_history_feed, self.health_feed]
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         vitals.latest_changed.connect(self.bed_grid.show_vitals)
         vitals.history_loaded.connect(self.vitals_chart.show_history)
         vitals.samples_added.connect(self.vitals_chart.add_samples)
+        self.waveform_feed.chunks_added.connect(self.bed_grid.add_waveforms)
         # history at any range; the chart says itself when only the history fails, so the
         # live vitals stay up
         self.vitals_chart.trend_requested.connect(self.trend_feed.request_range)
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
         self.patient_panel.set_beds(beds)
         self.alarm_history.set_beds(beds)
         self.vitals_feed.set_beds([b.id for b in beds])
+        self.waveform_feed.set_beds([b.id for b in beds])
         self._follow_selected_patient()
 
     def _follow_selected_patient(self) -> None:

@@ -1,4 +1,5 @@
-"""The bed overview: one tile per bed of the ward, in the order of the ward's grid."""
+"""The bed overview: one tile per bed of the ward, in the order of the ward's grid, each with a live
+ECG sweep that one shared timer advances at the display rate."""
 
 from __future__ import annotations
 
@@ -7,18 +8,28 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from stores.model import Alarm, Bed, Patient, VitalSample, banner_order
+from stores.model import Alarm, Bed, Patient, VitalSample, WaveformChunk, banner_order
+from widgets import ecg_sweep_paint
 from widgets.bed_tile import BedTile
 
 STALENESS_CHECK_MS = 1000
+MAX_FRAME_HZ = 60.0  # no screen needs more; a faster one would only cost CPU
+MAX_ROWS = 8
 
 
 def columns_for(bed_count: int) -> int:
-    """4 columns up to 16 beds, then as many as keep four rows (8 for 32 beds)."""
-    return max(4, math.ceil(bed_count / 4))
+    """2 columns up to 8 beds (wide tiles, long ECG strips), then 4 up to 32 beds (4x4 for 16,
+    4x8 for 32: wide enough for a strip beside HR and SpO2), then as many as keep 8 rows."""
+    if bed_count <= 8:
+        return 2
+    return max(4, math.ceil(bed_count / MAX_ROWS))
+
+
+def rows_for(bed_count: int) -> int:
+    return math.ceil(bed_count / columns_for(bed_count)) if bed_count else 0
 
 
 class BedGrid(QWidget):
@@ -31,6 +42,7 @@ class BedGrid(QWidget):
         stale_after_s: float = 5.0,
         clock: Callable[[], float] = time.time,
         parent: QWidget | None = None,
+        pixels_per_mm: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("BedGrid")
@@ -44,6 +56,15 @@ class BedGrid(QWidget):
         self._layout.setSpacing(6)
         self._timer = QTimer(self, interval=STALENESS_CHECK_MS, timeout=self.refresh_staleness)
         self._timer.start()
+        # None: the screen's own scale, looked up when shown (and when it moves to another)
+        self._fixed_pixels_per_mm = pixels_per_mm
+        self._pixels_per_mm = pixels_per_mm or ecg_sweep_paint.px_per_mm(None)
+        self._followed_window = None
+        # ONE timer for every tile's sweep: a frame is one pass over the tiles, and Qt merges
+        # their repainted columns into one flush of the window
+        self.frame_timer = QTimer(self, timeout=self.advance_sweeps)
+        self.frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.frame_timer.setInterval(round(1000 / MAX_FRAME_HZ))
 
     def tile(self, bed_id: str) -> BedTile | None:
         return self._tiles.get(bed_id)
@@ -78,6 +99,7 @@ class BedGrid(QWidget):
     def _place_tiles(self) -> None:
         columns = self.columns()
         rows = math.ceil(len(self._tiles) / columns)
+        self._layout.setSpacing(6 if rows <= 4 else 4)  # eight rows need every pixel
         for index, tile in enumerate(self._tiles.values()):
             self._layout.addWidget(tile, index // columns, index % columns)
         # Equal stretch keeps tiles the same size; leftovers of a wider ward's grid get none.
@@ -87,7 +109,7 @@ class BedGrid(QWidget):
             self._layout.setRowStretch(row, int(row < rows))
 
     def _new_tile(self, bed: Bed) -> BedTile:
-        tile = BedTile(bed, self._stale_after_s, self._clock)
+        tile = BedTile(bed, self._stale_after_s, self._clock, self._pixels_per_mm)
         tile.patient_clicked.connect(self._on_tile_clicked)
         return tile
 
@@ -104,6 +126,46 @@ class BedGrid(QWidget):
         for bed_id, sample in latest.items():
             if bed_id in self._tiles:
                 self._tiles[bed_id].add_sample(sample)
+
+    @Slot(dict)
+    def add_waveforms(self, chunks: dict[str, list[WaveformChunk]]) -> None:
+        """New waveform chunks per bed id. Nothing is repainted here: the frame timer draws them."""
+        for bed_id, bed_chunks in chunks.items():
+            if bed_id in self._tiles:
+                self._tiles[bed_id].add_waveform(bed_chunks)
+        if chunks and not self.frame_timer.isActive():
+            self.frame_timer.start()
+
+    @Slot()
+    def advance_sweeps(self) -> None:
+        """One frame: every tile repaints the columns its sweep changed."""
+        if not self.isVisible():
+            return
+        now = self._clock()
+        for tile in self._tiles.values():
+            tile.advance_sweep(now)
+
+    def pixels_per_mm(self) -> float:
+        return self._pixels_per_mm
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._follow_screen()
+        handle = self.window().windowHandle()
+        if handle is not None and handle is not self._followed_window:
+            handle.screenChanged.connect(self._follow_screen)
+            self._followed_window = handle
+
+    def _follow_screen(self, *_) -> None:
+        """Take the scale and refresh rate of the screen the grid is on."""
+        screen = self.screen()
+        if screen is not None and screen.refreshRate() > 0:
+            self.frame_timer.setInterval(round(1000 / min(screen.refreshRate(), MAX_FRAME_HZ)))
+        scale = self._fixed_pixels_per_mm or ecg_sweep_paint.px_per_mm(screen)
+        if scale != self._pixels_per_mm:
+            self._pixels_per_mm = scale
+            for tile in self._tiles.values():
+                tile.set_pixels_per_mm(scale)
 
     @Slot(list)
     def show_alarms(self, alarms: list[Alarm]) -> None:

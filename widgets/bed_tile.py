@@ -1,29 +1,42 @@
-"""One bed of the bed overview: who lies there, the latest numerics, an HR trend, alarms, staleness."""
+"""One bed of the bed overview: who lies there, the latest numerics, the ECG sweep, an HR trend,
+alarms, staleness."""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from stores.model import Alarm, Bed, Patient, Vital, VitalSample
-from widgets import bed_tile_paint, vital_text
+from stores.model import Alarm, Bed, Patient, Vital, VitalSample, WaveformChunk
+from widgets import bed_tile_paint, ecg_sweep_paint, vital_text
+from widgets.bed_tile_ecg import TileEcg
+from widgets.bed_tile_layout import TileLayout, layout_tile
 from widgets.bed_tile_sparkline import TREND_SECONDS
-from widgets.bed_tile_view import EMPTY_BED, TileView, alarm_text, describe, numerics
+from widgets.bed_tile_view import ECG_TEXTS, EMPTY_BED, TileView, alarm_text, describe, numerics
 
 _TREND_POINTS = 256  # a little more than two minutes at 1 Hz
 
 
 class BedTile(QWidget):
-    """A bed's tile. Fed by `BedGrid`; repaints only when what it shows has changed."""
+    """A bed's tile. Fed by `BedGrid`; repaints only when what it shows has changed, and, while
+    the ECG sweeps, the columns of the strip that each frame of the grid's timer changes.
+
+    Everything but the trace is painted once into a pixmap and copied from there, so a frame
+    costs a copy of a few columns and a short polyline per tile."""
 
     patient_clicked = Signal(str)
 
-    def __init__(self, bed: Bed, stale_after_s: float, clock: Callable[[], float]) -> None:
+    def __init__(self, bed: Bed, stale_after_s: float, clock: Callable[[], float],
+                 pixels_per_mm: float = ecg_sweep_paint.FALLBACK_DPI / ecg_sweep_paint.MM_PER_INCH) -> None:
         super().__init__()
+        self.ecg = TileEcg(pixels_per_mm)
+        self._still: QPixmap | None = None  # everything but the trace, for the present view
+        self._still_key: tuple | None = None
+        self._sweep_now: float | None = None  # the clock at the grid's last frame
+        self._placed_for: tuple | None = None  # size and alarm row the strip was laid out for
         self.bed = bed
         self._stale_after_s = stale_after_s
         self._clock = clock
@@ -39,7 +52,8 @@ class BedTile(QWidget):
         self.setAccessibleDescription(describe(self._view))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.setMinimumSize(110, 150)
+        self.setMinimumSize(110, 56)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the pixmap covers every pixel
 
     @property
     def patient(self) -> Patient | None:
@@ -62,6 +76,30 @@ class BedTile(QWidget):
     def _forget_samples(self) -> None:
         self._trend.clear()
         self._latest = None
+        self.ecg.clear()
+
+    def add_waveform(self, chunks: list[WaveformChunk]) -> None:
+        """Take chunks of the bed's waveforms; an empty bed's, or a previous occupant's, are ignored."""
+        if self._patient is None:
+            return
+        before = self.ecg.signal(self._clock())
+        self.ecg.add(chunks, self._occupied_since)
+        if self.ecg.signal(self._clock()) != before:
+            self.refresh()
+
+    def set_pixels_per_mm(self, pixels_per_mm: float) -> None:
+        """The screen's scale: the sweep runs at 25 mm/s of this screen."""
+        self.ecg.place(self.ecg.strip, pixels_per_mm)
+        self.update()
+
+    def advance_sweep(self, now: float) -> None:
+        """One frame of the grid's timer: repaint the columns the sweep changed since the last."""
+        self._sweep_now = now
+        self._place_strip()
+        if not self._view.sweeping or not self.isVisible():
+            return
+        for rect in self.ecg.dirty_rects(now):
+            self.update(rect)
 
     def set_trend(self, samples: list[VitalSample]) -> None:
         """Replace the trend (and latest numerics) with this bed's recent samples."""
@@ -111,6 +149,7 @@ class BedTile(QWidget):
             details=vital_text.age_sex_text(self._patient, self._clock()) if self._patient else "",
             numerics=numerics(self._latest) if self._patient else (),
             stale=self._stale_text(),
+            ecg=ECG_TEXTS[self.ecg.signal(self._clock())] if self._patient else "",
             alarm=top.priority if top else None,
             alarm_text=alarm_text(self._alarms),
             selected=self._selected,
@@ -132,9 +171,42 @@ class BedTile(QWidget):
         return tuple(point for point in self._trend if point[0] >= since)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self._place_strip()
         painter = QPainter(self)
-        bed_tile_paint.paint_tile(painter, self.rect(), self._view, self.hasFocus())
+        area = event.rect()
+        still = self._still_pixmap()
+        ratio = still.devicePixelRatio()
+        source = QRectF(area.x() * ratio, area.y() * ratio, area.width() * ratio, area.height() * ratio)
+        painter.drawPixmap(QRectF(area), still, source)
+        if self._view.sweeping:
+            now = self._sweep_now if self._sweep_now is not None else self._clock()
+            self.ecg.paint(painter, area, now)
         painter.end()
+
+    def _still_pixmap(self) -> QPixmap:
+        """The tile without its trace, drawn again only when the view, size or focus changed."""
+        ratio = self.devicePixelRatioF()
+        key = (self._view, self.size().toTuple(), ratio, self.hasFocus())
+        if key != self._still_key:
+            self._still = QPixmap(self.size() * ratio)
+            self._still.setDevicePixelRatio(ratio)
+            painter = QPainter(self._still)
+            bed_tile_paint.paint_tile(painter, self.rect(), self._view, self.hasFocus())
+            painter.end()
+            self._still_key = key
+        return self._still
+
+    def parts(self) -> TileLayout:
+        """Where the tile's parts are at its present size."""
+        return layout_tile(bed_tile_paint.inner_rect(self.rect()), self._view.alarm is not None)
+
+    def _place_strip(self) -> None:
+        """Lay the strip out again if the size or the alarm row changed (a hidden widget gets no
+        resize event, so this is checked on each frame and paint rather than on resize)."""
+        key = (self.size().toTuple(), self._view.alarm is not None)
+        if key != self._placed_for:
+            self._placed_for = key
+            self.ecg.place(self.parts().strip)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):

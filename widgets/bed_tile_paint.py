@@ -1,4 +1,4 @@
-"""Drawing of a bed tile with QPainter: cheaper than a tree of labels and a plot for 32 tiles."""
+"""Drawing of a bed tile with QPainter (all but the ECG trace): cheaper than labels and plots for 32 tiles."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from widgets import palette
+from widgets.bed_tile_layout import TileLayout, layout_tile
 from widgets.bed_tile_sparkline import paint_sparkline
 from widgets.bed_tile_view import Numeric, TileView
 
@@ -15,34 +16,58 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 _BOTTOM_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
 
 
-def paint_tile(painter: QPainter, rect: QRect, view: TileView, focused: bool) -> None:
+def paint_tile(painter: QPainter, rect: QRect, view: TileView, focused: bool) -> TileLayout:
+    """Everything but the ECG trace (the tile draws that over this, column by column)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_frame(painter, QRectF(rect), view, focused)
-    pad = max(4.0, rect.height() * 0.03)
-    inner = QRectF(rect).adjusted(pad + 2, pad, -pad - 2, -pad)
-    wide = inner.width() >= inner.height() * 0.8
-    header, name, alarm, numbers, trend = _rows(inner, wide)
+    parts = layout_tile(inner_rect(rect), view.alarm is not None)
     # Text rows are sized by the row height, but never wider than a narrow tile allows.
-    text_px = min(name.height() * 0.75, inner.width() * 0.11)
-    _paint_header(painter, header, view, text_px)
-    name_colour = palette.TEXT if view.occupied else palette.TEXT_DIM
-    _text(painter, name, view.patient, text_px, name_colour, _LEFT)
-    if view.alarm is not None:
-        _paint_alarm_strip(painter, alarm, view, text_px)
+    row = parts.name or parts.header
+    text_px = min(row.height() * 0.75, parts.header.width() * 0.11)
+    if parts.name is None:
+        _paint_header_with_name(painter, parts.header, view, text_px)
+    else:
+        _paint_header(painter, parts.header, view, text_px)
+        name_colour = palette.TEXT if view.occupied else palette.TEXT_DIM
+        _text(painter, parts.name, view.patient, text_px, name_colour, _LEFT)
+    if parts.alarm is not None and view.alarm is not None:
+        _paint_alarm_strip(painter, parts.alarm, view, min(text_px, parts.alarm.height() * 0.8))
     if view.numerics:
-        _paint_numerics(painter, numbers, view, wide)
-        _paint_trend(painter, trend, view)
+        _paint_numerics(painter, parts, view)
+        _paint_strip(painter, parts.strip, view)
+        if parts.trend is not None and not view.stale:
+            paint_sparkline(painter, parts.trend, view.trend, QColor(palette.VITAL_COLOURS["heart_rate"]))
+    return parts
 
 
-def _rows(inner: QRectF, wide: bool) -> tuple[QRectF, ...]:
-    """Header, name, alarm, numerics and trend rows; narrow tiles give the numerics more room."""
-    fractions = (0.11, 0.11, 0.11, 0.45, 0.22) if wide else (0.1, 0.1, 0.1, 0.52, 0.18)
-    rows, top = [], inner.top()
-    for fraction in fractions:
-        height = inner.height() * fraction
-        rows.append(QRectF(inner.left(), top, inner.width(), height))
-        top += height
-    return tuple(rows)
+def inner_rect(rect: QRect) -> QRectF:
+    pad = max(3.0, min(rect.height() * 0.03, 6.0))
+    return QRectF(rect).adjusted(pad + 2, pad, -pad - 2, -pad)
+
+
+def _paint_header_with_name(painter: QPainter, rect: QRectF, view: TileView, text_px: float) -> None:
+    """Compact tiles: "Bed 7  Jane Doe" on one row."""
+    bed_font = _font(painter, text_px * 1.05, bold=True)
+    bed_width = QFontMetricsF(bed_font).horizontalAdvance(view.bed + "  ")
+    _draw(painter, rect, view.bed, bed_font, palette.TEXT, _LEFT)
+    name_colour = palette.TEXT if view.occupied else palette.TEXT_DIM
+    _text(painter, rect.adjusted(bed_width, 0, 0, 0), view.patient, text_px, name_colour, _LEFT)
+
+
+def _paint_strip(painter: QPainter, rect: QRectF, view: TileView) -> None:
+    """The ECG strip's still parts: the lead's name, or the stale marker, or why no trace."""
+    if view.stale:
+        painter.fillRect(rect, QColor(palette.STALE))
+        font = _fitted(painter, view.stale, rect.height() * 0.5, rect.width() - 8, True)
+        _draw(painter, rect, view.stale, font, palette.BACKGROUND, _CENTER)
+        return
+    label_px = max(8.0, min(rect.height() * 0.22, 13.0))
+    if view.ecg:
+        font = _fitted(painter, view.ecg, rect.height() * 0.4, rect.width() - 8, True)
+        _draw(painter, rect, view.ecg, font, palette.TEXT_DIM, _CENTER)
+        return
+    label = QRectF(rect.left(), rect.top(), rect.width(), label_px * 1.3)
+    _text(painter, label, "II", label_px, palette.TEXT_DIM, _LEFT)
 
 
 def _paint_header(painter: QPainter, rect: QRectF, view: TileView, text_px: float) -> None:
@@ -87,20 +112,27 @@ def _paint_alarm_strip(painter: QPainter, rect: QRectF, view: TileView, text_px:
     _text(painter, text_rect, view.alarm_text, text_px * 0.95, colour, _LEFT, bold=True)
 
 
-def _paint_numerics(painter: QPainter, rect: QRectF, view: TileView, wide: bool) -> None:
-    heart, others = view.numerics[0], view.numerics[1:]
-    if wide:
+def _paint_numerics(painter: QPainter, parts: TileLayout, view: TileView) -> None:
+    rect, heart, others = parts.numerics, view.numerics[0], view.numerics[1:]
+    stale = bool(view.stale)
+    if not parts.show_others:  # compact: HR over SpO2, the same on every tile of the grid
+        (hr_rect, rows_rect), others = _split(rect, 0.66, 0.0), others[:1]
+    elif parts.others_beside:
         hr_rect = QRectF(rect.left(), rect.top(), rect.width() * 0.34, rect.height())
         rows_rect = rect.adjusted(rect.width() * 0.36, 0, 0, 0)
     else:
-        hr_rect = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.36)
-        rows_rect = rect.adjusted(0, rect.height() * 0.38, 0, 0)
-    stale = bool(view.stale)
+        hr_rect, rows_rect = _split(rect, 0.36, 0.02)
     _paint_heart_rate(painter, hr_rect, heart, stale)
     row_height = rows_rect.height() / len(others)
     for index, numeric in enumerate(others):
         row = QRectF(rows_rect.left(), rows_rect.top() + index * row_height, rows_rect.width(), row_height)
         _paint_numeric_row(painter, row, numeric, stale)
+
+
+def _split(rect: QRectF, fraction: float, gap: float) -> tuple[QRectF, QRectF]:
+    """`rect` cut across: the top `fraction` of it, and what lies below after a `gap`."""
+    top = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * fraction)
+    return top, rect.adjusted(0, rect.height() * (fraction + gap), 0, 0)
 
 
 def _colour(numeric: Numeric, stale: bool) -> str:
@@ -110,21 +142,30 @@ def _colour(numeric: Numeric, stale: bool) -> str:
 def _paint_heart_rate(painter: QPainter, rect: QRectF, numeric: Numeric, stale: bool) -> None:
     colour = _colour(numeric, stale)
     label_rect = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.22)
-    _text(painter, label_rect, numeric.label, label_rect.height() * 0.9, colour, _LEFT, bold=True)
+    _text(painter, label_rect, numeric.label, min(label_rect.height() * 0.9, rect.width() * 0.3),
+          colour, _LEFT, bold=True)
     value_rect = rect.adjusted(0, label_rect.height(), 0, 0)
-    unit_font = _font(painter, value_rect.height() * 0.22)
-    unit_width = QFontMetricsF(unit_font).horizontalAdvance(" " + numeric.unit)
+    unit_font = _font(painter, min(value_rect.height() * 0.22, rect.width() * 0.16))
+    if value_rect.height() > value_rect.width() * 0.8:  # a tall narrow box: the unit goes under
+        unit_rect = value_rect.adjusted(0, value_rect.height() * 0.75, 0, 0)
+        value_rect.setBottom(unit_rect.top())
+        _draw(painter, unit_rect, numeric.unit, unit_font, colour, _LEFT)
+        unit_width = 0.0
+    else:
+        unit_width = QFontMetricsF(unit_font).horizontalAdvance(" " + numeric.unit)
     big = _fitted(painter, numeric.value, value_rect.height() * 0.85, value_rect.width() - unit_width, True)
     big.setStrikeOut(_struck(numeric, stale))
     number_width = QFontMetricsF(big).horizontalAdvance(numeric.value)
     _draw(painter, value_rect, numeric.value, big, colour, _LEFT)
-    unit_rect = value_rect.adjusted(number_width, 0, 0, -value_rect.height() * 0.12)
-    _draw(painter, unit_rect, " " + numeric.unit, unit_font, colour, _BOTTOM_LEFT)
+    if unit_width:
+        unit_rect = value_rect.adjusted(number_width, 0, 0, -value_rect.height() * 0.12)
+        _draw(painter, unit_rect, " " + numeric.unit, unit_font, colour, _BOTTOM_LEFT)
 
 
 def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric: Numeric, stale: bool) -> None:
     colour = _colour(numeric, stale)
-    small = _font(painter, rect.height() * 0.5)
+    # label and unit stay small in a narrow row, so that the value gets the room
+    small = _font(painter, min(rect.height() * 0.5, max(rect.width() * 0.07, 9.0)))
     label_width = QFontMetricsF(small).horizontalAdvance(numeric.label + "  ")
     unit_width = QFontMetricsF(small).horizontalAdvance(" " + numeric.unit)
     _draw(painter, rect, numeric.label, small, colour, _LEFT)
@@ -138,16 +179,6 @@ def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric: Numeric, stale:
 def _struck(numeric: Numeric, stale: bool) -> bool:
     """Old values are struck through; a dash for "not measured" stays legible."""
     return stale and any(ch.isdigit() for ch in numeric.value)
-
-
-def _paint_trend(painter: QPainter, rect: QRectF, view: TileView) -> None:
-    area = rect.adjusted(0, rect.height() * 0.1, 0, 0)
-    if view.stale:
-        painter.fillRect(area, QColor(palette.STALE))
-        font = _fitted(painter, view.stale, area.height() * 0.5, area.width() - 8, True)
-        _draw(painter, area, view.stale, font, palette.BACKGROUND, _CENTER)
-        return
-    paint_sparkline(painter, area, view.trend, QColor(palette.VITAL_COLOURS["heart_rate"]))
 
 
 def _font(painter: QPainter, pixels: float, bold: bool = False) -> QFont:

@@ -8,6 +8,8 @@ from stores.model import Alarm, Priority, Vital, VitalSample
 from widgets import vital_text
 
 EMPTY_BED = "empty bed"
+# What the ECG strip says instead of a trace, by the sweep's signal ("live" needs no words).
+ECG_TEXTS = {"live": "", "invalid": "ECG \u2014 leads off", "none": "ECG \u2014"}
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,16 @@ class TileView:
     alarm_text: str  # "*** SpO₂ low +1"
     selected: bool
     trend: tuple[tuple[float, float | None], ...]  # (time, heart rate) over the last two minutes
+    ecg: str = ""  # "" while the ECG strip sweeps, else what it says instead: "ECG \u2014"
 
     @property
     def occupied(self) -> bool:
         return self.patient != EMPTY_BED
+
+    @property
+    def sweeping(self) -> bool:
+        """Whether the ECG strip shows a live trace (not an empty bed, stale data or no signal)."""
+        return self.occupied and not self.stale and not self.ecg
 
 
 def numerics(sample: VitalSample | None) -> tuple[Numeric, ...]:
@@ -61,6 +69,6 @@ def alarm_text(alarms: list[Alarm]) -> str:
 
 def describe(view: TileView) -> str:
     """The tile in words, for screen readers and tests."""
-    parts = [view.bed, view.patient, view.details, view.alarm_text, view.stale]
+    parts = [view.bed, view.patient, view.details, view.alarm_text, view.stale, view.ecg]
     parts += [f"{n.label} {n.value} {n.unit}" for n in view.numerics]
     return ", ".join(part for part in parts if part)

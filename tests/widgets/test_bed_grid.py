@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 
 from stores.model import Alarm, Bed, Patient, Priority, Sex, VitalSample
 from widgets import palette
-from widgets.bed_grid import BedGrid, columns_for
+from widgets.bed_grid import BedGrid, columns_for, rows_for
 
 T0 = 1_750_000_000.0
 
@@ -58,9 +58,15 @@ def numerics(tile) -> dict[str, str]:
     return {n.label: f"{n.value} {n.unit}" for n in tile.view().numerics}
 
 
-@pytest.mark.parametrize(("count", "columns"), [(8, 4), (16, 4), (32, 8)])
-def test_columns_follow_the_ward_size(count, columns):
-    assert columns_for(count) == columns
+@pytest.mark.parametrize(("count", "columns", "rows"), [(8, 2, 4), (16, 4, 4), (32, 4, 8)])
+def test_columns_and_rows_follow_the_ward_size(qtbot, now, count, columns, rows):
+    assert (columns_for(count), rows_for(count)) == (columns, rows)
+    grid = BedGrid(clock=lambda: now[0])
+    qtbot.addWidget(grid)
+    grid.set_beds(beds(count), {})
+    layout = grid.layout()
+    places = {layout.getItemPosition(layout.indexOf(tile))[:2] for tile in grid.tiles()}
+    assert places == {(row, column) for row in range(rows) for column in range(columns)}
 
 
 def test_sixteen_beds_fill_four_rows_of_four_in_ward_order(qtbot, now):

@@ -1,0 +1,103 @@
+"""Waveform feed: every bed's new ECG chunks, a few times a second, for the tiles' sweeps."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal, Slot
+
+from app.feeds.base import Feed
+from stores.model import Waveform, WaveformChunk
+from stores.vitals import VitalsStore
+
+POLL_S = 0.25  # the simulator writes 250 ms chunks: one poll per chunk
+BACKLOG_S = 5.0  # at start (or for a bed new to the ward): enough to fill a sweep
+LIVE_S = 3.0  # a bed silent for longer no longer holds back what the poll asks for
+
+
+class WaveformFeed(Feed):
+    """Polls the vitals store for the ward's ECG II chunks, all beds in one call, and emits
+    `chunks_added({bed_id: [chunk, ...]})` with only the chunks it has not emitted before."""
+
+    chunks_added = Signal(object)  # dict[bed_id, list[WaveformChunk]], oldest first
+
+    def __init__(self, store: VitalsStore, poll_s: float = POLL_S,
+                 clock: Callable[[], float] = time.time,
+                 waveform: Waveform = Waveform.ECG_II) -> None:
+        super().__init__()
+        self._store, self._poll_s, self._clock, self._waveform = store, poll_s, clock, waveform
+        self._bed_ids: list[str] = []
+        self._seen: dict[str, dict[float, float]] = {}  # per bed: start -> end of chunks emitted
+        self._new_beds: set[str] = set()  # beds whose backlog is still to be fetched
+        self._wake = asyncio.Event()
+
+    def start(self) -> None:
+        self.spawn(self._run())
+
+    @Slot(list)
+    def set_beds(self, bed_ids: list[str]) -> None:
+        if list(bed_ids) == self._bed_ids:
+            return
+        self._new_beds |= set(bed_ids) - set(self._bed_ids)
+        self._bed_ids = list(bed_ids)
+        self._seen = {bed: self._seen.get(bed, {}) for bed in self._bed_ids}
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            if not await self.poll():  # a store that keeps no waveforms: say so once, stop
+                self._mark_down("this vitals store keeps no waveforms")
+                return
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._poll_s)
+            except TimeoutError:
+                pass
+
+    async def poll(self) -> bool:
+        """One poll: ask for what ended after the oldest end still awaited, emit what is new.
+        False when the store keeps no waveforms at all."""
+        if not self._bed_ids:
+            return True
+        since, asked = self._since(self._clock()), set(self._bed_ids)
+        with self.reporting():
+            try:
+                found = await self._store.waveforms(self._bed_ids, since, self._waveform)
+            except NotImplementedError:
+                return False
+            self._new_beds -= asked
+            new = self._take_new(found, asked)
+            self._forget_before(since - BACKLOG_S)
+            if new:
+                self.chunks_added.emit(new)
+        return True
+
+    def _since(self, now: float) -> float:
+        """The oldest newest-end among beds still live; a new bed asks for its backlog."""
+        if self._new_beds & set(self._bed_ids):
+            return now - BACKLOG_S
+        ends = [max(seen.values()) for seen in self._seen.values() if seen]
+        live = [end for end in ends if end >= now - LIVE_S]
+        return min(live) if live else now - LIVE_S
+
+    def _take_new(self, found: dict[str, list[WaveformChunk]], asked: set[str]) -> dict:
+        new: dict[str, list[WaveformChunk]] = {}
+        for bed_id, chunks in found.items():
+            seen = self._seen.get(bed_id)
+            if seen is None or bed_id not in asked:  # a bed that left the ward meanwhile
+                continue
+            fresh = [c for c in chunks if c.waveform is self._waveform and c.start not in seen]
+            for chunk in fresh:
+                seen[chunk.start] = chunk.end
+            if fresh:
+                new[bed_id] = sorted(fresh, key=lambda c: c.start)
+        return new
+
+    def _forget_before(self, time_s: float) -> None:
+        """Chunks that ended this long ago cannot come back: the poll asks for later ones."""
+        for bed_id, seen in self._seen.items():
+            old = [start for start, end in seen.items() if end < time_s]
+            for start in old:
+                del seen[start]

@@ -1,0 +1,179 @@
+"""The waveform feed: one store call for all beds, only new chunks emitted, outages reported."""
+
+from __future__ import annotations
+
+import asyncio
+
+from app.feeds.waveforms import BACKLOG_S, WaveformFeed
+from stores.errors import StoreUnavailable
+from stores.model import Waveform, WaveformChunk
+from tests.app.qasync_helpers import eventually, run_on_qt_loop
+
+T0 = 1_750_000_000.0
+
+
+def chunk(bed_id: str, start: float, waveform: Waveform = Waveform.ECG_II) -> WaveformChunk:
+    return WaveformChunk(bed_id, waveform, start, waveform.rate_hz, (0.1,) * int(waveform.rate_hz // 4))
+
+
+class FakeVitals:
+    """In-memory `VitalsStore.waveforms`: chunks that end after `since`, oldest first."""
+
+    def __init__(self) -> None:
+        self.chunks: list[WaveformChunk] = []
+        self.calls: list[tuple[list[str], float, Waveform | None]] = []
+        self.down: str | None = None
+
+    async def waveforms(self, bed_ids, since, waveform=None):
+        self.calls.append((list(bed_ids), since, waveform))
+        if self.down:
+            raise StoreUnavailable(self.down)
+        found: dict[str, list[WaveformChunk]] = {}
+        for c in sorted(self.chunks, key=lambda c: c.start):
+            if c.bed_id in bed_ids and c.end > since and waveform in (None, c.waveform):
+                found.setdefault(c.bed_id, []).append(c)
+        return found
+
+
+class NoWaveforms:
+    async def waveforms(self, bed_ids, since, waveform=None):
+        raise NotImplementedError
+
+
+def starts(emitted: dict) -> dict[str, list[float]]:
+    return {bed: [c.start - T0 for c in chunks] for bed, chunks in emitted.items()}
+
+
+def test_emits_the_backlog_then_only_new_chunks(qapp):
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0 - 10), chunk("b1", T0), chunk("b1", T0 + 0.25),
+                    chunk("b2", T0 + 0.25), chunk("b3", T0 + 0.25),  # b3 is not in the ward
+                    chunk("b1", T0 + 0.25, Waveform.PLETH)]
+    feed = WaveformFeed(store, clock=lambda: now[0])
+    heard: list[dict] = []
+    feed.chunks_added.connect(heard.append)
+    feed.set_beds(["b1", "b2"])
+
+    async def scenario() -> None:
+        await feed.poll()
+        assert store.calls == [(["b1", "b2"], T0 + 1.0 - BACKLOG_S, Waveform.ECG_II)]
+        assert starts(heard[-1]) == {"b1": [0.0, 0.25], "b2": [0.25]}
+        await feed.poll()  # nothing new: nothing emitted
+        assert len(heard) == 1
+        assert store.calls[-1][1] == chunk("b1", T0 + 0.25).end  # only what ends after what it has
+        store.chunks += [chunk("b2", T0 + 0.5), chunk("b1", T0 + 0.5)]
+        now[0] = T0 + 1.25
+        await feed.poll()
+        assert starts(heard[-1]) == {"b1": [0.5], "b2": [0.5]}
+        assert all(len(call[0]) == 2 for call in store.calls)  # one call for all beds each time
+
+    run_on_qt_loop(scenario())
+
+
+def test_a_late_chunk_is_emitted_once_it_arrives(qapp):
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0), chunk("b1", T0 + 0.5), chunk("b2", T0)]
+    feed = WaveformFeed(store, clock=lambda: now[0])
+    heard: list[dict] = []
+    feed.chunks_added.connect(heard.append)
+    feed.set_beds(["b1", "b2"])
+
+    async def scenario() -> None:
+        await feed.poll()
+        store.chunks.append(chunk("b1", T0 + 0.25))  # written after its successor
+        await feed.poll()
+        assert starts(heard[-1]) == {"b1": [0.25]}
+
+    run_on_qt_loop(scenario())
+
+
+def test_a_silent_bed_does_not_hold_back_the_others(qapp):
+    store, now = FakeVitals(), [T0]
+    store.chunks = [chunk("quiet", T0 - 1.0), chunk("b1", T0 - 0.25)]
+    feed = WaveformFeed(store, clock=lambda: now[0])
+    feed.set_beds(["b1", "quiet"])
+
+    async def scenario() -> None:
+        await feed.poll()
+        now[0] = T0 + 60.0
+        store.chunks.append(chunk("b1", T0 + 59.5))
+        await feed.poll()
+        assert store.calls[-1][1] >= T0 + 60.0 - 5.0  # not a minute of every bed again
+
+    run_on_qt_loop(scenario())
+
+
+def test_a_bed_new_to_the_ward_gets_its_backlog(qapp):
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0), chunk("b2", T0)]
+    feed = WaveformFeed(store, clock=lambda: now[0])
+    heard: list[dict] = []
+    feed.chunks_added.connect(heard.append)
+    feed.set_beds(["b1"])
+
+    async def scenario() -> None:
+        await feed.poll()
+        feed.set_beds(["b1", "b2"])
+        await feed.poll()
+        assert starts(heard[-1]) == {"b2": [0.0]}  # b1's chunk is not sent twice
+
+    run_on_qt_loop(scenario())
+
+
+def test_an_outage_is_reported_once_and_the_return_too(qapp):
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0)]
+    feed = WaveformFeed(store, clock=lambda: now[0])
+    downs, ups, heard = [], [], []
+    feed.unavailable.connect(downs.append)
+    feed.available.connect(lambda: ups.append(True))
+    feed.chunks_added.connect(heard.append)
+    feed.set_beds(["b1"])
+
+    async def scenario() -> None:
+        store.down = "InfluxDB at localhost:8086 refused the connection"
+        await feed.poll()
+        await feed.poll()
+        assert downs == ["InfluxDB at localhost:8086 refused the connection"] and not heard
+        store.down = None
+        await feed.poll()
+        assert ups == [True] and starts(heard[-1]) == {"b1": [0.0]}
+
+    run_on_qt_loop(scenario())
+
+
+def test_the_running_feed_polls_by_itself_and_stops(qapp):
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0)]
+    feed = WaveformFeed(store, poll_s=0.01, clock=lambda: now[0])
+    heard: list[dict] = []
+    feed.chunks_added.connect(heard.append)
+
+    async def scenario() -> None:
+        feed.start()
+        feed.set_beds(["b1"])
+        await eventually(lambda: heard, 5.0, "the first chunks")
+        store.chunks.append(chunk("b1", T0 + 0.25))
+        await eventually(lambda: len(heard) == 2, 5.0, "the next chunk")
+        await feed.stop()
+        calls = len(store.calls)
+        await asyncio.sleep(0.05)
+        assert len(store.calls) == calls
+
+    run_on_qt_loop(scenario())
+
+
+def test_a_store_without_waveforms_is_reported_and_not_asked_again(qapp):
+    feed = WaveformFeed(NoWaveforms(), poll_s=0.01)
+    downs: list[str] = []
+    feed.unavailable.connect(downs.append)
+
+    async def scenario() -> None:
+        feed.set_beds(["b1"])
+        feed.start()
+        await eventually(lambda: downs, 5.0, "the report")
+        await asyncio.sleep(0.05)
+        assert downs == ["this vitals store keeps no waveforms"]
+        await feed.stop()
+
+    run_on_qt_loop(scenario())

@@ -1,0 +1,169 @@
+"""A bed tile's ECG sweep in numpy: where each sample lands, the write head, the erase bar, and
+which columns of the strip changed since the last frame (so a tile repaints only those)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+SWEEP_MM_S = 25.0  # paper speed: a strip reads like every monitor's
+DELAY_S = 0.75  # the head trails the clock: chunks of 250 ms, polled every 250 ms, are in by then
+ERASE_S = 0.08  # the blank bar ahead of the head, 2 mm at 25 mm/s
+NO_SIGNAL_S = 2.0  # no valid sample this long behind the head: the strip says so
+_SLACK_S = 4.0  # kept beyond one sweep: chunks that arrive ahead of the head
+_MARGIN_PX = 2.0  # a line into a repainted column starts at the sample left of it
+
+Span = tuple[float, float]  # x from, x to, in pixels from the strip's left edge
+Run = tuple[np.ndarray, np.ndarray]  # x and mV of consecutive valid samples
+
+
+class EcgSweep:
+    """One bed's recent ECG samples in a ring, numbered `round(time * rate)`, and the sweep that
+    writes them across a strip `width` pixels wide at `px_per_s`, wrapping at the right edge.
+
+    The head is at `now - delay_s`; a sample is shown once the head has passed it, at
+    x = (time mod period) * px_per_s, until the head comes round again (the erase bar blanks
+    `erase_s` ahead of the head). A missing or NaN sample is a gap."""
+
+    def __init__(self, rate_hz: float = 250.0, delay_s: float = DELAY_S,
+                 erase_s: float = ERASE_S) -> None:
+        self.rate_hz, self.delay_s, self.erase_s = rate_hz, delay_s, erase_s
+        self.width, self.px_per_s = 0.0, 1.0
+        # room from the start: chunks may come before the tile is laid out
+        self._numbers = np.full(int((delay_s + _SLACK_S) * rate_hz), -1, dtype=np.int64)
+        self._values = np.full(len(self._numbers), np.nan)
+        self.newest: float | None = None  # time of the newest sample received, valid or not
+        self.newest_valid: float | None = None
+        self._drawn_head: float | None = None  # the head at the last frame
+        self._late: list[Span] = []  # columns the head had passed when their samples came
+
+    @property
+    def period(self) -> float:
+        """Seconds one sweep across the strip takes."""
+        return self.width / self.px_per_s if self.width > 0 else 0.0
+
+    def set_geometry(self, width: float, px_per_s: float) -> None:
+        if (width, px_per_s) == (self.width, self.px_per_s):
+            return
+        self.width, self.px_per_s = float(width), float(px_per_s)
+        self._drawn_head = None  # everything moved: the next frame repaints the whole strip
+        self._grow(math.ceil((self.period + self.delay_s + _SLACK_S) * self.rate_hz))
+
+    def _grow(self, capacity: int) -> None:
+        if capacity <= len(self._numbers):
+            return
+        kept = self._numbers >= 0
+        numbers, values = self._numbers[kept], self._values[kept]
+        self._numbers = np.full(capacity, -1, dtype=np.int64)
+        self._values = np.full(capacity, np.nan)
+        self._numbers[numbers % capacity], self._values[numbers % capacity] = numbers, values
+
+    def clear(self) -> None:
+        self._numbers.fill(-1)
+        self._values.fill(np.nan)
+        self.newest = self.newest_valid = None
+        self._drawn_head = None
+
+    def add(self, start: float, values) -> None:
+        """Keep samples taken every 1/rate s from `start`; NaN stays NaN (a gap)."""
+        values = np.asarray(values, dtype=np.float64)
+        if len(values) == 0:
+            return
+        numbers = round(start * self.rate_hz) + np.arange(len(values), dtype=np.int64)
+        numbers, values = numbers[-len(self._numbers):], values[-len(self._numbers):]
+        slots = numbers % len(self._numbers)
+        self._numbers[slots], self._values[slots] = numbers, values
+        self._note_newest(numbers, values)
+        self._note_late(numbers[0] / self.rate_hz, numbers[-1] / self.rate_hz)
+
+    def _note_newest(self, numbers: np.ndarray, values: np.ndarray) -> None:
+        last = numbers[-1] / self.rate_hz
+        self.newest = last if self.newest is None else max(self.newest, last)
+        valid = np.flatnonzero(np.isfinite(values))
+        if len(valid):
+            last_valid = numbers[valid[-1]] / self.rate_hz
+            self.newest_valid = max(self.newest_valid or last_valid, last_valid)
+
+    def _note_late(self, first: float, last: float) -> None:
+        """Samples behind the drawn head are already on screen: their columns must be redrawn."""
+        head = self._drawn_head
+        if head is None or first > head:
+            return
+        first = max(first - 1 / self.rate_hz, head - self.period + self.erase_s)
+        if first <= min(last, head):
+            self._late += self._spans(first, min(last + 1 / self.rate_hz, head))
+
+    def head(self, now: float) -> float:
+        return now - self.delay_s
+
+    def head_x(self, now: float) -> float:
+        """Where the head writes, in pixels from the strip's left edge."""
+        return self._x(self.head(now))
+
+    def _x(self, time: float) -> float:
+        return (time % self.period) * self.px_per_s
+
+    def erase_span(self, now: float) -> Span:
+        """The erase bar: from the head to `erase_s` ahead of it (it may run past the right edge)."""
+        x = self.head_x(now)
+        return x, x + self.erase_s * self.px_per_s
+
+    def signal(self, now: float) -> str:
+        """"live", "invalid" (samples arrive, all NaN: leads off) or "none" (nothing arrives)."""
+        since = self.head(now) - NO_SIGNAL_S
+        if self.newest_valid is not None and self.newest_valid > since:
+            return "live"
+        return "invalid" if self.newest is not None and self.newest > since else "none"
+
+    def advance(self, now: float) -> list[Span]:
+        """Move the head to `now`; the columns to repaint: those the head and the erase bar swept
+        over since the last frame, and those where late samples landed."""
+        if self.period <= 0:
+            return []
+        head, drawn, late = self.head(now), self._drawn_head, self._late
+        self._drawn_head, self._late = head, []
+        if drawn is None or not (drawn <= head < drawn + self.period - self.erase_s):
+            return [(0.0, self.width)]
+        if head == drawn:
+            return late
+        return late + self._spans(drawn, head + self.erase_s)
+
+    def _spans(self, start: float, end: float) -> list[Span]:
+        """The columns of the times start..end, split where the sweep wraps, with a margin."""
+        x0 = self._x(start) - _MARGIN_PX
+        x1 = x0 + (end - start) * self.px_per_s + 2 * _MARGIN_PX
+        if x1 <= self.width:
+            return [(max(0.0, x0), x1)]
+        return [(max(0.0, x0), self.width), (0.0, x1 - self.width)]
+
+    def runs(self, now: float, x0: float = 0.0, x1: float | None = None) -> list[Run]:
+        """The visible samples whose columns lie in x0..x1 (and one each side, so lines reach the
+        edges), as runs of valid samples: a gap between runs is never drawn."""
+        if self.period <= 0:
+            return []
+        x1 = self.width if x1 is None else x1
+        head = self.head(now)
+        base = math.floor(head / self.period) * self.period  # where the present sweep began
+        first = math.floor((head - self.period + self.erase_s) * self.rate_hz) + 1
+        last = math.floor(head * self.rate_hz)
+        runs: list[Run] = []
+        for sweep_start in (base - self.period, base):
+            lo = max(first, math.floor((sweep_start + x0 / self.px_per_s) * self.rate_hz))
+            hi = min(last, math.ceil((sweep_start + x1 / self.px_per_s) * self.rate_hz))
+            if hi >= lo:
+                runs += self._runs_of(np.arange(lo, hi + 1, dtype=np.int64), sweep_start)
+        return runs
+
+    def _runs_of(self, numbers: np.ndarray, sweep_start: float) -> list[Run]:
+        slots = numbers % len(self._numbers)
+        values = np.where(self._numbers[slots] == numbers, self._values[slots], np.nan)
+        xs = (numbers / self.rate_hz - sweep_start) * self.px_per_s
+        valid = np.isfinite(values)
+        if valid.all():  # the usual case, and the cheap one
+            return [(xs, values)]
+        # boundaries between valid and invalid stretches; keep only the valid stretches
+        edges = np.flatnonzero(np.diff(valid.astype(np.int8))) + 1
+        starts = np.concatenate(([0], edges))
+        ends = np.concatenate((edges, [len(values)]))
+        return [(xs[a:b], values[a:b]) for a, b in zip(starts, ends) if valid[a]]
