@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 
 import pytest
 import redis
 
+from stores.alerts.codec import alarm_to_dict
 from stores.model import HealthState
 from stores.urls import parse_store_url
 from tests.stores.redis_support import Collector, alarm, following, open_bus  # noqa: F401
@@ -87,4 +89,25 @@ async def test_an_alarm_message_that_does_not_parse_is_skipped_counted_and_block
     count, why = station.unreadable_messages("north")
     assert count == 1 and "not JSON" in why
     assert station.unreadable_messages("south") == (0, "")
+    await collector.stop()
+
+
+async def test_an_alarm_with_an_unknown_priority_is_counted_with_the_reason(redis_server, open_bus):
+    url = redis_server.fresh_url("priority")
+    station = await open_bus(url, redis_server.secret)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    host, port = parse_store_url("alerts", url).hosts[0]
+    record = alarm_to_dict(alarm("odd")) | {"priority": 7}  # a newer station's "urgent", say
+    with redis.Redis(host=host, port=port, password=redis_server.secret,
+                     decode_responses=True) as other:
+        text = json.dumps(record)
+        entry = other.xadd("ward:north:stream", {"alarm": text, "ack": ""})
+        other.publish("ward:north:live", f"{entry}\n{text}\n")
+
+    await station.publish(alarm("a1"))
+
+    assert await collector.wait_for(1, 2.0) == ["a1"]
+    count, why = station.unreadable_messages("north")
+    assert count == 1 and "'priority'" in why and "7" in why
     await collector.stop()
