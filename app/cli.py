@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser("simulate", help="run the bedside simulator on its own, "
                                    "feeding the configured stores until interrupted")
     _common_options(simulate)
+    simulate.add_argument("--backfill", type=_duration, metavar="DURATION",
+                          help="first write this much past 1 Hz vitals (e.g. 7d, 24h, 90m; at "
+                               "most 31d), ending now, for every occupied bed of the simulated "
+                               "wards, then simulate live")
+    simulate.add_argument("--backfill-only", action="store_true",
+                          help="with --backfill: exit when the backfill is written")
     check = commands.add_parser("check", help="connect to each configured store, print its "
                                 "health and nodes, and exit non-zero if any is unreachable")
     _common_options(check)
@@ -93,12 +99,23 @@ def _bench_parser(commands) -> None:
                        choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="default: WARNING")
 
 
+def _duration(text: str) -> int:
+    from app.simulator.backfill import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         argv = ["run", *argv]
     args = build_parser().parse_args(argv)
     if args.command == "run" and args.after < 0:
         build_parser().error("--after must be 0 seconds or more")
+    if args.command == "simulate" and args.backfill_only and args.backfill is None:
+        build_parser().error("--backfill-only needs --backfill")
     if args.command == "bench" and not 1 <= args.beds <= MAX_BENCH_BEDS:
         build_parser().error(f"--beds must be between 1 and {MAX_BENCH_BEDS}")
     if args.command == "bench" and not 0 < args.seconds < math.inf:
@@ -131,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
         if args.command == "simulate":
             from app.simulator.standalone import run_standalone
-            return run_standalone(config)
+            return run_standalone(config, args.backfill, args.backfill_only)
         if args.command == "check":
             return _check(config, args.init)
         return _run_window(config, args.screenshot, args.after)

@@ -19,6 +19,7 @@ class DemoWard:
     name: str
     region: str
     specialty: str
+    beds: int
     occupancy: tuple[int, int]  # fewest and most occupied beds
     doctors: tuple[Clinician, ...]
     nurses: tuple[Clinician, ...]
@@ -56,19 +57,19 @@ def load_demo_hospital(text: str | None = None) -> DemoHospital:
         beds_per_ward=data["beds_per_ward"],
         bed_label=data["bed_label"],
         user=data["first_admission_user"],
-        regions=tuple(_region(r) for r in data["regions"]),
+        regions=tuple(_region(r, data["beds_per_ward"]) for r in data["regions"]),
         pools={key: data[key] for key in ("names", "diagnoses", "allergies")},
     )
 
 
-def _region(data: dict) -> DemoRegion:
+def _region(data: dict, beds_per_ward: int) -> DemoRegion:
     region = data["id"]
     consultant = Clinician(f"{region}-consultant", data["consultant"], ClinicianRole.DOCTOR, region)
-    wards = tuple(_ward(region, w) for w in data["wards"])
+    wards = tuple(_ward(region, w, beds_per_ward) for w in data["wards"])
     return DemoRegion(region, data["name"], data["mrn_prefix"], data["acuity"], consultant, wards)
 
 
-def _ward(region: str, data: dict) -> DemoWard:
+def _ward(region: str, data: dict, beds_per_ward: int) -> DemoWard:
     ward = data["id"]
 
     def staff(role: ClinicianRole, tag: str, names: list[str]) -> tuple[Clinician, ...]:
@@ -76,7 +77,9 @@ def _ward(region: str, data: dict) -> DemoWard:
                      for i, name in enumerate(names, start=1))
 
     low, high = data["occupancy"]
-    return DemoWard(ward, data["name"], region, data["specialty"], (low, high),
+    # A ward may have its own number of beds (the bed grid has layouts for 8, 16 and 32).
+    beds = data.get("beds", beds_per_ward)
+    return DemoWard(ward, data["name"], region, data["specialty"], beds, (low, high),
                     staff(ClinicianRole.DOCTOR, "dr", data["doctors"]),
                     staff(ClinicianRole.NURSE, "rn", data["nurses"]))
 
@@ -84,7 +87,7 @@ def _ward(region: str, data: dict) -> DemoWard:
 def ward_beds(hospital: DemoHospital, ward: DemoWard) -> list[Bed]:
     return [
         Bed(f"{ward.id}-{n:02d}", ward.region, ward.id, hospital.bed_label.format(number=n), n)
-        for n in range(1, hospital.beds_per_ward + 1)
+        for n in range(1, ward.beds + 1)
     ]
 
 
@@ -123,7 +126,7 @@ def patient_links(hospital: DemoHospital, ward: DemoWard, bed: Bed, patient: Pat
     treating = [doctors[first]]
     if second_doctor and len(doctors) > 1:
         treating.append(doctors[(first + 1) % len(doctors)])
-    nurse = ward.nurses[(bed.position - 1) * len(ward.nurses) // hospital.beds_per_ward]
+    nurse = ward.nurses[(bed.position - 1) * len(ward.nurses) // ward.beds]
     return [CareLink(d.id, patient.id, CareLinkKind.TREATS) for d in treating] + [
         CareLink(nurse.id, patient.id, CareLinkKind.ASSIGNED_NURSE)
     ]

@@ -1,7 +1,8 @@
 """Delivery of the simulator's output to the stores, riding out a store that is unavailable.
 
 What a store refused is kept (bounded) and sent again with the next delivery, so an outage of
-a few minutes loses nothing; each outage is logged once, not once a second.
+a few minutes loses nothing; each outage is logged once, not once a second. Waveforms are the
+exception: they are live data, dropped while the store is down (see `write_waveforms`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from app.rollups import RollupAccumulator
+from app.tasks import raise_if_cancelled
 from stores import Stores
 from stores.errors import StoreUnavailable
-from stores.model import Alarm, VitalSample, WardOccupancy
+from stores.model import Alarm, VitalSample, WardOccupancy, WaveformChunk
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ ALARM_BACKLOG = 10_000
 class SimulatorStats:
     ticks: int = 0
     samples_written: int = 0
+    waveform_chunks_written: int = 0
     alarms_published: int = 0
     errors: int = 0  # store calls that failed with StoreUnavailable
 
@@ -41,6 +44,7 @@ class StoreDelivery:
             maxlen=SAMPLE_BACKLOG_BATCHES)
         self._alarms: collections.deque[Alarm] = collections.deque(maxlen=ALARM_BACKLOG)
         self._failing: set[str] = set()
+        self._waveforms_refused = False  # the vitals store keeps no waveforms at all
 
     def queue_alarms(self, alarms: Iterable[Alarm]) -> None:
         alarms = list(alarms)
@@ -54,6 +58,24 @@ class StoreDelivery:
         if pending and await self.guarded("write vitals", lambda: self._stores.vitals.write(pending)):
             self._stats.samples_written += len(pending)
             self._samples.clear()
+
+    async def write_waveforms(self, chunks: list[WaveformChunk]) -> None:
+        """Write every bed's new waveform chunks in one call.
+
+        Unlike vitals, chunks the store refused are not kept: a waveform is for watching now,
+        a strip resent minutes late would only delay the live one, and the vitals (kept) and
+        alarms do not depend on it. A store that keeps no waveforms is told so once."""
+        if not chunks or self._waveforms_refused:
+            return
+        try:
+            written = await self.guarded(
+                "write waveforms", lambda: self._stores.vitals.write_waveforms(chunks))
+        except NotImplementedError:
+            self._waveforms_refused = True
+            log.warning("The vitals store keeps no waveforms; the simulator sends none")
+            return
+        if written:
+            self._stats.waveform_chunks_written += len(chunks)
 
     async def publish_alarms(self) -> None:
         # In order, one by one: a cleared version must never overtake its raise.
@@ -79,6 +101,7 @@ class StoreDelivery:
         try:
             await call()
         except StoreUnavailable as exc:
+            raise_if_cancelled()  # a driver's timeout may have eaten a stop
             self._stats.errors += 1
             if what not in self._failing:
                 self._failing.add(what)

@@ -1,4 +1,5 @@
-"""The built-in bedside feed: each second, every occupied bed's vitals, alarms and rollups to the stores.
+"""The built-in bedside feed: each second, every occupied bed's vitals, alarms and rollups to the
+stores; between the seconds, every 250 ms, each bed's ECG and pleth chunks.
 
 An object that owns one asyncio task, no Qt. A store that is unavailable is retried on the next
 tick (see `app.simulator.delivery`); the loop itself keeps going.
@@ -18,6 +19,8 @@ from app.seed import demo_ward_ids
 from app.simulator.delivery import SimulatorStats, StoreDelivery
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR
 from app.simulator.ward import SimulatedWard
+from app.simulator.waveforms import CHUNK_S
+from app.tasks import cancel_and_wait
 from stores import Stores
 from stores.model import Alarm, AlarmLimits
 
@@ -26,6 +29,7 @@ log = logging.getLogger(__name__)
 TICK_S = 1.0
 FLUSH_S = 60.0  # rollups and occupancy go to the analytics store this often
 RELOAD_S = 10.0  # admissions and discharges made elsewhere are picked up this often
+_SHORTEST_WAIT_S = 0.005
 
 __all__ = ["BedsideSimulator", "SimulatorStats", "run_simulator"]
 
@@ -75,8 +79,7 @@ class BedsideSimulator:
         """Stop ticking and flush the rollups collected so far."""
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            await asyncio.wait({task})
+            await cancel_and_wait([task])
         async with self._lock:
             await self._flush(self._clock())
 
@@ -114,6 +117,12 @@ class BedsideSimulator:
                 await self._flush(now)
             self.stats.ticks += 1
 
+    async def deliver_waveforms(self) -> None:
+        """Write every bed's waveform chunks completed by now, all beds in one call."""
+        now = self._clock()
+        chunks = [chunk for ward in self.wards.values() for chunk in ward.waveform_chunks(now)]
+        await self._delivery.write_waveforms(chunks)
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         due = loop.time()
@@ -122,7 +131,19 @@ class BedsideSimulator:
             # Paced by absolute time so the ticks do not drift; after a stall, the missed
             # ticks are skipped rather than rushed through.
             due = max(due + self._tick_interval, loop.time())
-            await asyncio.sleep(due - loop.time())
+            await self._waveforms_until(due)
+
+    async def _waveforms_until(self, due: float) -> None:
+        """Deliver the waveforms as each 250 ms chunk completes, until the next tick is due."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await self.deliver_waveforms()
+            left = due - loop.time()
+            if left <= 0:
+                return
+            # Wake just after the clock crosses the next chunk edge (a multiple of CHUNK_S).
+            to_edge = CHUNK_S - self._clock() % CHUNK_S + 0.001
+            await asyncio.sleep(max(min(left, to_edge), _SHORTEST_WAIT_S))
 
     async def _load(self) -> None:
         ward_ids = self._ward_ids if self._ward_ids is not None else demo_ward_ids()

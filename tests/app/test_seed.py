@@ -40,19 +40,61 @@ async def stores(tmp_path):
     await opened.close()
 
 
-def test_the_demo_hospital_has_three_regions_of_two_wards_of_sixteen_beds(hospital):
+WARD_BEDS = {"north-1": 16, "north-2": 16, "north-3": 32, "central-1": 16, "central-2": 16,
+             "south-1": 16, "south-2": 16, "south-3": 8}
+
+
+def test_the_demo_hospital_has_three_regions_and_wards_of_8_16_and_32_beds(hospital):
     assert [r.id for r in hospital.regions] == list(REGIONS)
-    assert demo_ward_ids() == ["north-1", "north-2", "central-1", "central-2", "south-1", "south-2"]
+    assert demo_ward_ids() == list(WARD_BEDS)
+    assert {ward.id: len(ward_beds(hospital, ward)) for ward in hospital.wards} == WARD_BEDS
     beds = ward_beds(hospital, hospital.wards[0])
-    assert len(beds) == 16 and (beds[6].id, beds[6].label, beds[6].position) == ("north-1-07", "Bed 7", 7)
+    assert (beds[6].id, beds[6].label, beds[6].position) == ("north-1-07", "Bed 7", 7)
+    big = ward_beds(hospital, next(w for w in hospital.wards if w.id == "north-3"))
+    assert (big[-1].id, big[-1].label, big[-1].position) == ("north-3-32", "Bed 32", 32)
 
 
-def test_each_ward_has_two_doctors_and_four_nurses_and_each_region_a_consultant(hospital):
+def test_a_ward_without_its_own_bed_count_has_the_hospitals(hospital):
+    text = """beds_per_ward = 12
+bed_label = "Bed {number}"
+first_admission_user = "x"
+names = {female = [], male = [], family = []}
+diagnoses = []
+allergies = {}
+[[regions]]
+id = "r"
+name = "R"
+mrn_prefix = "R"
+acuity = 1.0
+consultant = "Dr C"
+  [[regions.wards]]
+  id = "r-1"
+  name = "R 1"
+  specialty = "acute"
+  occupancy = [1, 2]
+  doctors = ["Dr A"]
+  nurses = ["N"]
+  [[regions.wards]]
+  id = "r-2"
+  name = "R 2"
+  specialty = "acute"
+  beds = 4
+  occupancy = [1, 2]
+  doctors = ["Dr B"]
+  nurses = ["M"]
+"""
+    small = load_demo_hospital(text)
+    assert [len(ward_beds(small, ward)) for ward in small.wards] == [12, 4]
+
+
+def test_each_ward_has_doctors_and_a_nurse_for_every_four_beds_and_each_region_a_consultant(
+        hospital):
     for region in hospital.regions:
         assert region.consultant.role is ClinicianRole.DOCTOR and region.consultant.ward is None
         for ward in region.wards:
-            assert len(ward.doctors) == 2 and len(ward.nurses) == 4
+            assert len(ward.doctors) >= 2 and len(ward.nurses) == ward.beds // 4
             assert {c.ward for c in ward.doctors + ward.nurses} == {ward.id}
+            assert ward.occupancy[1] <= ward.beds
 
 
 def test_wards_are_filled_to_their_occupancy_target(hospital, patients):
@@ -96,7 +138,7 @@ def test_medications_follow_the_diagnoses_and_respect_allergies(hospital, patien
 async def test_seeding_creates_the_hospital_once(stores):
     assert await seed_demo_hospital(stores, now=NOW) is True
     beds = [bed for ward in demo_ward_ids() for bed in await stores.patients.beds(ward)]
-    assert len(beds) == 96
+    assert len(beds) == sum(WARD_BEDS.values()) == 136
     counts = {region: len(await stores.patients.search(region)) for region in REGIONS}
     assert all(count >= 26 for count in counts.values())
 
@@ -119,6 +161,20 @@ async def test_every_patient_has_doctors_and_a_nurse_of_their_ward(stores):
 
 
 @pytest.mark.asyncio
+async def test_on_every_ward_size_each_nurse_has_a_block_of_at_most_four_beds(stores):
+    await seed_demo_hospital(stores, now=NOW)
+    for ward_id, bed_count in WARD_BEDS.items():
+        region = ward_id.split("-")[0]
+        beds_of = Counter()
+        for patient in await stores.patients.search(region, ward_id):
+            team = await stores.network.care_team(patient.id)
+            nurse = next(link.source_id for link in team.links if link.target_id == patient.id
+                         and link.kind is CareLinkKind.ASSIGNED_NURSE)
+            beds_of[nurse] += 1
+        assert len(beds_of) > bed_count // 8 and max(beds_of.values()) <= 4, (ward_id, beds_of)
+
+
+@pytest.mark.asyncio
 async def test_nurses_pair_up_and_escalation_reaches_the_consultant(stores):
     await seed_demo_hospital(stores, now=NOW)
     patient = (await stores.patients.search("south", "south-1"))[0]
@@ -127,7 +183,8 @@ async def test_nurses_pair_up_and_escalation_reaches_the_consultant(stores):
     assert kinds[CareLinkKind.COVERS_FOR] >= 1
     assert any(link.kind is CareLinkKind.ESCALATES_TO and link.target_id == "south-consultant"
                for link in links)
-    assert {c.ward for c in await stores.network.clinicians("south")} == {None, "south-1", "south-2"}
+    assert {c.ward for c in await stores.network.clinicians("south")} == {
+        None, "south-1", "south-2", "south-3"}
 
 
 @pytest.mark.asyncio
@@ -136,13 +193,14 @@ async def test_seeding_writes_a_day_of_analytics_that_differs_between_regions(st
     alarms = {}
     for region in REGIONS:
         hours = await stores.analytics.hours(region, NOW - 25 * 3600, NOW)
-        assert len(hours) == 24 * 2
+        assert len(hours) == 24 * len([w for w in WARD_BEDS if w.startswith(region)])
         assert all(60 <= h.heart_rate_mean <= 100 and 93 <= h.spo2_mean <= 99 for h in hours)
         alarms[region] = sum(h.alarms for h in hours)
     assert len(set(alarms.values())) == 3
     occupancy = await stores.analytics.occupancy()
     assert [o.ward for o in occupancy] == sorted(demo_ward_ids())
-    assert all(12 <= o.occupied <= 16 and o.beds == 16 for o in occupancy)
+    assert all(o.beds == WARD_BEDS[o.ward] and o.beds * 0.7 <= o.occupied <= o.beds
+               for o in occupancy)
 
 
 @pytest.mark.asyncio

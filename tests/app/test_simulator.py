@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import time
 from datetime import date
 
 import pytest
 import pytest_asyncio
 
-from app.seed import seed_demo_hospital
+from app.seed import demo_ward_ids, seed_demo_hospital
 from app.simulator.runner import BedsideSimulator, run_simulator
 from stores import StoreConfig, open_stores
 from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
 from stores.errors import StoreUnavailable
-from stores.model import Patient, hour_start
+from stores.model import Patient, Waveform, hour_start
 from stores.vitals import VitalsStore
 
 T0 = 1_750_000_000.0
@@ -161,7 +162,7 @@ async def test_every_occupied_bed_gets_a_sample_each_second(stores, clock):
 async def test_no_wards_named_means_every_demo_ward(stores, clock):
     simulator = BedsideSimulator(stores, None, clock, rng_seed=1)
     await run_seconds(simulator, clock, 1)
-    assert len(simulator.wards) == 6
+    assert len(simulator.wards) == len(demo_ward_ids()) == 8
     assert simulator.stats.samples_written == sum(len(w.monitors) for w in simulator.wards.values())
 
 
@@ -330,3 +331,98 @@ async def test_a_restarted_simulator_continues_open_alarms_instead_of_raising_th
     open_in_store = {a.id for a in await stores.alerts.active("central") if a.condition_active}
     followed = {a.id for a in second.wards["central-1"].engine.open_alarms()}
     assert open_in_store == followed
+
+
+class WaveformVitals(FlakyVitals):
+    """A vitals store that keeps waveform chunks in memory, one list per write call, and whose
+    waveform writes can fail on their own (`waves_down`) or not be supported at all."""
+
+    def __init__(self, real: VitalsStore, supported: bool = True) -> None:
+        super().__init__(real)
+        self.down, self.waves_down, self.supported = False, False, supported
+        self.calls: list[list] = []
+
+    async def write_waveforms(self, chunks):
+        if not self.supported:
+            raise NotImplementedError
+        if self.waves_down:
+            raise StoreUnavailable("vitals server unreachable")
+        self.calls.append(list(chunks))
+
+
+async def run_quarters(simulator: BedsideSimulator, clock, seconds: int) -> None:
+    """As the tick loop does: the vitals each second, the waveforms every 250 ms."""
+    for _ in range(seconds):
+        await simulator.tick()
+        for _ in range(4):
+            clock.now[0] += 0.25
+            await simulator.deliver_waveforms()
+
+
+@pytest.mark.asyncio
+async def test_every_bed_gets_contiguous_ecg_and_pleth_chunks_in_one_write_per_quarter_second(
+        stores, clock):
+    vitals = WaveformVitals(stores.vitals)
+    simulator = BedsideSimulator(dataclasses.replace(stores, vitals=vitals), ["north-1", "south-3"],
+                                 clock, rng_seed=1)
+    await run_quarters(simulator, clock, 5)
+    occupied = await occupied_beds(stores, "north-1") | await occupied_beds(stores, "south-3")
+    assert len(vitals.calls) == 4 * 5 - 1  # the strips start at the first quarter-second edge
+    for call in vitals.calls:
+        assert {(c.bed_id, c.waveform) for c in call} == {(b, w) for b in occupied for w in Waveform}
+        assert len({c.start for c in call}) <= 2  # ECG and pleth cut at their own samples
+    by_strip: dict = {}
+    for chunk in (c for call in vitals.calls for c in call):
+        by_strip.setdefault((chunk.bed_id, chunk.waveform), []).append(chunk)
+    for (_, waveform), chunks in by_strip.items():
+        assert all(b.start == a.end for a, b in itertools.pairwise(chunks))
+        assert sum(len(c.values) for c in chunks) == pytest.approx(
+            waveform.rate_hz * (len(chunks) * 0.25), abs=1)
+    assert simulator.stats.waveform_chunks_written == sum(len(c) for c in vitals.calls)
+    # The 1 Hz vitals are as before: one sample per bed per tick.
+    assert simulator.stats.samples_written == 5 * len(occupied)
+
+
+@pytest.mark.asyncio
+async def test_waveforms_are_dropped_while_the_store_is_down_and_vitals_and_alarms_go_on(
+        stores, clock):
+    vitals = WaveformVitals(stores.vitals)
+    vitals.waves_down = True
+    simulator = BedsideSimulator(dataclasses.replace(stores, vitals=vitals), ["central-1"], clock,
+                                 rng_seed=2, episodes_per_hour=BUSY)
+    await run_quarters(simulator, clock, 30)
+    assert vitals.calls == [] and simulator.stats.errors >= 4 * 30 - 1
+    assert simulator.stats.samples_written == 30 * len(await occupied_beds(stores, "central-1"))
+    assert simulator.stats.alarms_published > 0
+    vitals.waves_down = False
+    await run_quarters(simulator, clock, 1)
+    # Live data: what was refused is not resent, the strips carry on from now.
+    assert len(vitals.calls) == 4 and all(len(call) == len(vitals.calls[0]) for call in vitals.calls)
+    assert min(c.start for c in vitals.calls[0]) >= T0 + 30
+
+
+@pytest.mark.asyncio
+async def test_a_vitals_store_without_waveforms_is_told_once_and_the_simulator_goes_on(
+        stores, clock, caplog):
+    vitals = WaveformVitals(stores.vitals, supported=False)
+    simulator = BedsideSimulator(dataclasses.replace(stores, vitals=vitals), ["south-3"], clock,
+                                 rng_seed=3)
+    await run_quarters(simulator, clock, 3)
+    assert simulator.stats.samples_written == 3 * len(await occupied_beds(stores, "south-3"))
+    assert sum("keeps no waveforms" in r.message for r in caplog.records) == 1
+
+
+@pytest.mark.asyncio
+async def test_the_tick_loop_delivers_waveforms_between_the_vitals(stores):
+    vitals = WaveformVitals(stores.vitals)
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_simulator(
+        dataclasses.replace(stores, vitals=vitals), ["south-3"], stop, tick_interval=1.0))
+    await _until(lambda: len(vitals.calls) >= 3, timeout=3.0)
+    stop.set()
+    simulator = await asyncio.wait_for(running, 2)
+    assert simulator.stats.ticks <= 2  # three chunks of 250 ms within the first second or so
+    bed = vitals.calls[0][0].bed_id
+    ecg = [c for call in vitals.calls for c in call
+           if c.waveform is Waveform.ECG_II and c.bed_id == bed]
+    assert len(ecg) == len(vitals.calls) and all(b.start == a.end for a, b in itertools.pairwise(ecg))

@@ -1,0 +1,134 @@
+"""`simulate --backfill`: past vitals for every occupied bed, on whole seconds, rewritten in place on a
+rerun, with the live monitor's physiology; durations and bad input on the command line."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import pytest_asyncio
+
+from app.cli import parse_args
+from app.seed import seed_demo_hospital
+from app.simulator.backfill import backfill_wards, parse_duration
+from app.simulator.history import simulate_history
+from app.simulator.physiology import BedPhysiology
+from stores import StoreConfig, open_stores
+
+NOW = 1_750_000_000.6  # not a whole second: the backfill ends at the whole second before
+HOUR = 3600
+
+
+@pytest_asyncio.fixture
+async def stores(tmp_path):
+    opened = await open_stores(StoreConfig(data_dir=tmp_path))
+    await seed_demo_hospital(opened, now=NOW - 7200)
+    yield opened
+    await opened.close()
+
+
+async def occupied(stores, ward: str) -> list[str]:
+    return sorted(p.bed_id for p in await stores.patients.search(ward.split("-")[0], ward))
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("7d", 604800), ("24h", 86400), ("90m", 5400),
+                                               ("45s", 45), ("1.5h", 5400), ("2w", 1209600)])
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["7x", "-5d", "0s", "d", "40d", ""])
+def test_bad_durations_are_refused_with_a_message(text):
+    with pytest.raises(ValueError, match="duration|between"):
+        parse_duration(text)
+
+
+def test_the_simulate_command_takes_a_backfill(capsys):
+    args = parse_args(["simulate", "--backfill", "24h", "--backfill-only"])
+    assert (args.backfill, args.backfill_only) == (86400, True)
+    assert parse_args(["simulate"]).backfill is None
+    for bad in (["--backfill", "7x"], ["--backfill=-5d"], ["--backfill-only"]):
+        with pytest.raises(SystemExit) as exit_:
+            parse_args(["simulate", *bad])
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "error" in err
+
+
+@pytest.mark.asyncio
+async def test_every_occupied_bed_gets_one_sample_a_second_ending_now(stores):
+    beds = await occupied(stores, "south-3")
+    result = await backfill_wards(stores, ["south-3"], HOUR, seed=7, now=NOW)
+    assert (result.beds, result.rows) == (len(beds), len(beds) * HOUR)
+    for bed in beds:
+        history = await stores.vitals.history(bed, NOW - 2 * HOUR, NOW + 1)
+        times = [s.time for s in history if s.time > NOW - HOUR]
+        assert times == [float(t) for t in range(int(NOW) - HOUR + 1, int(NOW) + 1)]
+    latest = await stores.vitals.latest(beds)
+    assert all(s.heart_rate and s.spo2 and s.nibp_sys and s.temperature for s in latest.values())
+
+
+@pytest.mark.asyncio
+async def test_a_rerun_rewrites_the_same_rows_instead_of_adding_to_them(stores):
+    bed = (await occupied(stores, "south-3"))[0]
+    await backfill_wards(stores, ["south-3"], HOUR, seed=7, now=NOW)
+    first = await stores.vitals.history(bed, NOW - HOUR, NOW + 1)
+    await backfill_wards(stores, ["south-3"], HOUR, seed=7, now=NOW)
+    assert await stores.vitals.history(bed, NOW - HOUR, NOW + 1) == first
+    # Later, the range moves on: the overlap is replaced, the new seconds added.
+    await backfill_wards(stores, ["south-3"], HOUR, seed=7, now=NOW + 600)
+    moved = await stores.vitals.history(bed, NOW - HOUR, NOW + 601)
+    assert len(moved) == HOUR + 600
+    assert len({s.time for s in moved}) == len(moved)
+
+
+@pytest.mark.asyncio
+async def test_beds_of_other_wards_and_empty_beds_get_nothing(stores):
+    await backfill_wards(stores, ["south-3"], 600, seed=7, now=NOW)
+    empty = [b.id for b in await stores.patients.beds("south-3")
+             if b.id not in await occupied(stores, "south-3")]
+    other = await occupied(stores, "south-2")
+    found = await stores.vitals.recent(empty + other, NOW - 700)
+    assert found == {}
+
+
+def test_the_past_has_the_live_monitors_episodes_and_values():
+    live = BedPhysiology("b", random.Random("x"), episodes_per_hour=16)
+    past = BedPhysiology("b", random.Random("x"), episodes_per_hour=16)
+    assert live.baseline == past.baseline
+    columns = simulate_history(past, 0.0, 6 * HOUR, np.random.default_rng(1))
+    steps = [live.step(float(t)) for t in range(6 * HOUR)]
+    for name in ("heart_rate", "spo2", "resp_rate", "nibp_sys", "temperature"):
+        mine, theirs = columns[name], np.array([getattr(s, name) for s in steps])
+        assert abs(mine.mean() - theirs.mean()) < max(theirs.std(), 0.2), name
+        assert 0.4 < mine.std() / theirs.std() < 2.5, name
+    heart_rate = columns["heart_rate"]
+    assert heart_rate.max() > past.baseline.heart_rate + 15  # episodes happened
+    assert np.all(columns["nibp_dia"] < columns["nibp_sys"])
+    # The cuff holds its reading between cycles: a few hundred readings in six hours.
+    assert 100 <= np.count_nonzero(np.diff(columns["nibp_sys"])) <= 6 * HOUR / 150
+
+
+def test_simulate_backfill_only_writes_the_past_and_exits(tmp_path):
+    import asyncio
+    import time
+
+    from app.cli import main
+
+    started = time.time()
+    assert main(["simulate", "--data-dir", str(tmp_path), "--backfill", "20m",
+                 "--backfill-only"]) == 0
+
+    async def count() -> tuple[int, int]:
+        opened = await open_stores(StoreConfig(data_dir=tmp_path))
+        try:
+            beds = [p.bed_id for p in await opened.patients.search("south", "south-3")]
+            past = await opened.vitals.recent(beds, started - 1200.5)
+            # The seeded ten minutes were on the same whole seconds: replaced, not doubled.
+            return len(beds), sum(len(samples) for samples in past.values())
+        finally:
+            await opened.close()
+
+    beds, rows = asyncio.run(count())
+    assert rows == pytest.approx(beds * 1200, abs=beds)
