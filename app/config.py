@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 from app import paths
 from app.config_alarms import AlarmLimitsError, read_limits, read_ward_limits
 from stores import EMBEDDED, STORE_NAMES, StoreConfig, StoreUrlError, parse_store_url
-from stores.model import AlarmLimits
+from stores.model import AlarmLimits, alarm_limit_problems
 
 ENV_PREFIX = "WARD_STATION_"
 
@@ -208,14 +209,33 @@ def _build(settings: dict[str, Any]) -> Config:
     return config
 
 
+def _check_alarm_limits(config: Config) -> None:
+    """The limits as they apply, the hospital's and a ward's together over the built-in rules,
+    must make sense, and name only sides the ward alarms on."""
+    from app.alarms.rules import DEFAULT_RULES, limits_of, with_limits
+
+    for ward in {config.ward, *config.ward_alarm_limits}:
+        limits = config.limits_for(ward)
+        rules = with_limits(DEFAULT_RULES, limits)
+        for own in limits:
+            applied = limits_of(rules, own.vital)
+            for side in ("low", "high"):
+                if getattr(own, side) is not None and getattr(applied, side) is None:
+                    raise ConfigError(f"alarm limits of ward {ward}: {own.vital.value} has no "
+                                      f"{side} alarm to set; remove {side}")
+            problems = alarm_limit_problems((applied,))
+            if problems:
+                raise ConfigError(f"alarm limits of ward {ward}: {problems[0].message}")
+
+
 def _check(config: Config) -> None:
     if not config.region.strip() or not config.ward.strip():
         raise ConfigError("region and ward must not be empty")
-    if config.stale_after_s <= 0:
-        raise ConfigError(f"stale_after_s must be more than 0 seconds, not {config.stale_after_s}")
-    if config.escalate_after_s <= 0:
-        raise ConfigError("escalate_after_s must be more than 0 seconds, "
-                          f"not {config.escalate_after_s}")
+    for name in ("stale_after_s", "escalate_after_s"):
+        seconds = getattr(config, name)
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise ConfigError(f"{name} must be a number of seconds more than 0, not {seconds}")
+    _check_alarm_limits(config)
     for name, url in config.stores.items():
         if url != EMBEDDED:
             try:

@@ -105,7 +105,7 @@ class AlarmList(QWidget):
                                phases.get(alarm.priority, True))
             row.setHidden(index >= len(alarms))
         hidden = alarms[len(self.rows):]
-        self.more.setText(f"+{len(hidden)} more" if hidden else "")
+        self.more.setText(more_text(hidden))
         self.more.setToolTip("\n".join(_line(a, escalations, now) for a in hidden))
         self.more.setHidden(not hidden)
         self.setHidden(not alarms)
@@ -117,6 +117,17 @@ class AlarmList(QWidget):
 
     def shown_rows(self) -> list[AlarmRow]:
         return [row for row in self.rows if not row.isHidden()]
+
+
+def more_text(hidden: list[Alarm]) -> str:
+    """ "+3 more: 1 *** HIGH, 2 ** MEDIUM needing attention": what waits below, by priority,
+    so an urgent alarm out of sight is still announced in words."""
+    if not hidden:
+        return ""
+    waiting = [a for a in hidden if a.needs_attention]
+    counts = [f"{sum(a.priority is p for a in waiting)} {p.marks} {p.name}"
+              for p in sorted({a.priority for a in waiting}, reverse=True)]
+    return f"+{len(hidden)} more" + (f": {', '.join(counts)} needing attention" if counts else "")
 
 
 def _line(alarm: Alarm, escalations: dict[str, str], now: float) -> str:

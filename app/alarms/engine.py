@@ -10,6 +10,9 @@ from app.alarms.rules import DEFAULT_RULES, AlarmRule, with_limits
 from stores.model import Alarm, Patient, VitalSample
 
 RuleKey = tuple[str, str, int]
+# A condition held "for its delay" must be seen throughout: after this long without a valid
+# value (a probe off, leads off) the wait starts again from the next violating one.
+DELAY_GAP_S = 3.0
 
 
 class AlarmEngine:
@@ -30,7 +33,8 @@ class AlarmEngine:
         self._patients: dict[str, Patient | None] = {}
         self._bed_rules: dict[str, tuple[AlarmRule, ...]] = {}
         self._open: dict[tuple[str, RuleKey], Alarm] = {}
-        self._violated_since: dict[tuple[str, RuleKey], float] = {}
+        # (bed, rule) -> (since when violated, last seen violated)
+        self._violated_since: dict[tuple[str, RuleKey], tuple[float, float]] = {}
         self._set_patients(patients_by_bed)
 
     def rules_for(self, bed_id: str) -> tuple[AlarmRule, ...]:
@@ -98,11 +102,19 @@ class AlarmEngine:
                     changes.append(self._open.pop(key).clear(sample.time))
             elif not rule.violated(value):
                 self._violated_since.pop(key, None)
-            elif sample.time - self._violated_since.setdefault(key, sample.time) >= rule.delay_s:
+            elif self._held(key, sample.time) >= rule.delay_s:
                 del self._violated_since[key]
                 self._open[key] = self._raise(rule, sample, value)
                 changes.append(self._open[key])
         return changes
+
+    def _held(self, key: tuple[str, RuleKey], now: float) -> float:
+        """How long the condition has been seen violated, up to `now`."""
+        since, last = self._violated_since.get(key, (now, now))
+        if now - last > DELAY_GAP_S:
+            since = now
+        self._violated_since[key] = (since, now)
+        return now - since
 
     def _raise(self, rule: AlarmRule, sample: VitalSample, value: float) -> Alarm:
         patient = self._patients.get(sample.bed_id)

@@ -23,8 +23,10 @@ class AlarmAudio(QObject):
         self.pause_s = pause_s
         self._clock = clock
         self.paused_until: float | None = None
-        self._paused_alarms: set[str] = set()
-        self._waiting: set[str] = set()  # alarms that need attention now
+        # Alarms by (id, raised at): a technical alarm that ends and comes back keeps its id
+        # but is a new alarm, and must break a pause like any other.
+        self._paused_alarms: set[tuple[str, float]] = set()
+        self._waiting: set[tuple[str, float]] = set()  # alarms that need attention now
         self._resume = QTimer(self, singleShot=True, timeout=self._end_pause)
 
     def announce(self) -> None:
@@ -42,7 +44,7 @@ class AlarmAudio(QObject):
 
     @Slot(object)
     def show_alarms(self, alarms: list[Alarm]) -> None:
-        self._waiting = {a.id for a in alarms if a.needs_attention}
+        self._waiting = {(a.id, a.raised_at) for a in alarms if a.needs_attention}
         if self.paused_until is not None and self._waiting - self._paused_alarms:
             self._end_pause()
 

@@ -53,6 +53,8 @@ class AlarmsFeed(Feed):
         self._vitals_down = False
         self._unreadable_seen = 0
         self._following = False  # the subscription is open and the current alarms are read
+        self._arrived_while_reading: dict[str, Alarm] | None = None
+        self._unknown_seen: set[str] = set()  # alarms naming a bed the ward lacks, counted once
         self._health_check: asyncio.Task | None = None
 
     def start(self) -> None:
@@ -104,9 +106,21 @@ class AlarmsFeed(Feed):
             await subscription.aclose()
 
     async def _read_current(self) -> None:
-        current = await self._bus.active(self.region)
+        # Live alarms may arrive while the snapshot is read: they are newer than it, so they
+        # are applied over it rather than lost under it.
+        self._arrived_while_reading = {}
+        try:
+            current = await self._bus.active(self.region)
+        finally:
+            arrived, self._arrived_while_reading = self._arrived_while_reading, None
         # the channel-lost alarm goes with the rest
-        self._alarms = {a.id: a for a in current if a.ward == self.ward and self._known(a)}
+        alarms = {a.id: a for a in current if a.ward == self.ward and self._known(a)}
+        for alarm in arrived.values():
+            if alarm.is_open:
+                alarms[alarm.id] = alarm
+            else:
+                alarms.pop(alarm.id, None)
+        self._alarms = alarms
         self._emit()
 
     async def _watch_channel(self) -> None:
@@ -137,7 +151,9 @@ class AlarmsFeed(Feed):
             return str(exc) or type(exc).__name__
         if health.state is HealthState.DOWN:
             return health.reason or "the alarm bus is down"
-        return None
+        # The bus may answer calls while its live delivery is broken (a dropped subscriber, a
+        # channel its ACL refuses): alarms would stop arriving with nothing said.
+        return self._bus.channel_problem(self.region)
 
     async def _watch_station(self) -> None:
         while True:
@@ -156,6 +172,8 @@ class AlarmsFeed(Feed):
         # The bus carries the whole region; this station answers for its own ward's beds.
         if alarm.ward != self.ward or not self._known(alarm):
             return
+        if self._arrived_while_reading is not None:
+            self._arrived_while_reading[alarm.id] = alarm
         if alarm.is_open:
             self._alarms[alarm.id] = alarm
         elif self._alarms.pop(alarm.id, None) is None:
@@ -169,9 +187,11 @@ class AlarmsFeed(Feed):
             return True
         if any(bed.id == alarm.bed_id for bed in self._beds):
             return True
-        log.error("alarm %s names bed %r, which ward %s does not have", alarm.id, alarm.bed_id,
-                  self.ward)
-        self.technical.unreadable(1, f"unknown bed {alarm.bed_id!r}")
+        if alarm.id not in self._unknown_seen:  # its later versions are the same message
+            self._unknown_seen.add(alarm.id)
+            log.error("alarm %s names bed %r, which ward %s does not have", alarm.id,
+                      alarm.bed_id, self.ward)
+            self.technical.unreadable(1, f"unknown bed {alarm.bed_id!r}")
         return False
 
     def _emit(self) -> None:
@@ -212,6 +232,9 @@ class AlarmsFeed(Feed):
             self._emit()
         except StoreUnavailable as exc:
             self.acknowledge_failed.emit(f"Not acknowledged: alarm bus unavailable ({exc.reason})")
+        except (StoreError, ValueError) as exc:  # a record that does not parse, a refusal
+            log.exception("acknowledging %s failed", alarm_id)
+            self.acknowledge_failed.emit(f"Not acknowledged: {exc}")
         else:
             self._receive(acknowledged)
             if (acknowledged.acknowledged_by, acknowledged.acknowledged_at) == (self.user, now):

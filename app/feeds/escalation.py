@@ -41,7 +41,8 @@ class EscalationFeed(Feed):
 
     async def _run(self) -> None:
         while True:
-            await self._update()
+            with self.reporting():  # a bug is logged and the next round tried: never given up
+                await self._update()
             await asyncio.sleep(CHECK_S)
 
     async def _update(self) -> None:

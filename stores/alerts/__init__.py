@@ -43,6 +43,12 @@ class AlertBus(abc.ABC):
         nothing published after the call is missed. The iterator has `aclose()` to unsubscribe;
         it ends when the bus is closed (after what was already queued)."""
 
+    def channel_problem(self, region: str) -> str | None:
+        """Why the region's live delivery is not followed right now though the bus may still
+        answer calls (a subscriber connection dropped, a channel the ACL refuses); None while it
+        is followed. The embedded bus delivers in-process: always None."""
+        return None
+
     def unreadable_messages(self, region: str) -> tuple[int, str]:
         """How many of the region's alarm messages the bus skipped since it opened because they
         did not parse (a station of another version, a bug, a hand-made entry), and why the last

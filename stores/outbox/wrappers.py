@@ -17,7 +17,7 @@ from stores.analytics import AnalyticsStore
 from stores.errors import ValidationError
 from stores.model import (
     Alarm, AuditEntry, Bed, CareGraph, CareLink, Clinician, HealthState, Patient, StoreHealth,
-    VitalSample, WardHour, WardOccupancy, patient_problems,
+    VitalSample, VitalTrend, WardHour, WardOccupancy, Waveform, WaveformChunk, patient_problems,
 )
 from stores.network import CareNetworkStore
 from stores.outbox import Courier, Outbox
@@ -62,11 +62,28 @@ class _Outboxed:
 
 
 class OutboxedVitals(_Outboxed, VitalsStore):
+    """Samples wait in the outbox while the store is away. Waveform chunks never do: they are
+    live data (eight chunks a second per bed) that would fill the outbox in an outage and then
+    hold the queued samples up behind a flood of stale strips. They go straight to the store,
+    and a store that is away raises StoreUnavailable to the caller, which drops them (the
+    simulator counts that and logs it once per outage). Raised rather than dropped here: the
+    caller knows the chunks were not kept, and one log line per outage is the caller's to say."""
+
     WRITES = frozenset({"write"})
 
     async def write(self, samples: Sequence[VitalSample]) -> None:
         if samples:
             await self._send("write", list(samples))
+
+    async def write_waveforms(self, chunks: Sequence[WaveformChunk]) -> None:
+        await self.inner.write_waveforms(chunks)
+
+    async def waveforms(self, bed_ids: Iterable[str], since: float,
+                        waveform: Waveform | None = None) -> dict[str, list[WaveformChunk]]:
+        return await self.inner.waveforms(bed_ids, since, waveform)
+
+    async def trend(self, bed_id: str, start: float, end: float, buckets: int) -> VitalTrend:
+        return await self.inner.trend(bed_id, start, end, buckets)
 
     async def latest(self, bed_ids: Iterable[str]) -> dict[str, VitalSample]:
         return await self.inner.latest(bed_ids)
@@ -196,6 +213,9 @@ class OutboxedAlerts(_Outboxed, AlertBus):
 
     def unreadable_messages(self, region: str) -> tuple[int, str]:
         return self.inner.unreadable_messages(region)
+
+    def channel_problem(self, region: str) -> str | None:
+        return self.inner.channel_problem(region)
 
 
 WRAPPERS = {

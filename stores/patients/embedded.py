@@ -117,7 +117,12 @@ class EmbeddedPatientStore(PatientStore):
         await self._db.write(remove)
 
     async def record(self, entry: AuditEntry, region: str) -> None:
-        await self._db.write(lambda conn: _audit(conn, entry))
+        def once(conn: sqlite3.Connection) -> None:
+            # the same entry recorded again (a retried call) is the same event: kept once
+            if conn.execute(_SAME_ENTRY, dataclasses.astuple(entry)).fetchone() is None:
+                _audit(conn, entry)
+
+        await self._db.write(once)
 
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         where, args = ("WHERE patient_id = ?", [patient_id]) if patient_id is not None else ("", [])
@@ -156,6 +161,10 @@ def _stored(conn: sqlite3.Connection, patient_id: str) -> Patient:
     if patient is None:
         raise rules.not_found(patient_id)
     return patient
+
+
+_SAME_ENTRY = ("SELECT 1 FROM audit WHERE time = ? AND user = ? AND action = ? AND patient_id = ? "
+               "AND detail = ?")
 
 
 def _audit(conn: sqlite3.Connection, entry: AuditEntry) -> None:

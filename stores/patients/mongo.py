@@ -154,8 +154,15 @@ class MongoPatientStore(PatientStore):
             await self._calls.in_transaction(remove)
 
     async def record(self, entry: AuditEntry, region: str) -> None:
-        async with self._calls.guard():
-            await self._audit.insert_one(audit_to_doc(entry, region))
+        # An id made of the entry itself: the outbox may deliver it again after a lost answer,
+        # and the log must hold it once.
+        doc = {"_id": uuid.uuid5(uuid.NAMESPACE_URL, repr((region, entry))).hex,
+               **audit_to_doc(entry, region)}
+        try:
+            async with self._calls.guard():
+                await self._audit.insert_one(doc)
+        except DuplicateKeyError:
+            pass  # recorded already
 
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         if limit <= 0:  # MongoDB reads a limit of 0 as "no limit"

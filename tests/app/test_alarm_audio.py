@@ -8,9 +8,12 @@ from app.feeds.alarm_audio import AlarmAudio
 from stores.model import Alarm, Priority
 
 
+T0 = time.time()
+
+
 def alarm(alarm_id: str) -> Alarm:
     return Alarm(alarm_id, "north", "north-1", "north-1-01", "p1", "Ada Okafor", Priority.HIGH,
-                 "SpO2 low", raised_at=time.time())
+                 "SpO2 low", raised_at=T0)
 
 
 def test_a_pause_lasts_its_time_then_the_audio_is_back(qtbot):
@@ -40,3 +43,17 @@ def test_the_mute_is_announced(qtbot):
     with qtbot.waitSignal(audio.state_changed) as said:
         audio.announce()
     assert said.args == [None, True]
+
+
+def test_a_technical_alarm_that_comes_back_breaks_the_pause(qtbot):
+    audio = AlarmAudio(pause_s=120)
+    lost = alarm("technical:alarm-channel-lost")
+    audio.show_alarms([lost])
+    audio.pause()
+    audio.show_alarms([])  # the channel is back
+    assert audio.paused_until is not None
+    again = Alarm(lost.id, "north", "north-1", "", None, "", Priority.HIGH, "lost again",
+                  raised_at=lost.raised_at + 30)
+    with qtbot.waitSignal(audio.state_changed) as ended:
+        audio.show_alarms([again])
+    assert ended.args == [None, False]

@@ -168,11 +168,22 @@ def test_a_violation_shorter_than_the_delay_raises_nothing():
     assert [a.condition for a in engine.evaluate([sample(10, heart_rate=130)])] == ["HR high"]
 
 
-def test_a_missing_value_does_not_restart_the_delay():
+def test_a_missing_value_or_two_does_not_restart_the_delay():
+    engine = delayed_engine()
+    for second in range(0, 10, 3):  # every third second valid, the others missing
+        assert engine.evaluate([sample(second, spo2=85), sample(second + 1, spo2=None)]) == []
+    assert len(engine.evaluate([sample(10, spo2=85)])) == 1
+
+
+def test_a_long_gap_restarts_the_delay():
+    # one low reading, the probe off for a minute, one more: not yet ten seconds of low SpO2
     engine = delayed_engine()
     engine.evaluate([sample(0, spo2=85)])
-    engine.evaluate([sample(5, spo2=None)])
-    assert len(engine.evaluate([sample(10, spo2=85)])) == 1
+    assert engine.evaluate([sample(60, spo2=85)]) == []
+    assert engine.evaluate([sample(69, spo2=85)]) == []  # the gap 60..69 > 3 s: again
+    for second in range(70, 79):
+        assert engine.evaluate([sample(second, spo2=85)]) == [], second
+    assert len(engine.evaluate([sample(79, spo2=85)])) == 1
 
 
 def test_a_patients_own_limits_replace_the_wards():

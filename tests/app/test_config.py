@@ -46,7 +46,7 @@ def test_store_urls_from_the_file(tmp_path):
         ("region = ", "not valid TOML"),
         ('regoin = "north"', "unknown setting 'regoin'"),
         ("stale_after_s = \"soon\"", "stale_after_s must be a float"),
-        ("stale_after_s = -1", "more than 0 seconds"),
+        ("stale_after_s = -1", "a number of seconds more than 0"),
         ('[stores]\nvitalz = "embedded"', "unknown store 'vitalz'"),
         ('[stores]\nvitals = ""', "stores.vitals must be a URL"),
         ('[stores]\nvitals = "influx://influx:8086/vitals"', "stores.vitals: 'influx://"),
@@ -179,7 +179,14 @@ def test_mute_alarms_on_the_command_line(tmp_path):
     ("[alarm_limits]\nspo2 = { delay_s = -2 }", "delay must be between 0 and 120 s"),
     ("[alarm_limits]\nspo2 = { lo = 90 }", "must be a table with low, high and/or delay_s"),
     ("[wards.north-1]\nlimits = 3", "wards.north-1 may only hold alarm_limits"),
-    ("escalate_after_s = 0", "escalate_after_s must be more than 0"),
+    ("escalate_after_s = 0", "escalate_after_s must be a number of seconds more than 0"),
+    ("escalate_after_s = nan", "escalate_after_s must be a number of seconds more than 0"),
+    ("stale_after_s = inf", "stale_after_s must be a number of seconds more than 0"),
+    # the built-in HR high limit is 120: a low of 130 alone would alarm on every patient
+    ("[alarm_limits]\nheart_rate = { low = 130 }", "HR low limit (130) must be below the high"),
+    ("[alarm_limits]\nspo2 = { low = 95 }\n[wards.north-1.alarm_limits]\nspo2 = { high = 94 }",
+     "spo2 has no high alarm to set"),
+    ("[alarm_limits]\nspo2 = { high = 99 }", "spo2 has no high alarm to set; remove high"),
 ])
 def test_alarm_settings_that_make_no_sense_name_the_problem(tmp_path, text, words):
     with pytest.raises(ConfigError, match=re.escape(words)):

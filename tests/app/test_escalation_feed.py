@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from app.feeds.escalation import EscalationFeed
@@ -29,7 +30,7 @@ def test_an_unacknowledged_high_alarm_is_shown_escalated_along_the_care_team(qap
         feed.show_alarms([alarm])
         feed.start()
         try:
-            await eventually(lambda: True, 0.1)
+            await asyncio.sleep(1.5)  # the feed looks at least once
             assert said == []  # 30 s: not yet
             now[0] += 31
             await eventually(lambda: said, 3, "the first escalation")

@@ -48,4 +48,4 @@ def test_a_station_started_with_its_patient_store_down_shows_the_ward_once_it_an
             await station.stop()
             mongo.stop()
 
-    run_on_qt_loop(scenario())
+    run_on_qt_loop(scenario(), timeout_s=180)  # seeding a hospital into nx-27017 is slow

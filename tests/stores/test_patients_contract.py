@@ -244,7 +244,8 @@ async def test_an_entry_recorded_from_outside_joins_the_audit_log(stores):
     entry = AuditEntry(time.time() + 1, "nurse.lee", "alarm acknowledged", "p1",
                        "*** HIGH SpO2 low, raised 14:03:07, acknowledged after 12 s")
     await stores.patients.record(entry, "north")
-    assert (await stores.patients.audit_log("p1"))[0] == entry
+    await stores.patients.record(entry, "north")  # delivered again after a lost answer
+    assert [e for e in await stores.patients.audit_log("p1") if e == entry] == [entry]
 
 
 async def test_a_refused_change_leaves_no_audit_entry(stores):

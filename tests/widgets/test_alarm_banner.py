@@ -95,7 +95,7 @@ def test_a_few_rows_then_a_count_keep_the_banner_low(banner):
             for i in range(1, 12)]
     banner.show_alarms([SPO2_LOW, *many])
     assert len(banner.list.shown_rows()) == MAX_ROWS
-    assert banner.more.text() == f"+{len(many) - MAX_ROWS} more"
+    assert banner.more.text() == f"+{len(many) - MAX_ROWS} more: 8 * LOW needing attention"
     assert banner.shown_alarm_ids() == ["a-high", "a-11", "a-10", "a-9"]
     hidden = banner.more.toolTip().splitlines()
     assert len(hidden) == len(many) - MAX_ROWS
@@ -285,3 +285,13 @@ def test_a_day_old_alarm_shows_its_day(qtbot):
 )
 def test_bed_label_is_the_bed_ids_trailing_number(bed_id, label):
     assert bed_label_from_id(bed_id) == label
+
+
+def test_an_urgent_alarm_out_of_sight_is_announced_in_words(banner):
+    older_highs = [alarm(f"h-{i}", Priority.HIGH, "SpO\u2082 low", raised_at=T0 - 100 - i,
+                         bed_id=f"north-1-{i}") for i in range(1, 5)]
+    newest = alarm("h-new", Priority.HIGH, "HR extreme high", raised_at=T0, bed_id="north-1-09")
+    calm = alarm("m-ack", Priority.MEDIUM, "HR high", raised_at=T0 - 5).acknowledge("kim", T0)
+    banner.show_alarms([*older_highs, newest, calm])
+    assert "h-new" not in banner.shown_alarm_ids()
+    assert banner.more.text() == "+2 more: 1 *** HIGH needing attention"
