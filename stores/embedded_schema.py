@@ -99,10 +99,44 @@ _ALARM_STATES = (
         WHERE json_extract(record, '$.cleared_at') IS NULL""",
 )
 
+_VITAL_NAMES = ("heart_rate", "spo2", "resp_rate", "nibp_sys", "nibp_dia", "nibp_mean",
+                "temperature")  # fixed here: a migration must not change with the model
+_VALID_RANGES = dict(zip(_VITAL_NAMES, ((0, 350), (0, 100), (0, 150), (0, 350), (0, 300),
+                                         (0, 320), (20, 45))))
+# The minute of a time, rounded down also before 1970 (CAST rounds towards zero).
+_MINUTE_OF_TIME = "(CAST(time / 60 AS INTEGER) - (time < CAST(time / 60 AS INTEGER) * 60))"
+
+_WAVEFORMS_AND_ROLLUPS = (
+    # Waveform chunks, values packed as float32. Replaced per (bed, waveform, start); readers
+    # ask for the chunks of a bed that end after a time, and retention deletes by end.
+    """CREATE TABLE IF NOT EXISTS waveforms (
+        bed_id TEXT NOT NULL, waveform TEXT NOT NULL, start REAL NOT NULL,
+        end_time REAL NOT NULL, rate_hz REAL NOT NULL, samples BLOB NOT NULL,
+        UNIQUE (bed_id, waveform, start))""",
+    "CREATE INDEX IF NOT EXISTS waveforms_by_end ON waveforms (bed_id, waveform, end_time)",
+    "CREATE INDEX IF NOT EXISTS waveforms_expiry ON waveforms (end_time)",
+    # Per bed and minute (UNIX time // 60), each vital's min, max, sum and count of valid
+    # values, kept by every write: a week's trend reads 10 080 of these, not 604 800 samples.
+    """CREATE TABLE IF NOT EXISTS vitals_minutes (
+        bed_id TEXT NOT NULL, minute INTEGER NOT NULL, """
+    + ", ".join(f"{v}_min REAL, {v}_max REAL, {v}_sum REAL, {v}_n INTEGER NOT NULL"
+                for v in _VITAL_NAMES)
+    + ", PRIMARY KEY (bed_id, minute)) WITHOUT ROWID",
+    # Values no sensor can report were stored before this version; they are missing now, as
+    # the stores keep them from now on (VITAL_RANGES of this version, fixed here).
+    *(f"UPDATE vitals SET {v} = NULL WHERE NOT {v} BETWEEN {low} AND {high}"
+      for v, (low, high) in _VALID_RANGES.items()),
+    # The minutes of the vitals written before this version.
+    f"INSERT OR REPLACE INTO vitals_minutes SELECT bed_id, {_MINUTE_OF_TIME} AS minute, "
+    + ", ".join(f"MIN({v}), MAX({v}), SUM({v}), COUNT({v})" for v in _VITAL_NAMES)
+    + " FROM vitals GROUP BY bed_id, minute",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VITALS + _PATIENTS + _NETWORK + _ANALYTICS + _ALERTS,
     _OUTBOX,
     _ALARM_STATES,
+    _WAVEFORMS_AND_ROLLUPS,
 )
 
 

@@ -41,7 +41,8 @@ _PATH = {
 # checks MongoDB's options itself (build_client turns its refusal into StoreUrlError).
 OPTIONS: dict[str, frozenset[str] | None] = {
     "patients": None,
-    "vitals": frozenset({"tls", "ca", "verify", "rp", "batch", "timeout", "org", "retention"}),
+    "vitals": frozenset({"tls", "ca", "verify", "rp", "batch", "timeout", "org", "retention",
+                         "waveform_rp"}),
     "network": frozenset({"tls", "ca", "timeout"}),
     "analytics": frozenset({"dc", "replication", "write_consistency", "read_consistency", "tls",
                             "ca", "check_hostname", "timeout", "fetch_size"}),

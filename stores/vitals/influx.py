@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 
-from stores.model import StoreHealth, VitalSample
+from stores.model import StoreHealth, Vital, VitalSample, VitalTrend, Waveform, WaveformChunk
 from stores.urls import StoreUrl, check_secret
-from stores.vitals import VitalsStore
+from stores.vitals import TREND_LIMIT_S, VitalsStore
 from stores.vitals import influx_ql as ql
+from stores.vitals import influx_trend, influx_waveforms
 from stores.vitals.influx_admin import prepare_database, server_health
 from stores.vitals.influx_config import influx_settings
 from stores.vitals.influx_http import InfluxHttp
-from stores.vitals.influx_lines import Keyed, batches, encode_body
+from stores.vitals.influx_lines import Keyed, batches, check_bed_id, encode_body
+from stores.vitals.trend_buckets import TrendBuilder, bucket_plan
 
 # Encoding thousands of samples takes a while: off the event loop (Qt's), the window stays live.
 _ENCODE_IN_THREAD_FROM = 2000
@@ -36,6 +38,7 @@ class InfluxVitalsStore(VitalsStore):
     def __init__(self, http: InfluxHttp) -> None:
         self._http = http
         self._rp = http.settings.rp
+        self._waveforms_rp = http.settings.waveforms_rp
 
     async def write(self, samples: Sequence[VitalSample]) -> None:
         """Sends batches one after the other; if one fails, the caller writes all again (writes
@@ -61,6 +64,37 @@ class InfluxVitalsStore(VitalsStore):
                 await self._http.write(body)
         finally:
             encoding.cancel()
+
+    async def write_waveforms(self, chunks: Sequence[WaveformChunk]) -> None:
+        """One request per batch of chunks (a quarter second of a ward is one request)."""
+        chunks, size = list(chunks), self._http.settings.batch_lines
+        for begin in range(0, len(chunks), size):
+            await self._http.write(influx_waveforms.encode_chunks(chunks[begin:begin + size]),
+                                   self._waveforms_rp)
+
+    async def waveforms(self, bed_ids: Iterable[str], since: float,
+                        waveform: Waveform | None = None) -> dict[str, list[WaveformChunk]]:
+        beds = list(dict.fromkeys(bed_ids))
+        if not beds:
+            return {}
+        before, after = influx_waveforms.queries(beds, since, waveform,
+                                                 self._waveforms_rp)
+        answers = await asyncio.gather(self._http.select(before), self._http.select(after))
+        return influx_waveforms.by_bed(
+            (chunk for results in answers for chunk in influx_waveforms.chunks(results)), since)
+
+    async def trend(self, bed_id: str, start: float, end: float, buckets: int) -> VitalTrend:
+        """One query per vital, all at once (one multi-statement request would do, but
+        InfluxDB 3's v1 API is not sure to answer one)."""
+        plan = bucket_plan(start, end, buckets, TREND_LIMIT_S)
+        builder = TrendBuilder(check_bed_id(bed_id), plan)
+        if plan.count:
+            vitals = list(Vital)
+            answers = await asyncio.gather(*(self._http.select(
+                influx_trend.vital_query(bed_id, vital, plan, self._rp)) for vital in vitals))
+            for vital, results in zip(vitals, answers):
+                influx_trend.add_results(builder, vital, results)
+        return builder.build()
 
     async def latest(self, bed_ids: Iterable[str]) -> dict[str, VitalSample]:
         beds = list(dict.fromkeys(bed_ids))

@@ -20,25 +20,35 @@ async def prepare_database(http: InfluxHttp, create: bool) -> list[str]:
     creates the database (idempotent) or says what the operator must do where it cannot.
     Asked over the v1 API first, which every version serves to a token that may only read and
     write its bucket; the v2 API, which wants more, only for what 2.x lacks."""
-    db, rp = http.database, http.settings.rp
+    db, rp, wave_rp = http.database, http.settings.rp, http.settings.waveform_rp
     has_db = db in await _names(http, "SHOW DATABASES", in_database=False)
-    has_rp = not rp or has_db and rp in await _names(
-        http, f"SHOW RETENTION POLICIES ON {quote_ident(db)}")
+    policies = await _names(http, f"SHOW RETENTION POLICIES ON {quote_ident(db)}") if (
+        has_db and (rp or wave_rp)) else set()
+    has_rp = not rp or rp in policies
+    # Waveforms' own policy (?waveform_rp=) is never created: how long is the hospital's call.
+    waves = [_waveform_policy(db, wave_rp)] if wave_rp and wave_rp not in policies else []
     if has_db and has_rp:
-        return []
+        return waves
     if http.token and _major(await http.server_version()) == "2":
-        return await prepare_bucket(http, create)  # a bucket and its DBRP mapping
+        return await prepare_bucket(http, create) + waves  # a bucket and its DBRP mapping
     if has_db:
-        return [_retention_policy(db, rp)]
+        return [_retention_policy(db, rp)] + waves
     if create:
         await _create_database(http)
-    return [f"database {db!r}"] + ([_retention_policy(db, rp)] if rp else [])
+    return [f"database {db!r}"] + ([_retention_policy(db, rp)] if rp else []) + waves
 
 
 def _retention_policy(db: str, rp: str) -> str:
     # Not created here: how long vitals are kept is the hospital's decision.
     return (f"retention policy {rp!r} on database {db!r} (create it with CREATE RETENTION "
             f"POLICY {quote_ident(rp)} ON {quote_ident(db)} DURATION <how long> REPLICATION 1)")
+
+
+def _waveform_policy(db: str, rp: str) -> str:
+    return (f"retention policy {rp!r} for waveforms (?waveform_rp=) on database {db!r} "
+            f"(InfluxDB 1.x: CREATE RETENTION POLICY {quote_ident(rp)} ON {quote_ident(db)} "
+            f"DURATION 1d REPLICATION 1; 2.x: a bucket {db}/{rp} with a short retention and a "
+            f"DBRP mapping of database {db!r}, retention policy {rp!r} to it)")
 
 
 async def _names(http: InfluxHttp, query: str, in_database: bool = True) -> set[str]:

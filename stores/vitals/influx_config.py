@@ -2,7 +2,8 @@
 batch size and time-outs, checked before anything connects.
 
 Options: `?ca=/path/ca.pem` (trust this CA), `?verify=false` (no certificate check: logged as a
-warning), `?rp=name` (retention policy), `?batch=5000` (lines per write request),
+warning), `?rp=name` (retention policy), `?waveform_rp=name` (the waveforms' own, shorter policy),
+`?batch=5000` (lines per write request),
 `?timeout=5` (seconds to wait for an answer); for InfluxDB 2.x, what `check --init` creates the
 bucket with: `?org=name` (the organisation, when the token sees several) and `?retention=30d`
 (how long the bucket keeps points; default: for ever).
@@ -36,6 +37,13 @@ class InfluxSettings:
     read_s: float = READ_S
     org: str | None = None  # InfluxDB 2.x organisation; None: the only one the token sees
     retention_s: int | None = None  # of a bucket check --init creates; None: for ever
+    # The retention policy waveforms go to, so that a short one bounds them without cutting the
+    # vitals' history; None: where the vitals go (`rp`).
+    waveform_rp: str | None = None
+
+    @property
+    def waveforms_rp(self) -> str | None:
+        return self.waveform_rp or self.rp
 
 
 def influx_settings(url: StoreUrl) -> InfluxSettings:
@@ -43,7 +51,8 @@ def influx_settings(url: StoreUrl) -> InfluxSettings:
     return InfluxSettings(ssl=_tls(url), rp=url.option("rp") or None,
                           batch_lines=int(_number(url, "batch", BATCH_LINES, whole=True)),
                           read_s=_number(url, "timeout", READ_S),
-                          org=url.option("org") or None, retention_s=_retention(url))
+                          org=url.option("org") or None, retention_s=_retention(url),
+                          waveform_rp=url.option("waveform_rp") or None)
 
 
 def _tls(url: StoreUrl) -> ssl.SSLContext | bool:

@@ -51,10 +51,12 @@ class InfluxHttp:
         status, body, _ = await self._request("POST", "/query", {"q": query})
         return self._problem.check_query(status, body, self._address())
 
-    async def write(self, gzipped_lines: bytes) -> None:
+    async def write(self, gzipped_lines: bytes, rp: str | None = None) -> None:
+        """Line protocol to the database, in retention policy `rp` (default: the URL's)."""
         params = {"db": self.database, "precision": "ms"}
-        if self.settings.rp:
-            params["rp"] = self.settings.rp
+        rp = rp or self.settings.rp
+        if rp:
+            params["rp"] = rp
         headers = {"Content-Encoding": "gzip", "Content-Type": "text/plain; charset=utf-8"}
         status, body, _ = await self._request("POST", "/write", params, gzipped_lines, headers)
         self._problem.check_write(status, body, self._address())

@@ -19,14 +19,13 @@ numbers, formatted here: Point per sample would be four times slower.
 from __future__ import annotations
 
 import gzip
-import math
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from influxdb_client import Point
 
 from stores.errors import ValidationError
-from stores.model import VitalSample
+from stores.model import VITAL_RANGES, Vital, VitalSample
 
 MEASUREMENT = "vitals"
 BED_TAG = "bed"
@@ -36,7 +35,7 @@ PRESENT_BITS = {"heart_rate": 1, "spo2": 2, "resp_rate": 4, "nibp_sys": 8, "nibp
                 "nibp_mean": 32, "temperature": 64}
 # InfluxDB's time range in milliseconds (int64 nanoseconds)
 MIN_MS, MAX_MS = -9_223_372_036_853, 9_223_372_036_853
-_BITS = tuple(PRESENT_BITS.items())
+_CHECKS = tuple((name, bit, *VITAL_RANGES[Vital(name)]) for name, bit in PRESENT_BITS.items())
 GZIP_LEVEL = 1  # vitals shrink 5 to 14 times even at the fastest level
 
 
@@ -77,19 +76,19 @@ def series_key(bed_id: str) -> str:
 
 
 def encode_line(sample: VitalSample, ms: int) -> str:
-    """One sample as one line; NaN and infinite values count as missing (line protocol has
-    neither, and the embedded store reads NaN back as missing too)."""
+    """One sample as one line; invalid values (NaN, infinite, outside what a sensor can report:
+    `VitalSample.cleaned`) count as missing, as every vitals store keeps them."""
     fields = []
     present = 0
-    for name, bit in _BITS:
+    for name, bit, low, high in _CHECKS:
         value = getattr(sample, name)
-        if value is None:
+        if value is None or isinstance(value, bool):
             continue
         try:
             value = float(value)
         except (TypeError, ValueError):
             raise ValidationError(name, f"{value!r} is not a number") from None
-        if math.isfinite(value):
+        if low <= value <= high:  # NaN fails, and infinity is out of every range
             fields.append(f"{name}={value!r}")
             present |= bit
     fields.append(f"{PRESENT_FIELD}={present}i")

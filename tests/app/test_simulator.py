@@ -44,6 +44,17 @@ class FlakyVitals(VitalsStore):
     async def recent(self, bed_ids, since):
         return await self.real.recent(bed_ids, since)
 
+    async def write_waveforms(self, chunks):
+        if self.down:
+            raise StoreUnavailable("vitals server unreachable")
+        await self.real.write_waveforms(chunks)
+
+    async def waveforms(self, bed_ids, since, waveform=None):
+        return await self.real.waveforms(bed_ids, since, waveform)
+
+    async def trend(self, bed_id, start, end, buckets):
+        return await self.real.trend(bed_id, start, end, buckets)
+
     async def health(self):
         return await self.real.health()
 

@@ -46,6 +46,7 @@ class FakeVitals(VitalsStore):
         return found
 
     async def write(self, samples): ...
+    async def write_waveforms(self, chunks): ...
     async def latest(self, bed_ids): return {}
     async def history(self, bed_id, start, end): return []
     async def recent(self, bed_ids, since): return {}

@@ -1,0 +1,93 @@
+"""Waveform chunks in InfluxDB: one point per chunk, and the InfluxQL that finds them again.
+
+Schema: measurement `waveform`, tags `bed` and `waveform` (ecg_ii, pleth), time = the chunk's
+start in milliseconds, fields `rate` (Hz), `n` (samples) and `values`: the samples as
+little-endian float32, base64 text (a line protocol string field; NaN, no signal, kept).
+
+Why one point per chunk rather than one per sample: 32 beds send 12 000 samples a second; as
+points that is 12 000 lines of tags and timestamps to write and as many rows to read back for a
+strip, where a chunk is one line and one row of about 340 characters (InfluxDB compresses string
+fields). A chunk is replaced as a whole (every field is written every time), so no `present`
+bits are needed. Retention is the server's: a retention policy or bucket retention bounds it
+(docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+
+from influxdb_client import Point
+
+from stores.model import Waveform, WaveformChunk
+from stores.vitals import CHUNK_LIMIT_S
+from stores.vitals.influx_lines import BED_TAG, GZIP_LEVEL, check_bed_id, to_ms
+from stores.vitals.influx_ql import beds_condition, quote_ident, quote_string, time_literal
+from stores.vitals.waveform_codec import checked, pack_text, unpack_text
+
+MEASUREMENT = "waveform"
+KIND_TAG = "waveform"
+
+
+@lru_cache(maxsize=1024)
+def _series_key(bed_id: str, kind: str) -> str:
+    """`waveform,bed=<escaped id>,waveform=ecg_ii`, escaped by influxdb-client's `Point`."""
+    point = Point(MEASUREMENT).tag(BED_TAG, check_bed_id(bed_id)).tag(KIND_TAG, kind)
+    return point.field("n", 0).to_line_protocol().removesuffix(" n=0i")
+
+
+def encode_chunks(chunks: Sequence[WaveformChunk]) -> bytes:
+    """The chunks as one gzip-compressed write body; ValidationError before anything is sent.
+    base64 has no quote or backslash, so the string field needs no escaping."""
+    lines = []
+    for chunk in chunks:
+        checked(chunk, CHUNK_LIMIT_S)
+        fields = (f"rate={float(chunk.rate_hz)!r},n={len(chunk.values)}i,"
+                  f'values="{pack_text(chunk.values)}"')
+        lines.append(f"{_series_key(chunk.bed_id, chunk.waveform.value)} {fields} "
+                     f"{to_ms(chunk.start)}")
+    return gzip.compress("\n".join(lines).encode(), GZIP_LEVEL)
+
+
+def queries(bed_ids: Sequence[str], since: float, waveform: Waveform | None,
+            rp: str | None) -> tuple[str, str]:
+    """Two queries: each series' last chunk that starts before `since` (it may end after it;
+    chunks are at most CHUNK_LIMIT_S long, so no further back), and every chunk from `since`."""
+    where = beds_condition(bed_ids)
+    if waveform is not None:
+        where += f" AND {quote_ident(KIND_TAG)} = {quote_string(waveform.value)}"
+    group = f"GROUP BY {quote_ident(BED_TAG)}, {quote_ident(KIND_TAG)}"
+    source = _source(rp)
+    before = (f"SELECT * FROM {source} WHERE {where} "
+              f"AND time >= {time_literal(since - CHUNK_LIMIT_S)} AND time < {time_literal(since)} "
+              f"{group} ORDER BY time DESC LIMIT 1")
+    after = f"SELECT * FROM {source} WHERE {where} AND time >= {time_literal(since)} {group}"
+    return before, after
+
+
+def _source(rp: str | None) -> str:
+    return f"{quote_ident(rp)}.{quote_ident(MEASUREMENT)}" if rp else quote_ident(MEASUREMENT)
+
+
+def chunks(results: Sequence[dict]) -> Iterator[WaveformChunk]:
+    """Every row as a chunk; bed and waveform from the series' tags, or from columns (InfluxDB 3
+    answers without series per tag)."""
+    for result in results:
+        for series in result.get("series", ()):
+            tags = series.get("tags", {})
+            at = {name: index for index, name in enumerate(series["columns"])}
+            for row in series.get("values", ()):
+                bed = tags.get(BED_TAG) or row[at[BED_TAG]]
+                kind = tags.get(KIND_TAG) or row[at[KIND_TAG]]
+                yield WaveformChunk(bed, Waveform(kind), row[at["time"]] / 1000.0,
+                                    float(row[at["rate"]]), unpack_text(row[at["values"]]))
+
+
+def by_bed(found: Iterator[WaveformChunk], since: float) -> dict[str, list[WaveformChunk]]:
+    """The chunks that end after `since`, per bed, oldest first."""
+    beds: dict[str, list[WaveformChunk]] = {}
+    for chunk in found:
+        if chunk.end > since:
+            beds.setdefault(chunk.bed_id, []).append(chunk)
+    return {bed: sorted(rows, key=lambda c: c.start) for bed, rows in beds.items()}
