@@ -2,7 +2,12 @@
 
 Only the names live here, so that the command line can list them without importing Qt; a
 benchmark's code is imported when it runs (`app.bench.harness.benchmarks()`). Adding one: its
-name here, its function there; the harness gives it the running bench station.
+name here with the one store that `--config` gives it, its function there; the harness gives it
+the running bench station.
 """
 
-BENCHMARK_NAMES = ("alarms",)
+# Each benchmark's name, and the store it measures: with --config, that store comes from the
+# config file, every other one is embedded in a temporary folder. The first is the default.
+BENCHMARK_STORES = {"window": "vitals", "alarms": "alerts"}
+BENCHMARK_NAMES = tuple(BENCHMARK_STORES)
+DEFAULT_BENCHMARK = BENCHMARK_NAMES[0]

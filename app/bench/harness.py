@@ -1,7 +1,11 @@
 """Runs a benchmark on the real station window: a temporary bench ward, the simulator, offscreen Qt.
 
-A benchmark is an async function `(BenchStation, seconds) -> dict` of figures; the harness sets
-the station up, runs it, adds what every benchmark reports (backend, beds, seconds) and prints.
+A benchmark is an async function `(BenchStation, seconds) -> dict` of figures, and optionally a
+second one `(folder) -> dict` run once the station has stopped (for what must not share the
+process with the window); the harness sets the station up, runs them, adds what every benchmark
+reports (backend, beds, seconds) and prints.
+The backend is that of the benchmark's own store (`app.bench.BENCHMARK_STORES`), the one store
+that `--config` can make real.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.bench import ward
+from app.bench import BENCHMARK_STORES, DEFAULT_BENCHMARK, ward
 from app.config import Config, load_config
 from stores import EMBEDDED, STORE_NAMES
 
 if TYPE_CHECKING:  # the station needs Qt, imported only once a benchmark runs
+    from app.bench.frames import WindowPaints
     from app.bootstrap import Station
 
 
@@ -38,10 +43,14 @@ class BenchError(Exception):
 
 @dataclass(frozen=True)
 class BenchOptions:
-    benchmark: str
+    benchmark: str = DEFAULT_BENCHMARK
     beds: int = 32
     seconds: float = 20.0
-    config_path: Path | None = None  # only its alerts store is used
+    config_path: Path | None = None  # only the benchmark's own store is taken from it
+
+    @property
+    def store(self) -> str:
+        return BENCHMARK_STORES[self.benchmark]
 
 
 @dataclass
@@ -51,6 +60,7 @@ class BenchStation:
     station: Station
     patients: list  # the bench ward's patients, in bed order
     started: float  # time.time() before the station started
+    paints: WindowPaints  # the window's repaint passes, watched from before it was shown
 
     @property
     def window(self):
@@ -62,36 +72,46 @@ class BenchStation:
 
 
 Benchmark = Callable[[BenchStation, float], Awaitable[dict]]
+AfterStop = Callable[[Path], Awaitable[dict]]  # given the run's temporary folder
 
 
-def benchmarks() -> dict[str, Benchmark]:
-    """Each benchmark's function by name (imported here: they need Qt)."""
+@dataclass(frozen=True)
+class Measures:
+    live: Benchmark  # on the running station
+    after_stop: AfterStop | None = None  # then, with the station stopped
+
+
+def benchmarks() -> dict[str, Measures]:
+    """Each benchmark's functions by name (imported here: they need Qt)."""
     from app.bench.alarms import bench_alarms
+    from app.bench.ingest import bench_ingest
+    from app.bench.window import bench_window
 
-    return {"alarms": bench_alarms}
+    return {"window": Measures(bench_window, after_stop=bench_ingest),
+            "alarms": Measures(bench_alarms)}
 
 
-def bench_config(config_path: Path | None, data_dir: Path) -> Config:
-    """The bench ward's settings on `data_dir`: every store embedded there, except the alert
-    store named by the config file, if one is given. Raises ConfigError."""
+def bench_config(config_path: Path | None, data_dir: Path, store: str = "alerts") -> Config:
+    """The bench ward's settings on `data_dir`: every store embedded there, except `store`,
+    taken from the config file if one is given. Raises ConfigError."""
     stores = dict.fromkeys(STORE_NAMES, EMBEDDED)
     secrets = {}
     if config_path is not None:
         given = load_config(config_path)
-        stores["alerts"] = given.stores["alerts"]
-        secrets = {k: v for k, v in given.secrets.items() if k == "alerts"}
+        stores[store] = given.stores[store]
+        secrets = {k: v for k, v in given.secrets.items() if k == store}
     return Config(region=ward.REGION, ward=ward.WARD, user=ward.USER, data_dir=data_dir,
                   stores=stores, simulator=True, secrets=secrets)
 
 
 def run_bench(options: BenchOptions, report: Callable[[dict], None],
               say: Callable[[str], None] = print) -> dict:
-    """Run a benchmark in the real window, `report` its figures, and return them. `report` is
-    called before the station stops, so a stop that hangs loses nothing. Raises BenchError,
-    ConfigError."""
+    """Run a benchmark in the real window, `report` its figures, and return them. Without an
+    after-stop step `report` is called before the station stops, so a stop that hangs loses
+    nothing. Raises BenchError, ConfigError."""
     measure = benchmarks()[options.benchmark]
     with tempfile.TemporaryDirectory(prefix="ward-station-bench-") as folder:
-        config = bench_config(options.config_path, Path(folder))
+        config = bench_config(options.config_path, Path(folder), options.store)
         _qt_application()
         import qasync
 
@@ -107,35 +127,47 @@ def _qt_application() -> None:
     from app.qt_messages import route_qt_messages_to_logging
 
     route_qt_messages_to_logging()
-    apply_theme(QApplication.instance() or QApplication(sys.argv[:1]))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)  # the run ends when the benchmark does, not the window
+    apply_theme(app)
 
 
-async def _run(options: BenchOptions, config: Config, measure: Benchmark,
+async def _run(options: BenchOptions, config: Config, measure: Measures,
                report: Callable[[dict], None], say: Callable[[str], None]) -> dict:
     from app.bench.station import open_bench_stores, start_bench_station
 
-    stores = await open_bench_stores(config)
-    backend = (await stores.alerts.health()).backend
+    stores = await open_bench_stores(config, options.store)
+    backend = (await getattr(stores, options.store).health()).backend
     try:
         bench = await start_bench_station(config, stores, options.beds)
     except BaseException:
         await stores.close()
         raise
     say(f"bench {options.benchmark}: {options.beds} beds, {options.seconds:g} s, "
-        f"alert store {backend}")
+        f"{options.store} store {backend}")
+    common = {"backend": backend, "beds": options.beds, "seconds": options.seconds}
     try:
-        figures = await measure(bench, options.seconds)
-        figures |= {"backend": backend, "beds": options.beds, "seconds": options.seconds}
-        report(figures)
-        return figures
+        figures = await measure.live(bench, options.seconds)
+        if measure.after_stop is None:
+            report(figures | common)
+            return figures | common
     finally:
-        from app.bootstrap import STOP_LIMIT_S, exit_if_stop_hangs
+        await _stop(bench)
+    figures |= await measure.after_stop(config.data_dir)
+    report(figures | common)
+    return figures | common
 
-        guard = exit_if_stop_hangs(STOP_LIMIT_S, exit_code=1)
-        try:
-            await bench.station.stop()
-        finally:
-            guard.cancel()
+
+async def _stop(bench: BenchStation) -> None:
+    from app.bootstrap import STOP_LIMIT_S, exit_if_stop_hangs
+
+    guard = exit_if_stop_hangs(STOP_LIMIT_S, exit_code=1)
+    try:
+        bench.paints.close()
+        await bench.station.stop()
+        bench.window.hide()  # nor draws any more: an after-stop step has the process to itself
+    finally:
+        guard.cancel()
 
 
 async def until(condition: Callable[[], object], limit_s: float, what: str) -> object:

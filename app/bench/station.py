@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from app.bench import ward
+from app.bench.frames import WindowPaints
 from app.bench.harness import READY_LIMIT_S, WINDOW_SIZE, BenchError, BenchStation, until
 from app.bootstrap import start_station
 from app.config import Config
@@ -16,27 +17,40 @@ from stores import Stores, StoreUrlError, open_stores
 from stores.errors import StoreError, StoreUnavailable
 from stores.model import HealthState
 
+_STORE_WORDS = {"alerts": "alert", "patients": "patient"}  # "the alert store", not "alerts"
 
-async def open_bench_stores(config: Config) -> Stores:
-    """The stores of `config`, with the alert store answering; BenchError otherwise (exit code
-    2 for a URL the driver refuses, 1 for a store that does not answer)."""
+
+async def open_bench_stores(config: Config, store: str = "alerts") -> Stores:
+    """The stores of `config`, with `store` (the benchmark's own) answering; BenchError
+    otherwise (exit code 2 for a URL the driver refuses, 1 for a store that does not answer)."""
     try:
         stores = await open_stores(config.store_config)
     except StoreUrlError as exc:
         raise BenchError(str(exc), exit_code=2) from None
     except StoreUnavailable as exc:
         raise BenchError(f"cannot open the stores: {exc.reason}") from None
-    health = await stores.alerts.health()
+    measured = getattr(stores, store)
+    words = f"the {_STORE_WORDS.get(store, store)} store ({config.stores[store]})"
+    health = await measured.health()
     if health.state is HealthState.DOWN:
         await stores.close()
-        raise BenchError(f"the alert store ({config.stores['alerts']}) does not answer: "
-                         f"{health.reason}")
+        raise BenchError(f"{words} does not answer: {health.reason}")
+    try:
+        missing = await measured.prepare()
+    except StoreError as exc:
+        await stores.close()
+        raise BenchError(f"{words} cannot be checked: {exc}") from None
+    if missing:  # creating a server's schema is `check --init`'s to do, not a benchmark's
+        await stores.close()
+        raise BenchError(f"{words} lacks {'; '.join(missing)}: create it with "
+                         f"'ward-station check --init --config PATH'")
     return stores
 
 
 async def start_bench_station(config: Config, stores: Stores, beds: int) -> BenchStation:
     """Admit the bench ward, start the simulator and the window, and wait until the window
-    shows every bed with live values."""
+    shows every bed with live values. The window's repaint passes are watched from before it
+    is shown (`bench.paints.first_painted`)."""
     started = time.time()
     try:
         await ward.resolve_left_over_alarms(stores)
@@ -45,7 +59,7 @@ async def start_bench_station(config: Config, stores: Stores, beds: int) -> Benc
         raise BenchError(f"cannot set up the bench ward: {exc}") from None
     station = await start_station(config, stores, wards=[ward.WARD], regions=[ward.REGION])
     window, simulator = station.window, station.simulator
-    bench = BenchStation(station, patients, started)
+    bench = BenchStation(station, patients, started, WindowPaints(window))
     try:
         window.resize(*WINDOW_SIZE)
         window.show()
@@ -53,6 +67,7 @@ async def start_bench_station(config: Config, stores: Stores, beds: int) -> Benc
                     f"the window showing the {beds} beds")
         await until(lambda: simulator.stats.ticks >= 1, READY_LIMIT_S, "the simulator's first tick")
     except BaseException:
+        bench.paints.close()
         await bench.station.stop()
         raise
     return bench
