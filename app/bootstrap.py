@@ -65,6 +65,9 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
 
 
 def apply_theme(app: QApplication) -> None:
+    """The station's name and look. Apply it once the window is built: while a style sheet is in
+    force, every widget given a parent restyles itself and all it holds again, which made
+    building the window about 0.15 s slower; applied after, each widget is styled once, alike."""
     app.setApplicationName("Ward Station")
     app.setStyleSheet(theme())
 
@@ -75,6 +78,7 @@ async def run_station(config: Config, screenshot: Path | None = None,
     started = time.monotonic()
     stores = await open_station_stores(config)
     station = await start_station(config, stores)
+    apply_theme(QApplication.instance())  # before the feeds first answer, after the window
     window = station.window
     closed = asyncio.Event()
     window.closed.connect(closed.set)

@@ -171,12 +171,12 @@ def _run_window(config: Config, screenshot: Path | None, after_s: float) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from app.bootstrap import apply_theme, run_station
+    from app.bootstrap import run_station
     from app.qt_messages import route_qt_messages_to_logging
 
     route_qt_messages_to_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_theme(app)
+    app.setApplicationName("Ward Station")  # its theme comes once the window is built
     return qasync.run(run_station(config, screenshot, after_s))
 
 

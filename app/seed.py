@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -32,14 +33,21 @@ log = logging.getLogger(__name__)
 DEMO_SIMULATOR_SEED = 7
 
 
+@functools.cache
+def shipped_hospital() -> DemoHospital:
+    """The shipped demo hospital, parsed once: a start asks for it several times (seeding, the
+    simulator's wards, the analytics' regions), and the file does not change while running."""
+    return load_demo_hospital()
+
+
 def demo_ward_ids() -> list[str]:
     """The ids of the demo hospital's wards, region by region ("north-1", "north-2", ...)."""
-    return [ward.id for ward in load_demo_hospital().wards]
+    return [ward.id for ward in shipped_hospital().wards]
 
 
 def demo_region_ids() -> list[str]:
     """The ids of the demo hospital's regions ("north", "central", "south")."""
-    return [region.id for region in load_demo_hospital().regions]
+    return [region.id for region in shipped_hospital().regions]
 
 
 async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | None = None) -> bool:
@@ -49,7 +57,7 @@ async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | 
     a finished seeding, and a seeding cut short is completed on the next start (every other write
     is idempotent or checked first).
     """
-    hospital = load_demo_hospital()
+    hospital = shipped_hospital()
     if await _has_demo_beds(stores, hospital):
         return False
     now = time.time() if now is None else now

@@ -96,10 +96,8 @@ class LimitsRow:
         """Marks, resets and which editors are open, after the values or the ward's changed."""
         own = self.has_own()
         self.mark.setText("Own" if own else "Ward")
-        self.mark.setObjectName("OwnLimits" if own else "Dim")
-        _repolish(self.mark)
-        self.label.setObjectName("OwnLimits" if own else "")
-        _repolish(self.label)
+        _set_style_name(self.mark, "OwnLimits" if own else "Dim")
+        _set_style_name(self.label, "OwnLimits" if own else "")
         self.reset_button.setEnabled(own)
         for part, editor in self.editors.items():
             # A limit for a side the ward raises no alarm on would change nothing: not offered,
@@ -175,8 +173,15 @@ def _number_editor() -> QLineEdit:
 
 
 def _mark(editor: QLineEdit, wrong: bool) -> None:
-    editor.setProperty("invalid", wrong)
-    _repolish(editor)
+    if editor.property("invalid") is not wrong:  # re-polishing costs: every row, every load
+        editor.setProperty("invalid", wrong)
+        _repolish(editor)
+
+
+def _set_style_name(widget: QWidget, name: str) -> None:
+    if widget.objectName() != name:
+        widget.setObjectName(name)
+        _repolish(widget)
 
 
 def _repolish(widget: QWidget) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from stores.model import CareGraph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 RING_GAP = 72.0  # px between rings, up and down: room for a link and its label
 ASPECT = 1.45  # rings are ellipses, wider than high, like the panels they are drawn in
@@ -44,6 +46,10 @@ def ring_layout(graph: CareGraph) -> dict[str, tuple[float, float]]:
 
 
 def _network(graph: CareGraph) -> nx.Graph:
+    # networkx takes about 0.2 s to import: paid when a care team is first drawn, not while
+    # the station starts (the first frame shows no care graph)
+    import networkx as nx
+
     network = nx.Graph()
     network.add_nodes_from(node.id for node in graph.nodes)
     network.add_edges_from(
@@ -56,6 +62,8 @@ def _network(graph: CareGraph) -> nx.Graph:
 
 def _rings(graph: CareGraph, network: nx.Graph) -> list[list[str]]:
     """Node ids by hops from the focus (index = hops); nodes not linked to it make the last ring."""
+    import networkx as nx
+
     hops = {}
     if graph.focus_id in network:
         hops = nx.single_source_shortest_path_length(network, graph.focus_id)

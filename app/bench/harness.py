@@ -123,13 +123,11 @@ def _qt_application() -> None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from app.bootstrap import apply_theme
     from app.qt_messages import route_qt_messages_to_logging
 
     route_qt_messages_to_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)  # the run ends when the benchmark does, not the window
-    apply_theme(app)
 
 
 async def _run(options: BenchOptions, config: Config, measure: Measures,

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtWidgets import QApplication
+
 from app.bench import ward
 from app.bench.frames import WindowPaints
-from app.bench.harness import READY_LIMIT_S, WINDOW_SIZE, BenchError, BenchStation, until
-from app.bootstrap import start_station
+from app.bench.harness import (
+    READY_LIMIT_S,
+    WINDOW_SIZE,
+    BenchError,
+    BenchStation,
+    until,
+)
+from app.bootstrap import apply_theme, start_station
 from app.config import Config
 from stores import Stores, StoreUrlError, open_stores
 from stores.errors import StoreError, StoreUnavailable
@@ -58,6 +66,7 @@ async def start_bench_station(config: Config, stores: Stores, beds: int) -> Benc
     except StoreError as exc:
         raise BenchError(f"cannot set up the bench ward: {exc}") from None
     station = await start_station(config, stores, wards=[ward.WARD], regions=[ward.REGION])
+    apply_theme(QApplication.instance())  # once the window is built, as run_station does
     window, simulator = station.window, station.simulator
     bench = BenchStation(station, patients, started, WindowPaints(window))
     try:

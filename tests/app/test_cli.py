@@ -68,6 +68,22 @@ def test_a_ward_of_another_region(tmp_path):
     assert_one_line_error(result, "ward 'north-1' is in region 'north', not 'south'")
 
 
+def test_the_station_is_drawn_in_its_theme(tmp_path):
+    """The theme is applied once the window is built (it builds faster so): still before the
+    window is first shown."""
+    from PySide6.QtGui import QImage
+
+    from widgets import palette
+
+    shot = tmp_path / "s.png"
+    result = ward_station("--data-dir", str(tmp_path / "data"), "--screenshot", str(shot),
+                          "--after", "0")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(shot))
+    assert image.width() == 1920
+    assert image.pixelColor(2, 500).name() == palette.BACKGROUND  # the window's edge, not Qt's
+
+
 def test_a_screenshot_folder_that_cannot_be_made(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

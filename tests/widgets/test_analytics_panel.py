@@ -110,3 +110,12 @@ def test_the_time_axis_has_a_label_every_six_hours():
     ticks = hour_ticks(T0 - 23 * 3600, T0 + 3600)
     assert len(ticks) in (3, 4)
     assert all(label.endswith(":00") and int(label[:2]) % 6 == 0 for _, label in ticks)
+
+
+def test_overview_plots_offer_no_context_menu_nor_pan(panel):
+    panel.show_hours(HOURS)
+    north = panel.region("north")
+    for plot in (north.alarm_plot, north.heart_rate_plot, north.spo2_plot, north.occupancy_plot):
+        assert not plot.menuEnabled() and not plot.vb.menuEnabled()
+        assert plot.vb.menu is None  # never built: it would only slow the panel's first draw
+        assert plot.vb.mouseEnabled() == [False, False]

@@ -1,0 +1,38 @@
+"""Start-up stays fast: what the first frame does without is not imported while a station starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+# Slow imports (tenths of a second each) that the station's first frame does without: the care
+# graph's networkx is imported when a care team is first laid out, Qt Multimedia when the sound
+# output is opened, and a real backend's driver only when that backend is configured.
+NOT_AT_START = ("networkx", "PySide6.QtMultimedia", "pymongo", "neo4j", "cassandra", "redis",
+                "aiohttp")
+
+
+def modules_after(code: str) -> set[str]:
+    """The names of the modules loaded after running `code` in a fresh interpreter."""
+    script = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split())
+
+
+def test_the_station_window_imports_nothing_it_does_not_draw_first():
+    loaded = modules_after("import app.cli, app.bootstrap, app.main_window")
+    assert "pyqtgraph" in loaded  # the check can fail: the vitals chart does need it
+    assert {name for name in NOT_AT_START if name in loaded} == set()
+
+
+def test_networkx_is_imported_when_a_care_team_is_first_laid_out():
+    loaded = modules_after(
+        "import widgets.care_graph_layout as layout, sys\n"
+        "assert 'networkx' not in sys.modules\n"
+        "from stores.model import CareGraph\n"
+        "assert layout.ring_layout(CareGraph('p1')) == {}")
+    assert "networkx" in loaded
