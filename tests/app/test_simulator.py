@@ -299,13 +299,22 @@ async def test_the_loop_keeps_running_through_an_outage_and_stops_cleanly(stores
 
 
 @pytest.mark.asyncio
-async def test_run_simulator_runs_until_the_stop_event(stores):
+async def test_run_simulator_runs_until_the_stop_event(stores, monkeypatch):
+    made: list[BedsideSimulator] = []
+
+    class Seen(BedsideSimulator):
+        def __init__(self, *args, **options) -> None:
+            super().__init__(*args, **options)
+            made.append(self)
+
+    monkeypatch.setattr("app.simulator.runner.BedsideSimulator", Seen)
     stop = asyncio.Event()
     running = asyncio.create_task(run_simulator(stores, ["south-2"], stop, tick_interval=0.01))
-    await asyncio.sleep(0.1)
+    # ticking, whatever the machine's load; then the stop
+    await _until(lambda: made and made[0].stats.ticks >= 3, timeout=10.0)
     stop.set()
-    simulator = await asyncio.wait_for(running, 2)
-    assert simulator.stats.ticks >= 3 and not simulator.running
+    simulator = await asyncio.wait_for(running, 5)
+    assert simulator is made[0] and simulator.stats.ticks >= 3 and not simulator.running
 
 
 @pytest.mark.asyncio
