@@ -18,6 +18,9 @@ from widgets.bed_tile import BedTile
 STALENESS_CHECK_MS = 1000
 MAX_FRAME_HZ = 60.0  # no screen needs more; a faster one would only cost CPU
 MAX_ROWS = 8
+# The ward's numbers arrive together once a second; drawing every tile's in one frame made that
+# frame long. Each frame draws a share of the tiles, so all are drawn within this many frames.
+NUMBERS_SPREAD_FRAMES = 3
 
 
 def columns_for(bed_count: int) -> int:
@@ -49,6 +52,7 @@ class BedGrid(QWidget):
         self._stale_after_s = stale_after_s
         self._clock = clock
         self._tiles: dict[str, BedTile] = {}
+        self._numbers_due: dict[BedTile, None] = {}  # tiles whose new numbers wait for a frame, in order
         self._alarms: list[Alarm] = []
         self._selected_patient: str | None = None
         self._layout = QGridLayout(self)
@@ -92,6 +96,7 @@ class BedGrid(QWidget):
             self._layout.removeWidget(tile)
         self._tiles = {bed.id: old.pop(bed.id, None) or self._new_tile(bed) for bed in beds}
         for tile in old.values():
+            self._numbers_due.pop(tile, None)
             tile.hide()
             tile.deleteLater()
         self._place_tiles()
@@ -111,6 +116,7 @@ class BedGrid(QWidget):
     def _new_tile(self, bed: Bed) -> BedTile:
         tile = BedTile(bed, self._stale_after_s, self._clock, self._pixels_per_mm)
         tile.patient_clicked.connect(self._on_tile_clicked)
+        tile.numbers_pacer = self._pace_numbers
         return tile
 
     @Slot(dict)
@@ -144,6 +150,21 @@ class BedGrid(QWidget):
         now = self._clock()
         for tile in self._tiles.values():
             tile.advance_sweep(now)
+        self._show_due_numbers()
+
+    def _pace_numbers(self, tile: BedTile) -> bool:
+        """A tile's numbers changed: True if the frames will draw them (else it repaints now)."""
+        if not self.frame_timer.isActive() or not self.isVisible():
+            return False
+        self._numbers_due[tile] = None
+        return True
+
+    def _show_due_numbers(self) -> None:
+        """Draw the new numbers of the tiles that waited longest, a share of the grid per frame."""
+        share = math.ceil(len(self._tiles) / NUMBERS_SPREAD_FRAMES)
+        for tile in list(self._numbers_due)[:share]:
+            del self._numbers_due[tile]
+            tile.show_numbers()
 
     def pixels_per_mm(self) -> float:
         return self._pixels_per_mm

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -15,7 +15,15 @@ from widgets import bed_tile_paint, ecg_sweep_paint, vital_text
 from widgets.bed_tile_ecg import TileEcg
 from widgets.bed_tile_layout import TileLayout, layout_tile
 from widgets.bed_tile_sparkline import TREND_SECONDS
-from widgets.bed_tile_view import ECG_TEXTS, EMPTY_BED, TileView, alarm_text, describe, numerics
+from widgets.bed_tile_still import TileStill, base_key
+from widgets.bed_tile_view import (
+    ECG_TEXTS,
+    EMPTY_BED,
+    TileView,
+    alarm_text,
+    describe,
+    numerics,
+)
 
 _TREND_POINTS = 256  # a little more than two minutes at 1 Hz
 
@@ -25,7 +33,10 @@ class BedTile(QWidget):
     the ECG sweeps, the columns of the strip that each frame of the grid's timer changes.
 
     Everything but the trace is painted once into a pixmap and copied from there, so a frame
-    costs a copy of a few columns and a short polyline per tile."""
+    costs a copy of a few columns and a short polyline per tile. A new sample changes only the
+    numbers: with a `numbers_pacer` (the grid's), they are drawn when the grid calls
+    `show_numbers`, a few tiles per frame, rather than every tile in one pass; anything else
+    (an alarm, the stale marker, the selection) repaints the tile at once."""
 
     patient_clicked = Signal(str)
 
@@ -33,8 +44,9 @@ class BedTile(QWidget):
                  pixels_per_mm: float = ecg_sweep_paint.FALLBACK_DPI / ecg_sweep_paint.MM_PER_INCH) -> None:
         super().__init__()
         self.ecg = TileEcg(pixels_per_mm)
-        self._still: QPixmap | None = None  # everything but the trace, for the present view
-        self._still_key: tuple | None = None
+        self._still = TileStill()  # everything but the trace
+        # given a tile with new numbers: True if it will call show_numbers() soon
+        self.numbers_pacer: Callable[[BedTile], bool] | None = None
         self._sweep_now: float | None = None  # the clock at the grid's last frame
         self._placed_for: tuple | None = None  # size and alarm row the strip was laid out for
         self.bed = bed
@@ -45,6 +57,9 @@ class BedTile(QWidget):
         self._occupied_since = float("-inf")  # samples older than this are a previous occupant's
         self._latest: VitalSample | None = None
         self._trend: deque[tuple[float, float | None]] = deque(maxlen=_TREND_POINTS)
+        # numerics and trend line of the latest sample, made once per sample, not at every
+        # refresh (the staleness timer refreshes every tile each second)
+        self._numbers: tuple | None = None
         self._alarms: list[Alarm] = []
         self._selected = False
         self._view = self._compute_view()
@@ -76,6 +91,7 @@ class BedTile(QWidget):
     def _forget_samples(self) -> None:
         self._trend.clear()
         self._latest = None
+        self._numbers = None
         self.ecg.clear()
 
     def add_waveform(self, chunks: list[WaveformChunk]) -> None:
@@ -123,6 +139,7 @@ class BedTile(QWidget):
     def _append(self, sample: VitalSample) -> None:
         self._latest = sample
         self._trend.append((sample.time, sample.value(Vital.HEART_RATE)))
+        self._numbers = None
 
     def set_alarms(self, alarms: list[Alarm]) -> None:
         """This bed's alarms needing attention, most urgent first."""
@@ -136,10 +153,23 @@ class BedTile(QWidget):
     def refresh(self) -> None:
         """Recompute what the tile shows (also as time passes) and repaint if it changed."""
         view = self._compute_view()
-        if view != self._view:
-            self._view = view
-            self.setAccessibleDescription(describe(view))
-            self.update()
+        if view == self._view:
+            return
+        numbers_only = self._base_key(view) == self._base_key(self._view)
+        self._view = view
+        self.setAccessibleDescription(describe(view))
+        if not numbers_only:
+            self.update()  # alarm colour, stale marker, selection: never held back
+        elif self.numbers_pacer is None or not self.numbers_pacer(self):
+            self.update(self._numbers_area())
+
+    def show_numbers(self) -> None:
+        """Draw the present numbers into the still image, outside a paint event, and repaint
+        their area (the grid's frames call this for tiles whose numbers changed)."""
+        if not self.isVisible() or self._still.numbers_current(self._view):
+            return  # a hidden tile is drawn whole when it is shown
+        if self._still.holds(self._base_key(self._view)):
+            self.update(self._still.paint_numbers(self.parts(), self._view))
 
     def _compute_view(self) -> TileView:
         top = self._alarms[0] if self._alarms else None
@@ -147,13 +177,13 @@ class BedTile(QWidget):
             bed=self.bed.label,
             patient=self._patient.full_name if self._patient else EMPTY_BED,
             details=vital_text.age_sex_text(self._patient, self._clock()) if self._patient else "",
-            numerics=numerics(self._latest) if self._patient else (),
+            numerics=self._latest_numbers()[0] if self._patient else (),
             stale=self._stale_text(),
             ecg=ECG_TEXTS[self.ecg.signal(self._clock())] if self._patient else "",
             alarm=top.priority if top else None,
             alarm_text=alarm_text(self._alarms),
             selected=self._selected,
-            trend=self._recent_trend(),
+            trend=self._latest_numbers()[1] if self._patient else (),
         )
 
     def _stale_text(self) -> str:
@@ -164,37 +194,44 @@ class BedTile(QWidget):
         age = self._clock() - self._latest.time
         return f"NO DATA {vital_text.age_text(age)}" if age > self._stale_after_s else ""
 
-    def _recent_trend(self) -> tuple[tuple[float, float | None], ...]:
-        if self._latest is None or self._patient is None:
-            return ()
-        since = self._latest.time - TREND_SECONDS
-        return tuple(point for point in self._trend if point[0] >= since)
+    def _latest_numbers(self) -> tuple:
+        """The numerics of the latest sample, and the trend line's points up to it."""
+        if self._numbers is None:
+            trend = ()
+            if self._latest is not None:
+                since = self._latest.time - TREND_SECONDS
+                trend = tuple(point for point in self._trend if point[0] >= since)
+            self._numbers = (numerics(self._latest), trend)
+        return self._numbers
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._place_strip()
-        painter = QPainter(self)
-        area = event.rect()
-        still = self._still_pixmap()
+        region = event.region()
+        still = self._still_pixmap(region.boundingRect())
         ratio = still.devicePixelRatio()
-        source = QRectF(area.x() * ratio, area.y() * ratio, area.width() * ratio, area.height() * ratio)
-        painter.drawPixmap(QRectF(area), still, source)
+        painter = QPainter(self)
+        for area in region:  # not the bounding rect: a sweep's columns and the numbers are apart
+            source = QRectF(area.x() * ratio, area.y() * ratio, area.width() * ratio, area.height() * ratio)
+            painter.drawPixmap(QRectF(area), still, source)
         if self._view.sweeping:
             now = self._sweep_now if self._sweep_now is not None else self._clock()
-            self.ecg.paint(painter, area, now)
+            self.ecg.paint(painter, region, now)
         painter.end()
 
-    def _still_pixmap(self) -> QPixmap:
-        """The tile without its trace, drawn again only when the view, size or focus changed."""
-        ratio = self.devicePixelRatioF()
-        key = (self._view, self.size().toTuple(), ratio, self.hasFocus())
-        if key != self._still_key:
-            self._still = QPixmap(self.size() * ratio)
-            self._still.setDevicePixelRatio(ratio)
-            painter = QPainter(self._still)
-            bed_tile_paint.paint_tile(painter, self.rect(), self._view, self.hasFocus())
-            painter.end()
-            self._still_key = key
-        return self._still
+    def _still_pixmap(self, area: QRect) -> QPixmap:
+        """The tile without its trace: drawn whole when more than its numbers changed; its
+        numbers drawn again when `area` (being repainted) reaches them."""
+        if not self._still.holds(self._base_key(self._view)):
+            self._still.paint_all(self.rect(), self._view, self.hasFocus(), self.devicePixelRatioF())
+        elif not self._still.numbers_current(self._view) and area.intersects(self._numbers_area()):
+            self._still.paint_numbers(self.parts(), self._view)
+        return self._still.pixmap
+
+    def _base_key(self, view: TileView) -> tuple:
+        return base_key(view, self.size(), self.devicePixelRatioF(), self.hasFocus())
+
+    def _numbers_area(self) -> QRect:
+        return bed_tile_paint.numbers_area(self.parts())
 
     def parts(self) -> TileLayout:
         """Where the tile's parts are at its present size."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRect, QRectF
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QRegion
 
 from stores.model import Waveform, WaveformChunk
 from widgets import ecg_sweep_paint, palette
@@ -51,14 +51,15 @@ class TileEcg:
         return [QRect(math.floor(left + x0), math.floor(top), math.ceil(x1 - x0) + 1, math.ceil(height))
                 for x0, x1 in self.sweep.advance(now)]
 
-    def paint(self, painter: QPainter, area: QRect, now: float) -> None:
+    def paint(self, painter: QPainter, area: QRegion | QRect, now: float) -> None:
         """Draw the trace where the strip meets `area` (the part of the tile being repainted);
         last thing painted: it leaves the painter clipped."""
-        clip = area.intersected(self._strip_px)  # whole pixels: a float clip rect is a path
+        clip = QRegion(area).intersected(self._strip_px)  # whole pixels: a float clip rect is a path
         if clip.isEmpty():
             return
-        painter.setClipRect(clip)  # the painter ends with this paint: no need to restore it
-        x0 = clip.left() - self._strip_px.left()
-        x1 = x0 + clip.width()
+        painter.setClipRegion(clip)  # the painter ends with this paint: no need to restore it
+        bounds = clip.boundingRect()
+        x0 = bounds.left() - self._strip_px.left()
+        x1 = x0 + bounds.width()
         px_per_mv = ecg_sweep_paint.gain(self.strip, self.pixels_per_mm)
         ecg_sweep_paint.paint_runs(painter, self.strip, self.sweep.runs(now, x0, x1), px_per_mv, _TRACE)

@@ -18,6 +18,13 @@ _BOTTOM_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
 
 def paint_tile(painter: QPainter, rect: QRect, view: TileView, focused: bool) -> TileLayout:
     """Everything but the ECG trace (the tile draws that over this, column by column)."""
+    parts = paint_base(painter, rect, view, focused)
+    paint_numbers(painter, parts, view)
+    return parts
+
+
+def paint_base(painter: QPainter, rect: QRect, view: TileView, focused: bool) -> TileLayout:
+    """All but the trace and what each new sample changes (`paint_numbers` draws that over it)."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     _paint_frame(painter, QRectF(rect), view, focused)
     parts = layout_tile(inner_rect(rect), view.alarm is not None)
@@ -33,11 +40,25 @@ def paint_tile(painter: QPainter, rect: QRect, view: TileView, focused: bool) ->
     if parts.alarm is not None and view.alarm is not None:
         _paint_alarm_strip(painter, parts.alarm, view, min(text_px, parts.alarm.height() * 0.8))
     if view.numerics:
-        _paint_numerics(painter, parts, view)
         _paint_strip(painter, parts.strip, view)
-        if parts.trend is not None and not view.stale:
-            paint_sparkline(painter, parts.trend, view.trend, QColor(palette.VITAL_COLOURS["heart_rate"]))
     return parts
+
+
+def paint_numbers(painter: QPainter, parts: TileLayout, view: TileView) -> None:
+    """The numerics and the HR trend line, inside `numbers_area(parts)`: what a new sample changes."""
+    if not view.numerics:
+        return
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    _paint_numerics(painter, parts, view)
+    if parts.trend is not None and not view.stale:
+        paint_sparkline(painter, parts.trend, view.trend, QColor(palette.VITAL_COLOURS["heart_rate"]))
+
+
+def numbers_area(parts: TileLayout) -> QRect:
+    """The whole pixels `paint_numbers` draws in (the numerics, and the trend line where shown)."""
+    area = parts.numerics if parts.trend is None else parts.numerics.united(parts.trend)
+    # the trend line's antialiased pen reaches a pixel past its rectangle
+    return area.toAlignedRect().adjusted(-2, -2, 2, 2)
 
 
 def inner_rect(rect: QRect) -> QRectF:

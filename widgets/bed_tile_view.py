@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from dataclasses import dataclass
 
 from stores.model import Alarm, Priority, Vital, VitalSample
@@ -40,6 +42,13 @@ class TileView:
     @property
     def occupied(self) -> bool:
         return self.patient != EMPTY_BED
+
+    @functools.cached_property
+    def still_part(self) -> tuple:
+        """The view less its numbers and trend line (kept: whether there are numerics, as an
+        occupied bed's strip has notes): what a new sample leaves unchanged. Cached: the tile
+        compares it at every paint."""
+        return dataclasses.replace(self, numerics=(), trend=()), bool(self.numerics)
 
     @property
     def sweeping(self) -> bool:

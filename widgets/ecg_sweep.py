@@ -152,14 +152,26 @@ class EcgSweep:
             lo = max(first, math.floor((sweep_start + x0 / self.px_per_s) * self.rate_hz))
             hi = min(last, math.ceil((sweep_start + x1 / self.px_per_s) * self.rate_hz))
             if hi >= lo:
-                runs += self._runs_of(np.arange(lo, hi + 1, dtype=np.int64), sweep_start)
+                runs += self._runs_of(lo, hi, sweep_start)
         return runs
 
-    def _runs_of(self, numbers: np.ndarray, sweep_start: float) -> list[Run]:
-        slots = numbers % len(self._numbers)
-        values = np.where(self._numbers[slots] == numbers, self._values[slots], np.nan)
-        xs = (numbers / self.rate_hz - sweep_start) * self.px_per_s
+    def _runs_of(self, lo: int, hi: int, sweep_start: float) -> list[Run]:
+        """The samples numbered lo..hi as runs; called for every tile at every frame, so the
+        usual case (no wrap in the ring) reads slices, not fancy-indexed copies."""
+        count, capacity = hi - lo + 1, len(self._numbers)
+        steps = np.arange(count, dtype=np.int64)
+        numbers = steps + lo
+        first_slot = lo % capacity
+        if first_slot + count <= capacity:
+            held = self._numbers[first_slot:first_slot + count]
+            values = self._values[first_slot:first_slot + count].copy()  # the ring moves on
+        else:
+            slots = numbers % capacity
+            held, values = self._numbers[slots], self._values[slots]
+        # from the first sample's x: small numbers, no cancellation of two huge ones
+        xs = steps * (self.px_per_s / self.rate_hz) + (lo / self.rate_hz - sweep_start) * self.px_per_s
         valid = np.isfinite(values)
+        valid &= held == numbers  # a slot still holding an older sample: that one was not received
         if valid.all():  # the usual case, and the cheap one
             return [(xs, values)]
         # boundaries between valid and invalid stretches; keep only the valid stretches

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stores.model import Vital, VitalSample, VitalTrend
+from stores.model import Vital, VitalTrend
 
 
 def as_array(values: tuple[float | None, ...]) -> np.ndarray:
@@ -45,18 +45,8 @@ def trend_extremes(trend: VitalTrend, vitals: tuple[Vital, ...]) -> tuple[float,
     return float(np.nanmin(low)), float(np.nanmax(high))
 
 
-def sample_extremes(samples: list[VitalSample],
-                    vitals: tuple[Vital, ...]) -> tuple[float, float] | None:
-    """The lowest and highest value of these vitals in the samples, or None if they have none."""
-    values = [v for s in samples for vital in vitals if (v := s.value(vital)) is not None]
-    return (min(values), max(values)) if values else None
-
-
-def sample_values(samples: list[VitalSample], vital: Vital) -> np.ndarray:
-    """A vital's values as float64, a missing value as NaN so that it is drawn as a gap."""
-    return np.array([s.value(vital) for s in samples], dtype=np.float64)
-
-
-def sample_times(samples: list[VitalSample]) -> np.ndarray:
-    """The samples' times as float64 (pyqtgraph's fast path for the x axis)."""
-    return np.array([s.time for s in samples], dtype=np.float64)
+def value_extremes(values: np.ndarray) -> tuple[float, float] | None:
+    """The lowest and highest valid value of an array (NaN where invalid), or None if none is."""
+    if not np.isfinite(values).any():
+        return None
+    return float(np.nanmin(values)), float(np.nanmax(values))

@@ -19,9 +19,11 @@ class VitalPlot:
         self, item: pg.PlotItem, name: str, vitals: tuple[Vital, ...], y_range: tuple[float, float]
     ) -> None:
         self.item, self.name, self.vitals, self.y_range = item, name, vitals, y_range
-        self.curves = {v: item.plot(pen=_pen(v), antialias=False, connect="finite") for v in vitals}
-        self.bands = {v: item.plot(pen=_band_pen(v), antialias=False, connect="pairs")
-                      for v in vitals}
+        self.y_shown: tuple[float, float] | None = None  # the range `fit_y` set last
+        # bare curves, not PlotDataItems: nothing here needs their downsampling or symbols,
+        # and the live view sets every curve's data once a second
+        self.curves = {v: _curve(item, _pen(v), "finite") for v in vitals}
+        self.bands = {v: _curve(item, _band_pen(v), "pairs") for v in vitals}
         for band in self.bands.values():
             band.setZValue(-1)  # the mean line stays readable on top of its band
         self.label = pg.LabelItem("", justify="left", size="10pt")
@@ -65,6 +67,12 @@ PLOTS = (
 )
 
 
+def _curve(item: pg.PlotItem, pen, connect: str) -> pg.PlotCurveItem:
+    curve = pg.PlotCurveItem(pen=pen, antialias=False, connect=connect)
+    item.addItem(curve)
+    return curve
+
+
 def _pen(vital: Vital) -> pg.QtGui.QPen:
     return pg.mkPen(palette.VITAL_COLOURS[vital.value], width=1)
 
@@ -81,4 +89,7 @@ def fit_y(plot: VitalPlot, extremes: tuple[float, float] | None) -> None:
     if extremes is not None:
         low, high = min(low, extremes[0]), max(high, extremes[1])
     # Headroom above the data keeps the value label in the top-left corner off the curve.
-    plot.item.setYRange(low, high + (high - low) * _LABEL_HEADROOM, padding=0.02)
+    wanted = (low, high + (high - low) * _LABEL_HEADROOM)
+    if wanted != plot.y_shown:  # the same range again still costs pyqtgraph a relayout
+        plot.item.setYRange(*wanted, padding=0.02)
+        plot.y_shown = wanted

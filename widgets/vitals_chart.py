@@ -63,11 +63,11 @@ class VitalsChart(QWidget):
     def header(self) -> str:
         return self._title.text()
 
-    def curve(self, vital: Vital) -> pg.PlotDataItem:
+    def curve(self, vital: Vital) -> pg.PlotCurveItem:
         """The line a vital is drawn with: live samples, or a past range's means."""
         return next(plot.curves[vital] for plot in self.plots if vital in plot.curves)
 
-    def band(self, vital: Vital) -> pg.PlotDataItem:
+    def band(self, vital: Vital) -> pg.PlotCurveItem:
         """A past range's min-max bars of a vital."""
         return next(plot.bands[vital] for plot in self.plots if vital in plot.bands)
 

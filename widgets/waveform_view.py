@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer, Slot
 
 from stores.model import Waveform, WaveformChunk
 from widgets import palette
+from widgets.waveform_segments import SEGMENT_S, SegmentedCurve
 from widgets.waveform_sweep import Sweep
 
 SWEEP_MM_S = 25.0  # the paper speed every monitor uses, so the strip reads like one
@@ -54,10 +55,9 @@ class WaveformView(pg.GraphicsLayoutWidget):
         item.setYRange(*Y_RANGES[waveform], padding=0)
         return item
 
-    def _add_curve(self, waveform: Waveform) -> pg.PlotDataItem:
-        # the fast path: one curve per strip, thin pen, no antialiasing, NaN drawn as a gap
+    def _add_curve(self, waveform: Waveform) -> SegmentedCurve:
         pen = pg.mkPen(COLOURS[waveform], width=1)
-        return self.plots[waveform].plot(pen=pen, antialias=False, connect="finite")
+        return SegmentedCurve(self.plots[waveform], pen, round(SEGMENT_S * waveform.rate_hz))
 
     def _add_label(self, waveform: Waveform) -> pg.LabelItem:
         label = pg.LabelItem("", justify="left", size="9pt")
@@ -94,7 +94,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self._timer.stop()
         for waveform, sweep in self.sweeps.items():
             sweep.clear()
-            self.curves[waveform].setData([], [])
+            self.curves[waveform].clear()
             self._set_label(waveform, "")
 
     @Slot(list)
@@ -109,7 +109,7 @@ class WaveformView(pg.GraphicsLayoutWidget):
         head_t, window_s = self._clock() - self._delay_s, self.window_s()
         for waveform, sweep in self.sweeps.items():
             x, y = sweep.frame(head_t, window_s, ERASE_S)
-            self.curves[waveform].setData(x, y, connect="finite")
+            self.curves[waveform].set_data(x, y)
             if self.plots[waveform].vb.viewRange()[0] != [0.0, window_s]:
                 self.plots[waveform].setXRange(0.0, window_s, padding=0)
             silent = sweep.newest is None or head_t - sweep.newest > NO_SIGNAL_S

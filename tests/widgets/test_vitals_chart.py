@@ -220,3 +220,10 @@ def test_a_new_patient_opens_on_live(qtbot, shown):
     shown.show_patient("Bed 3 \u00b7 Li Wei, 70 y")
     assert shown.ranges.chosen() == "Live 10 min"
     assert not shown.plots[0].item.vb.state["mouseEnabled"][0]  # no stray drag loses "now"
+
+
+def test_an_impossible_value_is_a_gap_that_does_not_stretch_the_plot(chart):
+    chart.show_history([sample(T0 - 2), sample(T0 - 1, heart_rate=900.0), sample(T0)])
+    chart.redraw()
+    assert np.isnan(heart_rates(chart)[1]) and heart_rates(chart)[2] == 72.0
+    assert chart.plots[0].item.vb.viewRange()[1][1] < 300

@@ -7,7 +7,7 @@ import pytest
 
 from stores.model import Waveform, WaveformChunk
 from widgets.waveform_sweep import Sweep
-from widgets.waveform_view import FRAME_MS, WaveformView
+from widgets.waveform_view import ERASE_S, FRAME_MS, WaveformView
 
 T0 = 1_750_000_000.0  # a whole number of seconds: sample k of a 250 Hz strip is at T0 + k/250
 RATE = 250.0
@@ -94,14 +94,16 @@ def chunk(waveform: Waveform, start: float, seconds: float, value=0.5) -> Wavefo
 
 
 def drawn(view, waveform: Waveform) -> np.ndarray:
-    y = view.curves[waveform].yData
-    return np.array([]) if y is None else y
+    """What the strip's curves show, left to right (each segment's edge sample once)."""
+    items = view.curves[waveform].items
+    ys = [item.yData if i == 0 else item.yData[1:] for i, item in enumerate(items)]
+    return np.concatenate(ys) if ys else np.array([])
 
 
 def test_live_curves_take_the_fast_path(view):
     view.add_chunks([chunk(Waveform.ECG_II, T0, 9.0)])
     view.redraw()
-    for curve in view.curves.values():
+    for curve in (item for strip in view.curves.values() for item in strip.items):
         assert curve.opts["pen"].width() == 1 and curve.opts["antialias"] is False
         assert curve.opts["connect"] == "finite" and curve.xData.dtype == np.float64
 
@@ -135,3 +137,16 @@ def test_stop_blanks_the_strips_and_the_sweep(view):
     view.stop()
     assert len(drawn(view, Waveform.ECG_II)) == 0
     assert not view.sweeping()
+
+
+def test_a_frame_gives_new_data_only_to_the_segments_it_changed(view, now):
+    view.add_chunks([chunk(Waveform.ECG_II, T0, 12.0)])
+    view.redraw()
+    strip = view.curves[Waveform.ECG_II]
+    before = [item.yData for item in strip.items]
+    now[0] += FRAME_MS / 1000
+    view.redraw()
+    changed = [i for i, item in enumerate(strip.items) if item.yData is not before[i]]
+    assert 1 <= len(changed) <= 3 < len(strip.items)  # where the head wrote and the bar moved
+    _, y = view.sweeps[Waveform.ECG_II].frame(now[0] - 1.0, view.window_s(), ERASE_S)
+    assert np.array_equal(drawn(view, Waveform.ECG_II), y, equal_nan=True)  # the whole sweep

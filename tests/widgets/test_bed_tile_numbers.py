@@ -1,0 +1,140 @@
+"""New numerics reach the tiles a share per frame (the ward's arrive together each second), while
+alarms, the stale marker and the selection repaint a tile at once; and the numbers drawn alone
+look exactly like a tile drawn whole."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRect, QSize
+from PySide6.QtGui import QRegion
+
+from stores.model import Alarm, Bed, Patient, Priority, VitalSample
+from widgets import bed_tile_paint
+from widgets.bed_grid import NUMBERS_SPREAD_FRAMES, BedGrid
+from widgets.bed_tile_still import TileStill
+
+T0 = 1_750_000_000.0
+BEDS = [Bed(f"b{n:02d}", "north", "north-1", f"Bed {n}", n) for n in range(1, 33)]
+
+
+def patient(bed: Bed) -> Patient:
+    return Patient(f"p-{bed.id}", "north", "north-1", "M1", "Jane", bed.id, date(1960, 1, 1),
+                   bed_id=bed.id)
+
+
+def vitals(time: float, heart_rate: float) -> dict[str, VitalSample]:
+    return {bed.id: VitalSample(bed.id, time, heart_rate=heart_rate, spo2=97.0) for bed in BEDS}
+
+
+class Paints(QObject):
+    """The region each watched tile was repainted in, since the last `clear`."""
+
+    def __init__(self, tiles) -> None:
+        super().__init__()
+        self.regions: dict[object, QRegion] = {}
+        for tile in tiles:
+            tile.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.regions[watched] = self.regions.get(watched, QRegion()).united(event.region())
+        return False
+
+    def reached(self, tile, rect: QRect) -> bool:
+        return self.regions.get(tile, QRegion()).intersects(rect)
+
+
+@pytest.fixture
+def now():
+    return [T0]
+
+
+@pytest.fixture
+def grid(qtbot, now):
+    """32 occupied beds, shown at the size of the beds panel, with frames the test drives."""
+    grid = BedGrid(clock=lambda: now[0])
+    qtbot.addWidget(grid)
+    grid.set_beds(BEDS, {bed.id: patient(bed) for bed in BEDS})
+    grid.show_vitals(vitals(T0, 70.0))
+    grid.resize(1100, 650)
+    grid.show()
+    qtbot.waitExposed(grid)
+    grid.frame_timer.start(60_000)  # running, as once waveforms flow, but never due in a test
+    qtbot.wait(20)
+    return grid
+
+
+def numbers_area(tile) -> QRect:
+    return bed_tile_paint.numbers_area(tile.parts())
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_new_numbers_are_drawn_a_share_per_frame_all_within_the_spread(qtbot, grid, now):
+    tiles = grid.tiles()
+    paints = Paints(tiles)
+    now[0] = T0 + 1
+    grid.show_vitals(vitals(T0 + 1, 88.0))
+    assert all(tile.view().numerics[0].value == "88" for tile in tiles)  # read at once
+    qtbot.wait(30)
+    assert not any(paints.reached(tile, numbers_area(tile)) for tile in tiles)  # not yet painted
+    share = math.ceil(len(tiles) / NUMBERS_SPREAD_FRAMES)
+    for frame in range(1, NUMBERS_SPREAD_FRAMES + 1):
+        grid.advance_sweeps()
+        qtbot.wait(30)
+        drawn = sum(paints.reached(tile, numbers_area(tile)) for tile in tiles)
+        assert drawn == min(frame * share, len(tiles))
+    # only their numbers: no tile was repainted whole for a new sample
+    assert all(paints.regions[tile].boundingRect() != tile.rect() for tile in tiles)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_an_alarm_repaints_its_tile_at_once_even_with_numbers_waiting(qtbot, grid, now):
+    tile = grid.tile("b07")
+    grid.show_vitals(vitals(T0 + 1, 88.0))  # numbers wait for a frame
+    paints = Paints([tile])
+    grid.show_alarms([Alarm("a1", "north", "north-1", "b07", "p-b07", "Jane b07", Priority.HIGH,
+                            "SpO\u2082 low", T0)])
+    qtbot.waitUntil(lambda: paints.reached(tile, QRect(0, 0, 4, 4)), timeout=500)  # no frame ran
+    assert paints.regions[tile].boundingRect() == tile.rect()
+    assert paints.reached(tile, numbers_area(tile))  # and its numbers are the new ones with it
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_stale_marker_is_painted_at_once(qtbot, grid, now):
+    tile = grid.tile("b03")
+    paints = Paints([tile])
+    now[0] = T0 + 12.0
+    grid.refresh_staleness()
+    assert tile.view().stale == "NO DATA 12 s"
+    qtbot.waitUntil(lambda: paints.reached(tile, tile.ecg.strip.toRect()), timeout=500)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_without_frames_new_numbers_are_painted_at_once(qtbot, grid, now):
+    grid.frame_timer.stop()  # no waveforms flow: nothing would draw them later
+    tile = grid.tile("b05")
+    paints = Paints([tile])
+    grid.show_vitals(vitals(T0 + 1, 91.0))
+    qtbot.waitUntil(lambda: paints.reached(tile, numbers_area(tile)), timeout=500)
+
+
+@pytest.mark.parametrize("size", [QSize(272, 63), QSize(270, 150), QSize(530, 150)])
+def test_numbers_drawn_alone_match_the_tile_drawn_whole(grid, size):
+    """Compact, stacked and wide tiles: old numbers leave no trace under the new ones."""
+    tile = grid.tile("b02")
+    rect = QRect(0, 0, size.width(), size.height())
+    parts = bed_tile_paint.layout_tile(bed_tile_paint.inner_rect(rect), False)
+    grid.show_recent({"b02": [VitalSample("b02", T0 - s, heart_rate=60.0 + s % 9, spo2=90.0)
+                              for s in range(100)]})
+    before = tile.view()
+    grid.show_vitals({"b02": VitalSample("b02", T0 + 1, heart_rate=143.0, spo2=88.0, temperature=38.2)})
+    after = tile.view()
+    assert before.still_part == after.still_part and before.numerics != after.numerics
+    alone, whole = TileStill(), TileStill()
+    alone.paint_all(rect, before, False, 1.0)
+    alone.paint_numbers(parts, after)
+    whole.paint_all(rect, after, False, 1.0)
+    assert alone.pixmap.toImage() == whole.pixmap.toImage()
