@@ -86,8 +86,9 @@ class TechnicalAlarms:
                 f"bed-silent:{bed.id}", bed.id in silent_ids, Priority.MEDIUM,
                 f"No data from the monitor for more than {self.stale_after_s:g} s",
                 bed_id=bed.id, patient_id=patient.id, patient_name=patient.full_name)
+        occupied_ids = {bed.id for bed in occupied}
         for key in [k for k in self._open if k.startswith(PREFIX + "bed-silent:")]:
-            if key.removeprefix(PREFIX + "bed-silent:") not in {b.id for b in occupied}:
+            if key.removeprefix(PREFIX + "bed-silent:") not in occupied_ids:
                 del self._open[key]  # the bed was emptied: nobody left to monitor
                 changed = True
         return changed

@@ -14,17 +14,12 @@ ends first (at least MIN_QUERIES), so a slow server cannot hold the run for minu
 from __future__ import annotations
 
 import logging
-import random
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from app.bench.stats import percentile
 from app.seed import DEMO_SIMULATOR_SEED
-from app.simulator.backfill import BATCH_ROWS
-from app.simulator.history import samples, simulate_history
-from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR, BedPhysiology
+from app.simulator.backfill import backfill_bed
 from stores.errors import StoreError
 from stores.model import Patient, Vital, VitalTrend
 from stores.vitals import VitalsStore
@@ -53,16 +48,10 @@ async def backfill_week(store: VitalsStore, patient: Patient, end: float,
                         seconds: int = WEEK_S) -> Backfill:
     """Write `seconds` of 1 Hz vitals of the patient's bed, the last at whole second `end`."""
     started = time.perf_counter()
-    bed_id = patient.bed_id
     first = float(int(end) - seconds + 1)
-    # The seeding of the simulator's own backfill, so the week is the live monitor's past.
-    monitor = BedPhysiology(bed_id, random.Random(f"{DEMO_SIMULATOR_SEED}:{bed_id}:{patient.id}"),
-                            episodes_per_hour=DEFAULT_EPISODES_PER_HOUR)
-    gen = np.random.default_rng(monitor.rng.getrandbits(64) ^ int(first))
-    columns = simulate_history(monitor, first, seconds, gen)
-    for lo in range(0, seconds, BATCH_ROWS):
-        await store.write(samples(bed_id, first, columns, lo, min(lo + BATCH_ROWS, seconds)))
-    return Backfill(seconds, time.perf_counter() - started)
+    # The simulator's own backfill, so the week is the live monitor's past.
+    rows = await backfill_bed(store.write, patient, first, seconds, DEMO_SIMULATOR_SEED)
+    return Backfill(rows, time.perf_counter() - started)
 
 
 @dataclass

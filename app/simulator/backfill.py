@@ -14,7 +14,7 @@ import math
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,7 +72,7 @@ async def backfill_wards(stores: Stores, ward_ids: list[str], seconds: int, *, s
             continue
         patients = await stores.patients.search(beds[0].region, ward_id)
         for patient in sorted((p for p in patients if p.bed_id), key=lambda p: p.bed_id):
-            result.rows += await _backfill_bed(writer, patient, first, seconds, seed,
+            result.rows += await backfill_bed(writer.write, patient, first, seconds, seed,
                                                episodes_per_hour)
             result.beds += 1
             result.seconds = time.perf_counter() - started
@@ -102,8 +102,11 @@ class _Writer:
             await pending
 
 
-async def _backfill_bed(writer: _Writer, patient: Patient, first: float, seconds: int, seed: int,
-                        episodes_per_hour: float) -> int:
+async def backfill_bed(write: Callable[[list], Awaitable[None]], patient: Patient, first: float,
+                       seconds: int, seed: int,
+                       episodes_per_hour: float = DEFAULT_EPISODES_PER_HOUR) -> int:
+    """Hand `write` the patient's bed's `seconds` of 1 Hz vitals from `first`, in batches;
+    returns the rows written."""
     bed_id = patient.bed_id
     # The same generator as `SimulatedWard._monitor`: the same baseline as the live monitor.
     monitor = BedPhysiology(bed_id, random.Random(f"{seed}:{bed_id}:{patient.id}"),
@@ -111,5 +114,5 @@ async def _backfill_bed(writer: _Writer, patient: Patient, first: float, seconds
     gen = np.random.default_rng(monitor.rng.getrandbits(64) ^ int(first))
     columns = simulate_history(monitor, first, seconds, gen)
     for lo in range(0, seconds, BATCH_ROWS):
-        await writer.write(samples(bed_id, first, columns, lo, min(lo + BATCH_ROWS, seconds)))
+        await write(samples(bed_id, first, columns, lo, min(lo + BATCH_ROWS, seconds)))
     return seconds
