@@ -1,4 +1,4 @@
-"""The three ways a store call can fail, whatever the backend."""
+"""The ways a store call can fail, whatever the backend."""
 
 from __future__ import annotations
 
@@ -30,3 +30,13 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """Someone else saved the same record first; reload it and apply the change again."""
+
+
+class AlarmsMissed(StoreError):
+    """A subscription could not keep every alarm version for its consumer (it fell too far
+    behind, or the bus lost entries it had not read): it ends, and the consumer reads the
+    current alarms again. `reason` says what happened, for people."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

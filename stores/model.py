@@ -555,6 +555,9 @@ class StoreHealth:
     latency_ms: float | None = None
     reason: str = ""
     nodes: tuple[NodeStatus, ...] = field(default=())
+    # short words the status bar shows beside the state, for what is wrong by configuration
+    # rather than by outage ("unsigned": alarms anyone with the password could forge)
+    flags: tuple[str, ...] = field(default=())
 
 
 # --- alarm figures -----------------------------------------------------------------------------

@@ -23,10 +23,11 @@ def latency_text(latency_ms: float | None) -> str:
 
 
 def health_text(health: StoreHealth) -> str:
-    """ "vitals · embedded · 1.2 ms", "network · neo4j · degraded · 40 ms", "patients · down" """
+    """ "vitals · embedded · 1.2 ms", "network · neo4j · degraded · 40 ms", "patients · down",
+    "alerts · redis · unsigned · 0.4 ms" """
     if health.state is HealthState.DOWN:
-        return f"{health.store} \u00b7 down"
-    parts = [health.store, health.backend]
+        return " \u00b7 ".join([health.store, *health.flags, "down"])
+    parts = [health.store, health.backend, *health.flags]
     if health.state is HealthState.DEGRADED:
         parts.append("degraded")
     parts.append(latency_text(health.latency_ms))

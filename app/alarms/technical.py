@@ -99,6 +99,12 @@ class TechnicalAlarms:
         self._event("unreadable", count, Priority.MEDIUM,
                     lambda total: f"{total} alarm message(s) could not be shown: {reason}")
 
+    def missed(self, reason: str) -> None:
+        """The alarm subscription skipped versions (this station fell behind, or the bus lost
+        entries before they were read); the current alarms were read again."""
+        self._event("missed", 1, Priority.MEDIUM,
+                    lambda total: f"Alarm delivery interrupted ({total}x): {reason}")
+
     def _event(self, name: str, count: int, priority: Priority,
                words: Callable[[int], str]) -> None:
         alarm_id = PREFIX + name

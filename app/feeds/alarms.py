@@ -17,7 +17,7 @@ from app.feeds.alarm_records import acknowledgement_entry, acknowledgement_hour
 from app.feeds.base import Feed
 from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
-from stores.errors import NotFound, StoreError, StoreUnavailable
+from stores.errors import AlarmsMissed, NotFound, StoreError, StoreUnavailable
 from stores.model import Alarm, AlarmKind, Bed, HealthState, Patient, Priority, StoreHealth
 from stores.patients import PatientStore
 
@@ -86,7 +86,15 @@ class AlarmsFeed(Feed):
     async def _run(self) -> None:
         while True:
             with self.reporting():
-                await self._follow()
+                try:
+                    await self._follow()
+                except AlarmsMissed as missed:
+                    # not the channel lost: the bus still answers; read the current alarms
+                    # again at once, and say that versions were skipped
+                    log.error("alarm subscription of %s: %s", self.region, missed.reason)
+                    self.technical.missed(missed.reason)
+                    self._emit()
+                    continue
                 raise StoreUnavailable("the alarm bus closed the subscription")
             self._show_channel_lost()
             await asyncio.sleep(RETRY_S)
@@ -226,7 +234,7 @@ class AlarmsFeed(Feed):
             await self._record(alarm.acknowledge(self.user, now))
             return
         try:
-            acknowledged = await self._bus.acknowledge(alarm_id, self.user, now)
+            acknowledged = await self._bus.acknowledge(alarm_id, self.user, now, self.region)
         except NotFound:
             self._alarms.pop(alarm_id, None)
             self._emit()

@@ -22,9 +22,12 @@ class AlertBus(abc.ABC):
         copy predates the nurse's acknowledgement); subscribers get the merged version."""
 
     @abc.abstractmethod
-    async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
+    async def acknowledge(self, alarm_id: str, by: str, at: float,
+                          region: str | None = None) -> Alarm:
         """Mark an alarm acknowledged and publish that; `NotFound` if the id is unknown.
-        Acknowledging twice keeps the first acknowledgement."""
+        Acknowledging twice keeps the first acknowledgement. `region`: where the alarm was
+        seen (a station acknowledges what its region's subscription showed); without it the
+        bus looks in the regions it follows or wrote to."""
 
     @abc.abstractmethod
     async def active(self, region: str) -> list[Alarm]:
@@ -41,7 +44,9 @@ class AlertBus(abc.ABC):
 
         The subscription is registered when this returns, before the first `__anext__`, so
         nothing published after the call is missed. The iterator has `aclose()` to unsubscribe;
-        it ends when the bus is closed (after what was already queued)."""
+        it ends when the bus is closed (after what was already queued). It raises
+        `AlarmsMissed` when it could not keep every version (the consumer fell too far behind,
+        or the bus lost entries it had not read): read `active()` again and subscribe anew."""
 
     def channel_problem(self, region: str) -> str | None:
         """Why the region's live delivery is not followed right now though the bus may still
@@ -50,10 +55,15 @@ class AlertBus(abc.ABC):
         return None
 
     def unreadable_messages(self, region: str) -> tuple[int, str]:
-        """How many of the region's alarm messages the bus skipped since it opened because they
-        did not parse (a station of another version, a bug, a hand-made entry), and why the last
-        one was. The embedded bus carries records, never text: always (0, "")."""
+        """How many of the region's alarm records the bus refused since it opened (they did not
+        parse, failed a check, or were unsigned or forged where the region signs), and why the
+        last one was. Each record is counted once, however often it is read."""
         return 0, ""
+
+    def signed(self, region: str) -> bool | None:
+        """Whether the region's alarms are signed and verified; None where the bus carries
+        no messages another program could write (the embedded, in-process bus)."""
+        return None
 
     async def prepare(self, create: bool = False) -> list[str]:
         """What the server lacks of this store's schema (database, indexes, constraints, tables),

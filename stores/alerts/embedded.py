@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 
 from stores.alerts import AlertBus
-from stores.alerts.codec import alarm_from_dict, alarm_to_dict
+from stores.alerts.codec import alarm_from_dict, alarm_to_dict, publishable
+from stores.alerts.subscription import AlarmQueue
 from stores.embedded_db import EmbeddedDb
-from stores.errors import NotFound, StoreUnavailable, ValidationError
+from stores.errors import NotFound, StoreUnavailable
 from stores.model import Alarm, StoreHealth
 
 _SAVE = (
@@ -36,25 +37,27 @@ class EmbeddedAlertBus(AlertBus):
         # One publication at a time, so every subscriber sees the versions in publish order.
         self._publishing = asyncio.Lock()
         self._closed = False
+        self._refused: dict[str, dict[str, None]] = {}  # region -> why rows did not read
 
     async def publish(self, alarm: Alarm) -> None:
-        for name in ("id", "region"):
-            if not getattr(alarm, name).strip():
-                raise ValidationError(name, "Required.")
+        publishable(alarm)
         async with self._publishing:
             self._check_open()
             kept, changed = await self._db.write(lambda conn: _keep(conn, alarm))
             if changed:
                 self._deliver(kept)
 
-    async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
+    async def acknowledge(self, alarm_id: str, by: str, at: float,
+                          region: str | None = None) -> Alarm:
         def acknowledge(conn: sqlite3.Connection) -> tuple[Alarm, bool]:
             stored = _find(conn, alarm_id)
             if stored is None:
                 raise NotFound(f"No alarm has the id {alarm_id}.")
             if stored.acknowledged:
                 return stored, False
-            return _keep(conn, stored.acknowledge(by, at))[0], True
+            acknowledged = stored.acknowledge(by, at)
+            publishable(acknowledged)
+            return _keep(conn, acknowledged)[0], True
 
         async with self._publishing:
             self._check_open()
@@ -68,14 +71,27 @@ class EmbeddedAlertBus(AlertBus):
             "SELECT record FROM alarms WHERE region = ? AND needs_attention = 1 "
             "ORDER BY raised_at, id"
         )
-        return await self._db.read(lambda conn: _alarms(conn, sql, (region,)))
+        return self._counted(region, await self._db.read(lambda conn: _alarms(conn, sql, (region,))))
 
     async def history(self, region: str, since: float) -> list[Alarm]:
         sql = "SELECT record FROM alarms WHERE region = ? AND raised_at >= ? ORDER BY raised_at, id"
-        return await self._db.read(lambda conn: _alarms(conn, sql, (region, since)))
+        return self._counted(
+            region, await self._db.read(lambda conn: _alarms(conn, sql, (region, since))))
 
     def subscribe(self, region: str) -> AsyncIterator[Alarm]:
         return _Subscription(None if self._closed else self._subscribers[region])
+
+    def unreadable_messages(self, region: str) -> tuple[int, str]:
+        """Rows of the region's alarms that did not read (counted once each)."""
+        reasons = self._refused.get(region, {})
+        return len(reasons), next(reversed(reasons), "")
+
+    def _counted(self, region: str, read: tuple[list[Alarm], list[str]]) -> list[Alarm]:
+        alarms, refused = read
+        seen = self._refused.setdefault(region, {})
+        for reason in refused:
+            seen.setdefault(reason)
+        return alarms
 
     async def health(self) -> StoreHealth:
         return await self._db.health("alerts")
@@ -97,48 +113,21 @@ class EmbeddedAlertBus(AlertBus):
             subscription.put(alarm)
 
 
-class _Subscription:
-    """One consumer's queue of a region's alarms.
-
-    Registered when made, not when first iterated: whatever is published after `subscribe()`
-    returns is delivered, even to a consumer that has not started iterating yet.
-    """
-
-    _END = object()
+class _Subscription(AlarmQueue):
+    """One consumer's queue of a region's alarms, registered when made."""
 
     def __init__(self, subscribers: weakref.WeakSet[_Subscription] | None) -> None:
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        super().__init__()
         self._subscribers = subscribers
-        self._ended = subscribers is None  # subscribed to a closed bus: nothing will come
-        if subscribers is not None:
+        if subscribers is None:  # subscribed to a closed bus: nothing will come
+            self.end()
+        else:
             subscribers.add(self)
 
-    def __aiter__(self) -> _Subscription:
-        return self
-
-    async def __anext__(self) -> Alarm:
-        if self._ended:
-            raise StopAsyncIteration
-        item = await self._queue.get()
-        if item is self._END:
-            self._ended = True
-            raise StopAsyncIteration
-        return item
-
-    async def aclose(self) -> None:
-        """Stop now; alarms still queued are dropped (the consumer asked to stop)."""
-        self._ended = True
-        self.end()
-
-    def put(self, alarm: Alarm) -> None:
-        self._queue.put_nowait(alarm)
-
-    def end(self) -> None:
-        """Stop after the alarms already queued."""
+    def _detach(self) -> None:
         if self._subscribers is not None:
             self._subscribers.discard(self)
             self._subscribers = None
-            self._queue.put_nowait(self._END)
 
 
 def _keep(conn: sqlite3.Connection, alarm: Alarm) -> tuple[Alarm, bool]:
@@ -162,5 +151,13 @@ def _find(conn: sqlite3.Connection, alarm_id: str) -> Alarm | None:
     return None if row is None else alarm_from_dict(json.loads(row["record"]))
 
 
-def _alarms(conn: sqlite3.Connection, sql: str, args: tuple) -> list[Alarm]:
-    return [alarm_from_dict(json.loads(row["record"])) for row in conn.execute(sql, args)]
+def _alarms(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple[list[Alarm], list[str]]:
+    """The alarms the rows hold, and why each row that does not read was skipped: one bad row
+    (a bug, a file edited by hand) must not hide the others."""
+    alarms, refused = [], []
+    for row in conn.execute(sql, args):
+        try:
+            alarms.append(alarm_from_dict(json.loads(row["record"])))
+        except (ValueError, RecursionError) as exc:
+            refused.append(str(exc)[:200])
+    return alarms, refused

@@ -19,43 +19,55 @@ Sentinels unless `?sentinel_auth=false`. Options:
 - `timeout_ms=5000`: longest a call may take before it raises StoreUnavailable.
 - `tls_ca`, `tls_cert`, `tls_key` (paths), `tls_verify=false`, `tls_check_hostname=false`.
 
-Keys are in `stores.alerts.redis_scripts`. An ACL user needs, on keys and channels `ward:*`:
-EVALSHA and SCRIPT LOAD, HGET, HMGET, SMEMBERS, ZRANGEBYSCORE, XREAD, XREVRANGE, SUBSCRIBE,
-PING, INFO and WAIT.
+Keys are in `stores.alerts.redis_scripts`, all under `ward:{region}:`. An ACL user needs, on
+its region's keys and channel: EVALSHA and SCRIPT LOAD, the scripts' HGET, HSET, ZADD, SADD,
+SREM, SISMEMBER, XADD and PUBLISH, and HGET, HEXISTS, HMGET, SMEMBERS, ZRANGEBYSCORE, XREAD,
+XRANGE, XREVRANGE, SUBSCRIBE, PING, TIME, INFO and WAIT (`packaging/compose/redis/users.acl`).
+
+Records are signed with the region's key when the station has one (`stores.alerts.signing`);
+what the bus reads is checked before it is shown (`stores.alerts.redis_records`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from stores.alerts import AlertBus
 from stores.alerts.redis_conn import Connection, read_settings
+from stores.alerts.codec import publishable
 from stores.alerts.redis_feed import RegionReader
-from stores.alerts.redis_subscription import Key, Subscription
 from stores.alerts.redis_health import ReplicaWatch, bus_health, server_problems
+from stores.alerts.redis_records import RecordReader, ServerClock
 from stores.alerts.redis_scripts import (
-    ACKNOWLEDGE, PUBLISH, REGION_OF, RegionKeys, acknowledge_args, entry_key, merged,
-    publish_args,
+    ACKNOWLEDGE, PUBLISH, RegionKeys, acknowledge_args, entry_key, publish_args,
 )
+from stores.alerts.redis_subscription import Key, Subscription
+from stores.alerts.signing import Signer
 from stores.errors import NotFound, StoreUnavailable, ValidationError
 from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.urls import StoreUrl
 
 DRAIN_AT_CLOSE_S = 1.0
+AlarmKeys = Callable[[str], Sequence[bytes]]  # region -> its signing keys, the signing one first
 
 
-async def open_store(url: StoreUrl, secret: str | None) -> RedisAlertBus:
-    """The bus for `url`; nothing connects until the first call (the server may be down)."""
-    return RedisAlertBus(Connection(read_settings(url), secret))
+async def open_store(url: StoreUrl, secret: str | None,
+                     alarm_keys: AlarmKeys | None = None) -> RedisAlertBus:
+    """The bus for `url`; nothing connects until the first call (the server may be down).
+    `alarm_keys` gives a region's signing keys (none: that region's alarms go unsigned)."""
+    return RedisAlertBus(Connection(read_settings(url), secret), alarm_keys)
 
 
 class RedisAlertBus(AlertBus):
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, alarm_keys: AlarmKeys | None = None) -> None:
         self._conn = conn
         self._settings = conn.settings
         self._publish = conn.client.register_script(PUBLISH)
         self._acknowledge = conn.client.register_script(ACKNOWLEDGE)
+        self._alarm_keys = alarm_keys or (lambda region: ())
+        self._records: dict[str, RecordReader] = {}  # region -> its signer and refusals
+        self._clock = ServerClock()
         self._readers: dict[str, RegionReader] = {}
         self._written: dict[str, Key] = {}  # region -> newest stream entry this bus wrote
         self._channels_down: dict[str, str] = {}  # region -> why its reader is not following
@@ -68,33 +80,52 @@ class RedisAlertBus(AlertBus):
         return list(self.replicas.unconfirmed)
 
     async def publish(self, alarm: Alarm) -> None:
-        for name in ("id", "region"):
-            if not getattr(alarm, name).strip():
-                raise ValidationError(name, "Required.")
+        publishable(alarm)
         self._check_open()
-        keys, args = publish_args(alarm, RegionKeys(alarm.region), self._settings.stream_maxlen)
+        keys, args = publish_args(alarm, RegionKeys(alarm.region), self._settings.stream_maxlen,
+                                  self.records(alarm.region).signer)
         async with self._conn.calling(self._write_timeout()):
             await self._position(alarm.region)
             entry, _ = await self._write(keys, args, self._publish, alarm.priority, alarm.id)
         if entry:  # empty: this very version was stored already, nothing was written
             self._wrote(alarm.region, entry)
 
-    async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
+    async def acknowledge(self, alarm_id: str, by: str, at: float,
+                          region: str | None = None) -> Alarm:
         self._check_open()
+        if not isinstance(by, str) or not by.strip():
+            raise ValidationError("by", "Who acknowledges must be named.")
         async with self._conn.calling(self._write_timeout()):
-            region = await self._conn.client.hget(REGION_OF, alarm_id)
-            if region is None:
-                raise NotFound(f"No alarm has the id {alarm_id}.")
+            region = region or await self._region_of(alarm_id)
+            records = self.records(region)
             await self._position(region)
-            keys, args = acknowledge_args(alarm_id, by, at, RegionKeys(region),
-                                          self._settings.stream_maxlen)
-            answer = await self._write(keys, args, self._acknowledge, None, alarm_id)
-        if answer is None:
-            raise NotFound(f"No alarm has the id {alarm_id}.")
-        alarm_json, ack_json, entry = answer
+            region_keys, replacing = RegionKeys(region), ""
+            for _ in range(2):  # twice at most: once more over an acknowledgement refused here
+                keys, args = acknowledge_args(alarm_id, by, at, region_keys,
+                                              self._settings.stream_maxlen, records.signer,
+                                              replacing)
+                answer = await self._write(keys, args, self._acknowledge, None, alarm_id,
+                                           records)
+                if answer is None:
+                    raise NotFound(f"No alarm has the id {alarm_id}.")
+                alarm_json, ack_json, entry = answer
+                if entry or not records.ack_refused(alarm_id, ack_json):
+                    break
+                replacing = ack_json  # forged or unreadable: a nurse's own takes its place
         if entry:
             self._wrote(region, entry)
-        return merged(alarm_json, ack_json)
+        alarm = records.stored(alarm_json, ack_json)
+        if alarm is None:
+            raise ValidationError("alarm", records.refused.last)
+        return alarm
+
+    async def _region_of(self, alarm_id: str) -> str:
+        """The region holding the alarm, among those this bus follows or wrote to (every key
+        is under its region, so that an ACL can keep each station to its own region)."""
+        for region in sorted({*self._readers, *self._written}):
+            if await self._conn.client.hexists(RegionKeys(region).alarms, alarm_id):
+                return region
+        raise NotFound(f"No alarm has the id {alarm_id} in the regions this station follows.")
 
     async def active(self, region: str) -> list[Alarm]:
         keys = RegionKeys(region)
@@ -116,7 +147,8 @@ class RedisAlertBus(AlertBus):
         reader = self._readers.get(region)
         if reader is None:
             reader = self._readers[region] = RegionReader(
-                self._conn, region, lambda why: self._channel_state(region, why))
+                self._conn, self.records(region), self._clock,
+                lambda why: self._channel_state(region, why))
         floors = [k for k in (reader.last, self._written.get(region)) if k is not None]
         return Subscription(reader, max(floors) if floors else None)
 
@@ -132,18 +164,33 @@ class RedisAlertBus(AlertBus):
         return server_problems(info)
 
     def unreadable_messages(self, region: str) -> tuple[int, str]:
-        reader = self._readers.get(region)
-        return (reader.unreadable, reader.last_problem) if reader is not None else (0, "")
+        refused = self.records(region).refused
+        return refused.count, refused.last
+
+    def signed(self, region: str) -> bool:
+        return self.records(region).signer.signs
+
+    def records(self, region: str) -> RecordReader:
+        """The region's reader of records: its signer (keys read once) and its refusals."""
+        records = self._records.get(region)
+        if records is None:
+            records = self._records[region] = RecordReader(
+                Signer(region, list(self._alarm_keys(region))))
+        return records
 
     async def health(self) -> StoreHealth:
         if self._closed:
             return StoreHealth("alerts", "redis", HealthState.DOWN, reason="closed")
         problems = [f"alarm channel {region}: {why}"
                     for region, why in sorted(self._channels_down.items())]
-        unreadable = sum(reader.unreadable for reader in self._readers.values())
-        if unreadable:
-            problems.append(f"{unreadable} alarm message(s) did not parse (see the log)")
-        return await bus_health(self._conn, self.replicas, problems)
+        refused = sum(records.refused.count for records in self._records.values())
+        if refused:
+            problems.append(f"{refused} alarm message(s) refused (see the log)")
+        unsigned = sorted(r for r, records in self._records.items() if not records.signer.signs)
+        notes = [f"alarms of {', '.join(unsigned)} are not signed (no signing key): anyone "
+                 "with the Redis password could forge or clear them"] if unsigned else []
+        return await bus_health(self._conn, self.replicas, problems, notes,
+                                ("unsigned",) if unsigned else ())
 
     async def close(self) -> None:
         """End every subscription after what the stream holds now; close the connections."""
@@ -168,15 +215,17 @@ class RedisAlertBus(AlertBus):
         if reader is not None:
             await reader.ensure_positioned()
 
-    async def _write(self, keys, args, script, priority: Priority | None, alarm_id: str):
+    async def _write(self, keys, args, script, priority: Priority | None, alarm_id: str,
+                     records: RecordReader | None = None):
         """Run a script; after a write about a critical alarm, wait for a replica. `priority`
         None: an acknowledgement, whose alarm's priority the script returns."""
         # WAIT counts the writes of its own connection: run the script and WAIT on one.
         async with self._conn.client.client() as single:
             answer = await script(keys=keys, args=args, client=single)
-            if priority is None:
+            if priority is None and records is not None:
                 wrote = answer is not None and bool(answer[2])
-                priority = merged(answer[0], None).priority if wrote else None
+                alarm = records.stored(answer[0], None) if wrote else None
+                priority = alarm.priority if alarm is not None else None
             if priority is Priority.HIGH:
                 await self.replicas.confirm(single, alarm_id)
         return answer
@@ -188,9 +237,11 @@ class RedisAlertBus(AlertBus):
     async def _latest(self, keys: RegionKeys, ids: list[str]) -> list[Alarm]:
         if not ids:
             return []
-        records = await self._conn.client.hmget(keys.alarms, ids)
+        texts = await self._conn.client.hmget(keys.alarms, ids)
         acks = await self._conn.client.hmget(keys.acks, ids)
-        return [merged(r, a) for r, a in zip(records, acks) if r is not None]
+        records = self.records(keys.region)
+        alarms = [records.stored(r, a) for r, a in zip(texts, acks) if r is not None]
+        return [alarm for alarm in alarms if alarm is not None]
 
     def _channel_state(self, region: str, why: str | None) -> None:
         if why is None:

@@ -1,6 +1,8 @@
-"""The Redis alarm bus's reader of one region: live from pub/sub, caught up from the stream.
+"""The Redis alarm bus's reader of one region: woken by pub/sub, reading from the stream.
 
-It fans each alarm version out to the region's subscriptions once, in stream order.
+It fans each alarm version out to the region's subscriptions once, in stream order. Only the
+server's stream says which entries exist: a pub/sub message only wakes the reader, whatever it
+says (anyone who may publish could send an entry id far ahead and make real ones look old).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import weakref
 from collections.abc import Callable
 
 from stores.alerts.redis_conn import Connection
-from stores.alerts.redis_scripts import RegionKeys, entry_key, live_message, stream_entry
+from stores.alerts.redis_records import RecordReader, ServerClock
+from stores.alerts.redis_scripts import RegionKeys, entry_key
 from stores.alerts.redis_subscription import Key, Subscription
 from stores.errors import StoreUnavailable
-from stores.model import Alarm
 
 log = logging.getLogger(__name__)
 
@@ -29,24 +31,24 @@ BACKFILL_BATCH = 500
 
 class RegionReader:
     """Follows one region: SUBSCRIBE to its channel, then read the stream from the last entry
-    seen (backfill), then take live messages; the entry id drops what was already delivered.
+    seen (backfill), then read it again whenever a live message wakes the reader.
 
-    Pub/sub gives the live delivery; the stream makes it lossless: the channel is joined before
-    the stream is read, so an entry is either in the backfill or arrives live (or both)."""
+    The channel is joined before the stream is read, so an entry is either in the backfill or
+    wakes the reader afterwards (or both)."""
 
-    def __init__(self, conn: Connection, region: str, on_state: Callable[[str | None], None]):
+    def __init__(self, conn: Connection, records: RecordReader, clock: ServerClock,
+                 on_state: Callable[[str | None], None]):
         self._conn = conn
-        self.keys = RegionKeys(region)
+        self.records, self._clock = records, clock
+        self.keys = RegionKeys(records.region)
         self.subscriptions: weakref.WeakSet[Subscription] = weakref.WeakSet()
         self.last: Key | None = None  # None until the start of the stream is fixed
         self._positioning = asyncio.Lock()
         self._following = False
         self._stopping = False
-        self.unreadable = 0  # entries skipped because they do not parse
-        self.last_problem = ""  # why the last one was skipped
         self._on_state = on_state  # None when following, else why not
         self._task = asyncio.get_running_loop().create_task(
-            self._run(), name=f"alarm reader for {region}")
+            self._run(), name=f"alarm reader for {records.region}")
 
     async def ensure_positioned(self) -> None:
         """Fix where this reader starts: after the newest entry now in the stream. A publish
@@ -59,18 +61,20 @@ class RegionReader:
         newest = await self._conn.client.xrevrange(self.keys.stream, count=1)
         return entry_key(newest[0][0]) if newest else (0, 0)
 
-    def deliver(self, entry: str, alarm: Alarm | None) -> None:
-        """Hand an entry to the subscriptions unless it was seen already (in the backfill, or
-        live before a reconnect); None: an entry that does not parse, skipped."""
-        key = entry_key(entry)
-        if self.last is not None and key <= self.last:
-            return
-        self.last = key
-        if alarm is None:
-            self.unreadable += 1
-            return
-        for subscription in list(self.subscriptions):
-            subscription.put(key, alarm)
+    def _deliver(self, entries: list) -> None:
+        """Hand the stream's entries to the subscriptions, each once; an entry that is refused
+        is counted (`records.refused`) and skipped, and never stops the ones after it."""
+        now = self._clock.now()
+        for entry, fields in entries:
+            key = entry_key(entry)  # the server's own id: it parses
+            if self.last is not None and key <= self.last:
+                continue
+            self.last = key
+            alarm = self.records.entry(fields, now)
+            if alarm is None:
+                continue
+            for subscription in list(self.subscriptions):
+                subscription.put_entry(key, alarm)
 
     async def _run(self) -> None:
         failures = 0
@@ -117,15 +121,30 @@ class RegionReader:
             log.warning("alarm stream %s went back from %s to %s; following the server",
                         self.keys.region, self.last, tip)
             self.last = tip
+        await self._check_trimmed()
         await self.backfill()
 
+    async def _check_trimmed(self) -> None:
+        """The stream is capped: a reader away for long may find its last entry trimmed, and
+        entries after it that it never read. Its subscribers are told to read the current
+        alarms again, and the station says so."""
+        oldest = await self._conn.client.xrange(self.keys.stream, count=1)
+        if not oldest or self.last == (0, 0) or entry_key(oldest[0][0]) <= self.last:
+            return
+        why = ("the alarm stream was trimmed past the last entry this station read; the "
+               "current alarms were read again")
+        log.warning("alarm stream %s: %s", self.keys.region, why)
+        for subscription in list(self.subscriptions):
+            subscription.missed(why)
+
     async def backfill(self) -> None:
+        if self._clock.stale():
+            self._clock.set(*await self._conn.client.time())
         while True:
             start = "%d-%d" % self.last
             answer = await self._conn.client.xread({self.keys.stream: start}, count=BACKFILL_BATCH)
             entries = answer[0][1] if answer else []
-            for entry, fields in entries:
-                self.deliver(entry, self._parsed(lambda: stream_entry(fields)))
+            self._deliver(entries)
             if len(entries) < BACKFILL_BATCH:
                 return
 
@@ -137,7 +156,7 @@ class RegionReader:
             if message is not None:
                 heard, pinged = loop.time(), False
                 if message["type"] == "message":
-                    self._deliver_live(message["data"])
+                    await self._woken(pubsub)
                 continue
             quiet = loop.time() - heard
             if pinged and quiet > IDLE_PING_S + PONG_WAIT_S:
@@ -146,25 +165,14 @@ class RegionReader:
                 await pubsub.ping()
                 pinged = True
 
-    def _deliver_live(self, data: str) -> None:
-        entry, _, rest = data.partition("\n")
-        try:
-            entry_key(entry)
-        except ValueError:
-            log.error("alarm channel %s: a live message without an entry id", self.keys.region)
-            self.unreadable += 1
-            self.last_problem = "a live message without an entry id"
-            return
-        self.deliver(entry, self._parsed(lambda: live_message(rest)))
-
-    def _parsed(self, parse: Callable[[], Alarm]) -> Alarm | None:
-        try:
-            return parse()
-        except (ValueError, KeyError, TypeError) as exc:
-            log.error("alarm channel %s: skipped an alarm that does not parse: %s",
-                      self.keys.region, exc)
-            self.last_problem = str(exc) or type(exc).__name__
-            return None
+    async def _woken(self, pubsub) -> None:
+        """Something was published: read the stream once for every message already here."""
+        for _ in range(BACKFILL_BATCH):
+            message = await pubsub.get_message(timeout=0)
+            if message is None:
+                break
+        async with self._conn.calling():
+            await self.backfill()
 
     async def stop(self, drain_s: float) -> None:
         """Stop following; first deliver what the stream holds now, if the server answers soon.

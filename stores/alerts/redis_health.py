@@ -87,10 +87,11 @@ class ReplicaWatch:
                       "or set wait_replicas=0 to say none is wanted)")
 
 
-async def bus_health(conn: Connection, replicas: ReplicaWatch,
-                     bus_problems: list[str]) -> StoreHealth:
+async def bus_health(conn: Connection, replicas: ReplicaWatch, bus_problems: list[str],
+                     bus_notes: list[str] = (), flags: tuple[str, ...] = ()) -> StoreHealth:
     """Never raises: DOWN with the reason when the master does not answer; DEGRADED with
-    `bus_problems` (the bus's own: channels not followed, alarms that did not parse)."""
+    `bus_problems` (the bus's own: channels not followed, alarms refused); `bus_notes` are
+    said without degrading (alarms not signed)."""
     reported = None
     if conn.sentinel is None:
         answer = await _ping(conn)
@@ -98,7 +99,8 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch,
         answer, reported = await asyncio.gather(_ping(conn), _sentinel_nodes(conn))
     if isinstance(answer, StoreUnavailable):
         nodes = reported or [NodeStatus(conn.settings.url.addresses[0], "master", False)]
-        return StoreHealth("alerts", "redis", HealthState.DOWN, None, answer.reason, tuple(nodes))
+        return StoreHealth("alerts", "redis", HealthState.DOWN, None, answer.reason, tuple(nodes),
+                           flags)
     latency_ms, info = answer
     nodes = reported if reported is not None else _replication_nodes(conn, info)
     problems = [f"{n.role} {n.address} is down" for n in nodes if not n.up]
@@ -108,7 +110,8 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch,
     problems += [*bus_problems, *filter(None, [missing, replicas.problem()])]
     state = HealthState.DEGRADED if problems else HealthState.UP
     return StoreHealth("alerts", "redis", state, round(latency_ms, 2),
-                       "; ".join([*problems, *filter(None, [note])]), tuple(nodes))
+                       "; ".join([*problems, *filter(None, [note]), *bus_notes]), tuple(nodes),
+                       flags)
 
 
 async def _ping(conn: Connection) -> tuple[float, dict] | StoreUnavailable:

@@ -5,15 +5,12 @@ The scripts make "keep the first acknowledgement" atomic across stations.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 
-from stores.alerts.codec import alarm_from_dict, alarm_to_dict
+from stores.alerts.codec import alarm_to_dict
+from stores.alerts.signing import Signer
 from stores.model import Alarm, Priority
-
-# The one key without a region: acknowledge() is given only an alarm's id.
-REGION_OF = "ward:alarm-region"
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class RegionKeys:
         return self._key("stream")
 
     @property
-    def channel(self) -> str:  # pub/sub channel: live delivery, same entries as the stream
+    def channel(self) -> str:  # pub/sub channel: wakes the readers; the stream is the truth
         return self._key("live")
 
 
@@ -59,8 +56,8 @@ class RegionKeys:
 # An alarm is open while its condition is true, or while it latches (high priority, cleared,
 # not acknowledged): `Alarm.is_open`, worked out here because the acknowledgement may be another
 # station's, stored before this version arrived.
-# KEYS: alarms, acks, raised, attention, stream, region-of, ongoing.
-# ARGV: id, region, alarm JSON, its own acknowledgement JSON or "", condition active "1"/"0",
+# KEYS: alarms, acks, raised, attention, stream, ongoing.
+# ARGV: id, alarm JSON, its own acknowledgement JSON or "", condition active "1"/"0",
 #       raised_at, stream cap, channel, latches (high priority) "1"/"0".
 PUBLISH = """
 redis.replicate_commands()
@@ -68,33 +65,33 @@ local id = ARGV[1]
 local ack = redis.call('HGET', KEYS[2], id)
 -- The very version stored already (a write delivered again after a lost answer, or from the
 -- outbox after a crash): nothing changes, and subscribers must not get it twice.
-if redis.call('HGET', KEYS[1], id) == ARGV[3] and (ack or '') == (ack or ARGV[4]) then
+if redis.call('HGET', KEYS[1], id) == ARGV[2] and (ack or '') == (ack or ARGV[3]) then
   return {'', ack or ''}
 end
 if not ack then
-  ack = ARGV[4]
+  ack = ARGV[3]
   if ack ~= '' then redis.call('HSET', KEYS[2], id, ack) end
 end
-redis.call('HSET', KEYS[1], id, ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[6], id)
-if ARGV[5] == '1' then
-  redis.call('SADD', KEYS[7], id)
+redis.call('HSET', KEYS[1], id, ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[5], id)
+if ARGV[4] == '1' then
+  redis.call('SADD', KEYS[6], id)
 else
-  redis.call('SREM', KEYS[7], id)
+  redis.call('SREM', KEYS[6], id)
 end
-if ARGV[5] == '1' or (ARGV[9] == '1' and ack == '') then
+if ARGV[4] == '1' or (ARGV[8] == '1' and ack == '') then
   redis.call('SADD', KEYS[4], id)
 else
   redis.call('SREM', KEYS[4], id)
 end
-redis.call('HSET', KEYS[6], id, ARGV[2])
-local entry = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[7], '*', 'alarm', ARGV[3], 'ack', ack)
-redis.call('PUBLISH', ARGV[8], entry .. '\\n' .. ARGV[3] .. '\\n' .. ack)
+local entry = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'alarm', ARGV[2], 'ack', ack)
+redis.call('PUBLISH', ARGV[7], entry .. '\\n' .. ARGV[2] .. '\\n' .. ack)
 return {entry, ack}
 """
 
 # KEYS: alarms, acks, attention, stream, ongoing.
-# ARGV: id, acknowledgement JSON, stream cap, channel.
+# ARGV: id, acknowledgement JSON, stream cap, channel, the stored acknowledgement this station
+#       refused (forged or unreadable: it may be replaced) or "".
 # Returns nil for an unknown alarm; {alarm, ack, ""} if it was acknowledged already (the first
 # acknowledgement counts, nothing is published); else {alarm, ack, stream entry id}.
 ACKNOWLEDGE = """
@@ -102,7 +99,7 @@ redis.replicate_commands()
 local alarm = redis.call('HGET', KEYS[1], ARGV[1])
 if not alarm then return false end
 local ack = redis.call('HGET', KEYS[2], ARGV[1])
-if ack then return {alarm, ack, ''} end
+if ack and ack ~= ARGV[5] then return {alarm, ack, ''} end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[1]) end
 local entry = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*',
@@ -112,54 +109,31 @@ return {alarm, ARGV[2], entry}
 """
 
 
-def publish_args(alarm: Alarm, keys: RegionKeys, maxlen: int) -> tuple[list[str], list[object]]:
-    own_ack = ack_text(alarm.acknowledged_by, alarm.acknowledged_at) if alarm.acknowledged else ""
-    return ([keys.alarms, keys.acks, keys.raised, keys.attention, keys.stream, REGION_OF,
-             keys.ongoing],
-            [alarm.id, alarm.region, json.dumps(alarm_to_dict(alarm)), own_ack,
-             "1" if alarm.condition_active else "0", repr(alarm.raised_at), maxlen, keys.channel,
+def publish_args(alarm: Alarm, keys: RegionKeys, maxlen: int,
+                 signer: Signer) -> tuple[list[str], list[object]]:
+    own_ack = (ack_text(alarm.acknowledged_by, alarm.acknowledged_at, alarm.id, signer)
+               if alarm.acknowledged else "")
+    record = json.dumps(signer.sign_alarm(alarm_to_dict(alarm)), allow_nan=False)
+    return ([keys.alarms, keys.acks, keys.raised, keys.attention, keys.stream, keys.ongoing],
+            [alarm.id, record, own_ack, "1" if alarm.condition_active else "0",
+             repr(alarm.raised_at), maxlen, keys.channel,
              "1" if alarm.priority is Priority.HIGH else "0"])
 
 
-def acknowledge_args(alarm_id: str, by: str, at: float, keys: RegionKeys,
-                     maxlen: int) -> tuple[list[str], list[object]]:
+def acknowledge_args(alarm_id: str, by: str, at: float, keys: RegionKeys, maxlen: int,
+                     signer: Signer, replacing: str = "") -> tuple[list[str], list[object]]:
     return ([keys.alarms, keys.acks, keys.attention, keys.stream, keys.ongoing],
-            [alarm_id, ack_text(by, at), maxlen, keys.channel])
+            [alarm_id, ack_text(by, at, alarm_id, signer), maxlen, keys.channel, replacing])
 
 
-def ack_text(by: str | None, at: float | None) -> str:
-    return json.dumps({"by": by, "at": at})
-
-
-def merged(alarm_json: str, ack_json: str | None) -> Alarm:
-    """The alarm as stored, with the stored acknowledgement; ValueError if it does not parse."""
-    try:
-        alarm = alarm_from_dict(json.loads(alarm_json))
-        ack = json.loads(ack_json) if ack_json else None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"An alarm record is not JSON: {exc}") from None
-    if not ack:
-        return alarm
-    if not isinstance(ack, dict):
-        raise ValueError(f"Alarm {alarm.id!r} has a bad acknowledgement: {ack_json!r}.")
-    return dataclasses.replace(alarm, acknowledged_by=ack.get("by"),
-                               acknowledged_at=float(ack["at"]))
-
-
-def live_message(alarm_and_ack: str) -> Alarm:
-    """The alarm of a pub/sub message (after its entry id line); ValueError if it does not
-    parse."""
-    alarm_json, sep, ack_json = alarm_and_ack.partition("\n")
-    if not sep:
-        raise ValueError("A live alarm message lacks its acknowledgement line.")
-    return merged(alarm_json, ack_json)
-
-
-def stream_entry(fields: dict[str, str]) -> Alarm:
-    return merged(fields.get("alarm", ""), fields.get("ack"))
+def ack_text(by: str | None, at: float | None, alarm_id: str, signer: Signer) -> str:
+    return json.dumps(signer.sign_ack({"by": by, "at": at}, alarm_id), allow_nan=False)
 
 
 def entry_key(entry: str) -> tuple[int, int]:
-    """A stream entry id ("1718000000000-3") as a number pair, for ordering and duplicates."""
+    """A stream entry id ("1718000000000-3") as a number pair, for ordering and duplicates;
+    ValueError if it is not one."""
     ms, _, seq = entry.partition("-")
+    if not (ms.isdigit() and (seq.isdigit() or seq == "")) or len(entry) > 41:
+        raise ValueError(f"not a stream entry id: {entry[:41]!r}")
     return int(ms), int(seq or 0)

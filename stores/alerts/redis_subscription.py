@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
+from stores.alerts.subscription import AlarmQueue
 from stores.model import Alarm
 
 if TYPE_CHECKING:
@@ -13,47 +13,27 @@ if TYPE_CHECKING:
 Key = tuple[int, int]  # a stream entry id as numbers
 
 
-class Subscription:
+class Subscription(AlarmQueue):
     """One consumer's queue of a region's alarms (the iterator `subscribe()` returns).
 
-    Registered when made: whatever the reader gets after `floor` (the last entry this station
-    knows was published before the call) is delivered, even before the first `__anext__`.
+    Whatever the reader gets after `floor` (the last entry this station knows was published
+    before the call) is delivered.
     """
 
-    _END = object()
-
     def __init__(self, reader: RegionReader | None, floor: Key | None) -> None:
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        super().__init__()
         self._reader = reader
         self.floor = floor
-        self._ended = reader is None  # subscribed to a closed bus: nothing will come
-        if reader is not None:
+        if reader is None:  # subscribed to a closed bus: nothing will come
+            self.end()
+        else:
             reader.subscriptions.add(self)
 
-    def __aiter__(self) -> Subscription:
-        return self
-
-    async def __anext__(self) -> Alarm:
-        if self._ended:
-            raise StopAsyncIteration
-        item = await self._queue.get()
-        if item is self._END:
-            self._ended = True
-            raise StopAsyncIteration
-        return item
-
-    async def aclose(self) -> None:
-        """Stop now; alarms still queued are dropped (the consumer asked to stop)."""
-        self._ended = True
-        self.end()
-
-    def put(self, key: Key, alarm: Alarm) -> None:
+    def put_entry(self, key: Key, alarm: Alarm) -> None:
         if self.floor is None or key > self.floor:
-            self._queue.put_nowait(alarm)
+            self.put(alarm)
 
-    def end(self) -> None:
-        """Stop after the alarms already queued."""
+    def _detach(self) -> None:
         if self._reader is not None:
             self._reader.subscriptions.discard(self)
             self._reader = None
-            self._queue.put_nowait(self._END)

@@ -194,13 +194,14 @@ class OutboxedAlerts(_Outboxed, AlertBus):
     WRITES = frozenset({"publish"})
 
     async def publish(self, alarm: Alarm) -> None:
-        if not alarm.id or not alarm.region:
-            raise ValidationError("id" if not alarm.id else "region", "an alarm needs an id and "
-                                  "a region")
+        from stores.alerts.codec import publishable
+
+        publishable(alarm)  # refused now, not queued to be refused at every delivery
         await self._send("publish", alarm)
 
-    async def acknowledge(self, alarm_id: str, by: str, at: float) -> Alarm:
-        return await self.inner.acknowledge(alarm_id, by, at)
+    async def acknowledge(self, alarm_id: str, by: str, at: float,
+                          region: str | None = None) -> Alarm:
+        return await self.inner.acknowledge(alarm_id, by, at, region)
 
     async def active(self, region: str) -> list[Alarm]:
         return await self.inner.active(region)
@@ -213,6 +214,9 @@ class OutboxedAlerts(_Outboxed, AlertBus):
 
     def unreadable_messages(self, region: str) -> tuple[int, str]:
         return self.inner.unreadable_messages(region)
+
+    def signed(self, region: str) -> bool | None:
+        return self.inner.signed(region)
 
     def channel_problem(self, region: str) -> str | None:
         return self.inner.channel_problem(region)

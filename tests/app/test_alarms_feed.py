@@ -38,9 +38,9 @@ class DroppableBus(AlertBus):
         self._check()
         await self._bus.publish(alarm)
 
-    async def acknowledge(self, alarm_id, by, at):
+    async def acknowledge(self, alarm_id, by, at, region=None):
         self._check()
-        return await self._bus.acknowledge(alarm_id, by, at)
+        return await self._bus.acknowledge(alarm_id, by, at, region)
 
     async def active(self, region):
         self._check()

@@ -30,8 +30,8 @@ class RidingBus(AlertBus):
     async def publish(self, alarm):
         await self._bus.publish(alarm)
 
-    async def acknowledge(self, alarm_id, by, at):
-        return await self._bus.acknowledge(alarm_id, by, at)
+    async def acknowledge(self, alarm_id, by, at, region=None):
+        return await self._bus.acknowledge(alarm_id, by, at, region)
 
     async def active(self, region):
         snapshot = await self._bus.active(region)

@@ -75,8 +75,8 @@ class FlakyAlerts(AlertBus):
         await self.real.publish(alarm)
         self.delivered.append(alarm)
 
-    async def acknowledge(self, alarm_id, by, at):
-        return await self.real.acknowledge(alarm_id, by, at)
+    async def acknowledge(self, alarm_id, by, at, region=None):
+        return await self.real.acknowledge(alarm_id, by, at, region)
 
     async def active(self, region):
         return await self.real.active(region)

@@ -12,10 +12,15 @@ from stores.model import Alarm, Priority
 from stores.urls import parse_store_url
 
 
+# Times near now: the bus refuses alarms whose times lie years from its server's clock.
+T0 = float(int(time.time()) // 3600 * 3600 - 86400)
+
+
 def alarm(id_: str, raised_at: float = 100.0, priority: Priority = Priority.MEDIUM) -> Alarm:
+    """An alarm raised `raised_at` seconds after the tests' origin `T0`."""
     return Alarm(id=id_, region="north", ward="north-1", bed_id="north-1-01", patient_id="p1",
                  patient_name="Ada Lovelace", priority=priority, condition="SpO2 low",
-                 raised_at=raised_at)
+                 raised_at=T0 + raised_at)
 
 
 @pytest_asyncio.fixture
@@ -23,8 +28,8 @@ async def open_bus():
     """Opens Redis buses straight from a URL (no outbox in front); closes them all."""
     opened: list[RedisAlertBus] = []
 
-    async def open_one(url: str, secret: str | None) -> RedisAlertBus:
-        bus = await open_store(parse_store_url("alerts", url), secret)
+    async def open_one(url: str, secret: str | None, alarm_keys=None) -> RedisAlertBus:
+        bus = await open_store(parse_store_url("alerts", url), secret, alarm_keys)
         opened.append(bus)
         return bus
 

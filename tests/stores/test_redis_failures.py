@@ -29,7 +29,7 @@ async def test_a_refused_password_says_authentication_failed_without_the_secret(
 
     for call in (lambda: bus.publish(alarm("a1")), lambda: bus.active("north"),
                  lambda: bus.history("north", 0.0),
-                 lambda: bus.acknowledge("a1", "nurse.kim", 1.0)):
+                 lambda: bus.acknowledge("a1", "nurse.kim", 1.0, "north")):
         with pytest.raises(StoreUnavailable) as refused:
             await call()
         assert refused.value.reason == "authentication failed"

@@ -1,0 +1,197 @@
+"""The Redis alarm bus takes nothing on trust: junk on the channel or in the stream, forged and
+unsigned records, skewed clocks and a trimmed stream never hide a genuine alarm."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import replace
+
+import pytest
+import redis
+
+from stores.alerts.codec import alarm_to_dict
+from stores.alerts.redis_scripts import RegionKeys
+from stores.errors import AlarmsMissed, ValidationError
+from stores.model import HealthState, Vital
+from stores.urls import parse_store_url
+from tests.servers.tcp_proxy import CuttableLink
+from tests.stores.redis_support import T0, Collector, alarm, following, open_bus  # noqa: F401
+
+pytestmark = pytest.mark.asyncio
+OLD_KEY, NEW_KEY, WRONG_KEY = b"old-key-north-0123456789", b"new-key-north-0123456789", b"x" * 32
+NORTH = RegionKeys("north")
+
+
+def raw_client(url: str, secret: str | None) -> redis.Redis:
+    host, port = parse_store_url("alerts", url).hosts[0]
+    return redis.Redis(host=host, port=port, password=secret, decode_responses=True)
+
+
+def keys(*region_keys: bytes):
+    return lambda region: list(region_keys) if region == "north" else []
+
+
+async def test_a_live_message_with_an_entry_id_far_ahead_blinds_nothing(redis_server, open_bus):
+    url = redis_server.fresh_url("ahead")
+    station = await open_bus(url, redis_server.secret)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    with raw_client(url, redis_server.secret) as attacker:
+        attacker.publish(NORTH.channel, "99999999999999-0\n{}\n")
+        attacker.publish(NORTH.channel, "18446744073709551615-18446744073709551615")
+        attacker.publish(NORTH.channel, "not an id at all")
+
+    genuine = [f"a{n:02}" for n in range(30)]
+    for n, alarm_id in enumerate(genuine):
+        await station.publish(alarm(alarm_id, 100.0 + n))
+
+    assert await collector.wait_for(30, 10.0) == genuine
+    assert station.unreadable_messages("north")[0] == 0  # a wake-up is not a record
+    await collector.stop()
+
+
+async def test_records_no_station_would_publish_are_refused_counted_and_block_nothing(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("junk")
+    station = await open_bus(url, redis_server.secret)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    genuine = alarm_to_dict(alarm("bad"))
+    junk = [genuine | {"value": float("nan"), "vital": "spo2"},
+            genuine | {"raised_at": time.time() + 30 * 86400},
+            genuine | {"region": "south"},
+            genuine | {"condition": "x" * 5000},
+            genuine | {"acknowledged_by": {"name": "x"}, "acknowledged_at": T0}]
+    with raw_client(url, redis_server.secret) as attacker:
+        for record in junk:
+            attacker.xadd(NORTH.stream, {"alarm": json.dumps(record), "ack": ""})
+            attacker.publish(NORTH.channel, "wake")
+
+    await station.publish(alarm("a1"))
+
+    assert await collector.wait_for(1, 5.0) == ["a1"]
+    count, why = station.unreadable_messages("north")
+    assert count == len(junk) and "'acknowledged_by'" in why
+    await collector.stop()
+
+
+async def test_alarms_are_checked_against_the_server_clock_not_the_station_clock(
+        redis_server, open_bus, monkeypatch):
+    url = redis_server.fresh_url("skew")
+    station = await open_bus(url, redis_server.secret)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3 * 86400)  # three days fast
+
+    await station.publish(alarm("now", time.time() - T0 - 3 * 86400))  # the server's now
+
+    assert await collector.wait_for(1, 5.0) == ["now"]
+    assert station.unreadable_messages("north") == (0, "")
+    await collector.stop()
+
+
+async def test_with_a_key_unsigned_and_forged_records_are_refused(redis_server, open_bus):
+    url = redis_server.fresh_url("forged")
+    station = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    forger = await open_bus(url, redis_server.secret, alarm_keys=keys(WRONG_KEY))
+    unsigned = await open_bus(url, redis_server.secret)
+
+    await forger.publish(alarm("forged"))
+    await unsigned.publish(alarm("unsigned"))
+    await unsigned.publish(alarm("hello").clear(T0 + 200))  # "clear" a real one
+    await station.publish(alarm("genuine"))
+
+    assert await collector.wait_for(1, 5.0) == ["genuine"]
+    count, why = station.unreadable_messages("north")
+    assert count == 3 and "unsigned" in why
+    assert "genuine" in [a.id for a in await station.active("north")]
+    assert {"forged", "unsigned"}.isdisjoint(a.id for a in await station.active("north"))
+    health = await station.health()
+    assert health.flags == () and "3 alarm message(s) refused" in health.reason
+    await collector.stop()
+
+
+async def test_a_forged_acknowledgement_leaves_the_alarm_unacknowledged_and_a_nurse_can_ack_it(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("pre-ack")
+    station = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    with raw_client(url, redis_server.secret) as attacker:  # acknowledged before it is raised
+        attacker.hset(NORTH.acks, "a1", json.dumps({"by": "nobody", "at": T0 + 101}))
+
+    await station.publish(alarm("a1"))
+    [shown] = [a for a in await station.active("north") if a.id == "a1"]
+    assert not shown.acknowledged
+    assert "acknowledgement" in station.unreadable_messages("north")[1]
+
+    acknowledged = await station.acknowledge("a1", "nurse.kim", T0 + 102, "north")
+
+    assert (acknowledged.acknowledged_by, acknowledged.acknowledged_at) == ("nurse.kim", T0 + 102)
+    assert await collector.wait_for(2, 5.0) == ["a1", "a1"]
+    await collector.stop()
+
+
+async def test_a_key_rotation_keeps_every_alarm_readable(redis_server, open_bus):
+    url = redis_server.fresh_url("rotate")
+    # step 1: every station verifies the new key beside the old one, and still signs with old
+    reader = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY, NEW_KEY))
+    collector = Collector(reader.subscribe("north"))
+    await following(reader, collector)
+    old_signer = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
+    await old_signer.publish(alarm("signed-old"))
+    # step 2: stations sign with the new key; those not yet changed still read it
+    new_signer = await open_bus(url, redis_server.secret, alarm_keys=keys(NEW_KEY, OLD_KEY))
+    await new_signer.publish(alarm("signed-new"))
+
+    assert await collector.wait_for(2, 5.0) == ["signed-old", "signed-new"]
+    assert reader.unreadable_messages("north") == (0, "")
+    await collector.stop()
+
+
+async def test_without_a_key_the_bus_says_it_runs_unsigned(redis_server, open_bus):
+    station = await open_bus(redis_server.fresh_url("unsigned"), redis_server.secret)
+    station.subscribe("north")
+
+    health = await station.health()
+
+    assert not station.signed("north") and health.flags == ("unsigned",)
+    assert "alarms of north are not signed" in health.reason
+    assert health.state is HealthState.UP or "unsigned" not in health.reason.split(";")[0]
+
+
+async def test_a_station_back_after_the_stream_was_trimmed_is_told_to_read_again(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("trimmed")
+    host, port = parse_store_url("alerts", url).hosts[0]
+    link = CuttableLink(port, host)
+    await link.restore()
+    publisher = await open_bus(url + "?stream_maxlen=100", redis_server.secret)
+    station = await open_bus(url.replace(f":{port}/", f":{link.port}/"), redis_server.secret)
+    subscription = station.subscribe("north")
+    await station.publish(alarm("first"))  # positions its reader before the first
+    assert (await asyncio.wait_for(anext(subscription), 5.0)).id == "first"
+
+    await link.cut()
+    for n in range(400):  # far beyond what the capped stream keeps
+        await publisher.publish(alarm(f"a{n:03}", 100.0 + n / 10))
+    await link.restore()
+
+    with pytest.raises(AlarmsMissed, match="trimmed"):
+        async for _ in subscription:
+            pass
+    assert len(await station.active("north")) == 401  # what a station then reads instead
+    await link.close()
+
+
+async def test_an_alarm_with_a_value_no_sensor_reports_is_not_published(redis_server, open_bus):
+    station = await open_bus(redis_server.fresh_url("nan"), redis_server.secret)
+
+    with pytest.raises(ValidationError) as refused:
+        await station.publish(replace(alarm("a1"), vital=Vital.SPO2, value=float("nan")))
+    assert refused.value.field == "value"
