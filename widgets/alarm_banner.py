@@ -16,7 +16,7 @@ from widgets import palette
 from widgets.alarm_banner_rows import AlarmList
 from widgets.alarm_banner_text import (  # noqa: F401 (re-exported: the banner's vocabulary)
     NO_ALARMS, PRIORITY_WORDS, alarm_colours, alarm_summary, audio_state_text, dark_variant,
-    flash_interval_ms, state_text,
+    flash_interval_ms, safe_colours, shown_safely, state_text,
 )
 
 # A nurse reaching for Acknowledge must not acknowledge an alarm that appeared under the finger.
@@ -170,8 +170,9 @@ class AlarmBanner(QFrame):
         if top is not None and top.needs_attention and (
                 new_top or not previous.needs_attention or previous.priority != top.priority):
             self._restart_flash(top.priority)  # a new alarm starts bright
-        self.text.setText(alarm_summary(top, now) if top else NO_ALARMS)
-        self.state.setText(state_text(top, self._escalations.get(top.id, "")) if top else "")
+        self.text.setText(shown_safely(alarm_summary, top, now) if top else NO_ALARMS)
+        self.state.setText(
+            shown_safely(state_text, top, self._escalations.get(top.id, "")) if top else "")
         self.top.setToolTip(" \u00b7 ".join(t for t in (self.text.text(), self.state.text()) if t))
         self.state.setHidden(not self.state.text())
         selectable = top is not None and bool(top.patient_id)
@@ -203,7 +204,7 @@ class AlarmBanner(QFrame):
         if self._shown is None:
             background, text, border = palette.PANEL, palette.TEXT_DIM, palette.PANEL
         else:
-            background, text, border = alarm_colours(self._shown, self.is_bright())
+            background, text, border = safe_colours(self._shown, self.is_bright())
         if self._style_key == (background, text, border):
             return
         self._style_key = (background, text, border)

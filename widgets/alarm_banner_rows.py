@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from stores.model import Alarm, Priority
 from widgets import palette
 from widgets.alarm_banner_text import (
-    SEPARATOR, alarm_colours, alarm_details, alarm_summary, priority_text, state_text,
+    SEPARATOR, alarm_details, alarm_summary, safe_colours, safe_priority_text, shown_safely,
+    state_text,
 )
 
 MAX_ROWS = 3  # more rows would push the beds down on a 1080-line screen
@@ -42,9 +43,9 @@ class AlarmRow(QFrame):
 
     def show_alarm(self, alarm: Alarm, escalation: str, now: float, bright: bool) -> None:
         self.alarm = alarm
-        self.chip.setText(priority_text(alarm.priority))
-        self.details.setText(alarm_details(alarm, now))
-        self.state.setText(state_text(alarm, escalation))
+        self.chip.setText(safe_priority_text(alarm.priority))
+        self.details.setText(shown_safely(alarm_details, alarm, now))
+        self.state.setText(shown_safely(state_text, alarm, escalation))
         self.setToolTip(self.text())
         selectable = bool(alarm.patient_id)
         self.setCursor(Qt.CursorShape.PointingHandCursor if selectable else Qt.CursorShape.ArrowCursor)
@@ -57,8 +58,8 @@ class AlarmRow(QFrame):
 
     def set_bright(self, bright: bool) -> None:
         """The chip's half of the flash; an alarm that no longer needs attention stays steady."""
-        background, text, border = alarm_colours(self.alarm, bright)
-        calm = not self.alarm.needs_attention
+        background, text, border = safe_colours(self.alarm, bright)
+        calm = not _needs_attention(self.alarm)
         key = (background, text, border, calm)
         if key == self._style_key:
             return
@@ -131,5 +132,12 @@ def more_text(hidden: list[Alarm]) -> str:
 
 
 def _line(alarm: Alarm, escalations: dict[str, str], now: float) -> str:
-    state = state_text(alarm, escalations.get(alarm.id, ""))
-    return alarm_summary(alarm, now) + (SEPARATOR + state if state else "")
+    state = shown_safely(state_text, alarm, escalations.get(alarm.id, ""))
+    return shown_safely(alarm_summary, alarm, now) + (SEPARATOR + state if state else "")
+
+
+def _needs_attention(alarm: Alarm) -> bool:
+    try:
+        return alarm.needs_attention
+    except Exception:  # noqa: BLE001 - an alarm whose state cannot be read asks for attention
+        return True

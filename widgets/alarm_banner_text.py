@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtGui import QColor
@@ -10,6 +12,7 @@ from PySide6.QtGui import QColor
 from stores.model import Alarm, AlarmKind, Priority
 from widgets import palette, vital_text
 
+log = logging.getLogger(__name__)
 PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}
 NO_ALARMS = "No active alarms"
 AUDIO_MUTED = "Audio muted (training)"
@@ -49,6 +52,36 @@ def state_text(alarm: Alarm, escalation: str = "") -> str:
     if escalation:
         tags.append(escalation)
     return SEPARATOR.join(tags)
+
+
+def shown_safely(words: Callable[..., str], alarm: Alarm, *args) -> str:
+    """`words(alarm, *args)`, or, for an alarm with a field that cannot be shown (a bug, a
+    record no check foresaw), a line that still says an alarm is there: one bad row never
+    blanks the banner."""
+    try:
+        return words(alarm, *args)
+    except Exception:  # noqa: BLE001 - whatever it is, the other rows must still show
+        log.exception("alarm %r cannot be shown in full", getattr(alarm, "id", None))
+        bed = getattr(alarm, "bed_id", "")
+        where = f" on {vital_text.bed_label_from_id(bed)}" if isinstance(bed, str) and bed else ""
+        return f"ALARM{where}: cannot be shown in full, check the bedside"
+
+
+def safe_priority_text(priority: object) -> str:
+    try:
+        return priority_text(priority)
+    except (KeyError, AttributeError):
+        return "??? ALARM"
+
+
+def safe_colours(alarm: Alarm, bright: bool) -> tuple[str, str, str]:
+    """`alarm_colours`, or the high-priority colours for an alarm whose state cannot be read:
+    what cannot be shown is shown as urgent, never as calm."""
+    try:
+        return alarm_colours(alarm, bright)
+    except Exception:  # noqa: BLE001 - same reason as shown_safely
+        colour = palette.ALARM_COLOURS[Priority.HIGH]
+        return colour, palette.ALARM_TEXT_COLOURS[Priority.HIGH], colour
 
 
 NO_AUDIO_OUTPUT = "No audio output: alarms are not heard"

@@ -167,3 +167,37 @@ def test_a_redis_outage_is_shown_within_2_s_and_the_missed_alarms_come_after(qap
             redis.stop()
 
     run_on_qt_loop(scenario())
+
+
+def test_a_subscription_that_missed_alarms_is_read_again_and_said_not_taken_for_a_lost_channel(
+        qapp, tmp_path, monkeypatch):
+    async def scenario() -> None:
+        stores = await open_stores(StoreConfig(data_dir=tmp_path))
+        subscriptions = []
+        subscribe = stores.alerts.subscribe
+        monkeypatch.setattr(stores.alerts, "subscribe",
+                            lambda region: subscriptions.append(subscribe(region))
+                            or subscriptions[-1])
+        feed = AlarmsFeed(stores.alerts, "north", "north-1", "nurse.test")
+        shown: list[list[Alarm]] = []
+        feed.alarms_changed.connect(shown.append)
+        ids = lambda: {a.id for a in (shown[-1] if shown else [])}  # noqa: E731
+        feed.start()
+        try:
+            await eventually(lambda: shown, 2, "the first list of alarms")
+            await stores.alerts.publish(alarm("a1"))
+            await eventually(lambda: ids() == {"a1"}, 2, "the first alarm")
+
+            subscriptions[-1].missed("the stream was trimmed")
+            await stores.alerts.publish(alarm("a2"))  # while the feed subscribes again
+
+            await eventually(lambda: {"a1", "a2", "technical:missed"} <= ids(), 3,
+                             "the alarms read again, and the interruption said")
+            said = next(a for a in shown[-1] if a.id == "technical:missed")
+            assert "trimmed" in said.condition and said.priority is Priority.MEDIUM
+            assert CHANNEL_LOST_ID not in ids() and len(subscriptions) == 2
+        finally:
+            await feed.stop()
+            await stores.close()
+
+    run_on_qt_loop(scenario())

@@ -295,3 +295,17 @@ def test_an_urgent_alarm_out_of_sight_is_announced_in_words(banner):
     banner.show_alarms([*older_highs, newest, calm])
     assert "h-new" not in banner.shown_alarm_ids()
     assert banner.more.text() == "+2 more: 1 *** HIGH needing attention"
+
+
+def test_one_alarm_that_cannot_be_shown_blanks_neither_the_banner_nor_the_other_rows(banner):
+    # a record no check foresaw (a bug in a local technical alarm, say): NaN times and value
+    broken = alarm("a-broken", Priority.MEDIUM, "SpO\u2082 low", raised_at=T0 - 200,
+                   vital=Vital.SPO2, value=float("nan"), acknowledged_by="nurse.kim",
+                   acknowledged_at=float("nan"))
+
+    banner.show_alarms([broken, SPO2_LOW, RR_LOW, NIBP_HIGH])
+
+    assert "SpO\u2082 low" in banner.text.text()
+    texts = row_texts(banner)
+    assert len(texts) == 3 and any("cannot be shown in full" in text for text in texts)
+    assert any("RR low" in text for text in texts) and any("NIBP" in text for text in texts)
