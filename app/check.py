@@ -54,6 +54,8 @@ async def _check_one(config: Config, stores: Stores, name: str, init: bool) -> l
         health = StoreHealth(name, "?", HealthState.DOWN,
                              reason=f"no answer within {STORE_TIMEOUT_S:.0f} s")
     lines = [_headline(health, where), *_node_lines(health), _schema_line(missing, init, health)]
+    if name == "alerts" and name in config.real_stores:
+        lines.append(_signing_line(store, config.region))
     schema_ready = isinstance(missing, list) and (init or not missing)
     ready = health.state is not HealthState.DOWN and schema_ready
     return ["" if ready else name, *lines]
@@ -69,6 +71,19 @@ def _headline(health: StoreHealth, where: str) -> str:
 def _node_lines(health: StoreHealth) -> list[str]:
     return [f"{'':11}node {node.address}  {node.role}  {'up' if node.up else 'DOWN'}"
             for node in health.nodes]
+
+
+def _signing_line(bus, region: str) -> str:
+    from app.secrets import alarm_key_variable
+
+    try:
+        signed = bus.signed(region)
+    except StoreUnavailable as exc:
+        return f"{'':11}alarm signing: the key of region {region} cannot be used: {exc.reason}"
+    if signed:
+        return f"{'':11}alarm signing: alarms of region {region} are signed and verified"
+    return (f"{'':11}alarm signing: OFF, alarms of region {region} are NOT signed: anyone with "
+            f"the Redis password could forge or clear them (set {alarm_key_variable(region)})")
 
 
 def _schema_line(missing: list[str] | str, init: bool, health: StoreHealth) -> str:

@@ -51,6 +51,8 @@ class Config:
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # region -> its alarm signing keys, from the environment or the OS keyring
+    alarm_keys: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.simulator is None:
@@ -59,7 +61,7 @@ class Config:
     @property
     def store_config(self) -> StoreConfig:
         return StoreConfig(data_dir=self.data_dir, urls=dict(self.stores),
-                           secrets=dict(self.secrets))
+                           secrets=dict(self.secrets), alarm_keys=self.alarm_keys)
 
     @property
     def real_stores(self) -> list[str]:
@@ -106,7 +108,29 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
     config = _build(settings)
     from app.secrets import store_secrets  # reads the keyring only for real stores
 
-    return dataclasses.replace(config, secrets=store_secrets(config.real_stores, environ))
+    config = dataclasses.replace(config, secrets=store_secrets(config.real_stores, environ))
+    return _with_alarm_keys(config, environ) if "alerts" in config.real_stores else config
+
+
+def _with_alarm_keys(config: Config, environ: dict[str, str]) -> Config:
+    """The station's alarm signing keys, read once per region; its own region's checked now,
+    so that a key that cannot be used stops the start with a message, not the first alarm."""
+    from app.secrets import alarm_key_variable, alarm_keys
+    from stores.alerts.signing import Signer, SigningKeyError
+
+    found: dict[str, list[bytes]] = {}
+
+    def keys_of(region: str) -> list[bytes]:
+        if region not in found:
+            found[region] = alarm_keys(region, environ)
+        return found[region]
+
+    try:
+        Signer(config.region, keys_of(config.region))
+    except SigningKeyError as exc:
+        raise ConfigError(f"{exc} ({alarm_key_variable(config.region)} or the keyring entry "
+                          f"alarm-key:{config.region})") from None
+    return dataclasses.replace(config, alarm_keys=keys_of)
 
 
 def _read_file(path: Path) -> dict[str, Any]:

@@ -6,6 +6,7 @@ A backend's driver is imported only when that backend is configured, so start-up
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,8 @@ class StoreConfig:
     data_dir: Path
     urls: dict[str, str] = field(default_factory=lambda: dict.fromkeys(STORE_NAMES, EMBEDDED))
     secrets: dict[str, str] = field(default_factory=dict, repr=False)  # store -> password/token
+    # region -> its alarm signing keys (the signing one first), for a real alarm bus
+    alarm_keys: Callable[[str], Sequence[bytes]] | None = field(default=None, repr=False)
 
     def url(self, store: str) -> StoreUrl | None:
         """The parsed URL of a real store, None for an embedded one; raises StoreUrlError."""
@@ -84,7 +87,8 @@ async def open_stores(config: StoreConfig) -> Stores:
     built: dict[str, object] = {}
     try:
         for name in STORE_NAMES:
-            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db)
+            extra = {"alarm_keys": config.alarm_keys} if name == "alerts" and urls[name] else {}
+            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db, extra)
     except BaseException:
         for store in built.values():
             await store.close()
@@ -93,7 +97,8 @@ async def open_stores(config: StoreConfig) -> Stores:
     return Stores(**built, _closers=[db.close])
 
 
-async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db) -> object:
+async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db,
+                    extra: dict[str, object]) -> object:
     """An embedded store, or a real one whose writes fall back to the outbox in `db`."""
     if url is None:
         return _EMBEDDED_FACTORIES[name](db)
@@ -107,7 +112,7 @@ async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db) -> 
     except ImportError as exc:  # a driver missing from this installation
         raise StoreUnavailable(f"stores.{name}: the {url.scheme} backend cannot load "
                                f"({exc}); reinstall Ward Station with its dependencies") from None
-    store = WRAPPERS[name](await module.open_store(url, secret), name, Outbox(db))
+    store = WRAPPERS[name](await module.open_store(url, secret, **extra), name, Outbox(db))
     store.courier.start()  # delivers what an earlier run left waiting
     return store
 

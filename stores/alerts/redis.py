@@ -43,7 +43,7 @@ from stores.alerts.redis_scripts import (
     ACKNOWLEDGE, PUBLISH, RegionKeys, acknowledge_args, entry_key, publish_args,
 )
 from stores.alerts.redis_subscription import Key, Subscription
-from stores.alerts.signing import Signer
+from stores.alerts.signing import Signer, SigningKeyError
 from stores.errors import NotFound, StoreUnavailable, ValidationError
 from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.urls import StoreUrl
@@ -164,18 +164,22 @@ class RedisAlertBus(AlertBus):
         return server_problems(info)
 
     def unreadable_messages(self, region: str) -> tuple[int, str]:
-        refused = self.records(region).refused
-        return refused.count, refused.last
+        records = self._records.get(region)
+        return (records.refused.count, records.refused.last) if records else (0, "")
 
     def signed(self, region: str) -> bool:
         return self.records(region).signer.signs
 
     def records(self, region: str) -> RecordReader:
-        """The region's reader of records: its signer (keys read once) and its refusals."""
+        """The region's reader of records: its signer (keys read once) and its refusals.
+        StoreUnavailable if the region's key cannot be used (said, not taken as unsigned)."""
         records = self._records.get(region)
         if records is None:
-            records = self._records[region] = RecordReader(
-                Signer(region, list(self._alarm_keys(region))))
+            try:
+                signer = Signer(region, list(self._alarm_keys(region)))
+            except SigningKeyError as exc:
+                raise StoreUnavailable(str(exc)) from None
+            records = self._records[region] = RecordReader(signer)
         return records
 
     async def health(self) -> StoreHealth:

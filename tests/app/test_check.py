@@ -10,8 +10,9 @@ import sys
 from tests.servers import free_port
 
 
-def check(tmp_path, *args: str, **stores: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def check(tmp_path, *args: str, env_extra: dict[str, str] | None = None,
+          **stores: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env_extra or {}))
     env.update({f"WARD_STATION_STORE_{name.upper()}": url for name, url in stores.items()})
     return subprocess.run([sys.executable, "-m", "app", "check", "--data-dir",
                            str(tmp_path / "station"), *args],
@@ -74,3 +75,21 @@ def test_init_creates_what_a_real_server_lacks(tmp_path, mongo_server):
     else:  # nx-27017 accepts validators and partial indexes but keeps none: check says so
         assert after.returncode == 1
         assert "$jsonSchema validator on patients" in block(after.stdout, "patients")
+
+
+def test_check_says_whether_the_regions_alarms_are_signed(tmp_path, redis_server):
+    url = redis_server.fresh_url("signing")
+    secret = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret or ""}
+
+    unsigned = check(tmp_path, env_extra=secret, alerts=url)
+    signed = check(tmp_path, env_extra=secret | {"WARD_STATION_ALARM_KEY_NORTH": "k" * 32},
+                   alerts=url)
+    too_short = check(tmp_path, env_extra=secret | {"WARD_STATION_ALARM_KEY_NORTH": "short"},
+                      alerts=url)
+
+    assert unsigned.returncode == 0, unsigned.stdout + unsigned.stderr
+    assert "alarms of region north are NOT signed" in block(unsigned.stdout, "alerts")
+    assert "set WARD_STATION_ALARM_KEY_NORTH" in unsigned.stdout
+    assert "alarms of region north are signed and verified" in block(signed.stdout, "alerts")
+    assert too_short.returncode == 2 and "too short" in too_short.stderr
+    assert "short" not in too_short.stderr.replace("too short", "")  # the key is never shown

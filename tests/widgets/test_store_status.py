@@ -59,3 +59,14 @@ def test_fewer_stores_leave_fewer_indicators(status):
     status.show_health([VITALS_UP, PATIENTS_DOWN])
     status.show_health([VITALS_UP])
     assert status.texts() == ["vitals \u00b7 embedded \u00b7 1.2 ms"]
+
+
+def test_an_unsigned_alarm_bus_says_so_in_words_up_or_down(status):
+    unsigned = StoreHealth("alerts", "redis", HealthState.UP, latency_ms=0.4, flags=("unsigned",),
+                           reason="alarms of north are not signed (no signing key)")
+    status.show_health([unsigned, StoreHealth("alerts", "redis", HealthState.DOWN,
+                                              flags=("unsigned",))])
+
+    assert status.texts() == ["alerts \u00b7 redis \u00b7 unsigned \u00b7 0.4 ms",
+                              "alerts \u00b7 unsigned \u00b7 down"]
+    assert "not signed" in status.indicators[0].toolTip()
