@@ -1,10 +1,10 @@
 #!/bin/sh
 # Health check of a Sentinel: healthy when it sees the master up, at least one replica and the
 # two other Sentinels, i.e. when it could take part in a failover.
-# redis-cli authenticates with REDISCLI_AUTH from the container's environment.
+# redis-cli authenticates as "admin" with REDISCLI_AUTH from the container's environment.
 set -eu
 
-info=$(redis-cli -p "$SENTINEL_PORT" sentinel master mymaster)
+info=$(redis-cli --user admin -p "$SENTINEL_PORT" sentinel master mymaster)
 value() { printf '%s\n' "$info" | grep -A1 -x "$1" | tail -n 1; }
 
 [ "$(value num-slaves)" -ge 1 ] || exit 1

@@ -5,14 +5,18 @@
 # REWRITE, e.g. a "replicaof" line for the old master), and that must survive a restart.
 # Each instance announces its container name (replica-announce-ip), so that Sentinel hands
 # clients names that resolve both inside the compose network and, through /etc/hosts, on the host.
+# Users and their rights come from users.acl.template (one user per role; no default user): it
+# is rendered into the data volume with the secrets of packaging/.env.
 set -eu
 
 conf=/data/redis.conf
 if [ ! -e "$conf" ]; then
+  /ward/render-acl.sh /ward/users.acl.template > /data/users.acl
   cat > "$conf" <<EOF
 port ${REDIS_PORT:?}
-requirepass ${REDIS_PASSWORD:?}
-masterauth ${REDIS_PASSWORD}
+aclfile /data/users.acl
+masteruser replication
+masterauth ${REDIS_REPLICATION_PASSWORD:?}
 replica-announce-ip ${REDIS_ANNOUNCE_HOST:?}
 appendonly yes
 EOF
