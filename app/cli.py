@@ -100,6 +100,11 @@ def _bench_parser(commands) -> None:
                             "redis://127.0.0.1:6379/0); every other store, and that one without "
                             "--config, is embedded in a temporary folder (the ingest figure is "
                             "always the embedded store's)")
+    bench.add_argument("--junk", action="store_true",
+                       help="alarms, on a Redis alert store: also write junk on the region's "
+                            "channel and stream (entry ids far ahead, NaN values, bytes that are "
+                            "not JSON, unsigned alarms and forged clears of genuine ones) and "
+                            "report whether every genuine alarm was still shown exactly once")
     bench.add_argument("--json", action="store_true",
                        help="also print the figures as one JSON object on the last line")
     bench.add_argument("--log-level", default="WARNING",
@@ -192,7 +197,7 @@ def _bench(args: argparse.Namespace) -> int:
     from app.bench.harness import BenchError, BenchOptions, run_bench
     from app.bench.report import report_figures
 
-    options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config)
+    options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk)
     try:
         run_bench(options, lambda figures: report_figures(figures, args.json))
     except BenchError as exc:

@@ -2,7 +2,9 @@
 
 Alarms go out at a steady rate through the station's own alert store while the simulator feeds
 the ward. An alarm counts as shown at the first `painted` of the banner after which its id is in
-`shown_alarm_ids()`; it is then acknowledged and cleared, so the banner never fills up.
+`shown_alarm_ids()`; it is then acknowledged and cleared, so the banner never fills up. An alarm
+that comes back on the banner after its resolution left it is counted as shown twice. With
+`--junk`, junk goes out on the Redis bus meanwhile (`app.bench.junk`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class AlarmProbe:
         self.delivery_ms: list[float] = []
         self._delivered: set[str] = set()
         self._resolving: set[asyncio.Task] = set()
+        self._resolved: set[str] = set()  # resolved, still on the banner until the news arrives
+        self._gone: set[str] = set()  # resolved and seen gone: showing again is a duplicate
+        self.shown_twice = 0
+        self.latest: Alarm | None = None
         self.resolve_failures = 0
         banner.painted.connect(self._on_painted)
 
@@ -55,7 +61,7 @@ class AlarmProbe:
         return len(self._pending)
 
     async def send(self) -> str:
-        alarm = self._next_alarm()
+        alarm = self.latest = self._next_alarm()
         started = time.perf_counter()
         self._pending[alarm.id] = alarm, started
         await self._bus.publish(alarm)
@@ -83,14 +89,25 @@ class AlarmProbe:
             condition=f"Benchmark alarm {self._sent}", raised_at=self._raised_at)
 
     def _on_painted(self) -> None:
+        shown = set(self._banner.shown_alarm_ids())
+        self._count_returns(shown)
         if not self._pending:
             return
         painted = time.perf_counter()
-        for alarm_id in set(self._banner.shown_alarm_ids()) & self._pending.keys():
+        for alarm_id in shown & self._pending.keys():
             alarm, published = self._pending.pop(alarm_id)
             self._delivered.discard(alarm_id)
             self.latencies_ms.append((painted - published) * 1000.0)
             self._resolve(alarm)
+
+    def _count_returns(self, shown: set[str]) -> None:
+        # only the banner's visible rows are known: an alarm below "+N more" is neither
+        shown_twice = shown & self._gone
+        self.shown_twice += len(shown_twice)
+        self._gone -= shown_twice
+        left = {alarm_id for alarm_id in self._resolved if alarm_id not in shown}
+        self._gone |= left
+        self._resolved -= left
 
     def _resolve(self, alarm: Alarm) -> None:
         task = asyncio.ensure_future(self._publish_resolved(alarm))
@@ -99,6 +116,7 @@ class AlarmProbe:
 
     async def _publish_resolved(self, alarm: Alarm) -> None:
         now = time.time()
+        self._resolved.add(alarm.id)
         try:
             await self._bus.publish(alarm.acknowledge(ward.USER, now).clear(now))
         except StoreError as exc:  # counted and logged; the banner just lists one more alarm
@@ -128,8 +146,18 @@ async def bench_alarms(bench: BenchStation, seconds: float) -> dict:
     await _warm_up(probe)
     probe.forget_figures()
     simulator_alarms = bench.station.simulator.stats.alarms_published
-    sent = await _send_steadily(probe, seconds)
-    await probe.finish()
+    junk = _junk_publisher(bench)
+    stop_junk = asyncio.Event()
+    junk_task = asyncio.ensure_future(junk.run(stop_junk, probe)) if junk else None
+    try:
+        sent = await _send_steadily(probe, seconds)
+        await probe.finish()
+    finally:
+        stop_junk.set()
+        if junk_task is not None:
+            await junk_task
+            await junk.close()
+    refused, why = bench.stores.alerts.unreadable_messages(ward.REGION)
     return {
         **latency_summary("alarm_latency_ms", probe.latencies_ms),
         "alarms_sent": sent,
@@ -140,7 +168,25 @@ async def bench_alarms(bench: BenchStation, seconds: float) -> dict:
         "simulator_alarms": bench.station.simulator.stats.alarms_published - simulator_alarms,
         "simulator_beds": sum(len(w.monitors) for w in bench.station.simulator.wards.values()),
         "resolve_failures": probe.resolve_failures,
+        "alarms_shown_twice": probe.shown_twice,
+        "junk_sent": junk.sent - junk.failed if junk else 0,
+        "refused_messages": refused,
+        "signed": bool(bench.stores.alerts.signed(ward.REGION)),
     }
+
+
+def _junk_publisher(bench: BenchStation):
+    """The junk writer for `--junk` on a Redis alert store; None without `--junk`."""
+    if bench.options is None or not bench.options.junk:
+        return None
+    url = bench.config.stores["alerts"]
+    if not url.startswith(("redis", "rediss")):
+        raise BenchError("--junk needs a Redis alert store (--config naming stores.alerts): "
+                         "the embedded bus carries no messages another program could write",
+                         exit_code=2)
+    from app.bench.junk import JunkPublisher
+
+    return JunkPublisher(url, bench.config.secrets.get("alerts"), ward.REGION)
 
 
 async def _warm_up(probe: AlarmProbe) -> None:

@@ -47,6 +47,7 @@ class BenchOptions:
     beds: int = 32
     seconds: float = 20.0
     config_path: Path | None = None  # only the benchmark's own store is taken from it
+    junk: bool = False  # alarms: junk on the Redis bus beside the genuine alarms
 
     @property
     def store(self) -> str:
@@ -61,6 +62,8 @@ class BenchStation:
     patients: list  # the bench ward's patients, in bed order
     started: float  # time.time() before the station started
     paints: WindowPaints  # the window's repaint passes, watched from before it was shown
+    options: BenchOptions | None = None
+    config: Config | None = None
 
     @property
     def window(self):
@@ -95,13 +98,14 @@ def bench_config(config_path: Path | None, data_dir: Path, store: str = "alerts"
     """The bench ward's settings on `data_dir`: every store embedded there, except `store`,
     taken from the config file if one is given. Raises ConfigError."""
     stores = dict.fromkeys(STORE_NAMES, EMBEDDED)
-    secrets = {}
+    secrets, alarm_keys = {}, None
     if config_path is not None:
         given = load_config(config_path)
         stores[store] = given.stores[store]
         secrets = {k: v for k, v in given.secrets.items() if k == store}
+        alarm_keys = given.alarm_keys if store == "alerts" else None
     return Config(region=ward.REGION, ward=ward.WARD, user=ward.USER, data_dir=data_dir,
-                  stores=stores, simulator=True, secrets=secrets)
+                  stores=stores, simulator=True, secrets=secrets, alarm_keys=alarm_keys)
 
 
 def run_bench(options: BenchOptions, report: Callable[[dict], None],
@@ -141,6 +145,7 @@ async def _run(options: BenchOptions, config: Config, measure: Measures,
     except BaseException:
         await stores.close()
         raise
+    bench.options, bench.config = options, config
     say(f"bench {options.benchmark}: {options.beds} beds, {options.seconds:g} s, "
         f"{options.store} store {backend}")
     common = {"backend": backend, "beds": options.beds, "seconds": options.seconds}

@@ -64,6 +64,30 @@ def test_bench_alarms_on_redis(redis_server, tmp_path):
         assert_sane(figures, "redis", beds=4)
 
 
+@pytest.mark.slow
+def test_with_junk_on_a_signed_bus_every_genuine_alarm_is_shown_exactly_once(
+        redis_server, tmp_path):
+    config = tmp_path / "bench.toml"
+    config.write_text(f'[stores]\nalerts = "{redis_server.fresh_url("junk")}"\n')
+    env = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret} if redis_server.secret else {}
+    env["WARD_STATION_ALARM_KEY_BENCH"] = "bench-signing-key-0123456789abcdef"
+
+    figures = figures_of(bench("alarms", "--beds", "4", "--seconds", "3", "--junk", "--json",
+                               "--config", str(config), env=env))
+
+    assert figures["signed"] is True and figures["junk_sent"] > 20
+    # ids far ahead, NaN, garbage, unsigned alarms and forged clears: all refused or harmless
+    assert figures["refused_messages"] > 0 and figures["alarms_shown_twice"] == 0
+    assert_sane(figures, "redis", beds=4)  # every alarm sent was shown
+
+
+def test_junk_needs_a_redis_bus():
+    result = bench("alarms", "--junk", "--seconds", "1")
+    assert result.returncode == 2
+    assert "--junk needs a Redis alert store" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_an_unreachable_redis_is_one_line_and_exit_1(tmp_path):
     config = tmp_path / "bench.toml"
     config.write_text(f'[stores]\nalerts = "redis://127.0.0.1:{free_port()}/0?timeout_ms=500"\n')
