@@ -39,6 +39,7 @@ class StoreConfig:
     data_dir: Path
     urls: dict[str, str] = field(default_factory=lambda: dict.fromkeys(STORE_NAMES, EMBEDDED))
     secrets: dict[str, str] = field(default_factory=dict, repr=False)  # store -> password/token
+    outbox_limit: int | None = None  # writes the outbox keeps per store; None: its default
 
     def url(self, store: str) -> StoreUrl | None:
         """The parsed URL of a real store, None for an embedded one; raises StoreUrlError."""
@@ -84,7 +85,8 @@ async def open_stores(config: StoreConfig) -> Stores:
     built: dict[str, object] = {}
     try:
         for name in STORE_NAMES:
-            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db)
+            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db,
+                                          config.outbox_limit)
     except BaseException:
         for store in built.values():
             await store.close()
@@ -93,13 +95,14 @@ async def open_stores(config: StoreConfig) -> Stores:
     return Stores(**built, _closers=[db.close])
 
 
-async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db) -> object:
+async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db,
+                    outbox_limit: int | None = None) -> object:
     """An embedded store, or a real one whose writes fall back to the outbox in `db`."""
     if url is None:
         return _EMBEDDED_FACTORIES[name](db)
     import importlib
 
-    from stores.outbox import Outbox
+    from stores.outbox import DEFAULT_LIMIT, Outbox
     from stores.outbox.wrappers import WRAPPERS
 
     try:
@@ -107,7 +110,8 @@ async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db) -> 
     except ImportError as exc:  # a driver missing from this installation
         raise StoreUnavailable(f"stores.{name}: the {url.scheme} backend cannot load "
                                f"({exc}); reinstall Ward Station with its dependencies") from None
-    store = WRAPPERS[name](await module.open_store(url, secret), name, Outbox(db))
+    store = WRAPPERS[name](await module.open_store(url, secret), name, Outbox(db),
+                           outbox_limit or DEFAULT_LIMIT)
     store.courier.start()  # delivers what an earlier run left waiting
     return store
 

@@ -30,3 +30,8 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """Someone else saved the same record first; reload it and apply the change again."""
+
+
+class OutboxFull(StoreUnavailable):
+    """The store is away and its outbox holds as many writes as it may: this write is refused,
+    not dropped, and the caller must say so."""
