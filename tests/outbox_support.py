@@ -3,6 +3,8 @@ real server has it, without starting the server."""
 
 from __future__ import annotations
 
+import inspect
+
 from stores.embedded_db import EmbeddedDb
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, StoreHealth
@@ -11,23 +13,26 @@ from stores.outbox.wrappers import OutboxedPatients
 from stores.patients.embedded import EmbeddedPatientStore
 
 
-REASON = "cannot reach mongo:27017: connection refused"
+REASON = "cannot reach the server: connection refused"
 
 
 class Away:
     """Passes every call to `inner`, or raises StoreUnavailable while `away`."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner, store: str = "patients") -> None:
         self.inner = inner
+        self.store = store
         self.away = False
 
     async def health(self) -> StoreHealth:
         if self.away:  # as a real store says it: down, with the reason, never raised
-            return StoreHealth("patients", "mongodb", HealthState.DOWN, reason=REASON)
+            return StoreHealth(self.store, "real", HealthState.DOWN, reason=REASON)
         return await self.inner.health()
 
     def __getattr__(self, name: str):
         method = getattr(self.inner, name)
+        if not inspect.iscoroutinefunction(method):
+            return method  # subscriptions and counters: the embedded stand-in's own
 
         async def call(*args, **kwargs):
             if self.away and name not in ("close",):
