@@ -11,7 +11,7 @@ from widgets import palette
 
 SEARCH_DELAY_MS = 200  # one search per pause in typing, not one per key
 # what a row says of a patient whose change waits in the outbox or was refused there
-MARKS = {"queued": "\u23f3 QUEUED, not saved", "refused": "\u26a0 REFUSED, not saved"}
+MARKS = {"queued": "\u25d4 QUEUED, not saved", "refused": "\u26a0 REFUSED, not saved"}
 
 
 class PatientList(QWidget):

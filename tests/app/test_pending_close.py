@@ -51,7 +51,7 @@ def test_closing_with_writes_pending_warns_and_the_next_start_delivers_them(qapp
             server.away = True
             await stores.patients.create(ADA, "nurse.test")
             await eventually(lambda: window.pending_feed.pending == 1, 5, "the pending count")
-            assert window.pending_count.text().startswith("\u23f3 1 pending")
+            assert window.pending_count.text().startswith("\u25d4 1 pending")
             window.show()
 
             window.close()

@@ -89,7 +89,7 @@ def test_the_screen_lists_who_when_what_with_the_refused_first_and_where_they_ar
     assert cells == [
         ["\u26a0 Refused", "2026-05-01 03:12:40", "nurse.kim",
          "Save changes to Doe, Jane (MRN N1001)", "patients"],
-        ["\u23f3 Queued", "2026-05-01 03:12:40", "dr.ng", "Admit Boateng, Kofi (MRN N2002)",
+        ["\u25d4 Queued", "2026-05-01 03:12:40", "dr.ng", "Admit Boateng, Kofi (MRN N2002)",
          "patients"]]
     assert "ward-station.sqlite3" in view.summary.text()
     assert view.selected().seq == 2  # the one needing a decision
@@ -136,6 +136,6 @@ def test_the_status_bar_count_shows_only_while_something_is_pending(qtbot):
     qtbot.addWidget(count)
     assert count.isHidden()
     count.show_counts(3, 1)
-    assert not count.isHidden() and count.text() == "\u23f3 4 pending \u00b7 1 refused"
+    assert not count.isHidden() and count.text() == "\u25d4 4 pending \u00b7 1 refused"
     count.show_counts(0, 0)
     assert count.isHidden()

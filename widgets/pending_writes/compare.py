@@ -37,6 +37,7 @@ class RecordComparison(QTableWidget):
         super().__init__(0, len(HEADERS))
         self.setHorizontalHeaderLabels(HEADERS)
         self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(22)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.horizontalHeader()

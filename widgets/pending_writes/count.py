@@ -20,7 +20,7 @@ class PendingCount(QPushButton):
     @Slot(int, int)
     def show_counts(self, waiting: int, refused: int) -> None:
         text = f"{waiting + refused} pending" + (f" \u00b7 {refused} refused" if refused else "")
-        self.setText(f"\u23f3 {text}")
+        self.setText(f"\u25d4 {text}")
         colour = palette.DOWN if refused else palette.DEGRADED
         self.setStyleSheet(f"QPushButton#PendingCount {{ color: {colour}; font-weight: bold;"
                            f" border: 1px solid {colour}; border-radius: 3px; padding: 1px 8px; }}")

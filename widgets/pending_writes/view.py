@@ -18,7 +18,7 @@ from widgets import palette
 from widgets.pending_writes.compare import RecordComparison
 
 HEADERS = ("State", "Made", "Who", "What", "Store")
-STATE_WORDS = {"queued": "\u23f3 Queued", "refused": "\u26a0 Refused"}
+STATE_WORDS = {"queued": "\u25d4 Queued", "refused": "\u26a0 Refused"}
 NOTHING = "Nothing pending: every write has reached its store."
 
 
@@ -46,7 +46,7 @@ class PendingWritesView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 1)
         layout.addWidget(self.detail, 3)
         self.detail.hide()
 
@@ -139,6 +139,7 @@ def _write_table() -> QTableWidget:
     table = QTableWidget(0, len(HEADERS))
     table.setHorizontalHeaderLabels(HEADERS)
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -162,6 +163,8 @@ class _Detail(QWidget):
         self.confirm_button = QPushButton("Discard")
         self.cancel_button = QPushButton("Cancel")
         self.message = QLabel(wordWrap=True)
+        self.overwrite = QLabel(wordWrap=True)  # what Apply again would change, said before it
+        self.overwrite.setStyleSheet(f"color: {palette.DEGRADED};")
         self._actions = QStackedWidget()
         self._actions.addWidget(_row(self.apply_button, self.discard_button))
         self._actions.addWidget(_row(self.question, self.confirm_button, self.cancel_button))
@@ -169,7 +172,8 @@ class _Detail(QWidget):
         self.cancel_button.clicked.connect(lambda: self.ask_discard(False))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.reason, self.comparison, self.message, self._actions):
+        for widget in (self.reason, self.comparison, self.overwrite, self.message,
+                       self._actions):
             layout.addWidget(widget, 1 if widget is self.comparison else 0)
 
     def show_write(self, write: PendingWrite | None) -> None:
@@ -187,10 +191,19 @@ class _Detail(QWidget):
                             f"{html.escape(write.user)} at {made_text(write.made_at)}")
         self.comparison.setVisible(write.record is not None)
         self.comparison.compare(None, write.record)
+        self.overwrite.hide()
         self._actions.setVisible(refused)
 
     def compare(self, current: Patient | None, mine: Patient | None) -> None:
-        self.comparison.compare(current, mine)
+        differ = self.comparison.compare(current, mine)
+        if current is None:
+            self.overwrite.setText("This patient is no longer admitted: applying again is "
+                                   "refused; discard the write once you have noted it.")
+        else:
+            self.overwrite.setText(
+                f"Apply again saves your entries as a change of version {current.version}: the "
+                f"{len(differ)} field(s) marked \u25c6 take your values, over what is stored now.")
+        self.overwrite.show()
 
     def ask_discard(self, asking: bool) -> None:
         self._actions.setCurrentIndex(1 if asking else 0)
