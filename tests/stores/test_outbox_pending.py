@@ -255,3 +255,4 @@ async def test_a_queue_written_by_the_station_before_this_change_is_delivered(tm
     finally:
         await store.close()
         await db.close()
+
