@@ -48,6 +48,9 @@ class Config:
     alarm_audio: bool = True  # False mutes the alarm sounds (training rooms); the banner says so
     alarm_limits: tuple[AlarmLimits, ...] = ()  # every ward's defaults, over the built-in ones
     ward_alarm_limits: dict[str, tuple[AlarmLimits, ...]] = field(default_factory=dict)
+    # writes kept per real store while it is away (None: stores.outbox.DEFAULT_LIMIT, 10 000);
+    # at the bound new writes are refused with a message and a technical alarm, never dropped
+    outbox_limit: int | None = None
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -61,7 +64,8 @@ class Config:
     @property
     def store_config(self) -> StoreConfig:
         return StoreConfig(data_dir=self.data_dir, urls=dict(self.stores),
-                           secrets=dict(self.secrets), alarm_keys=self.alarm_keys)
+                           secrets=dict(self.secrets), alarm_keys=self.alarm_keys,
+                           outbox_limit=self.outbox_limit)
 
     @property
     def real_stores(self) -> list[str]:
@@ -89,6 +93,7 @@ _TOP_LEVEL = {
     "stale_after_s": float,
     "escalate_after_s": float,
     "alarm_audio": bool,
+    "outbox_limit": int,
 }
 
 
@@ -180,7 +185,7 @@ def _typed(key: str, value: Any, where: str) -> Any:
         kind = str
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind):
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"{where}: {key} must be a {kind.__name__}, not {value!r}")
     return Path(value).expanduser() if _TOP_LEVEL[key] is Path else value
 
@@ -259,6 +264,9 @@ def _check(config: Config) -> None:
         seconds = getattr(config, name)
         if not (math.isfinite(seconds) and seconds > 0):
             raise ConfigError(f"{name} must be a number of seconds more than 0, not {seconds}")
+    if config.outbox_limit is not None and config.outbox_limit < 1:
+        raise ConfigError(f"outbox_limit must be a number of writes of at least 1, not "
+                          f"{config.outbox_limit}")
     _check_alarm_limits(config)
     for name, url in config.stores.items():
         if url != EMBEDDED:

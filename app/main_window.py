@@ -20,10 +20,12 @@ from app.feeds.care_network import CareNetworkFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
 from app.feeds.patients import PatientsFeed
+from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
 from app.feeds.trends import TrendFeed
 from app.feeds.vitals import VitalsFeed
 from app.feeds.waveforms import WaveformFeed
+from app.pending_close import PendingWritesOnClose
 from stores import Stores
 from stores.model import Bed, Patient, Vital
 from widgets.alarm_banner import AlarmBanner
@@ -35,6 +37,7 @@ from widgets.bed_grid import BedGrid
 from widgets.care_graph import CareGraphView
 from widgets.panel import Panel
 from widgets.patient_panel import PatientPanel
+from widgets.pending_writes import PendingCount, PendingWritesView
 from widgets.store_status import StoreStatus
 from widgets.vitals_chart import VitalsChart
 
@@ -72,7 +75,11 @@ class MainWindow(QMainWindow):
         self.alarm_history_feed = AlarmHistoryFeed(stores.alerts, stores.analytics, c.region,
                                                    c.ward, clock=self._clock)
         self.health_feed = HealthFeed(stores)
-        self.feeds = [self.vitals_feed, self.waveform_feed, self.trend_feed, self.selected_waveforms_feed,
+        couriers = {name: store.courier for name, store in stores.by_name().items()
+                    if hasattr(store, "courier")}  # the real stores, wrapped with the outbox
+        self.pending_feed = PendingWritesFeed(couriers, stores.patients, c.region, c.user,
+                                              clock=self._clock)
+        self.feeds = [self.pending_feed, self.vitals_feed, self.waveform_feed, self.trend_feed, self.selected_waveforms_feed,
                       self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
                       self.alarm_history_feed, self.health_feed]
@@ -101,6 +108,12 @@ class MainWindow(QMainWindow):
         self.reports = QTabWidget(objectName="Reports", documentMode=True)
         self.reports.addTab(self.analytics_panel, "Regional analytics")
         self.reports.addTab(self.alarm_history_panel, "Alarm history")
+        self.pending_writes = PendingWritesView()
+        self.pending_writes.set_location(str(self.config.store_config.db_path))
+        self.reports.addTab(self.pending_writes, "Pending writes")
+        self.pending_count = PendingCount()
+        self.pending_close = PendingWritesOnClose(self, lambda: self.pending_feed.pending,
+                                                  self.config.store_config.db_path)
         self.patient_panel.set_context(self.config.region, self.config.ward)
         # the limits a patient's own replace: the simulator's rules for this ward
         ward_rules = with_limits(DEFAULT_RULES, self.config.limits_for(self.config.ward))
@@ -109,6 +122,7 @@ class MainWindow(QMainWindow):
         self.care_graph.show_message("Select a bed to see the care team")
         self.setCentralWidget(self._layout())
         self.statusBar().addPermanentWidget(self.store_status, 1)
+        self.statusBar().addPermanentWidget(self.pending_count)
 
     def _layout(self) -> QWidget:
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -164,6 +178,7 @@ class MainWindow(QMainWindow):
         self._connect_alarms()
         self.health_feed.health_changed.connect(self.store_status.show_health)
         self._connect_alarm_history()
+        self._connect_pending_writes()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
                        self.care_graph.patient_selected, self.banner.patient_selected,
                        self.alarm_history.patient_selected):
@@ -177,6 +192,7 @@ class MainWindow(QMainWindow):
                      self.escalation_feed.show_alarms):
             alarms.alarms_changed.connect(slot)
         self.banner.acknowledge_requested.connect(alarms.acknowledge)
+        alarms.acknowledge_refused.connect(self.banner.show_acknowledge_failed)
         alarms.acknowledge_failed.connect(
             lambda message: self.statusBar().showMessage(message, 15_000))
         self.escalation_feed.escalations_changed.connect(self.banner.set_escalations)
@@ -189,6 +205,26 @@ class MainWindow(QMainWindow):
         self.patients_feed.ward_loaded.connect(alarms.set_ward)
         self.vitals_feed.latest_changed.connect(alarms.show_latest)
         self.health_feed.health_changed.connect(alarms.show_health)
+
+    def _connect_pending_writes(self) -> None:
+        """The outbox: queued and refused writes on their screen, in the patient list and form,
+        in the status bar and as technical alarms."""
+        feed, view, patients = self.pending_feed, self.pending_writes, self.patients_feed
+        feed.writes_changed.connect(view.show_writes)
+        feed.writes_changed.connect(self.patient_panel.set_pending)
+        feed.current_loaded.connect(view.show_current)
+        feed.done.connect(view.show_done)
+        feed.failed.connect(view.show_failed)
+        feed.counts_changed.connect(self.pending_count.show_counts)
+        feed.outbox_changed.connect(self.alarms_feed.show_outbox)
+        feed.delivered.connect(patients.on_delivered)
+        view.current_requested.connect(feed.load_current)
+        view.apply_again_requested.connect(feed.apply_again)
+        view.discard_requested.connect(feed.discard)
+        patients.queued.connect(self.patient_panel.show_queued)
+        patients.delivered.connect(self.patient_panel.show_delivered)
+        patients.discharge_queued.connect(self.patient_panel.show_discharge_queued)
+        self.pending_count.clicked.connect(lambda: self.reports.setCurrentWidget(view))
 
     def _connect_alarm_history(self) -> None:
         feed, view = self.alarm_history_feed, self.alarm_history
@@ -293,5 +329,7 @@ class MainWindow(QMainWindow):
             self.care_graph.show_message("Select a bed to see the care team")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.pending_close.holds(event):  # writes pending: warned first (app/pending_close)
+            return
         self.closed.emit()
         super().closeEvent(event)

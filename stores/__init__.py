@@ -42,6 +42,7 @@ class StoreConfig:
     secrets: dict[str, str] = field(default_factory=dict, repr=False)  # store -> password/token
     # region -> its alarm signing keys (the signing one first), for a real alarm bus
     alarm_keys: Callable[[str], Sequence[bytes]] | None = field(default=None, repr=False)
+    outbox_limit: int | None = None  # writes the outbox keeps per store; None: its default
 
     def url(self, store: str) -> StoreUrl | None:
         """The parsed URL of a real store, None for an embedded one; raises StoreUrlError."""
@@ -88,7 +89,8 @@ async def open_stores(config: StoreConfig) -> Stores:
     try:
         for name in STORE_NAMES:
             extra = {"alarm_keys": config.alarm_keys} if name == "alerts" and urls[name] else {}
-            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db, extra)
+            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db, extra,
+                                          config.outbox_limit)
     except BaseException:
         for store in built.values():
             await store.close()
@@ -98,13 +100,13 @@ async def open_stores(config: StoreConfig) -> Stores:
 
 
 async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db,
-                    extra: dict[str, object]) -> object:
+                    extra: dict[str, object], outbox_limit: int | None = None) -> object:
     """An embedded store, or a real one whose writes fall back to the outbox in `db`."""
     if url is None:
         return _EMBEDDED_FACTORIES[name](db)
     import importlib
 
-    from stores.outbox import Outbox
+    from stores.outbox import DEFAULT_LIMIT, Outbox
     from stores.outbox.wrappers import WRAPPERS
 
     try:
@@ -112,7 +114,8 @@ async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db,
     except ImportError as exc:  # a driver missing from this installation
         raise StoreUnavailable(f"stores.{name}: the {url.scheme} backend cannot load "
                                f"({exc}); reinstall Ward Station with its dependencies") from None
-    store = WRAPPERS[name](await module.open_store(url, secret, **extra), name, Outbox(db))
+    store = WRAPPERS[name](await module.open_store(url, secret, **extra), name, Outbox(db),
+                           outbox_limit or DEFAULT_LIMIT)
     store.courier.start()  # delivers what an earlier run left waiting
     return store
 

@@ -132,11 +132,18 @@ _WAVEFORMS_AND_ROLLUPS = (
     + " FROM vitals GROUP BY bed_id, minute",
 )
 
+_OUTBOX_OPERATIONS = (
+    # Writes queued from now on are stored under a stable operation name with their arguments by
+    # name (payload version 2); the rows already there keep version 1 and are read as such.
+    "ALTER TABLE outbox ADD COLUMN payload_version INTEGER NOT NULL DEFAULT 1",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VITALS + _PATIENTS + _NETWORK + _ANALYTICS + _ALERTS,
     _OUTBOX,
     _ALARM_STATES,
     _WAVEFORMS_AND_ROLLUPS,
+    _OUTBOX_OPERATIONS,
 )
 
 

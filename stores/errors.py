@@ -40,3 +40,8 @@ class AlarmsMissed(StoreError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class OutboxFull(StoreUnavailable):
+    """The store is away and its outbox holds as many writes as it may: this write is refused,
+    not dropped, and the caller must say so."""

@@ -59,6 +59,7 @@ class AlarmBanner(QFrame):
         self._clock = clock
         self._open: list[Alarm] = []
         self._escalations: dict[str, str] = {}
+        self._not_sent: dict[str, str] = {}  # alarm id -> an acknowledgement that did not go out
         self._paused_until: float | None = None
         self._muted = False
         self._audio_available = True
@@ -136,6 +137,22 @@ class AlarmBanner(QFrame):
         self._render()
         self.update()  # the benchmark waits for this paint
 
+    @Slot(str, str)
+    def show_acknowledge_failed(self, alarm_id: str, message: str) -> None:
+        """An acknowledgement of `alarm_id` that did not go out: said on its row until the
+        alarm is acknowledged or gone, so that nobody takes it for acknowledged."""
+        self._not_sent[alarm_id] = message.replace("Not acknowledged", "NOT ACKNOWLEDGED", 1)
+        self._render()
+
+    def _notes(self) -> dict[str, str]:
+        """What is said with each alarm: its escalation, and an acknowledgement not sent."""
+        waiting = {a.id for a in self._open if a.needs_attention}
+        self._not_sent = {k: v for k, v in self._not_sent.items() if k in waiting}
+        notes = dict(self._escalations)
+        for alarm_id, message in self._not_sent.items():
+            notes[alarm_id] = " \u00b7 ".join(filter(None, [message, notes.get(alarm_id)]))
+        return notes
+
     @Slot(dict)
     def set_escalations(self, escalations: dict[str, str]) -> None:
         """Alarm id -> "escalated to Nurse Ann Lee", shown with that alarm."""
@@ -156,13 +173,14 @@ class AlarmBanner(QFrame):
 
     def _render(self) -> None:
         now = self._clock()
-        self._show_top(self._open[0] if self._open else None, now)
-        self.list.show_alarms(self._open[1:], self._escalations, now, self._phases)
+        notes = self._notes()
+        self._show_top(self._open[0] if self._open else None, now, notes)
+        self.list.show_alarms(self._open[1:], notes, now, self._phases)
         self._keep_flashing()
         self._apply_top_colours()
         self._show_audio_state()
 
-    def _show_top(self, top: Alarm | None, now: float) -> None:
+    def _show_top(self, top: Alarm | None, now: float, notes: dict[str, str]) -> None:
         previous, self._shown = self._shown, top
         new_top = top is not None and (previous is None or previous.id != top.id)
         if new_top:
@@ -171,8 +189,7 @@ class AlarmBanner(QFrame):
                 new_top or not previous.needs_attention or previous.priority != top.priority):
             self._restart_flash(top.priority)  # a new alarm starts bright
         self.text.setText(shown_safely(alarm_summary, top, now) if top else NO_ALARMS)
-        self.state.setText(
-            shown_safely(state_text, top, self._escalations.get(top.id, "")) if top else "")
+        self.state.setText(shown_safely(state_text, top, notes.get(top.id, "")) if top else "")
         self.top.setToolTip(" \u00b7 ".join(t for t in (self.text.text(), self.state.text()) if t))
         self.state.setHidden(not self.state.text())
         selectable = top is not None and bool(top.patient_id)

@@ -158,9 +158,10 @@ class PatientForm(QWidget):
         self.limits.clear_problems()
 
     def show_message(self, text: str, kind: str = "error") -> None:
-        """A line at the top of the form: an error, or the confirmation that a save worked."""
+        """A line at the top of the form: an error, the confirmation that a save worked, or
+        that it is queued and not saved yet (`kind` "error", "saved" or "queued")."""
         self.message.setText(text)
-        self.message.setObjectName("Saved" if kind == "saved" else "Error")
+        self.message.setObjectName({"saved": "Saved", "queued": "Queued"}.get(kind, "Error"))
         self.message.style().polish(self.message)
         self.message.setVisible(bool(text))
 

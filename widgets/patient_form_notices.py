@@ -7,12 +7,21 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from widgets import palette
 
-# Errors take the theme's #Error colour; the theme has no colour for a save that worked.
+# Errors take the theme's #Error colour; the theme has no colour for a save that worked, nor for
+# a change kept in the outbox (amber and framed: not saved yet, and it must not look saved).
 STYLE = (
     f"QLabel#Saved {{ color: {palette.UP}; }} QLabel#Error, QLabel#Saved {{ font-weight: bold; }}"
+    f" QLabel#Queued {{ color: {palette.DEGRADED}; font-weight: bold;"
+    f" border: 1px solid {palette.DEGRADED}; border-radius: 3px; padding: 3px 6px; }}"
     f" QFrame#UnsavedBar {{ border: 1px solid {palette.DEGRADED}; border-radius: 3px; }}"
     f" QFrame#UnsavedBar QLabel {{ color: {palette.DEGRADED}; font-weight: bold; }}"
 )
+
+
+QUEUED = ("Queued, NOT saved yet: the patient store is unavailable. The change is kept at "
+          "this station and saved when the store returns (see Pending writes).")
+REFUSED = ("NOT saved: the patient store refused a queued change of this patient. Open Pending "
+           "writes to apply it again or discard it.")
 
 
 def message_line() -> QLabel:

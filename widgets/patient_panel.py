@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stores.model import AlarmLimits, Bed, Patient, Vital
+from stores.model import AlarmLimits, Bed, Patient, PendingWrite, Vital
 from widgets.alarm_limits_editor import vital_of
 from widgets.patient_form import PatientForm
+from widgets.patient_form_notices import QUEUED, REFUSED
 from widgets.patient_list import PatientList
 from widgets.patient_panel_pages import column, move_onto, row, scrolled
 
@@ -30,7 +31,8 @@ class PatientPanel(QWidget):
     """Find, admit, edit and discharge the patients of a ward.
 
     Saving and discharging are requests: the panel reports them through signals and shows the
-    answer given back through `show_saved`, `show_problem` or `show_error`.
+    answer given back through `show_saved`, `show_queued`, `show_problem` or `show_error`. A
+    change kept in the outbox is shown as queued, never as saved, until `show_delivered`.
     """
 
     search_changed = Signal(str)
@@ -97,6 +99,45 @@ class PatientPanel(QWidget):
         self._open(patient)
         self.form.show_message("Saved", "saved")
 
+    @Slot(object)
+    def show_queued(self, patient: Patient) -> None:
+        """The change is kept in the outbox, not saved: the form shows it as it will be saved."""
+        self._set_saving(False)
+        self._open(patient)
+        self.form.show_message(QUEUED, "queued")
+
+    @Slot(object)
+    def show_delivered(self, patient: Patient) -> None:
+        """A queued change of `patient` reached the store; said only where it is shown unedited."""
+        loaded = self.form.loaded
+        if loaded is not None and loaded.id == patient.id and not self.has_unsaved_changes():
+            self._open(patient)
+            self.form.show_message("Saved (the queued change reached the patient store)",
+                                   "saved")
+
+    @Slot(str)
+    def show_discharge_queued(self, patient_id: str) -> None:
+        self.form.show_message("Discharge queued, NOT saved yet: the patient store is "
+                               "unavailable; it is kept at this station (see Pending writes).",
+                               "queued")
+
+    @Slot(list)
+    def set_pending(self, writes: list[PendingWrite]) -> None:
+        """Writes kept in the outbox: the list marks their patients, the form its own."""
+        self.patients.set_pending(writes)
+        self._show_pending_mark()
+
+    def _show_pending_mark(self) -> None:
+        loaded = self.form.loaded
+        mark = self.patients.pending_mark(loaded.id) if loaded is not None else ""
+        shown = self.form.message.objectName() == "Queued" and self.form.message.isVisible()
+        if mark.startswith("\u26a0"):
+            self.form.show_message(REFUSED, "error")
+        elif mark:
+            self.form.show_message(QUEUED, "queued")
+        elif shown:  # delivered meanwhile, said by show_delivered; no longer queued
+            self.form.show_message("")
+
     @Slot(str, str)
     def show_problem(self, field: str, message: str) -> None:
         self._set_saving(False)
@@ -120,6 +161,7 @@ class PatientPanel(QWidget):
     def _open(self, patient: Patient) -> None:
         self._on_discard = None
         self.form.load(patient)
+        self._show_pending_mark()
         self.patients.select(patient.id)
         self._ask_discharge(False)
         self._show_record()

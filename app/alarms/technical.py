@@ -16,6 +16,7 @@ from stores.model import Alarm, AlarmKind, Bed, HealthState, Patient, Priority, 
 PREFIX = "technical:"
 STORE_WORDS = {"patients": "Patient records", "vitals": "Vital signs", "network": "Care network",
                "analytics": "Regional analytics"}
+OUTBOX_WORDS = STORE_WORDS | {"alerts": "Alarm bus"}
 
 
 class TechnicalAlarms:
@@ -105,6 +106,29 @@ class TechnicalAlarms:
         self._event("missed", 1, Priority.MEDIUM,
                     lambda total: f"Alarm delivery interrupted ({total}x): {reason}")
 
+    def outbox_full(self, store: str, full: bool, limit: int) -> bool:
+        """A store's outbox at its bound: its new writes are refused until it drains. True if
+        anything changed."""
+        words = OUTBOX_WORDS.get(store, store)
+        return self._condition(f"outbox-full:{store}", full, Priority.MEDIUM,
+                               f"{words}: outbox full ({limit} writes kept), new writes are "
+                               "refused until the store returns")
+
+    def refused_writes(self, count: int) -> bool:
+        """Queued writes their store refused on delivery, until each is applied again or
+        discarded; one more refused sounds again even after an acknowledgement. True if
+        anything changed."""
+        alarm_id = PREFIX + "writes-refused"
+        previous = self._open.get(alarm_id)
+        words = (f"{count} queued write(s) refused on delivery: open Pending writes to apply "
+                 "them again or discard them")
+        changed = self._condition("writes-refused", count > 0, Priority.MEDIUM, words)
+        more = previous is not None and count > _leading_number(previous.condition)
+        if more and previous.acknowledged:
+            self._open[alarm_id] = dataclasses.replace(self._open[alarm_id],
+                                                       acknowledged_by=None, acknowledged_at=None)
+        return changed
+
     def _event(self, name: str, count: int, priority: Priority,
                words: Callable[[int], str]) -> None:
         alarm_id = PREFIX + name
@@ -140,3 +164,8 @@ def _admitted_or_seen(patient: Patient, sample: VitalSample | None) -> float:
     """When the bed last spoke: its newest sample, or the admission for a bed not heard yet."""
     times = [patient.admitted_at] + ([sample.time] if sample is not None else [])
     return max(times)
+
+
+def _leading_number(words: str) -> int:
+    head = words.split(" ", 1)[0]
+    return int(head) if head.isdigit() else 0

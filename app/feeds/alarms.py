@@ -35,6 +35,8 @@ STATION_CHECK_S = 1.0  # silent beds, unreadable messages
 class AlarmsFeed(Feed):
     alarms_changed = Signal(object)  # list[Alarm]: the ward's open alarms, any order
     acknowledge_failed = Signal(str)
+    # alarm id, why: an acknowledgement that did not go out (the banner says so on its row)
+    acknowledge_refused = Signal(str, str)
 
     def __init__(self, bus: AlertBus, region: str, ward: str, user: str,
                  clock: Callable[[], float] = time.time, *, stale_after_s: float = 5.0,
@@ -239,14 +241,32 @@ class AlarmsFeed(Feed):
             self._alarms.pop(alarm_id, None)
             self._emit()
         except StoreUnavailable as exc:
-            self.acknowledge_failed.emit(f"Not acknowledged: alarm bus unavailable ({exc.reason})")
+            # Refused, never queued: a queued acknowledgement would silence the alarm here
+            # while every other station still shows it unacknowledged (docs/operations.md).
+            self._refuse_acknowledgement(
+                alarm_id, f"Not acknowledged: alarm bus unavailable ({exc.reason})")
         except (StoreError, ValueError) as exc:  # a record that does not parse, a refusal
             log.exception("acknowledging %s failed", alarm_id)
-            self.acknowledge_failed.emit(f"Not acknowledged: {exc}")
+            self._refuse_acknowledgement(alarm_id, f"Not acknowledged: {exc}")
         else:
             self._receive(acknowledged)
             if (acknowledged.acknowledged_by, acknowledged.acknowledged_at) == (self.user, now):
                 await self._record(acknowledged)  # this station's, not an earlier one's
+
+    def _refuse_acknowledgement(self, alarm_id: str, message: str) -> None:
+        self.acknowledge_failed.emit(message)
+        self.acknowledge_refused.emit(alarm_id, message)
+
+    # --- the outbox ----------------------------------------------------------------------------
+
+    def show_outbox(self, full: dict[str, tuple[bool, int]], refused: int) -> None:
+        """Store -> (its outbox full, its bound), and the queued writes refused on delivery:
+        technical alarms while they last."""
+        changed = self.technical.refused_writes(refused)
+        for store, (is_full, limit) in full.items():
+            changed |= self.technical.outbox_full(store, is_full, limit)
+        if changed:
+            self._emit()
 
     async def _record(self, acknowledged: Alarm) -> None:
         """The audit log keeps who acknowledged what; the analytics store counts it for the

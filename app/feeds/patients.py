@@ -11,8 +11,8 @@ from PySide6.QtCore import Signal
 from qasync import asyncSlot
 
 from app.feeds.base import Feed
-from stores.errors import Conflict, NotFound, StoreUnavailable, ValidationError
-from stores.model import Bed, Patient
+from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
+from stores.model import Bed, Patient, PendingWrite, Queued
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
 
@@ -24,9 +24,12 @@ class PatientsFeed(Feed):
     patients_found = Signal(object)  # list[Patient]: the search result
     patient_loaded = Signal(object)  # Patient: the record asked for
     saved = Signal(object)  # Patient, as saved
+    queued = Signal(object)  # Patient as it will be saved: kept in the outbox, NOT saved yet
+    delivered = Signal(object)  # Patient as saved now that a queued change reached the store
     problem = Signal(str, str)  # field, message: the store refused a field
     failed = Signal(str)  # a save or discharge that did not happen, and why
     discharged = Signal(str)  # patient id
+    discharge_queued = Signal(str)  # patient id: the discharge waits in the outbox
 
     def __init__(self, patients: PatientStore, network: CareNetworkStore, region: str, ward: str,
                  user: str, refresh_s: float = 10.0) -> None:
@@ -96,6 +99,8 @@ class PatientsFeed(Feed):
                              "make your change again.")
         except NotFound:
             self.failed.emit("This patient has been discharged meanwhile; nothing was saved.")
+        except OutboxFull as exc:
+            self.failed.emit(f"Not saved: {exc.reason}. Your entries are still in the form.")
         except StoreUnavailable as exc:
             self.failed.emit(f"Not saved: the patient store is unavailable ({exc.reason}). "
                              "Your entries are still in the form.")
@@ -104,11 +109,28 @@ class PatientsFeed(Feed):
             self.failed.emit(f"Not saved: unexpected error ({exc}). Your entries are still "
                              "in the form.")
         else:
+            if isinstance(saved, Queued):  # shown as queued, never as saved
+                self.queued.emit(saved.record)
+                await self._sync_network(saved.record)
+                return
             self.saved.emit(saved)
             await self._sync_network(saved)
             await self.reload()
 
-    async def _write(self, patient: Patient) -> Patient:
+    @asyncSlot(object)
+    async def on_delivered(self, write: PendingWrite) -> None:
+        """A queued write reached its store: a patient's change is saved now."""
+        if write.store != "patients" or not write.patient_id:
+            return
+        with self.reporting():
+            if write.operation in ("patients.admit", "patients.update"):
+                try:
+                    self.delivered.emit(await self._patients.get(write.patient_id))
+                except NotFound:
+                    pass  # discharged since; the list says so
+            await self.reload()
+
+    async def _write(self, patient: Patient) -> Patient | Queued:
         if not patient.id:
             new = dataclasses.replace(patient, id=uuid.uuid4().hex, region=self.region,
                                       ward=patient.ward or self.ward)
@@ -127,9 +149,12 @@ class PatientsFeed(Feed):
     @asyncSlot(str)
     async def discharge(self, patient_id: str) -> None:
         try:
-            await self._patients.discharge(patient_id, self.user)
+            result = await self._patients.discharge(patient_id, self.user)
         except NotFound:
-            pass  # already discharged, at this station or another: the wish is fulfilled
+            result = None  # already discharged, at this station or another: the wish is fulfilled
+        except OutboxFull as exc:
+            self.failed.emit(f"Not discharged: {exc.reason}.")
+            return
         except StoreUnavailable as exc:
             self.failed.emit(f"Not discharged: the patient store is unavailable ({exc.reason}).")
             return
@@ -139,4 +164,6 @@ class PatientsFeed(Feed):
             log.warning("care network still lists discharged patient %s: %s", patient_id,
                         exc.reason)
         self.discharged.emit(patient_id)
+        if isinstance(result, Queued):
+            self.discharge_queued.emit(patient_id)
         await self.reload()

@@ -2,124 +2,94 @@
 delivered in the order they were made when the store is back.
 
 Each real store is wrapped (`stores.outbox.wrappers`) so that a write either reaches the store or
-is queued here; its `Courier` then retries the queue in order. A write the store refuses on
-delivery (a conflict, a duplicate, a record its server refuses), or that cannot be read back,
-is kept with the reason, logged, and counted in the store's health: nothing a user entered is
-silently dropped.
+is queued here, and the caller is told which (`stores.model.Queued`); its `Courier` then retries
+the queue in order. A write the store refuses on delivery (a conflict, a duplicate, a record its
+server refuses), or that cannot be read back, is kept with the reason, logged, and counted in the
+store's health; people see it on the station's Pending writes screen and either apply it again or
+discard it. Nothing a user entered is silently dropped: a queue at its bound refuses new writes
+(`OutboxFull`) rather than dropping any.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import dataclasses
 import logging
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
-from stores.embedded_db import EmbeddedDb
-from stores.errors import NotFound, StoreError, StoreUnavailable
-from stores.outbox.codec import from_json, to_json
+from stores.errors import NotFound, OutboxFull, StoreError, StoreUnavailable
+from stores.model import Queued
+from stores.outbox.table import BATCH, Outbox, QueuedWrite
 
 log = logging.getLogger(__name__)
 
 RETRY_S = (0.5, 1.0, 2.0, 5.0)  # waits between delivery attempts while the store stays away
-BATCH = 200
+DEFAULT_LIMIT = 10_000  # writes kept per store: hours of a ward's vital signs, years of edits
 
-
-@dataclass(frozen=True)
-class QueuedWrite:
-    seq: int
-    store: str
-    op: str
-    args: list  # the call's arguments, as records
-    queued_at: float
-    unreadable: str | None = None  # why the stored payload cannot be turned back into records
-
-
-class Outbox:
-    """The outbox table of the embedded file."""
-
-    def __init__(self, db: EmbeddedDb) -> None:
-        self._db = db
-
-    async def add(self, store: str, op: str, args: list) -> int:
-        payload = json.dumps(to_json(args))
-        return await self._db.write(lambda conn: conn.execute(
-            "INSERT INTO outbox (store, op, payload, queued_at) VALUES (?, ?, ?, ?)",
-            (store, op, payload, time.time())).lastrowid)
-
-    async def waiting(self, store: str, limit: int = BATCH) -> list[QueuedWrite]:
-        rows = await self._db.read(lambda conn: conn.execute(
-            "SELECT seq, op, payload, queued_at FROM outbox WHERE store = ? AND refused IS NULL "
-            "ORDER BY seq LIMIT ?", (store, limit)).fetchall())
-        return [_queued(store, *row) for row in rows]
-
-    async def delivered(self, seq: int) -> None:
-        await self._db.write(lambda conn: conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,)))
-
-    async def refused(self, seq: int, reason: str) -> None:
-        await self._db.write(lambda conn: conn.execute(
-            "UPDATE outbox SET refused = ? WHERE seq = ?", (reason, seq)))
-
-    async def counts(self, store: str) -> tuple[int, int]:
-        """(waiting, refused) writes of a store."""
-
-        def count(conn: sqlite3.Connection) -> tuple[int, int]:
-            row = conn.execute("SELECT count(*) - count(refused), count(refused) FROM outbox "
-                               "WHERE store = ?", (store,)).fetchone()
-            return row[0] or 0, row[1] or 0
-
-        return await self._db.read(count)
-
-
-def _queued(store: str, seq: int, op: str, payload: str, queued_at: float) -> QueuedWrite:
-    """A row as a write; one that cannot be read back (a record type this version no longer
-    has, a damaged payload) says why instead of stopping the rows behind it."""
-    try:
-        return QueuedWrite(seq, store, op, from_json(json.loads(payload)), queued_at)
-    except Exception as exc:  # whatever the payload holds, the row is at fault, not the queue
-        return QueuedWrite(seq, store, op, [], queued_at,
-                           unreadable=f"cannot be read back: {type(exc).__name__}: {exc}")
-
-
-Deliver = Callable[[str, list], Awaitable[object]]
+Deliver = Callable[[str, object], Awaitable[object]]
+# (event, write): "queued", "delivered", "refused", "discarded"; called on the loop
+Listener = Callable[[str, QueuedWrite], None]
 
 # A queued write whose target is already gone when it arrives has done its job: it may have been
 # delivered once already (the station stopped before it could delete the row), or another
 # station did the same. The patient form takes a discharge answered NotFound the same way.
-_GONE_IS_DONE = frozenset({("patients", "discharge")})
+_GONE_IS_DONE = frozenset({("patients", "patients.discharge"), ("patients", "discharge")})
+
+__all__ = ["BATCH", "DEFAULT_LIMIT", "Courier", "Outbox", "QueuedWrite"]
 
 
 class Courier:
     """Sends one store's writes: straight to the store while nothing waits, else through the
-    outbox, so the store always receives them in the order they were made."""
+    outbox, so the store always receives them in the order they were made.
 
-    def __init__(self, outbox: Outbox, store: str, deliver: Deliver) -> None:
+    It keeps the count of waiting and refused writes (counted in the table once, then kept on
+    every enqueue, delivery, refusal and discard) and tells its listeners of each."""
+
+    def __init__(self, outbox: Outbox, store: str, deliver: Deliver,
+                 limit: int = DEFAULT_LIMIT) -> None:
         self._outbox = outbox
-        self._store = store
+        self.store = self._store = store
         self._deliver = deliver  # (op, args) -> the store's method called with args
-        # Guards `_waiting` with the table: a send decides "straight or queued", and the courier
-        # removes a delivered row and recounts, each as one step; neither sees the other halfway.
+        self.limit = limit
+        # Guards the counts with the table: a send decides "straight or queued", and the courier
+        # removes a delivered row and counts it, each as one step; neither sees the other halfway.
         self._lock = asyncio.Lock()
         self._waiting: int | None = None  # rows waiting; None until first counted
+        self._refused = 0
+        self._listeners: list[Listener] = []
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
         self._closed = False
 
-    async def send(self, op: str, args: list) -> tuple[bool, object]:
-        """(True, result) if the store took the write now; (False, None) if it was queued."""
+    def listen(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    @property
+    def full(self) -> bool:
+        """Whether the outbox holds as many of this store's writes as it may."""
+        return self._waiting is not None and self._waiting + self._refused >= self.limit
+
+    async def send(self, op: str, args: object, made_at: float | None = None) -> object:
+        """The store's answer if it took the write now; `Queued` if it was kept in the outbox.
+        Raises OutboxFull, keeping nothing, when the store is away and the outbox is full."""
+        made_at = time.time() if made_at is None else made_at
         async with self._lock:
-            if await self._waiting_rows() == 0:
+            if await self._count() == 0:
                 try:
-                    return True, await self._deliver(op, args)
+                    return await self._deliver(op, args)
                 except StoreUnavailable as exc:
                     log.warning("%s: %s; keeping the write in the outbox", self._store, exc.reason)
-            await self._outbox.add(self._store, op, args)
-            self._waiting = (self._waiting or 0) + 1
+            if self._waiting + self._refused >= self.limit:
+                raise OutboxFull(
+                    f"the {self._store} store is unavailable and its outbox is full ("
+                    f"{self.limit} writes kept); nothing more is kept until the store returns "
+                    "or the pending writes are dealt with")
+            seq = await self._outbox.add(self._store, op, args, made_at)
+            self._waiting += 1
             self.start()  # under the lock: the courier cannot be deciding it is done meanwhile
-            return False, None
+        self._tell("queued", QueuedWrite(seq, self._store, op, args, made_at))
+        return Queued(self._store, seq, made_at)
 
     def start(self) -> None:
         """Deliver what waits (also what an earlier run of the station left) in the background."""
@@ -131,7 +101,34 @@ class Courier:
         self._wake.set()
 
     async def counts(self) -> tuple[int, int]:
-        return await self._outbox.counts(self._store)
+        """(waiting, refused) writes, as kept; the table is read only the first time."""
+        if self._waiting is None:
+            async with self._lock:
+                await self._count()
+        return self._waiting, self._refused
+
+    async def listed(self) -> list[QueuedWrite]:
+        """The refused writes and the first waiting ones, for people to see."""
+        return await self._outbox.listed(self._store)
+
+    async def discard(self, seq: int) -> QueuedWrite:
+        """Strike a refused write off the outbox (the caller audits it); NotFound if it is no
+        longer there or not refused."""
+        async with self._lock:
+            await self._count()
+            write = await self._refused_write(seq)
+            await self._outbox.discard(seq)
+            self._refused -= 1
+        self._tell("discarded", write)
+        return write
+
+    async def apply_again(self, seq: int, args: object) -> object:
+        """Send a refused write again with `args` (made now), then strike the refused one off;
+        a refusal now raises, and the refused write stays."""
+        write = await self._refused_write(seq)
+        result = await self.send(write.op, args)
+        await self.discard(seq)
+        return result
 
     async def close(self) -> None:
         self._closed = True
@@ -139,10 +136,23 @@ class Courier:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
-    async def _waiting_rows(self) -> int:
-        """The rows waiting; call with the lock held."""
+    async def _refused_write(self, seq: int) -> QueuedWrite:
+        write = await self._outbox.get(self._store, seq)
+        if write is None or write.refused is None:
+            raise NotFound(f"write {seq} is no longer refused in the outbox")
+        return write
+
+    def _tell(self, event: str, write: QueuedWrite) -> None:
+        for listener in self._listeners:
+            try:
+                listener(event, write)
+            except Exception:  # a listener's bug must not stop the delivery
+                log.exception("%s: an outbox listener failed on %s", self._store, event)
+
+    async def _count(self) -> int:
+        """The rows waiting; counted in the table the first time. Call with the lock held."""
         if self._waiting is None:
-            self._waiting = (await self._outbox.counts(self._store))[0]
+            self._waiting, self._refused = await self._outbox.counts(self._store)
         return self._waiting
 
     async def _run(self) -> None:
@@ -169,11 +179,17 @@ class Courier:
 
     async def _deliver_waiting(self) -> bool:
         """Deliver in order until the queue is empty (True) or the store is away (raises)."""
+        async with self._lock:
+            await self._count()
         while True:
             batch = await self._outbox.waiting(self._store)
             if not batch:
                 async with self._lock:  # no send may slip in between the last check and this
-                    if await self._recount() == 0:
+                    if self._waiting and not await self._outbox.waiting(self._store, 1):
+                        log.warning("%s: %d writes counted as waiting, none found; recounted",
+                                    self._store, self._waiting)
+                        self._waiting, self._refused = await self._outbox.counts(self._store)
+                    if self._waiting == 0:
                         self._task = None  # so that the next send starts a new courier
                         return True
                 continue
@@ -212,9 +228,7 @@ class Courier:
                 await self._outbox.delivered(write.seq)
             else:
                 await self._outbox.refused(write.seq, refused)
-            await self._recount()
-
-    async def _recount(self) -> int:
-        """Count the waiting rows again; call with the lock held."""
-        self._waiting = (await self._outbox.counts(self._store))[0]
-        return self._waiting
+                self._refused += 1
+            self._waiting -= 1
+        self._tell("delivered" if refused is None else "refused",
+                   dataclasses.replace(write, refused=refused))

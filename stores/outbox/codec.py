@@ -29,12 +29,14 @@ def to_json(value: object) -> object:
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
+    if isinstance(value, dict):  # a write's arguments by name
+        return {str(key): to_json(item) for key, item in value.items()}
     return value
 
 
 def from_json(value: object) -> object:
     """What `to_json` made, back as records; ValueError if it names an unknown record."""
-    if isinstance(value, dict) and "record" in value:
+    if isinstance(value, dict) and set(value) == {"record", "fields"}:
         cls = RECORDS.get(value["record"])
         if cls is None:
             raise ValueError(f"unknown record type {value['record']!r}")
@@ -44,6 +46,8 @@ def from_json(value: object) -> object:
         return cls(**fields)
     if isinstance(value, list):
         return [from_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: from_json(item) for key, item in value.items()}
     return value
 
 

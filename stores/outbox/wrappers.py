@@ -1,7 +1,8 @@
 """Real stores wrapped so that their writes go through the outbox; reads go straight through.
 
-A queued write returns as a delivered one would (a queued patient save returns the record as it
-will be saved), so the station carries on; the store's health says how many writes wait.
+A write the store takes returns its answer; a queued one returns `stores.model.Queued` (for a
+patient, with the record as it will be saved), so that the station shows it as queued, never as
+saved. The store's health says how many writes wait and how many were refused.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
 from stores.errors import ValidationError
 from stores.model import (
-    Alarm, AuditEntry, Bed, CareGraph, CareLink, Clinician, HealthState, Patient, StoreHealth,
-    VitalSample, VitalTrend, WardHour, WardOccupancy, Waveform, WaveformChunk, patient_problems,
+    Alarm, AuditEntry, Bed, CareGraph, CareLink, Clinician, HealthState, Patient, Queued,
+    StoreHealth, VitalSample, VitalTrend, WardHour, WardOccupancy, Waveform, WaveformChunk,
+    patient_problems,
 )
 from stores.network import CareNetworkStore
-from stores.outbox import Courier, Outbox
+from stores.outbox import DEFAULT_LIMIT, Courier, Outbox
+from stores.outbox.operations import OPERATIONS
 from stores.patients import PatientStore
 from stores.vitals import VitalsStore
 
@@ -28,19 +31,20 @@ from stores.vitals import VitalsStore
 class _Outboxed:
     """What every wrapped store shares: the courier, health with the outbox's counts, close."""
 
-    WRITES: frozenset[str] = frozenset()
-
-    def __init__(self, inner, store: str, outbox: Outbox) -> None:
+    def __init__(self, inner, store: str, outbox: Outbox, limit: int = DEFAULT_LIMIT) -> None:
         self.inner = inner
-        self.courier = Courier(outbox, store, self._deliver)
+        self.courier = Courier(outbox, store, self._deliver, limit)
 
-    async def _deliver(self, op: str, args: list) -> object:
-        if op not in self.WRITES:
+    async def _deliver(self, op: str, args: object) -> object:
+        operation = OPERATIONS.get(op)
+        if operation is None or operation.store != self.courier.store \
+                or not isinstance(args, dict):
             raise ValidationError("op", f"{op!r} is not a write of this store")
-        return await getattr(self.inner, op)(*args)
+        return await getattr(self.inner, operation.method)(**args)
 
-    async def _send(self, op: str, *args) -> tuple[bool, object]:
-        return await self.courier.send(op, list(args))
+    async def _send(self, op: str, **args) -> object:
+        """The store's answer, or `Queued`; `at` (when given) is when the write was made."""
+        return await self.courier.send(op, args, made_at=args.get("at"))
 
     async def prepare(self, create: bool = False) -> list[str]:
         return await self.inner.prepare(create)
@@ -49,7 +53,9 @@ class _Outboxed:
         health = await self.inner.health()
         waiting, refused = await self.courier.counts()
         notes = [f"{waiting} write(s) waiting in the outbox"] if waiting else []
-        notes += [f"{refused} write(s) refused on delivery (see the log)"] if refused else []
+        notes += ["the outbox is full: new writes are refused"] if self.courier.full else []
+        notes += [f"{refused} write(s) refused on delivery (see Pending writes)"] if refused \
+            else []
         if not notes:
             return health
         state = HealthState.DEGRADED if health.state is HealthState.UP else health.state
@@ -69,11 +75,10 @@ class OutboxedVitals(_Outboxed, VitalsStore):
     simulator counts that and logs it once per outage). Raised rather than dropped here: the
     caller knows the chunks were not kept, and one log line per outage is the caller's to say."""
 
-    WRITES = frozenset({"write"})
 
     async def write(self, samples: Sequence[VitalSample]) -> None:
         if samples:
-            await self._send("write", list(samples))
+            await self._send("vitals.write", samples=list(samples))
 
     async def write_waveforms(self, chunks: Sequence[WaveformChunk]) -> None:
         await self.inner.write_waveforms(chunks)
@@ -96,10 +101,9 @@ class OutboxedVitals(_Outboxed, VitalsStore):
 
 
 class OutboxedPatients(_Outboxed, PatientStore):
-    WRITES = frozenset({"set_beds", "create", "update", "discharge", "record"})
 
     async def set_beds(self, beds: Sequence[Bed]) -> None:
-        await self._send("set_beds", list(beds))
+        await self._send("patients.set-beds", beds=list(beds))
 
     async def beds(self, ward: str) -> list[Bed]:
         return await self.inner.beds(ward)
@@ -110,29 +114,36 @@ class OutboxedPatients(_Outboxed, PatientStore):
     async def get(self, patient_id: str) -> Patient:
         return await self.inner.get(patient_id)
 
-    async def create(self, patient: Patient, user: str) -> Patient:
+    async def create(self, patient: Patient, user: str,
+                     at: float | None = None) -> Patient | Queued:
         _check(patient)  # bad input is refused now, not after the store returns
+        at = time.time() if at is None else at
         patient = dataclasses.replace(patient, id=patient.id or uuid.uuid4().hex)
-        sent, saved = await self._send("create", patient, user)
-        if sent:
-            return saved
-        now = time.time()
-        return dataclasses.replace(patient, bed_id=patient.bed_id or None, version=1,
-                                   admitted_at=patient.admitted_at or now, updated_at=now)
+        result = await self._send("patients.admit", patient=patient, user=user, at=at)
+        if not isinstance(result, Queued):
+            return result
+        return dataclasses.replace(result, record=dataclasses.replace(
+            patient, bed_id=patient.bed_id or None, version=1,
+            admitted_at=patient.admitted_at or at, updated_at=at))
 
-    async def update(self, patient: Patient, user: str) -> Patient:
+    async def update(self, patient: Patient, user: str,
+                     at: float | None = None) -> Patient | Queued:
         _check(patient)
-        sent, saved = await self._send("update", patient, user)
-        if sent:
-            return saved
-        return dataclasses.replace(patient, bed_id=patient.bed_id or None,
-                                   version=patient.version + 1, updated_at=time.time())
+        at = time.time() if at is None else at
+        result = await self._send("patients.update", patient=patient, user=user, at=at)
+        if not isinstance(result, Queued):
+            return result
+        # as it will be saved: the next edit of the form builds on this version
+        return dataclasses.replace(result, record=dataclasses.replace(
+            patient, bed_id=patient.bed_id or None, version=patient.version + 1, updated_at=at))
 
-    async def discharge(self, patient_id: str, user: str) -> None:
-        await self._send("discharge", patient_id, user)
+    async def discharge(self, patient_id: str, user: str,
+                        at: float | None = None) -> Queued | None:
+        at = time.time() if at is None else at
+        return await self._send("patients.discharge", patient_id=patient_id, user=user, at=at)
 
-    async def record(self, entry: AuditEntry, region: str) -> None:
-        await self._send("record", entry, region)
+    async def record(self, entry: AuditEntry, region: str) -> Queued | None:
+        return await self._send("patients.audit", entry=entry, region=region)
 
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         return await self.inner.audit_log(patient_id, limit)
@@ -145,22 +156,22 @@ def _check(patient: Patient) -> None:
 
 
 class OutboxedNetwork(_Outboxed, CareNetworkStore):
-    WRITES = frozenset({"put_clinician", "put_patient", "remove_patient", "link", "unlink"})
 
     async def put_clinician(self, clinician: Clinician) -> None:
-        await self._send("put_clinician", clinician)
+        await self._send("network.put-clinician", clinician=clinician)
 
     async def put_patient(self, patient_id: str, name: str) -> None:
-        await self._send("put_patient", patient_id, name)
+        await self._send("network.put-patient", patient_id=patient_id,
+                         name=name)
 
     async def remove_patient(self, patient_id: str) -> None:
-        await self._send("remove_patient", patient_id)
+        await self._send("network.remove-patient", patient_id=patient_id)
 
     async def link(self, link: CareLink) -> None:
-        await self._send("link", link)
+        await self._send("network.link", link=link)
 
     async def unlink(self, link: CareLink) -> None:
-        await self._send("unlink", link)
+        await self._send("network.unlink", link=link)
 
     async def clinicians(self, region: str) -> list[Clinician]:
         return await self.inner.clinicians(region)
@@ -170,34 +181,35 @@ class OutboxedNetwork(_Outboxed, CareNetworkStore):
 
 
 class OutboxedAnalytics(_Outboxed, AnalyticsStore):
-    WRITES = frozenset({"add_hours", "record_occupancy"})
 
     async def add_hours(self, rollups: Sequence[WardHour]) -> None:
         if rollups:
-            await self._send("add_hours", list(rollups))
+            await self._send("analytics.add-hours", rollups=list(rollups))
 
     async def hours(self, region: str, start: float, end: float) -> list[WardHour]:
         return await self.inner.hours(region, start, end)
 
     async def record_occupancy(self, occupancy: Sequence[WardOccupancy]) -> None:
         if occupancy:
-            await self._send("record_occupancy", list(occupancy))
+            await self._send("analytics.record-occupancy",
+                             occupancy=list(occupancy))
 
     async def occupancy(self) -> list[WardOccupancy]:
         return await self.inner.occupancy()
 
 
 class OutboxedAlerts(_Outboxed, AlertBus):
-    """Alarm publishes wait in the outbox while the bus is away; an acknowledgement does not
-    (it needs the alarm's stored state), so it fails visibly and the nurse can repeat it."""
+    """Alarm publishes wait in the outbox while the bus is away; an acknowledgement does not:
+    queued, it would silence the alarm at this station while every other station still sees it
+    unacknowledged, and it needs the alarm's stored state. It fails visibly, the banner says
+    it did not go out, and the nurse repeats it (docs/operations.md)."""
 
-    WRITES = frozenset({"publish"})
 
     async def publish(self, alarm: Alarm) -> None:
         from stores.alerts.codec import publishable
 
         publishable(alarm)  # refused now, not queued to be refused at every delivery
-        await self._send("publish", alarm)
+        await self._send("alerts.publish", alarm=alarm)
 
     async def acknowledge(self, alarm_id: str, by: str, at: float,
                           region: str | None = None) -> Alarm:

@@ -12,7 +12,10 @@ class PatientStore(abc.ABC):
     """Admitted patients, the beds they lie in, and who changed what.
 
     Every change is validated with `stores.model.patient_problems` (a failure raises
-    `ValidationError` for the first problem) and written to the audit log.
+    `ValidationError` for the first problem) and written to the audit log. A change takes `at`,
+    the time it was made (default now): a change delivered later from the outbox keeps the time
+    the user made it, in the record and in the audit log. A real store wrapped with the outbox
+    answers a change it had to queue with `stores.model.Queued` instead.
     """
 
     @abc.abstractmethod
@@ -32,17 +35,17 @@ class PatientStore(abc.ABC):
         """One patient; `NotFound` if there is none with that id."""
 
     @abc.abstractmethod
-    async def create(self, patient: Patient, user: str) -> Patient:
+    async def create(self, patient: Patient, user: str, at: float | None = None) -> Patient:
         """Admit a patient; returns it saved with version 1. A taken MRN in the region or an
         occupied bed raises `ValidationError` on that field."""
 
     @abc.abstractmethod
-    async def update(self, patient: Patient, user: str) -> Patient:
+    async def update(self, patient: Patient, user: str, at: float | None = None) -> Patient:
         """Save a change made to `patient` as read at `patient.version`; returns the saved record
         with the version raised by one. `Conflict` if someone saved in between."""
 
     @abc.abstractmethod
-    async def discharge(self, patient_id: str, user: str) -> None:
+    async def discharge(self, patient_id: str, user: str, at: float | None = None) -> None:
         """Remove a patient from the ward (the audit log keeps the record of it)."""
 
     @abc.abstractmethod

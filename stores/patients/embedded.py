@@ -62,9 +62,9 @@ class EmbeddedPatientStore(PatientStore):
     async def get(self, patient_id: str) -> Patient:
         return await self._db.read(lambda conn: _stored(conn, patient_id))
 
-    async def create(self, patient: Patient, user: str) -> Patient:
+    async def create(self, patient: Patient, user: str, at: float | None = None) -> Patient:
         rules.check_problems(patient)
-        now = time.time()
+        now = time.time() if at is None else at
         saved = dataclasses.replace(
             patient,
             id=patient.id or uuid.uuid4().hex,
@@ -84,9 +84,9 @@ class EmbeddedPatientStore(PatientStore):
 
         return await self._db.write(insert)
 
-    async def update(self, patient: Patient, user: str) -> Patient:
+    async def update(self, patient: Patient, user: str, at: float | None = None) -> Patient:
         rules.check_problems(patient)
-        now = time.time()
+        now = time.time() if at is None else at
 
         def save(conn: sqlite3.Connection) -> Patient:
             stored = _stored(conn, patient.id)
@@ -107,11 +107,13 @@ class EmbeddedPatientStore(PatientStore):
 
         return await self._db.write(save)
 
-    async def discharge(self, patient_id: str, user: str) -> None:
+    async def discharge(self, patient_id: str, user: str, at: float | None = None) -> None:
+        now = time.time() if at is None else at
+
         def remove(conn: sqlite3.Connection) -> None:
             stored = _stored(conn, patient_id)
             conn.execute("DELETE FROM patients WHERE id = ?", (patient_id,))
-            entry = AuditEntry(time.time(), user, "discharge", patient_id, rules.describe(stored))
+            entry = AuditEntry(now, user, "discharge", patient_id, rules.describe(stored))
             _audit(conn, entry)
 
         await self._db.write(remove)

@@ -87,9 +87,9 @@ class MongoPatientStore(PatientStore):
         async with self._calls.guard():
             return await self._stored(patient_id, None)
 
-    async def create(self, patient: Patient, user: str) -> Patient:
+    async def create(self, patient: Patient, user: str, at: float | None = None) -> Patient:
         check_problems(patient)
-        now = time.time()
+        now = time.time() if at is None else at
         saved = dataclasses.replace(
             patient, id=patient.id or uuid.uuid4().hex, bed_id=patient.bed_id or None,
             admitted_at=patient.admitted_at or now, updated_at=now, version=1)
@@ -112,9 +112,9 @@ class MongoPatientStore(PatientStore):
                 raise
             return done
 
-    async def update(self, patient: Patient, user: str) -> Patient:
+    async def update(self, patient: Patient, user: str, at: float | None = None) -> Patient:
         check_problems(patient)
-        now = time.time()
+        now = time.time() if at is None else at
 
         async def save(session: Session) -> Patient:
             doc = await self._stored_doc(patient.id, session)
@@ -141,13 +141,15 @@ class MongoPatientStore(PatientStore):
 
         return await self._write_patient(save, patient)
 
-    async def discharge(self, patient_id: str, user: str) -> None:
+    async def discharge(self, patient_id: str, user: str, at: float | None = None) -> None:
+        now = time.time() if at is None else at
+
         async def remove(session: Session) -> None:
             doc = await self._patients.find_one_and_delete({"_id": patient_id}, session=session)
             if doc is None:
                 raise not_found(patient_id)
             stored = patient_from_doc(doc)
-            entry = AuditEntry(time.time(), user, "discharge", patient_id, describe(stored))
+            entry = AuditEntry(now, user, "discharge", patient_id, describe(stored))
             await self._log(entry, stored.region, session)
 
         async with self._calls.guard():

@@ -90,9 +90,11 @@ COLLECTIONS = (
     Collection(
         AUDIT,
         required=("region", "time", "user", "action", "patient_id"),
+        # patient_id may be empty: an entry about no patient (a technical alarm acknowledged,
+        # a queued write discarded) has none, and refusing it would lose the entry.
         properties={"region": {"bsonType": "string"}, "time": _NUMBER,
-                    "user": {"bsonType": "string"}, "action": _TEXT, "patient_id": _TEXT,
-                    "detail": {"bsonType": "string"}},
+                    "user": {"bsonType": "string"}, "action": _TEXT,
+                    "patient_id": {"bsonType": "string"}, "detail": {"bsonType": "string"}},
         # Ascending keys serve "newest first" too: MongoDB walks an index either way.
         indexes=(
             Index("patient_id_time", (("patient_id", 1), ("time", 1))),

@@ -191,3 +191,15 @@ def test_mute_alarms_on_the_command_line(tmp_path):
 def test_alarm_settings_that_make_no_sense_name_the_problem(tmp_path, text, words):
     with pytest.raises(ConfigError, match=re.escape(words)):
         load_config(write(tmp_path, text), environ={})
+
+
+def test_the_outbox_bound_is_configurable_and_must_keep_at_least_one_write(tmp_path):
+    assert load_config(None, environ={}).store_config.outbox_limit is None  # the outbox's own
+    config = load_config(write(tmp_path, "outbox_limit = 500\n"), environ={})
+    assert config.store_config.outbox_limit == 500
+    assert load_config(None, environ={"WARD_STATION_OUTBOX_LIMIT": "20"}).outbox_limit == 20
+    for text, words in [("outbox_limit = 0", "at least 1"),
+                        ("outbox_limit = true", "must be a int"),
+                        ('outbox_limit = "many"', "must be a int")]:
+        with pytest.raises(ConfigError, match=words):
+            load_config(write(tmp_path, text), environ={})

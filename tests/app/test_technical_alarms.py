@@ -106,3 +106,23 @@ def test_unreadable_messages_are_counted_until_acknowledged(technical):
     assert technical.alarms() == []
     technical.unreadable(1, "bad priority")
     assert technical.alarms()[0].condition.startswith("1 alarm message(s)")
+
+
+def test_refused_writes_alarm_until_dealt_with_and_sound_again_when_more_are_refused(technical):
+    assert technical.refused_writes(1)
+    (alarm,) = technical.alarms()
+    assert (alarm.priority, alarm.kind) == (Priority.MEDIUM, AlarmKind.TECHNICAL)
+    technical.acknowledge(alarm.id, "nurse.kim")
+    assert not technical.alarms()[0].needs_attention
+
+    assert technical.refused_writes(2)  # one more refused: it needs attention again
+    assert technical.alarms()[0].needs_attention
+    assert technical.alarms()[0].condition.startswith("2 queued write(s) refused")
+    assert technical.refused_writes(0) and technical.alarms() == []
+
+
+def test_a_full_outbox_is_an_alarm_until_it_drains(technical):
+    assert technical.outbox_full("patients", True, 10_000)
+    assert technical.alarms()[0].condition.startswith("Patient records: outbox full (10000")
+    assert not technical.outbox_full("patients", True, 10_000)  # no change
+    assert technical.outbox_full("patients", False, 10_000) and technical.alarms() == []

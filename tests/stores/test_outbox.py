@@ -12,6 +12,7 @@ import pytest_asyncio
 from stores import model
 from stores.embedded_db import EmbeddedDb
 from stores.errors import Conflict, NotFound, StoreUnavailable
+from stores.model import Queued
 from stores.outbox import Courier, Outbox
 from stores.outbox.codec import from_json, to_json
 
@@ -53,7 +54,7 @@ async def test_a_write_goes_straight_to_a_store_that_is_there(db):
     destination = Destination()
     courier = Courier(Outbox(db), "vitals", destination)
 
-    assert await courier.send("write", [1]) == (True, "took write")
+    assert await courier.send("write", [1]) == "took write"
     assert destination.received == [("write", [1])]
     assert await courier.counts() == (0, 0)
     await courier.close()
@@ -65,16 +66,16 @@ async def test_writes_wait_while_the_store_is_away_and_arrive_in_order_when_it_r
     destination.away = True
 
     for n in range(5):
-        assert await courier.send("update", [n]) == (False, None)
+        assert isinstance(await courier.send("update", [n]), Queued)
     assert await courier.counts() == (5, 0)
     destination.away = False
-    assert await courier.send("update", [5]) == (False, None)  # queued behind the others
+    assert isinstance(await courier.send("update", [5]), Queued)  # behind the others
 
     await until(lambda: len(destination.received) == 6)
     assert [args for _, args in destination.received] == [[n] for n in range(6)]
     await until(lambda: courier._waiting == 0)
     assert await courier.counts() == (0, 0)
-    assert await courier.send("update", [6]) == (True, "took update")  # straight again
+    assert await courier.send("update", [6]) == "took update"  # straight again
     await courier.close()
 
 
@@ -181,13 +182,13 @@ async def test_a_new_write_after_a_restart_waits_behind_what_the_last_run_left(d
     courier.start()  # as open_stores does
 
     await until(lambda: 1 in destination.started)  # the first is delivered, two still wait
-    assert await courier.send("publish", ["new"]) == (False, None)
+    assert isinstance(await courier.send("publish", ["new"]), Queued)
     destination.release()
 
     await until(lambda: len(destination.received) == 4)
     assert arrived(destination) == [0, 1, 2, "new"]
     await until(lambda: courier._waiting == 0)
-    assert await courier.send("publish", ["later"]) == (True, "took publish")
+    assert await courier.send("publish", ["later"]) == "took publish"
     await courier.close()
 
 
@@ -220,8 +221,8 @@ async def test_a_send_during_a_delivery_does_not_lose_count_of_what_waits(db):
     outbox.after_first_delete = send_meanwhile
     courier.start()
     await until(lambda: "new" in destination.started)  # 0 and 1 delivered; "new" under way
-    assert sends and await sends[0] == (False, None)
-    assert await courier.send("publish", ["later"]) == (False, None)  # "new" still waits
+    assert sends and isinstance(await sends[0], Queued)
+    assert isinstance(await courier.send("publish", ["later"]), Queued)  # "new" waits
     destination.release()
 
     await until(lambda: len(destination.received) == 4)
@@ -281,10 +282,10 @@ async def test_the_courier_outlives_a_failure_of_the_table_and_says_so(db, caplo
 async def test_a_queued_discharge_of_a_patient_already_gone_is_done_not_refused(db):
     destination = Destination()
     outbox = Outbox(db)
-    await outbox.add("patients", "discharge", ["p1", "nurse.kim"])  # delivered once, then a crash
+    await outbox.add("patients", "patients.discharge", {"patient_id": "p1", "user": "nurse.kim"})  # delivered once, then a crash
 
     async def gone(op: str, args: list) -> None:
-        raise NotFound(f"No admitted patient has the id {args[0]}.")
+        raise NotFound(f"No admitted patient has the id {args['patient_id']}.")
 
     courier = Courier(outbox, "patients", gone)
     courier.start()

@@ -57,12 +57,13 @@ async def test_patient_edits_made_while_mongodb_is_down_reach_it_in_order(tmp_pa
         saved = await stores.patients.create(ADA, "nurse.kim")
         process.kill()
 
-        edited = await stores.patients.update(dataclasses.replace(saved, notes="fell at 3am"),
-                                              "nurse.kim")
-        again = await stores.patients.update(dataclasses.replace(edited, weight_kg=61.5),
-                                             "dr.ng")
-        grace = await stores.patients.create(
-            dataclasses.replace(ADA, id="", mrn="MRN-002", given_name="Grace"), "nurse.kim")
+        edited = (await stores.patients.update(dataclasses.replace(saved, notes="fell at 3am"),
+                                               "nurse.kim")).record  # queued: as it will be
+        again = (await stores.patients.update(dataclasses.replace(edited, weight_kg=61.5),
+                                              "dr.ng")).record
+        grace = (await stores.patients.create(
+            dataclasses.replace(ADA, id="", mrn="MRN-002", given_name="Grace"),
+            "nurse.kim")).record
         health = await stores.patients.health()
         assert (edited.version, again.version, grace.version) == (2, 3, 1)
         assert health.state is HealthState.DOWN
@@ -202,13 +203,16 @@ async def test_queued_patient_writes_delivered_twice_are_not_refused(tmp_path, m
     stores = await open_stores(config(tmp_path, "patients", url))
     try:
         await stores.patients.prepare(create=True)
-        patients, outbox = stores.patients.inner, stores.patients.courier._outbox
         edit = dataclasses.replace(ADA, version=1, notes="fell at 3am")
-        for op, args in [("create", [ADA, "nurse.kim"]), ("update", [edit, "nurse.kim"]),
-                         ("discharge", ["p1", "nurse.kim"])]:
-            await getattr(patients, op)(*args)  # the first delivery
-            await outbox.add("patients", op, args)  # still in the outbox after the crash
-            stores.patients.courier.start()
+        for op, args in [("create", {"patient": ADA, "user": "nurse.kim", "at": 1.0}),
+                         ("update", {"patient": edit, "user": "nurse.kim", "at": 2.0}),
+                         ("discharge", {"patient_id": "p1", "user": "nurse.kim", "at": 3.0})]:
+            await getattr(stores.patients.inner, op)(**args)  # the first delivery
+            name = {"create": "patients.admit"}.get(op, f"patients.{op}")
+            # still in the outbox after the crash; the next start delivers it again
+            await stores.patients.courier._outbox.add("patients", name, args)
+            await stores.close()
+            stores = await open_stores(config(tmp_path, "patients", url))
             await delivered(stores.patients)
             assert await stores.patients.courier.counts() == (0, 0), op  # not refused
             if op == "update":
