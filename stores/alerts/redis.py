@@ -31,13 +31,16 @@ what the bus reads is checked before it is shown (`stores.alerts.redis_records`)
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from stores.alerts import AlertBus
 from stores.alerts.redis_conn import Connection, read_settings
 from stores.alerts.codec import publishable
 from stores.alerts.redis_feed import RegionReader
-from stores.alerts.redis_health import ReplicaWatch, bus_health, server_problems
+from stores.alerts.redis_health import (
+    HEALTH_TIMEOUT_S, ReplicaWatch, bus_health, eviction_problem, server_problems,
+)
 from stores.alerts.redis_records import RecordReader, ServerClock
 from stores.alerts.redis_scripts import (
     ACKNOWLEDGE, PUBLISH, RegionKeys, acknowledge_args, entry_key, publish_args,
@@ -49,6 +52,7 @@ from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.urls import StoreUrl
 
 DRAIN_AT_CLOSE_S = 1.0
+EVICTION_CHECK_S = 60.0
 AlarmKeys = Callable[[str], Sequence[bytes]]  # region -> its signing keys, the signing one first
 
 
@@ -72,6 +76,8 @@ class RedisAlertBus(AlertBus):
         self._written: dict[str, Key] = {}  # region -> newest stream entry this bus wrote
         self._channels_down: dict[str, str] = {}  # region -> why its reader is not following
         self.replicas = ReplicaWatch(self._settings)
+        self._eviction: str | None = None
+        self._eviction_asked = -EVICTION_CHECK_S
         self._closed = False
 
     @property
@@ -187,6 +193,9 @@ class RedisAlertBus(AlertBus):
             return StoreHealth("alerts", "redis", HealthState.DOWN, reason="closed")
         problems = [f"alarm channel {region}: {why}"
                     for region, why in sorted(self._channels_down.items())]
+        eviction = await self._eviction_problem()
+        if eviction:
+            problems.append(eviction)
         refused = sum(records.refused.count for records in self._records.values())
         if refused:
             problems.append(f"{refused} alarm message(s) refused (see the log)")
@@ -204,6 +213,18 @@ class RedisAlertBus(AlertBus):
         readers, self._readers = list(self._readers.values()), {}
         await asyncio.gather(*(r.stop(DRAIN_AT_CLOSE_S) for r in readers))
         await self._conn.aclose()
+
+    async def _eviction_problem(self) -> str | None:
+        """The server's eviction policy, asked once a minute (health is asked twice a second)."""
+        now = time.monotonic()
+        if now - self._eviction_asked > EVICTION_CHECK_S:
+            try:
+                async with self._conn.calling(HEALTH_TIMEOUT_S):
+                    self._eviction = eviction_problem(await self._conn.client.info("memory"))
+                self._eviction_asked = now
+            except StoreUnavailable:
+                pass  # the health check that follows says the server is away
+        return self._eviction
 
     def _check_open(self) -> None:
         if self._closed:

@@ -170,6 +170,20 @@ def _reported(state: dict, role: str) -> NodeStatus:
     return NodeStatus(f"{state.get('ip')}:{state.get('port')}", role, not down)
 
 
+# Policies that may evict keys without a time to live, as every alarm key is.
+EVICTING_POLICIES = ("allkeys-lru", "allkeys-lfu", "allkeys-random")
+
+
+def eviction_problem(memory_info: dict) -> str | None:
+    """What is wrong with the server's eviction policy for the alarm bus, if anything: under
+    memory pressure an `allkeys-*` policy would silently drop alarms and acknowledgements."""
+    policy = str(memory_info.get("maxmemory_policy", "noeviction"))
+    if policy not in EVICTING_POLICIES:
+        return None
+    return (f"maxmemory-policy {policy} could evict alarm keys under memory pressure: set "
+            "noeviction (or a volatile-* policy) on the alarm bus's Redis")
+
+
 def server_problems(info: dict) -> list[str]:
     """What the server lacks for the alarm bus: streams came with Redis 5.0."""
     version = str(info.get("redis_version", "0"))

@@ -195,3 +195,18 @@ async def test_an_alarm_with_a_value_no_sensor_reports_is_not_published(redis_se
     with pytest.raises(ValidationError) as refused:
         await station.publish(replace(alarm("a1"), vital=Vital.SPO2, value=float("nan")))
     assert refused.value.field == "value"
+
+
+async def test_an_eviction_policy_that_could_drop_alarms_is_said(redis_server, open_bus):
+    url = redis_server.fresh_url("eviction")
+    with raw_client(url, redis_server.secret) as admin:
+        before = admin.config_get("maxmemory-policy")["maxmemory-policy"]
+        admin.config_set("maxmemory-policy", "allkeys-lru")
+        try:
+            station = await open_bus(url, redis_server.secret)
+            health = await station.health()
+        finally:
+            admin.config_set("maxmemory-policy", before)
+
+    assert health.state is HealthState.DEGRADED
+    assert "maxmemory-policy allkeys-lru could evict alarm keys" in health.reason
