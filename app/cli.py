@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "wards, then simulate live")
     simulate.add_argument("--backfill-only", action="store_true",
                           help="with --backfill: exit when the backfill is written")
+    simulate.add_argument("--only-region", metavar="REGION",
+                          help="simulate only this region's demo wards (default: every ward of "
+                               "the demo hospital); for a Redis user of one region")
     check = commands.add_parser("check", help="connect to each configured store, print its "
                                 "health and nodes, and exit non-zero if any is unreachable")
     _common_options(check)
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args)
         if args.command == "simulate":
             from app.simulator.standalone import run_standalone
-            return run_standalone(config, args.backfill, args.backfill_only)
+            return run_standalone(config, args.backfill, args.backfill_only, args.only_region)
         if args.command == "check":
             return _check(config, args.init)
         return _run_window(config, args.screenshot, args.after)

@@ -132,3 +132,38 @@ def test_simulate_backfill_only_writes_the_past_and_exits(tmp_path):
 
     beds, rows = asyncio.run(count())
     assert rows == pytest.approx(beds * 1200, abs=beds)
+
+
+def test_simulate_only_one_region_writes_only_its_wards(tmp_path):
+    import asyncio
+    import time
+
+    from app.cli import main
+
+    started = time.time()
+    assert main(["simulate", "--data-dir", str(tmp_path), "--backfill", "15m", "--backfill-only",
+                 "--only-region", "south"]) == 0
+
+    async def beds_written() -> dict[str, int]:
+        opened = await open_stores(StoreConfig(data_dir=tmp_path))
+        try:
+            written = {}
+            for region, ward in (("south", "south-3"), ("north", "north-1")):
+                beds = [p.bed_id for p in await opened.patients.search(region, ward)]
+                past = await opened.vitals.recent(beds, started - 840)
+                # before the ten minutes the demo seeds for every ward
+                written[ward] = sum(1 for samples in past.values() for sample in samples
+                                    if sample.time < started - 660)
+            return written
+        finally:
+            await opened.close()
+
+    written = asyncio.run(beds_written())
+    assert written["south-3"] > 0 and written["north-1"] == 0
+
+
+def test_simulate_an_unknown_region_is_one_line_and_exit_2(tmp_path, capsys):
+    from app.cli import main
+
+    assert main(["simulate", "--data-dir", str(tmp_path), "--only-region", "nowhere"]) == 2
+    assert "--only-region 'nowhere' is not a demo region" in capsys.readouterr().err
