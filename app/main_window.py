@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -169,6 +170,13 @@ class MainWindow(QMainWindow):
                        self.alarm_history.patient_selected):
             signal.connect(self.select_patient)
         self._connect_availability()
+        self._connect_supervision()
+
+    def _connect_supervision(self) -> None:
+        """A feed whose work died of a bug is restarted by itself; meanwhile the banner says so."""
+        for feed in self.feeds:
+            feed.work_stopped.connect(partial(self.alarms_feed.show_feed_stopped, feed.title))
+            feed.work_running.connect(partial(self.alarms_feed.show_feed_stopped, feed.title, None))
 
     def _connect_alarms(self) -> None:
         alarms, audio = self.alarms_feed, self.alarm_audio
