@@ -8,6 +8,7 @@ URL text that might be one.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -59,6 +60,11 @@ _SCHEME = re.compile(r"[a-z][a-z+.\-]{0,30}")
 _OPTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,40}")
 
 
+# The most a URL may let one call wait, in seconds: a call that never ends hides an outage as
+# surely as no deadline at all (`?timeout=inf` used to be accepted).
+MAX_DEADLINE_S = 600.0
+
+
 class StoreUrlError(ValueError):
     """A store URL that cannot be used; the message names the store and the problem."""
 
@@ -103,6 +109,23 @@ def check_secret(store: str, username: str | None, secret: str | None) -> None:
         raise StoreUrlError(store, f"the URL names the user {username!r} but no password was "
                             f"given; set WARD_STATION_{store.upper()}_PASSWORD or the OS "
                             f"keyring entry ward-station/{store}")
+
+
+def seconds_option(url: StoreUrl, name: str, default: float,
+                   most: float = MAX_DEADLINE_S) -> float:
+    """A time limit in seconds from `?name=`: a finite number above 0 and at most `most`."""
+    text = url.option(name)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= most):
+        raise StoreUrlError(url.store, f"?{name}={text} must be a number of seconds above 0 and "
+                            f"at most {most:g} (every call needs a deadline), for example "
+                            f"?{name}={default:g}")
+    return value
 
 
 def _true(text: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cassandra import ConsistencyLevel
 
-from stores.urls import StoreUrl, StoreUrlError
+from stores.urls import StoreUrl, StoreUrlError, seconds_option
 
 # Keyspace and datacenter names end up inside CQL text (DDL cannot take bind markers).
 _KEYSPACE = re.compile(r"[A-Za-z0-9_]{1,48}")
@@ -61,7 +61,7 @@ class CassandraSettings:
             read_consistency=_level(url, "read_consistency", "LOCAL_ONE"),
             username=url.username, tls=url.tls or ca_file is not None, ca_file=ca_file,
             check_hostname=_flag(url.option("check_hostname", "false")),
-            timeout_s=_number(url, "timeout", 5.0),
+            timeout_s=seconds_option(url, "timeout", 5.0),
             fetch_size=int(_number(url, "fetch_size", 1000)),
         )
 

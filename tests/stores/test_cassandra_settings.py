@@ -47,7 +47,7 @@ def test_options_set_replication_levels_and_timeouts():
     ("cassandra://c1/ks?dc=dc1&write_consistency=MOST", "is not a consistency level"),
     ("cassandra://c1/ks?dc=dc1&replication=dc1", "write datacenter:replicas pairs"),
     ("cassandra://c1/ks?dc=dc1&replication=dc1:three", "write datacenter:replicas pairs"),
-    ("cassandra://c1/ks?dc=dc1&timeout=soon", "timeout='soon' must be a positive number"),
+    ("cassandra://c1/ks?dc=dc1&timeout=soon", "?timeout=soon must be a number of seconds above 0"),
     ("cassandra://c1:9042,c2:9043/ks?dc=dc1", "the same port"),
     ("cassandra://c1/ks?dc=dc1&tls=true&ca=/nowhere/ca.pem", "no such file"),
 ])

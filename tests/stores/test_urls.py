@@ -142,3 +142,18 @@ def test_the_known_options_are_those_the_backends_read():
                                    source.read_text()))
         assert read, store
         assert read - {"database"} <= OPTIONS[store], (store, read - OPTIONS[store])
+
+
+@pytest.mark.parametrize("timeout", ["inf", "nan", "-1", "0", "1e9", "601", "soon"])
+@pytest.mark.parametrize("store, url", [
+    ("vitals", "influxdb://127.0.0.1/vitals?timeout={}"),
+    ("analytics", "cassandra://c1/ks?dc=dc1&timeout={}"),
+])
+def test_a_timeout_without_a_finite_deadline_is_refused_naming_the_option(store, url, timeout):
+    from stores.analytics.cassandra_settings import CassandraSettings
+    from stores.vitals.influx_config import influx_settings
+
+    read = {"vitals": influx_settings, "analytics": CassandraSettings.from_url}[store]
+    with pytest.raises(StoreUrlError, match=r"\?timeout=.* must be a number of seconds above 0 "
+                                            r"and at most 600"):
+        read(parse_store_url(store, url.format(timeout)))
