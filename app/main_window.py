@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
         self.care_graph.show_message("Select a bed to see the care team")
         self.setCentralWidget(self._layout())
         self.statusBar().addPermanentWidget(self.store_status, 1)
+        # the URLs were checked when the stores opened: a store that sends its secret
+        # unprotected (insecure=true) or does not verify its server says so all the time
+        self.store_status.set_insecure(self.config.store_config.insecure())
 
     def _layout(self) -> QWidget:
         top = QSplitter(Qt.Orientation.Horizontal)

@@ -43,9 +43,11 @@ def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
         raise StoreUrlError(url.store, f"the URL sets {', '.join(fixed)}; Ward Station fixes the "
                             "write and read concerns of patient records (majority, journaled)")
     _check_time_limits(url)
-    given = {name.lower() for name in url.options}
+    # insecure=true is Ward Station's (stores.urls), not PyMongo's
+    passed = {name: value for name, value in url.options.items() if name != "insecure"}
+    given = {name.lower() for name in passed}
     options = {name: value for name, value in DEFAULTS.items() if name.lower() not in given}
-    options.update(url.options)
+    options.update(passed)
     if url.username:
         options["username"] = url.username
         # As in a mongodb:// URL: the user is defined in the database the URL names.

@@ -10,8 +10,9 @@ import sys
 from tests.servers import free_port
 
 
-def check(tmp_path, *args: str, **stores: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def check(tmp_path, *args: str, env: dict[str, str] | None = None,
+          **stores: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
     env.update({f"WARD_STATION_STORE_{name.upper()}": url for name, url in stores.items()})
     return subprocess.run([sys.executable, "-m", "app", "check", "--data-dir",
                            str(tmp_path / "station"), *args],
@@ -51,6 +52,18 @@ def test_a_bad_url_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == ("ward-station: error: stores.vitals: the URL must name the "
                                      "database after the servers, for example .../vitals")
+
+
+def test_a_password_over_a_plain_connection_is_refused_or_said_insecure(tmp_path):
+    port = free_port()  # nothing listens there: what matters is what check says first
+    env = {"WARD_STATION_ALERTS_PASSWORD": "s3cret-pw"}
+    refused = check(tmp_path, env=env, alerts=f"redis://127.0.0.1:{port}/0")
+    assert refused.returncode == 2
+    assert "stores.alerts: a plain connection would send the password" in refused.stderr
+    assert "insecure=true" in refused.stderr and "s3cret-pw" not in refused.stderr
+    accepted = check(tmp_path, env=env, alerts=f"redis://127.0.0.1:{port}/0?insecure=true")
+    assert "INSECURE (insecure=true)" in block(accepted.stdout, "alerts")
+    assert "Traceback" not in accepted.stderr
 
 
 def test_init_creates_what_a_real_server_lacks(tmp_path, mongo_server):

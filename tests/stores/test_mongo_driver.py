@@ -113,3 +113,11 @@ def test_a_duplicate_key_names_the_field_of_its_index(details, field):
     error = DuplicateKeyError(details.get("errmsg", "E11000"), 11000, details)
 
     assert duplicate_field(error) == field
+
+
+@pytest.mark.asyncio
+async def test_insecure_is_the_stations_option_and_not_handed_to_pymongo(recwarn):
+    client = build_client(parse_store_url("patients", "mongodb://ward@m1/ward?insecure=true"),
+                          SECRET)
+    await client.close()
+    assert not [w for w in recwarn if "insecure" in str(w.message).lower()]
