@@ -263,6 +263,7 @@ class VitalSample:
     nibp_dia: float | None = None
     nibp_mean: float | None = None
     temperature: float | None = None
+    simulated: bool = False  # written by the bedside simulator, not measured on a patient
 
     def value(self, vital: Vital) -> float | None:
         """The vital's value if it is valid: None when missing, NaN, or outside what a sensor
@@ -309,6 +310,7 @@ class WaveformChunk:
     start: float
     rate_hz: float
     values: tuple[float, ...]
+    simulated: bool = False  # made by the bedside simulator
 
     @property
     def end(self) -> float:
@@ -386,6 +388,7 @@ class Alarm:
     acknowledged_by: str | None = None
     acknowledged_at: float | None = None
     cleared_at: float | None = None  # when the condition stopped being true
+    simulated: bool = False  # raised on the bedside simulator's vitals
 
     @property
     def acknowledged(self) -> bool:

@@ -57,6 +57,12 @@ def _priority(value: object) -> Priority:
     return Priority(int(value) if isinstance(value, str) else value)
 
 
+def _true_or_false(value: object) -> bool:
+    if not isinstance(value, bool):  # strict: "false" or 0 must not pass as a mark
+        raise TypeError("not true or false")
+    return value
+
+
 def _optional(read: Callable[[object], object]) -> Callable[[object], object]:
     return lambda value: None if value is None else read(value)
 
@@ -78,4 +84,5 @@ _READERS: dict[str, Callable[[object], object]] = {
     "acknowledged_by": _optional(_text),
     "acknowledged_at": _optional(_number),
     "cleared_at": _optional(_number),
+    "simulated": _true_or_false,
 }
