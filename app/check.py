@@ -53,7 +53,9 @@ async def _check_one(config: Config, stores: Stores, name: str, init: bool) -> l
     except TimeoutError:
         health = StoreHealth(name, "?", HealthState.DOWN,
                              reason=f"no answer within {STORE_TIMEOUT_S:.0f} s")
-    lines = [_headline(health, where), *_node_lines(health), _schema_line(missing, init, health)]
+    insecure = config.store_config.insecure().get(name)
+    lines = [_headline(health, where), *([f"{'':11}{insecure}"] if insecure else []),
+             *_node_lines(health), _schema_line(missing, init, health)]
     if name == "alerts" and name in config.real_stores:
         lines.append(_signing_line(store, config.region))
     schema_ready = isinstance(missing, list) and (init or not missing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._layout())
         self.statusBar().addPermanentWidget(self.store_status, 1)
         self.statusBar().addPermanentWidget(self.pending_count)
+        # the URLs were checked when the stores opened: a store that sends its secret
+        # unprotected (insecure=true) or does not verify its server says so all the time
+        self.store_status.set_insecure(self.config.store_config.insecure())
 
     def _layout(self) -> QWidget:
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -184,6 +188,13 @@ class MainWindow(QMainWindow):
                        self.alarm_history.patient_selected):
             signal.connect(self.select_patient)
         self._connect_availability()
+        self._connect_supervision()
+
+    def _connect_supervision(self) -> None:
+        """A feed whose work died of a bug is restarted by itself; meanwhile the banner says so."""
+        for feed in self.feeds:
+            feed.work_stopped.connect(partial(self.alarms_feed.show_feed_stopped, feed.title))
+            feed.work_running.connect(partial(self.alarms_feed.show_feed_stopped, feed.title, None))
 
     def _connect_alarms(self) -> None:
         alarms, audio = self.alarms_feed, self.alarm_audio

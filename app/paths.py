@@ -6,6 +6,8 @@ from pathlib import Path
 
 import platformdirs
 
+from stores.embedded_db import make_private_dir
+
 APP_NAME = "ward-station"
 
 
@@ -18,8 +20,9 @@ def default_config_file() -> Path:
 
 
 def ensure_writable_dir(path: Path) -> None:
-    """Create `path` if needed and prove a file can be written in it; OSError says why not."""
-    path.mkdir(parents=True, exist_ok=True)
+    """Create `path` if needed, readable by the user only, and prove a file can be written in
+    it; OSError says why not."""
+    make_private_dir(path)
     probe = path / ".write-test"
     probe.write_bytes(b"")
     probe.unlink()

@@ -16,7 +16,9 @@ from stores.analytics import AnalyticsStore
 from stores.model import StoreHealth
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
-from stores.urls import EMBEDDED, StoreUrl, StoreUrlError, parse_store_url
+from stores.urls import (
+    EMBEDDED, StoreUrl, StoreUrlError, check_transport, insecurity, parse_store_url,
+)
 from stores.vitals import VitalsStore
 
 STORE_NAMES = ("vitals", "patients", "network", "analytics", "alerts")
@@ -48,6 +50,17 @@ class StoreConfig:
         """The parsed URL of a real store, None for an embedded one; raises StoreUrlError."""
         text = self.urls.get(store, EMBEDDED)
         return None if text == EMBEDDED else parse_store_url(store, text)
+
+    def insecure(self) -> dict[str, str]:
+        """store -> why it is insecure (see `stores.urls.insecurity`), for the real stores that
+        are; raises StoreUrlError."""
+        found = {}
+        for name in STORE_NAMES:
+            url = self.url(name)
+            why = insecurity(url, self.secrets.get(name)) if url is not None else None
+            if why:
+                found[name] = why
+        return found
 
     @property
     def db_path(self) -> Path:
@@ -104,6 +117,7 @@ async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db,
     """An embedded store, or a real one whose writes fall back to the outbox in `db`."""
     if url is None:
         return _EMBEDDED_FACTORIES[name](db)
+    check_transport(url, secret)  # before anything could send the secret
     import importlib
 
     from stores.outbox import DEFAULT_LIMIT, Outbox

@@ -8,6 +8,7 @@ reads run beside them on the reader, which WAL lets see the last committed state
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -45,6 +46,7 @@ class EmbeddedDb:
         try:
             await writer.connect(lambda conn: migrate(conn, path))
             await reader.connect(None)
+            await asyncio.to_thread(keep_private, path)  # the -wal and -shm exist by now
         except StoreUnavailable as exc:
             await reader.close()
             await writer.close()
@@ -155,12 +157,38 @@ def _roll_back(conn: sqlite3.Connection) -> None:
         pass  # the error that brought us here is the one worth reporting
 
 
+# The station's data (patients, audit log, queued writes) is the user's alone: the folder is
+# created 0700 and the file and SQLite's -wal/-shm beside it are kept 0600.
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
 def _check_writable(path: Path) -> None:
     """Fail early with the OS's own words; SQLite only says "unable to open database file"."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "ab"):
-            pass
+        make_private_dir(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE))
+        keep_private(path)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise StoreUnavailable(f"Cannot use {path} for the station's data: {reason}") from exc
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create `folder` (and its parents) readable by the user only; a folder that exists
+    already keeps its permissions (it may be one the user chose to share)."""
+    if folder.is_dir():
+        return
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    os.chmod(folder, FOLDER_MODE)  # mkdir's mode passes through the umask; this does not
+
+
+def keep_private(path: Path) -> None:
+    """Make the database file, and its -wal/-shm where they exist, readable by the user only
+    (SQLite creates those with the file's mode; one made by an older version may be wider)."""
+    for file in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
+        try:
+            os.chmod(file, FILE_MODE)
+        except FileNotFoundError:
+            pass

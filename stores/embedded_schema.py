@@ -138,12 +138,19 @@ _OUTBOX_OPERATIONS = (
     "ALTER TABLE outbox ADD COLUMN payload_version INTEGER NOT NULL DEFAULT 1",
 )
 
+_SIMULATED = (
+    # What the bedside simulator wrote is marked, so that no station takes it for a patient's.
+    "ALTER TABLE vitals ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE waveforms ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VITALS + _PATIENTS + _NETWORK + _ANALYTICS + _ALERTS,
     _OUTBOX,
     _ALARM_STATES,
     _WAVEFORMS_AND_ROLLUPS,
     _OUTBOX_OPERATIONS,
+    _SIMULATED,
 )
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 
+from stores import patient_text
+
 
 # --- ward layout -------------------------------------------------------------------------------
 
@@ -101,8 +103,34 @@ def patient_problems(patient: Patient, today: date) -> list[FieldProblem]:
         problems.append(
             FieldProblem("weight_kg", f"Weight must be between 0 and {MAX_WEIGHT_KG:g} kg.")
         )
+    problems += patient_text_problems(patient)
     problems += alarm_limit_problems(patient.alarm_limits)
     return problems
+
+
+def patient_text_problems(patient: Patient) -> list[FieldProblem]:
+    """Text too long, not NFC, or holding an invisible or control character (see
+    `stores.patient_text`): a look-alike MRN must not pass the uniqueness check."""
+    problems = []
+    for name in patient_text.MAX_LENGTHS:
+        value = getattr(patient, name)
+        problem = patient_text.value_problem(name, value) if value else None
+        if problem:
+            problems.append(FieldProblem(name, problem))
+    for name in patient_text.LIST_FIELDS:
+        problem = patient_text.list_problem(name, getattr(patient, name))
+        if problem:
+            problems.append(FieldProblem(name, problem))
+    return problems
+
+
+def normalised_patient(patient: Patient) -> Patient:
+    """`patient` with every text in Unicode NFC (what the stores keep and compare)."""
+    texts = {name: patient_text.normalised(getattr(patient, name))
+             for name in patient_text.MAX_LENGTHS if getattr(patient, name)}
+    lists = {name: tuple(patient_text.normalised(item) for item in getattr(patient, name))
+             for name in patient_text.LIST_FIELDS}
+    return dataclasses.replace(patient, **texts, **lists)
 
 
 @dataclass(frozen=True)
@@ -235,6 +263,7 @@ class VitalSample:
     nibp_dia: float | None = None
     nibp_mean: float | None = None
     temperature: float | None = None
+    simulated: bool = False  # written by the bedside simulator, not measured on a patient
 
     def value(self, vital: Vital) -> float | None:
         """The vital's value if it is valid: None when missing, NaN, or outside what a sensor
@@ -281,6 +310,7 @@ class WaveformChunk:
     start: float
     rate_hz: float
     values: tuple[float, ...]
+    simulated: bool = False  # made by the bedside simulator
 
     @property
     def end(self) -> float:
@@ -358,6 +388,7 @@ class Alarm:
     acknowledged_by: str | None = None
     acknowledged_at: float | None = None
     cleared_at: float | None = None  # when the condition stopped being true
+    simulated: bool = False  # raised on the bedside simulator's vitals
 
     @property
     def acknowledged(self) -> bool:

@@ -4,10 +4,15 @@ A URL never carries a secret: passwords and tokens come to `open_stores` separat
 can be logged, shown in the window and printed by `ward-station check` as it is. A URL that
 holds one (a password before the host, `?token=...`) is refused, and no error message repeats
 URL text that might be one.
+
+A secret is sent only over TLS that checks the server's certificate and host name: a plain or
+unchecked connection with a password or token is refused unless the URL says `insecure=true`,
+and the status bar and `ward-station check` then say it is insecure.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -40,13 +45,13 @@ _PATH = {
 # silently ignored and a secret put in the query is not printed with the URL. None: PyMongo
 # checks MongoDB's options itself (build_client turns its refusal into StoreUrlError).
 OPTIONS: dict[str, frozenset[str] | None] = {
-    "patients": None,
-    "vitals": frozenset({"tls", "ca", "verify", "rp", "batch", "timeout", "org", "retention",
+    "patients": None,  # `insecure` is taken out before PyMongo sees the options
+    "vitals": frozenset({"insecure", "tls", "ca", "verify", "rp", "batch", "timeout", "org", "retention",
                          "waveform_rp"}),
-    "network": frozenset({"tls", "ca", "timeout"}),
-    "analytics": frozenset({"dc", "replication", "write_consistency", "read_consistency", "tls",
+    "network": frozenset({"insecure", "tls", "ca", "timeout"}),
+    "analytics": frozenset({"insecure", "dc", "replication", "write_consistency", "read_consistency", "tls",
                             "ca", "check_hostname", "timeout", "fetch_size"}),
-    "alerts": frozenset({"tls", "wait_replicas", "wait_timeout_ms", "stream_maxlen", "timeout_ms",
+    "alerts": frozenset({"insecure", "tls", "wait_replicas", "wait_timeout_ms", "stream_maxlen", "timeout_ms",
                          "sentinel_auth", "tls_ca", "tls_cert", "tls_key", "tls_verify",
                          "tls_check_hostname"}),
 }
@@ -57,6 +62,11 @@ _SECRET_WORDS = ("password", "passwd", "pwd", "token", "secret", "apikey", "api_
 # A scheme repeated in an error must look like one (lower-case words), not like a password.
 _SCHEME = re.compile(r"[a-z][a-z+.\-]{0,30}")
 _OPTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,40}")
+
+
+# The most a URL may let one call wait, in seconds: a call that never ends hides an outage as
+# surely as no deadline at all (`?timeout=inf` used to be accepted).
+MAX_DEADLINE_S = 600.0
 
 
 class StoreUrlError(ValueError):
@@ -82,8 +92,28 @@ class StoreUrl:
 
     @property
     def tls(self) -> bool:
-        """TLS asked for by the scheme (`influxdbs`, `neo4j+s`, `rediss`...) or by `?tls=true`."""
-        return self.scheme in TLS_SCHEMES or _true(self.options.get("tls", ""))
+        """TLS asked for by the scheme (`influxdbs`, `neo4j+s`, `rediss`...) or by `?tls=true`
+        (MongoDB also `?ssl=true`)."""
+        return self.scheme in TLS_SCHEMES or _true(self.options.get("tls", "")) \
+            or (self.store == "patients" and _true(self.options.get("ssl", "")))
+
+    @property
+    def insecure(self) -> bool:
+        """`?insecure=true`: the operator accepts sending a secret unprotected."""
+        return _true(self.options.get("insecure", ""))
+
+    @property
+    def unverified(self) -> str | None:
+        """The option that turns the check of the server's certificate or host name off."""
+        if not self.tls:
+            return None
+        if self.scheme.endswith("+ssc"):
+            return f"{self.scheme}://"
+        for name, value in self.options.items():
+            off = _UNVERIFYING.get(self.store, {}).get(name.lower())
+            if off is not None and (_true(value) if off else _false(value)):
+                return f"{name}={value}"
+        return None
 
     @property
     def addresses(self) -> list[str]:
@@ -96,6 +126,48 @@ class StoreUrl:
         return self.text
 
 
+# Per store, the options (lower case) that can turn the check of the server off, and whether
+# a true or a false value does.
+_UNVERIFYING: dict[str, dict[str, bool]] = {
+    "vitals": {"verify": False},
+    "analytics": {"check_hostname": False},
+    "alerts": {"tls_verify": False, "tls_check_hostname": False},
+    "patients": {"tlsinsecure": True, "tlsallowinvalidcertificates": True,
+                 "tlsallowinvalidhostnames": True},
+}
+
+
+def transport_problem(url: StoreUrl, secret: str | None) -> str | None:
+    """Why `url` would expose `secret` (a plain connection, a server not verified), or None."""
+    if not secret:
+        return None
+    if not url.tls:
+        return "a plain connection would send the password or token unencrypted"
+    if url.unverified:
+        return (f"{url.unverified} turns the check of the server's certificate off, so the "
+                "password or token could go to anyone")
+    return None
+
+
+def check_transport(url: StoreUrl, secret: str | None) -> None:
+    """Refuse to send a secret unprotected unless the URL says `insecure=true`."""
+    problem = transport_problem(url, secret)
+    if problem and not url.insecure:
+        raise StoreUrlError(url.store, f"{problem}; use TLS with the server's certificate "
+                            "checked, or add insecure=true to the URL's options to accept "
+                            "it (the station then shows the store as insecure)")
+
+
+def insecurity(url: StoreUrl, secret: str | None) -> str | None:
+    """What the status bar and `ward-station check` say of an insecure store, or None."""
+    if url.insecure:
+        return "INSECURE (insecure=true): " + (transport_problem(url, secret)
+                                                or "the URL accepts an unprotected connection")
+    if url.unverified:
+        return f"INSECURE: {url.unverified} turns the check of the server's certificate off"
+    return None
+
+
 def check_secret(store: str, username: str | None, secret: str | None) -> None:
     """A user named in the URL needs a password: without one the driver would log in with an
     empty one, and the server's "authentication failed" would not say what is missing."""
@@ -105,8 +177,29 @@ def check_secret(store: str, username: str | None, secret: str | None) -> None:
                             f"keyring entry ward-station/{store}")
 
 
+def seconds_option(url: StoreUrl, name: str, default: float,
+                   most: float = MAX_DEADLINE_S) -> float:
+    """A time limit in seconds from `?name=`: a finite number above 0 and at most `most`."""
+    text = url.option(name)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= most):
+        raise StoreUrlError(url.store, f"?{name}={text} must be a number of seconds above 0 and "
+                            f"at most {most:g} (every call needs a deadline), for example "
+                            f"?{name}={default:g}")
+    return value
+
+
 def _true(text: str) -> bool:
     return text.lower() in ("1", "true", "yes", "on")
+
+
+def _false(text: str) -> bool:
+    return text.strip().lower() in ("0", "false", "no", "off")
 
 
 def parse_store_url(store: str, text: str) -> StoreUrl:

@@ -184,6 +184,9 @@ class BedTile(QWidget):
             alarm_text=alarm_text(self._alarms),
             selected=self._selected,
             trend=self._latest_numbers()[1] if self._patient else (),
+            simulated=self._patient is not None and (
+                (self._latest is not None and self._latest.simulated)
+                or any(alarm.simulated for alarm in self._alarms)),
         )
 
     def _stale_text(self) -> str:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from widgets import palette
 from widgets.bed_tile_layout import TileLayout, layout_tile
 from widgets.bed_tile_sparkline import paint_sparkline
-from widgets.bed_tile_view import Numeric, TileView
+from widgets.bed_tile_view import SIMULATED, Numeric, TileView
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -36,7 +36,8 @@ def paint_base(painter: QPainter, rect: QRect, view: TileView, focused: bool) ->
     else:
         _paint_header(painter, parts.header, view, text_px)
         name_colour = palette.TEXT if view.occupied else palette.TEXT_DIM
-        _text(painter, parts.name, view.patient, text_px, name_colour, _LEFT)
+        name_rect = _paint_simulated(painter, parts.name, view, text_px)
+        _text(painter, name_rect, view.patient, text_px, name_colour, _LEFT)
     if parts.alarm is not None and view.alarm is not None:
         _paint_alarm_strip(painter, parts.alarm, view, min(text_px, parts.alarm.height() * 0.8))
     if view.numerics:
@@ -72,7 +73,23 @@ def _paint_header_with_name(painter: QPainter, rect: QRectF, view: TileView, tex
     bed_width = QFontMetricsF(bed_font).horizontalAdvance(view.bed + "  ")
     _draw(painter, rect, view.bed, bed_font, palette.TEXT, _LEFT)
     name_colour = palette.TEXT if view.occupied else palette.TEXT_DIM
-    _text(painter, rect.adjusted(bed_width, 0, 0, 0), view.patient, text_px, name_colour, _LEFT)
+    name_rect = _paint_simulated(painter, rect.adjusted(bed_width, 0, 0, 0), view, text_px)
+    _text(painter, name_rect, view.patient, text_px, name_colour, _LEFT)
+
+
+def _paint_simulated(painter: QPainter, rect: QRectF, view: TileView, text_px: float) -> QRectF:
+    """The SIMULATED mark at the right of the row, on violet; returns what is left of the row
+    for the name (which is elided rather than ever drawn under the mark)."""
+    if not view.simulated:
+        return rect
+    font = _fitted(painter, SIMULATED, text_px * 0.72, rect.width() * 0.5, True)
+    width = QFontMetricsF(font).horizontalAdvance(SIMULATED) + 6
+    badge = QRectF(rect.right() - width, rect.top() + 1, width, rect.height() - 2)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(palette.SIMULATED))
+    painter.drawRoundedRect(badge, 3, 3)
+    _draw(painter, badge, SIMULATED, font, palette.SIMULATED_TEXT, _CENTER)
+    return rect.adjusted(0, 0, -width - 4, 0)
 
 
 def _paint_strip(painter: QPainter, rect: QRectF, view: TileView) -> None:

@@ -38,6 +38,7 @@ class TileView:
     selected: bool
     trend: tuple[tuple[float, float | None], ...]  # (time, heart rate) over the last two minutes
     ecg: str = ""  # "" while the ECG strip sweeps, else what it says instead: "ECG \u2014"
+    simulated: bool = False  # the bed's data comes from the bedside simulator
 
     @property
     def occupied(self) -> bool:
@@ -54,6 +55,9 @@ class TileView:
     def sweeping(self) -> bool:
         """Whether the ECG strip shows a live trace (not an empty bed, stale data or no signal)."""
         return self.occupied and not self.stale and not self.ecg
+
+
+SIMULATED = "SIMULATED"
 
 
 def numerics(sample: VitalSample | None) -> tuple[Numeric, ...]:
@@ -78,6 +82,7 @@ def alarm_text(alarms: list[Alarm]) -> str:
 
 def describe(view: TileView) -> str:
     """The tile in words, for screen readers and tests."""
-    parts = [view.bed, view.patient, view.details, view.alarm_text, view.stale, view.ecg]
+    parts = [view.bed, SIMULATED if view.simulated else "", view.patient, view.details,
+             view.alarm_text, view.stale, view.ecg]
     parts += [f"{n.label} {n.value} {n.unit}" for n in view.numerics]
     return ", ".join(part for part in parts if part)

@@ -28,6 +28,9 @@ STALE = "#7a7f85"
 UP = "#3cc46b"
 DEGRADED = "#f5a623"
 DOWN = "#e0262b"
+# The SIMULATED mark: violet, a colour no alarm, vital or store state uses.
+SIMULATED = "#b48cff"
+SIMULATED_TEXT = "#14101c"
 
 # Conventional monitor colours per vital, so a nurse finds a number where they expect it.
 VITAL_COLOURS = {

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from functools import partial
 from datetime import date
 
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from stores import patient_text
 from stores.model import AlarmLimits, Bed, Patient, Sex, Vital, patient_problems
 from widgets.alarm_limits_editor import AlarmLimitsEditor, vital_of
 from widgets.patient_fields import WEIGHT_HINT, parse_weight, split_items
@@ -22,6 +24,8 @@ from widgets.patient_form_grid import (
 )
 from widgets.patient_form_notices import UnsavedBar, message_line
 
+# Fields whose text is checked at every keystroke (length, invisible characters).
+CHECKED_AS_TYPED = (*TEXT_FIELDS, *LIST_FIELDS, "notes")
 # Fields of the record the form does not show as one editor.
 CONTEXT_LABELS = {"region": "Region", "ward": "Ward", "alarm_limits": "Alarm limits"}
 
@@ -46,9 +50,11 @@ class PatientForm(QWidget):
         self.limits.edited.connect(self._on_edited)
         self._dirty = False
         self.fields = make_fields()
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             change_signal(field.editor).connect(field.clear_problem)
             change_signal(field.editor).connect(self._on_edited)
+            if name in CHECKED_AS_TYPED:
+                change_signal(field.editor).connect(partial(self._check_as_typed, name))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -168,8 +174,9 @@ class PatientForm(QWidget):
     def _patient(self, birth_date: date, weight: float | None,
                  alarm_limits: tuple[AlarmLimits, ...]) -> Patient:
         base = self._loaded or Patient("", self._region, self._ward, "", "", "", birth_date)
-        text = {name: self.editor(name).text().strip() for name in TEXT_FIELDS}
-        lists = {name: split_items(self.editor(name).text()) for name in LIST_FIELDS}
+        text = {name: nfc(self.editor(name).text().strip()) for name in TEXT_FIELDS}
+        lists = {name: tuple(nfc(item) for item in split_items(self.editor(name).text()))
+                 for name in LIST_FIELDS}
         return dataclasses.replace(
             base,
             **text,
@@ -178,7 +185,7 @@ class PatientForm(QWidget):
             weight_kg=weight,
             sex=Sex(self.editor("sex").currentData()),
             bed_id=self.editor("bed_id").currentData(),
-            notes=self.editor("notes").toPlainText().strip(),
+            notes=nfc(self.editor("notes").toPlainText().strip()),
             alarm_limits=alarm_limits,
         )
 
@@ -195,7 +202,21 @@ class PatientForm(QWidget):
         ward = self._loaded.ward if self._loaded else self._ward
         self.heading.setText(f"<b>{who}</b> · {ward}" if ward else f"<b>{who}</b>")
 
+    def _check_as_typed(self, name: str, *_args: object) -> None:
+        """Say at once what the field's text may not hold, without moving the focus."""
+        editor = self.editor(name)
+        text = nfc(editor.toPlainText() if name == "notes" else editor.text())
+        if name in LIST_FIELDS:
+            problem = patient_text.list_problem(name, split_items(text))
+        else:
+            problem = patient_text.value_problem(name, text.strip())
+        if problem:
+            self.fields[name].show_problem(problem)
+
     def _on_edited(self, *_args: object) -> None:
         self._dirty = True
         self.show_message("")  # "Saved" or an old error no longer describes what is shown
 
+
+def nfc(text: str) -> str:
+    return patient_text.normalised(text)

@@ -1,4 +1,5 @@
-"""Status-bar indicators of the stores: up, degraded or down, with backend and latency."""
+"""Status-bar indicators of the stores: up, degraded or down, with backend and latency, and
+INSECURE where the store's URL accepts sending a secret unprotected."""
 
 from __future__ import annotations
 
@@ -22,21 +23,27 @@ def latency_text(latency_ms: float | None) -> str:
     return f"{latency_ms:.1f} ms" if latency_ms < 10 else f"{latency_ms:.0f} ms"
 
 
-def health_text(health: StoreHealth) -> str:
+INSECURE = "INSECURE"
+
+
+def health_text(health: StoreHealth, insecure: bool = False) -> str:
     """ "vitals · embedded · 1.2 ms", "network · neo4j · degraded · 40 ms", "patients · down",
-    "alerts · redis · unsigned · 0.4 ms" """
+    "alerts · INSECURE · redis · unsigned · 0.4 ms" """
     if health.state is HealthState.DOWN:
-        return " \u00b7 ".join([health.store, *health.flags, "down"])
-    parts = [health.store, health.backend, *health.flags]
+        return " \u00b7 ".join([health.store, *([INSECURE] if insecure else []), *health.flags,
+                                "down"])
+    parts = [health.store, *([INSECURE] if insecure else []), health.backend, *health.flags]
     if health.state is HealthState.DEGRADED:
         parts.append("degraded")
     parts.append(latency_text(health.latency_ms))
     return " \u00b7 ".join(part for part in parts if part)
 
 
-def health_tooltip(health: StoreHealth) -> str:
+def health_tooltip(health: StoreHealth, insecure: str | None = None) -> str:
     """Why, and which servers: what a trainer or an operator asks next."""
     lines = [f"{health.store}: {health.backend}, {health.state.value}"]
+    if insecure:
+        lines.append(insecure)
     if health.latency_ms is not None:
         lines.append(f"round trip {latency_text(health.latency_ms)}")
     if health.reason:
@@ -57,17 +64,19 @@ class StoreIndicator(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.dot)
         layout.addWidget(self.label)
-        self._colour = ""
+        self._colour: tuple[str, bool] | None = None
 
-    def show_health(self, health: StoreHealth) -> None:
-        self.label.setText(health_text(health))
-        self.setToolTip(health_tooltip(health))
+    def show_health(self, health: StoreHealth, insecure: str | None = None) -> None:
+        self.label.setText(health_text(health, bool(insecure)))
+        self.setToolTip(health_tooltip(health, insecure))
         colour = STATE_COLOURS[health.state]
-        if colour != self._colour:
-            self._colour = colour
+        style = (colour, bool(insecure))
+        if style != self._colour:
+            self._colour = style
             self.dot.setStyleSheet(f"color: {colour};")
             down = health.state is HealthState.DOWN
-            self.label.setStyleSheet(f"color: {palette.DOWN}; font-weight: bold;" if down else "")
+            warn = palette.DOWN if down else palette.DEGRADED if insecure else None
+            self.label.setStyleSheet(f"color: {warn}; font-weight: bold;" if warn else "")
 
 
 class StoreStatus(QWidget):
@@ -80,12 +89,17 @@ class StoreStatus(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)
         self.indicators: list[StoreIndicator] = []
+        self._insecure: dict[str, str] = {}
+
+    def set_insecure(self, insecure: dict[str, str]) -> None:
+        """store -> why it is insecure; those stores say INSECURE, the tooltip says why."""
+        self._insecure = dict(insecure)
 
     @Slot(list)
     def show_health(self, health: list[StoreHealth]) -> None:
         self._resize_to(len(health))
         for indicator, store in zip(self.indicators, health):
-            indicator.show_health(store)
+            indicator.show_health(store, self._insecure.get(store.store))
 
     def _resize_to(self, count: int) -> None:
         while len(self.indicators) < count:

@@ -34,6 +34,12 @@ class VitalsChart(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#VitalsChart {{ background-color: {palette.PANEL}; }}")
         self._title = QLabel("", objectName="VitalsChartTitle")
+        # The selected bed's data comes from the bedside simulator: said beside its name.
+        self.simulated_mark = QLabel("SIMULATED", objectName="SimulatedMark")
+        self.simulated_mark.setStyleSheet(
+            f"background-color: {palette.SIMULATED}; color: {palette.SIMULATED_TEXT}; "
+            "font-weight: bold; padding: 1px 6px; border-radius: 3px;")
+        self.simulated_mark.hide()
         self.ranges = RangeBar()
         self.waveforms = WaveformView(clock)
         self.trends = TrendChart(window_s, clock, stale_after_s=stale_after_s)
@@ -46,7 +52,9 @@ class VitalsChart(QWidget):
     def _build_layout(self) -> None:
         header = QHBoxLayout()
         header.setContentsMargins(8, 2, 4, 2)
-        header.addWidget(self._title, 1)
+        header.addWidget(self._title)
+        header.addWidget(self.simulated_mark)
+        header.addStretch(1)
         header.addWidget(self.ranges)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -85,6 +93,7 @@ class VitalsChart(QWidget):
         The previous patient's curves go at once, so they are never drawn under the new name;
         the view goes back to live."""
         self._set_title(title, palette.TEXT, 11)
+        self.simulated_mark.hide()  # until this patient's samples say
         self.ranges.setEnabled(True)
         self._go_live()
         self.trends.follow(True)
@@ -95,11 +104,13 @@ class VitalsChart(QWidget):
         """Replace the live samples with these."""
         self.trends.live.clear()
         self.trends.add_samples(samples)
+        self._mark_simulated(samples)
 
     @Slot(list)
     def add_samples(self, samples: list[VitalSample]) -> None:
         """Add new live samples; those older than the window are dropped."""
         self.trends.add_samples(samples)
+        self._mark_simulated(samples)
 
     @Slot(list)
     def add_waveforms(self, chunks: list[WaveformChunk]) -> None:
@@ -120,6 +131,7 @@ class VitalsChart(QWidget):
     def clear(self, message: str) -> None:
         """No patient: empty strips and plots and a message such as "Select a bed"."""
         self._set_title(message, palette.TEXT_DIM, 13)
+        self.simulated_mark.hide()
         self.ranges.setEnabled(False)
         self._go_live()
         self.trends.follow(False)
@@ -139,6 +151,14 @@ class VitalsChart(QWidget):
     def _on_range_chosen(self, label: str) -> None:
         self.range_changed.emit(label)
         self.trends.show_range(RANGES[label])
+
+    def is_simulated(self) -> bool:
+        return self.simulated_mark.isVisibleTo(self)
+
+    def _mark_simulated(self, samples: list[VitalSample]) -> None:
+        """The newest sample says whether the bed's data is simulated."""
+        if samples:
+            self.simulated_mark.setVisible(max(samples, key=lambda s: s.time).simulated)
 
     def _set_title(self, text: str, colour: str, points: int) -> None:
         self._title.setText(text)

@@ -131,6 +131,7 @@ class AlarmEngine:
             vital=rule.vital,
             value=value,
             limit=rule.limit,
+            simulated=sample.simulated,  # an alarm on simulated vitals is simulated too
         )
 
 

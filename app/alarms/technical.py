@@ -1,5 +1,5 @@
 """Technical alarms the station raises itself: a store down, a bed or the whole bedside feed
-silent, alarm messages it could not show. No Qt, no stores: conditions in, alarms out.
+silent, alarm messages it could not show, a part of the station restarting after a bug. No Qt, no stores: conditions in, alarms out.
 
 They are the station's own and are not published on the alarm bus (every station of the region
 sees the same outage and says so itself). The alarm channel lost is the alarms feed's, which
@@ -93,6 +93,15 @@ class TechnicalAlarms:
                 del self._open[key]  # the bed was emptied: nobody left to monitor
                 changed = True
         return changed
+
+    def feed_stopped(self, title: str, reason: str | None, high: bool = False) -> bool:
+        """A part of the station (a feed) whose work died of an unexpected error, `reason`,
+        and is being restarted; None once it runs again. True if anything changed."""
+        key = "feed-down:" + "-".join(title.lower().split())
+        return self._condition(key, reason is not None,
+                               Priority.HIGH if high else Priority.MEDIUM,
+                               f"{title} stopped after an unexpected error and is being "
+                               f"restarted ({reason})")
 
     def unreadable(self, count: int, reason: str) -> None:
         """Alarm messages that could not be shown (they did not parse, or name a bed or a

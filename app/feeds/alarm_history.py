@@ -26,6 +26,7 @@ class AlarmHistoryFeed(Feed):
     """Loads while the history is shown (`set_shown`), again every `refresh_s` and at once when
     the period changes. `unavailable`/`available` follow the alarm bus; the analytics store
     failing only takes the shift figures away (`shifts_unavailable`), not the history."""
+    title = "Alarm history"
 
     history_loaded = Signal(object)  # list[Alarm] of the ward, newest first
     shifts_loaded = Signal(object)  # list[ShiftFigures], this shift first
@@ -48,7 +49,7 @@ class AlarmHistoryFeed(Feed):
         self._shifts_down: str | None = None
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     @Slot(float)
     def set_range(self, seconds: float) -> None:

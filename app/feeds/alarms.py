@@ -15,6 +15,7 @@ from qasync import asyncSlot
 from app.alarms.technical import TechnicalAlarms
 from app.feeds.alarm_records import acknowledgement_entry, acknowledgement_hour
 from app.feeds.base import Feed
+from stores.backoff import backoff_s
 from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
 from stores.errors import AlarmsMissed, NotFound, StoreError, StoreUnavailable
@@ -24,7 +25,8 @@ from stores.patients import PatientStore
 log = logging.getLogger(__name__)
 
 CHANNEL_LOST_ID = "technical:alarm-channel-lost"
-RETRY_S = 1.0
+# Pauses between attempts to follow the bus again: short, the alarm channel matters most.
+RETRY_S, RETRY_CAP_S = 0.5, 4.0
 # The bus's health is asked this often, and must answer this fast: a subscription that rides
 # through an outage (Redis backfills after reconnecting) does not end, so the outage shows here.
 CHANNEL_CHECK_S = 0.5
@@ -33,6 +35,7 @@ STATION_CHECK_S = 1.0  # silent beds, unreadable messages
 
 
 class AlarmsFeed(Feed):
+    title = "Alarm display"
     alarms_changed = Signal(object)  # list[Alarm]: the ward's open alarms, any order
     acknowledge_failed = Signal(str)
     # alarm id, why: an acknowledgement that did not go out (the banner says so on its row)
@@ -58,11 +61,12 @@ class AlarmsFeed(Feed):
         self._arrived_while_reading: dict[str, Alarm] | None = None
         self._unknown_seen: set[str] = set()  # alarms naming a bed the ward lacks, counted once
         self._health_check: asyncio.Task | None = None
+        self._attempts = 0  # to follow the bus since it last worked
 
     def start(self) -> None:
-        self.spawn(self._run())
-        self.spawn(self._watch_channel())
-        self.spawn(self._watch_station())
+        self.supervise(self._run)
+        self.supervise(self._watch_channel)
+        self.supervise(self._watch_station)
 
     @property
     def alarms(self) -> list[Alarm]:
@@ -83,9 +87,16 @@ class AlarmsFeed(Feed):
         if self.technical.show_health(healths):
             self._emit()
 
+    def show_feed_stopped(self, title: str, reason: str | None) -> None:
+        """A feed of the station died of a bug (`reason`) and is restarting; None: it runs
+        again. Its technical alarm is high when it is this feed, which shows the alarms."""
+        if self.technical.feed_stopped(title, reason, high=title == self.title):
+            self._emit()
+
     # --- following the bus ---------------------------------------------------------------------
 
     async def _run(self) -> None:
+        self._attempts = 0
         while True:
             with self.reporting():
                 try:
@@ -99,7 +110,8 @@ class AlarmsFeed(Feed):
                     continue
                 raise StoreUnavailable("the alarm bus closed the subscription")
             self._show_channel_lost()
-            await asyncio.sleep(RETRY_S)
+            await asyncio.sleep(backoff_s(self._attempts, RETRY_S, RETRY_CAP_S))
+            self._attempts += 1
 
     async def _follow(self) -> None:
         # Subscribe before reading the current alarms so that nothing published in between is
@@ -109,6 +121,7 @@ class AlarmsFeed(Feed):
             await self._read_current()
             self._mark_up()
             self._following = True
+            self._attempts = 0
             async for alarm in subscription:
                 self._receive(alarm)
         finally:

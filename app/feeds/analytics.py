@@ -16,6 +16,7 @@ DAY_S = 24 * 3600.0
 
 
 class AnalyticsFeed(Feed):
+    title = "Regional analytics"
     hours_loaded = Signal(object)  # dict[region, list[WardHour]]
     occupancy_loaded = Signal(object)  # list[WardOccupancy]
 
@@ -29,7 +30,7 @@ class AnalyticsFeed(Feed):
         self._shown: tuple | None = None
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     async def _run(self) -> None:
         while True:

@@ -12,6 +12,7 @@ from stores.network import CareNetworkStore
 
 
 class CareNetworkFeed(Feed):
+    title = "Care team"
     graph_loaded = Signal(object)  # CareGraph of the selected patient
 
     def __init__(self, store: CareNetworkStore, refresh_s: float = 15.0) -> None:
@@ -23,7 +24,7 @@ class CareNetworkFeed(Feed):
         self._wake = asyncio.Event()
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     def select_patient(self, patient_id: str | None) -> None:
         self._patient_id = patient_id

@@ -20,6 +20,7 @@ CHAIN_FRESH_S = 60.0  # a care team changes by the shift, not by the second
 
 
 class EscalationFeed(Feed):
+    title = "Alarm escalation"
     escalations_changed = Signal(object)  # dict[alarm id, what the banner says]
 
     def __init__(self, network: CareNetworkStore, after_s: float = 60.0,
@@ -33,7 +34,7 @@ class EscalationFeed(Feed):
         self._shown: dict[str, str] = {}
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     @Slot(object)
     def show_alarms(self, alarms: list[Alarm]) -> None:

@@ -12,6 +12,7 @@ from stores.model import HealthState, StoreHealth
 
 
 class HealthFeed(Feed):
+    title = "Store health checks"
     health_changed = Signal(object)  # list[StoreHealth], one per store
 
     def __init__(self, stores: Stores, refresh_s: float = 2.0) -> None:
@@ -20,7 +21,7 @@ class HealthFeed(Feed):
         self._refresh_s = refresh_s
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     async def _run(self) -> None:
         while True:

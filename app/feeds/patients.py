@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class PatientsFeed(Feed):
+    title = "Patient records"
     ward_loaded = Signal(object, object)  # list[Bed], dict[bed_id, Patient]: the ward as it is now
     patients_found = Signal(object)  # list[Patient]: the search result
     patient_loaded = Signal(object)  # Patient: the record asked for
@@ -44,7 +45,7 @@ class PatientsFeed(Feed):
         self._wanted: str | None = None
 
     def start(self) -> None:
-        self.spawn(self._keep_ward_fresh())
+        self.supervise(self._keep_ward_fresh)
 
     async def _keep_ward_fresh(self) -> None:
         while True:

@@ -21,6 +21,7 @@ BACKLOG_S = 20.0  # on selection, enough to fill the widest sweep at once
 
 class SelectedWaveformsFeed(Feed):
     """Emits each chunk of the selected bed once, oldest first; none of a bed no longer selected."""
+    title = "Selected bed's waveforms"
 
     waveforms_added = Signal(object)  # list[WaveformChunk] of the selected bed
 
@@ -36,7 +37,7 @@ class SelectedWaveformsFeed(Feed):
         self._supported = True
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     @property
     def selected_bed(self) -> str | None:

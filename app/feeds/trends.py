@@ -22,6 +22,7 @@ class TrendRequest:
 class TrendFeed(Feed):
     """Loads one trend at a time as a task on the loop (the window never waits for it); while
     one loads, newer requests replace each other, and a superseded answer is never emitted."""
+    title = "Vitals history"
 
     trend_loaded = Signal(object)  # VitalTrend of the newest request
 
@@ -34,7 +35,7 @@ class TrendFeed(Feed):
         self._wake = asyncio.Event()
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     @property
     def selected_bed(self) -> str | None:

@@ -17,6 +17,7 @@ CHART_SECONDS = 600.0
 
 
 class VitalsFeed(Feed):
+    title = "Live vitals"
     recent_loaded = Signal(object)  # dict[bed_id, list[VitalSample]], for the tiles' trend lines
     latest_changed = Signal(object)  # dict[bed_id, VitalSample], only beds with a newer sample
     history_loaded = Signal(object)  # list[VitalSample] of the selected bed, the chart's window
@@ -37,7 +38,7 @@ class VitalsFeed(Feed):
         self._wake = asyncio.Event()
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     @property
     def selected_bed(self) -> str | None:

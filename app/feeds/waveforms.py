@@ -20,6 +20,7 @@ LIVE_S = 3.0  # a bed silent for longer no longer holds back what the poll asks 
 class WaveformFeed(Feed):
     """Polls the vitals store for the ward's ECG II chunks, all beds in one call, and emits
     `chunks_added({bed_id: [chunk, ...]})` with only the chunks it has not emitted before."""
+    title = "Live waveforms"
 
     chunks_added = Signal(object)  # dict[bed_id, list[WaveformChunk]], oldest first
 
@@ -34,7 +35,7 @@ class WaveformFeed(Feed):
         self._wake = asyncio.Event()
 
     def start(self) -> None:
-        self.spawn(self._run())
+        self.supervise(self._run)
 
     @Slot(list)
     def set_beds(self, bed_ids: list[str]) -> None:

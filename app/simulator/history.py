@@ -46,7 +46,8 @@ def samples(bed_id: str, first: float, columns: dict[str, np.ndarray], lo: int, 
             ) -> list[VitalSample]:
     """Rows lo..hi-1 of `columns` as samples (plain floats, as the stores expect)."""
     lists = [columns[name][lo:hi].tolist() for name in _FIELDS]
-    return [VitalSample(bed_id, first + lo + i, *values) for i, values in enumerate(zip(*lists))]
+    return [VitalSample(bed_id, first + lo + i, *values, simulated=True)
+            for i, values in enumerate(zip(*lists))]
 
 
 def _drift(n: int, spread: float, tau: float, gen: np.random.Generator) -> np.ndarray:

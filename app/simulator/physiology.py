@@ -116,6 +116,7 @@ class BedPhysiology:
             resp_rate=round(_bounded("resp_rate", truth["resp_rate"])),
             nibp_sys=sys, nibp_dia=dia, nibp_mean=mean,
             temperature=round(_bounded("temperature", truth["temperature"]), 1),
+            simulated=True,  # never to be taken for a patient's, whichever store it goes to
         )
 
     def _update_episode(self, now: float, dt: float) -> None:

@@ -126,6 +126,6 @@ class BedWaveforms:
 
     def _chunk(self, waveform: Waveform, values: np.ndarray) -> WaveformChunk:
         chunk = WaveformChunk(self.bed_id, waveform, self._starts[waveform], waveform.rate_hz,
-                              tuple(values.tolist()))
+                              tuple(values.tolist()), simulated=True)
         self._starts[waveform] = chunk.end
         return chunk

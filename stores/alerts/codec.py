@@ -169,6 +169,12 @@ def _priority(value: object) -> Priority:
     return Priority(int(value))
 
 
+def _true_or_false(value: object) -> bool:
+    if not isinstance(value, bool):  # strict: "false" or 0 must not pass as a mark
+        raise TypeError("not true or false")
+    return value
+
+
 def _optional(read: Callable[[object], object]) -> Callable[[object], object]:
     return lambda value: None if value is None else read(value)
 
@@ -211,4 +217,5 @@ _READERS: dict[str, Callable[[object], object]] = {
     "acknowledged_by": _optional(_bounded_text("acknowledged_by")),
     "acknowledged_at": _optional(_time),
     "cleared_at": _optional(_time),
+    "simulated": _true_or_false,
 }

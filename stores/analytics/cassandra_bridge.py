@@ -16,6 +16,9 @@ T = TypeVar("T")
 # How much longer than the driver's own request timeout to wait for its answer: the driver's
 # OperationTimedOut comes first; this only guards against a callback that never arrives.
 _GUARD = 1.5
+# A whole read, every page included, may take this many request timeouts: each page answering
+# just in time must not hold a call for ever.
+TOTAL_REQUESTS = 4
 
 
 class _Pages:
@@ -58,7 +61,17 @@ async def execute(session, statement, parameters=None, timeout_s: float = 5.0,
     """Every row of `statement`, following the pages the driver hands out (its `fetch_size`).
 
     Driver errors are raised as they are (see cassandra_errors for their meaning); a callback
-    that never comes raises OperationTimedOut after half again `timeout_s`."""
+    that never comes raises OperationTimedOut after half again `timeout_s`, and so does a read
+    whose pages together take more than TOTAL_REQUESTS times `timeout_s`."""
+    total_s = timeout_s * TOTAL_REQUESTS
+    try:
+        async with asyncio.timeout(total_s):
+            return await _all_pages(session, statement, parameters, timeout_s, options)
+    except TimeoutError:
+        raise OperationTimedOut(f"no complete answer within {total_s:g} s") from None
+
+
+async def _all_pages(session, statement, parameters, timeout_s: float, options: dict) -> list:
     pages = _Pages(asyncio.get_running_loop())
     response = session.execute_async(statement, parameters, timeout=timeout_s, **options)
     response.add_callbacks(pages.on_page, pages.on_error)

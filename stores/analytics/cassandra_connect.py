@@ -18,11 +18,12 @@ from stores.analytics.cassandra_errors import reason
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.errors import StoreUnavailable
 from stores.model import NodeStatus
+from stores.backoff import backoff_s
 from stores.urls import check_secret
 
 log = logging.getLogger(__name__)
 
-RETRY_S = (1.0, 2.0, 5.0, 10.0, 30.0)  # pauses between attempts; the last one repeats
+RETRY_S = (1.0, 30.0)  # the first pause between attempts and the most: growing and jittered
 
 
 class _Closed(Exception):
@@ -33,7 +34,7 @@ class Connector:
     """Connects in the background; `session()` gives the driver's Session once it is there."""
 
     def __init__(self, settings: CassandraSettings, secret: str | None,
-                 build: Callable = build_cluster, retry_s: tuple[float, ...] = RETRY_S) -> None:
+                 build: Callable = build_cluster, retry_s: tuple[float, float] = RETRY_S) -> None:
         check_secret("analytics", settings.username, secret)  # not an empty password
         self._settings = settings
         self._secret = secret
@@ -89,7 +90,7 @@ class Connector:
                 return
             if attempt == 0:
                 log.warning("Analytics store: %s; retrying in the background", self.reason)
-            await asyncio.sleep(self._retry_s[min(attempt, len(self._retry_s) - 1)])
+            await asyncio.sleep(backoff_s(attempt, *self._retry_s))
 
     def _connect_once(self) -> None:  # a worker thread
         cluster = self._build(self._settings, self._secret)

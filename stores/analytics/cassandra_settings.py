@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cassandra import ConsistencyLevel
 
-from stores.urls import StoreUrl, StoreUrlError
+from stores.urls import StoreUrl, StoreUrlError, seconds_option
 
 # Keyspace and datacenter names end up inside CQL text (DDL cannot take bind markers).
 _KEYSPACE = re.compile(r"[A-Za-z0-9_]{1,48}")
@@ -27,7 +27,7 @@ class CassandraSettings:
     username: str | None = None
     tls: bool = False
     ca_file: str | None = None
-    check_hostname: bool = False
+    check_hostname: bool = True
     timeout_s: float = 5.0  # per request and per connection attempt
     fetch_size: int = 1000  # rows per page of a read
 
@@ -60,8 +60,8 @@ class CassandraSettings:
             write_consistency=_level(url, "write_consistency", "LOCAL_QUORUM"),
             read_consistency=_level(url, "read_consistency", "LOCAL_ONE"),
             username=url.username, tls=url.tls or ca_file is not None, ca_file=ca_file,
-            check_hostname=_flag(url.option("check_hostname", "false")),
-            timeout_s=_number(url, "timeout", 5.0),
+            check_hostname=_flag(url.option("check_hostname", "true")),
+            timeout_s=seconds_option(url, "timeout", 5.0),
             fetch_size=int(_number(url, "fetch_size", 1000)),
         )
 

@@ -63,7 +63,7 @@ class EmbeddedPatientStore(PatientStore):
         return await self._db.read(lambda conn: _stored(conn, patient_id))
 
     async def create(self, patient: Patient, user: str, at: float | None = None) -> Patient:
-        rules.check_problems(patient)
+        patient = rules.checked(patient)
         now = time.time() if at is None else at
         saved = dataclasses.replace(
             patient,
@@ -85,7 +85,7 @@ class EmbeddedPatientStore(PatientStore):
         return await self._db.write(insert)
 
     async def update(self, patient: Patient, user: str, at: float | None = None) -> Patient:
-        rules.check_problems(patient)
+        patient = rules.checked(patient)
         now = time.time() if at is None else at
 
         def save(conn: sqlite3.Connection) -> Patient:

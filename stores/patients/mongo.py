@@ -34,7 +34,7 @@ from stores.patients.mongo_docs import (
 from stores.patients.mongo_rules import already_saved, taken
 from stores.patients.rules import (
     by_name,
-    check_problems,
+    checked,
     conflict,
     describe,
     matches,
@@ -88,7 +88,7 @@ class MongoPatientStore(PatientStore):
             return await self._stored(patient_id, None)
 
     async def create(self, patient: Patient, user: str, at: float | None = None) -> Patient:
-        check_problems(patient)
+        patient = checked(patient)
         now = time.time() if at is None else at
         saved = dataclasses.replace(
             patient, id=patient.id or uuid.uuid4().hex, bed_id=patient.bed_id or None,
@@ -113,7 +113,7 @@ class MongoPatientStore(PatientStore):
             return done
 
     async def update(self, patient: Patient, user: str, at: float | None = None) -> Patient:
-        check_problems(patient)
+        patient = checked(patient)
         now = time.time() if at is None else at
 
         async def save(session: Session) -> Patient:

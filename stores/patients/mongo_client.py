@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import ssl
 
 from pymongo import AsyncMongoClient
@@ -20,6 +21,11 @@ _FIXED = {name.lower() for name in CONSISTENCY} | {"wtimeoutms"}
 # timeoutMS bounds the whole call, retries included, and then also bounds server selection;
 # serverSelectionTimeoutMS still applies where a URL turns timeoutMS off (timeoutMS=0).
 DEFAULTS = {"timeoutMS": 3000, "serverSelectionTimeoutMS": 3000, "connectTimeoutMS": 3000}
+# The time limits a URL may set, and their most (ms): 0 or a huge value turns a deadline off.
+_TIME_LIMITS = {name.lower(): name for name in (
+    "timeoutMS", "serverSelectionTimeoutMS", "connectTimeoutMS", "socketTimeoutMS",
+    "waitQueueTimeoutMS")}
+MAX_LIMIT_MS = 600_000
 # Building indexes on a large collection takes longer than a call may.
 SCHEMA_TIMEOUT_S = 120.0
 # The options naming files the driver opens while the client is built (TLS material).
@@ -36,9 +42,12 @@ def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
     if fixed:
         raise StoreUrlError(url.store, f"the URL sets {', '.join(fixed)}; Ward Station fixes the "
                             "write and read concerns of patient records (majority, journaled)")
-    given = {name.lower() for name in url.options}
+    _check_time_limits(url)
+    # insecure=true is Ward Station's (stores.urls), not PyMongo's
+    passed = {name: value for name, value in url.options.items() if name != "insecure"}
+    given = {name.lower() for name in passed}
     options = {name: value for name, value in DEFAULTS.items() if name.lower() not in given}
-    options.update(url.options)
+    options.update(passed)
     if url.username:
         options["username"] = url.username
         # As in a mongodb:// URL: the user is defined in the database the URL names.
@@ -54,6 +63,22 @@ def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
         raise StoreUrlError(url.store, f"MongoDB option: {problem}") from None
     except OSError as exc:  # a TLS file that is missing, unreadable, or not PEM (ssl.SSLError)
         raise StoreUrlError(url.store, _file_problem(url, exc)) from None
+
+
+def _check_time_limits(url: StoreUrl) -> None:
+    """Every call keeps a deadline: a time limit of 0 (none), inf or longer than ten minutes
+    is refused."""
+    for name, text in url.options.items():
+        if name.lower() not in _TIME_LIMITS:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0 < value <= MAX_LIMIT_MS):
+            raise StoreUrlError(url.store, f"?{name}={text} must be milliseconds above 0 and at "
+                                f"most {MAX_LIMIT_MS} (every call needs a deadline), for "
+                                f"example ?{_TIME_LIMITS[name.lower()]}=3000")
 
 
 def _file_problem(url: StoreUrl, exc: OSError) -> str:

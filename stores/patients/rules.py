@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from stores.errors import Conflict, NotFound, ValidationError
-from stores.model import Patient, patient_problems
+from stores.model import Patient, normalised_patient, patient_problems
 from stores.patients.alarm_limits import describe_limits
 from stores.patients.embedded_rows import changed_fields
+
+
+def checked(patient: Patient) -> Patient:
+    """The record as a store keeps it, its text in Unicode NFC (so that é typed either way is
+    one MRN); ValidationError naming the first problem's field."""
+    patient = normalised_patient(patient)
+    check_problems(patient)
+    return patient
 
 
 def check_problems(patient: Patient) -> None:

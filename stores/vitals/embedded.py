@@ -83,4 +83,6 @@ class EmbeddedVitalsStore(VitalsStore):
 
 
 def _sample(row: sqlite3.Row) -> VitalSample:
-    return VitalSample(**{column: row[column] for column in sql.COLUMNS})
+    values = {column: row[column] for column in sql.COLUMNS}
+    values["simulated"] = bool(values["simulated"])
+    return VitalSample(**values)

@@ -16,10 +16,10 @@ KEEP_S = 3600.0  # a central station shows waveforms live; an hour covers any lo
 EXPIRE_EVERY_S = 60.0  # 32 beds write 256 chunks a second: deleting per write would be waste
 
 _UPSERT = ("INSERT OR REPLACE INTO waveforms (bed_id, waveform, start, end_time, rate_hz, "
-           "samples) VALUES (?, ?, ?, ?, ?, ?)")
+           "samples, simulated) VALUES (?, ?, ?, ?, ?, ?, ?)")
 _EXPIRE = "DELETE FROM waveforms WHERE end_time < ?"
 # Served by waveforms_by_end: the chunks of one bed's waveform that end after `since`.
-_SELECT = ("SELECT start, rate_hz, samples FROM waveforms "
+_SELECT = ("SELECT start, rate_hz, samples, simulated FROM waveforms "
            "WHERE bed_id = ? AND waveform = ? AND end_time > ? ORDER BY start")
 
 
@@ -66,9 +66,9 @@ class WaveformShelf:
         def query(conn: sqlite3.Connection) -> dict[str, list[WaveformChunk]]:
             found = {}
             for bed_id in bed_ids:
-                chunks = [WaveformChunk(bed_id, kind, start, rate, unpack(samples))
+                chunks = [WaveformChunk(bed_id, kind, start, rate, unpack(samples), bool(sim))
                           for kind in kinds
-                          for start, rate, samples in conn.execute(
+                          for start, rate, samples, sim in conn.execute(
                               _SELECT, (bed_id, kind.value, since))]
                 if chunks:
                     found[bed_id] = sorted(chunks, key=lambda c: c.start)
@@ -79,4 +79,4 @@ class WaveformShelf:
 
 def _row(chunk: WaveformChunk) -> tuple:
     return (chunk.bed_id, chunk.waveform.value, float(chunk.start), chunk.end,
-            float(chunk.rate_hz), pack(chunk.values))
+            float(chunk.rate_hz), pack(chunk.values), chunk.simulated is True)

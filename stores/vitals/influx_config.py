@@ -4,7 +4,8 @@ batch size and time-outs, checked before anything connects.
 Options: `?ca=/path/ca.pem` (trust this CA), `?verify=false` (no certificate check: logged as a
 warning), `?rp=name` (retention policy), `?waveform_rp=name` (the waveforms' own, shorter policy),
 `?batch=5000` (lines per write request),
-`?timeout=5` (seconds to wait for an answer); for InfluxDB 2.x, what `check --init` creates the
+`?timeout=5` (seconds to wait for an answer, at most 600; a whole request, reading the answer
+included, may take four times that); for InfluxDB 2.x, what `check --init` creates the
 bucket with: `?org=name` (the organisation, when the token sees several) and `?retention=30d`
 (how long the bucket keeps points; default: for ever).
 """
@@ -17,12 +18,15 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
-from stores.urls import StoreUrl, StoreUrlError
+from stores.urls import StoreUrl, StoreUrlError, seconds_option
 
 log = logging.getLogger(__name__)
 
 CONNECT_S = 3.0
 READ_S = 5.0
+# A request's total deadline, in answer waits: a server that trickles its answer a byte at a
+# time never trips the wait for the next bytes, and must not hold a call for ever.
+TOTAL_READS = 4
 BATCH_LINES = 5000  # InfluxData's advice: 5000 lines a request
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"(?:\d+[smhdw])+")
@@ -42,6 +46,11 @@ class InfluxSettings:
     waveform_rp: str | None = None
 
     @property
+    def total_s(self) -> float:
+        """The most one request may take, connecting and reading the whole answer included."""
+        return self.read_s * TOTAL_READS
+
+    @property
     def waveforms_rp(self) -> str | None:
         return self.waveform_rp or self.rp
 
@@ -50,7 +59,7 @@ def influx_settings(url: StoreUrl) -> InfluxSettings:
     """The URL's options; StoreUrlError naming the option that cannot be used."""
     return InfluxSettings(ssl=_tls(url), rp=url.option("rp") or None,
                           batch_lines=int(_number(url, "batch", BATCH_LINES, whole=True)),
-                          read_s=_number(url, "timeout", READ_S),
+                          read_s=seconds_option(url, "timeout", READ_S),
                           org=url.option("org") or None, retention_s=_retention(url),
                           waveform_rp=url.option("waveform_rp") or None)
 

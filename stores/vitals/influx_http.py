@@ -99,7 +99,9 @@ class InfluxHttp:
         if self._closed:
             raise StoreUnavailable("closed")
         if self._session is None:
-            timeout = aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_s,
+            # total: a server trickling its answer never trips the wait for the next bytes
+            timeout = aiohttp.ClientTimeout(total=self.settings.total_s,
+                                            sock_connect=self.settings.connect_s,
                                             sock_read=self.settings.read_s)
             self._session = aiohttp.ClientSession(
                 timeout=timeout, headers=self._headers,

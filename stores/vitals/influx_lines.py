@@ -1,7 +1,8 @@
 """Vital samples as InfluxDB line protocol: one point per (bed, time), batched and gzip-compressed.
 
 Schema: measurement `vitals`, tag `bed` (the bed id, unique across the hospital and already
-holding the ward), one float field per vital that the sample has, and the integer field `present`:
+holding the ward), tag `simulated=true` on what the bedside simulator wrote (absent otherwise,
+so measured data keeps one series per bed), one float field per vital that the sample has, and the integer field `present`:
 a bit per vital (PRESENT_BITS) saying which vitals the sample has.
 
 Why `present`: InfluxDB merges the fields of a point written again at the same series and time
@@ -30,6 +31,7 @@ from stores.model import VITAL_RANGES, Vital, VitalSample
 MEASUREMENT = "vitals"
 BED_TAG = "bed"
 PRESENT_FIELD = "present"
+SIMULATED_TAG = "simulated"
 # Fixed bits, never renumbered: stored points keep meaning what they meant when written.
 PRESENT_BITS = {"heart_rate": 1, "spo2": 2, "resp_rate": 4, "nibp_sys": 8, "nibp_dia": 16,
                 "nibp_mean": 32, "temperature": 64}
@@ -69,9 +71,13 @@ def check_bed_id(bed_id: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def series_key(bed_id: str) -> str:
-    """`vitals,bed=<escaped id>`: escaped once per bed by influxdb-client's `Point`."""
-    line = Point(MEASUREMENT).tag(BED_TAG, check_bed_id(bed_id)).field(PRESENT_FIELD, 0)
+def series_key(bed_id: str, simulated: bool = False) -> str:
+    """`vitals,bed=<escaped id>` (`,simulated=true` for the simulator's): escaped once per bed
+    by influxdb-client's `Point`."""
+    line = Point(MEASUREMENT).tag(BED_TAG, check_bed_id(bed_id))
+    if simulated:
+        line = line.tag(SIMULATED_TAG, "true")
+    line = line.field(PRESENT_FIELD, 0)
     return line.to_line_protocol().removesuffix(f" {PRESENT_FIELD}=0i")
 
 
@@ -92,7 +98,7 @@ def encode_line(sample: VitalSample, ms: int) -> str:
             fields.append(f"{name}={value!r}")
             present |= bit
     fields.append(f"{PRESENT_FIELD}={present}i")
-    return f"{series_key(sample.bed_id)} {','.join(fields)} {ms}"
+    return f"{series_key(sample.bed_id, sample.simulated is True)} {','.join(fields)} {ms}"
 
 
 Keyed = tuple[int, VitalSample]  # (milliseconds, sample)

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from stores.model import VitalSample
-from stores.vitals.influx_lines import BED_TAG, MEASUREMENT, PRESENT_BITS, PRESENT_FIELD, to_ms
+from stores.vitals.influx_lines import (
+    BED_TAG, MEASUREMENT, PRESENT_BITS, PRESENT_FIELD, SIMULATED_TAG, to_ms,
+)
 
 # InfluxQL's scanner knows exactly these escapes inside quotes; a raw newline ends a string.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n"})
@@ -67,13 +69,16 @@ def samples(results: Sequence[dict]) -> Iterator[VitalSample]:
     for result in results:
         for series in result.get("series", ()):
             columns = series["columns"]
-            bed = series.get("tags", {}).get(BED_TAG)
-            yield from _rows(columns, series.get("values", ()), bed)
+            tags = series.get("tags", {})
+            yield from _rows(columns, series.get("values", ()), tags.get(BED_TAG),
+                             tags.get(SIMULATED_TAG))
 
 
-def _rows(columns: list[str], rows: list[list], bed: str | None) -> Iterator[VitalSample]:
+def _rows(columns: list[str], rows: list[list], bed: str | None,
+          simulated: str | None = None) -> Iterator[VitalSample]:
     at = {name: index for index, name in enumerate(columns)}
     time_at, bed_at, present_at = at["time"], at.get(BED_TAG), at.get(PRESENT_FIELD)
+    simulated_at = at.get(SIMULATED_TAG)  # a column unless the series are grouped by it
     vitals = [(name, at[name], bit) for name, bit in PRESENT_BITS.items() if name in at]
     for row in rows:
         present = row[present_at] if present_at is not None else None
@@ -83,4 +88,6 @@ def _rows(columns: list[str], rows: list[list], bed: str | None) -> Iterator[Vit
             # No `present` field (points written by other tools): trust whatever is there.
             if value is not None and (present is None or present & bit):
                 values[name] = float(value)
-        yield VitalSample(bed if bed_at is None else row[bed_at], row[time_at] / 1000.0, **values)
+        mark = row[simulated_at] if simulated_at is not None else simulated
+        yield VitalSample(bed if bed_at is None else row[bed_at], row[time_at] / 1000.0, **values,
+                          simulated=mark == "true")

@@ -22,7 +22,7 @@ from influxdb_client import Point
 
 from stores.model import Waveform, WaveformChunk
 from stores.vitals import CHUNK_LIMIT_S
-from stores.vitals.influx_lines import BED_TAG, GZIP_LEVEL, check_bed_id, to_ms
+from stores.vitals.influx_lines import BED_TAG, GZIP_LEVEL, SIMULATED_TAG, check_bed_id, to_ms
 from stores.vitals.influx_ql import beds_condition, quote_ident, quote_string, time_literal
 from stores.vitals.waveform_codec import checked, pack_text, unpack_text
 
@@ -31,9 +31,12 @@ KIND_TAG = "waveform"
 
 
 @lru_cache(maxsize=1024)
-def _series_key(bed_id: str, kind: str) -> str:
-    """`waveform,bed=<escaped id>,waveform=ecg_ii`, escaped by influxdb-client's `Point`."""
+def _series_key(bed_id: str, kind: str, simulated: bool = False) -> str:
+    """`waveform,bed=<escaped id>,waveform=ecg_ii` (and `simulated=true` for the simulator's),
+    escaped by influxdb-client's `Point`."""
     point = Point(MEASUREMENT).tag(BED_TAG, check_bed_id(bed_id)).tag(KIND_TAG, kind)
+    if simulated:
+        point = point.tag(SIMULATED_TAG, "true")
     return point.field("n", 0).to_line_protocol().removesuffix(" n=0i")
 
 
@@ -45,7 +48,8 @@ def encode_chunks(chunks: Sequence[WaveformChunk]) -> bytes:
         checked(chunk, CHUNK_LIMIT_S)
         fields = (f"rate={float(chunk.rate_hz)!r},n={len(chunk.values)}i,"
                   f'values="{pack_text(chunk.values)}"')
-        lines.append(f"{_series_key(chunk.bed_id, chunk.waveform.value)} {fields} "
+        key = _series_key(chunk.bed_id, chunk.waveform.value, chunk.simulated is True)
+        lines.append(f"{key} {fields} "
                      f"{to_ms(chunk.start)}")
     return gzip.compress("\n".join(lines).encode(), GZIP_LEVEL)
 
@@ -80,8 +84,10 @@ def chunks(results: Sequence[dict]) -> Iterator[WaveformChunk]:
             for row in series.get("values", ()):
                 bed = tags.get(BED_TAG) or row[at[BED_TAG]]
                 kind = tags.get(KIND_TAG) or row[at[KIND_TAG]]
+                mark = row[at[SIMULATED_TAG]] if SIMULATED_TAG in at else tags.get(SIMULATED_TAG)
                 yield WaveformChunk(bed, Waveform(kind), row[at["time"]] / 1000.0,
-                                    float(row[at["rate"]]), unpack_text(row[at["values"]]))
+                                    float(row[at["rate"]]), unpack_text(row[at["values"]]),
+                                    simulated=mark == "true")
 
 
 def by_bed(found: Iterator[WaveformChunk], since: float) -> dict[str, list[WaveformChunk]]:

@@ -98,7 +98,7 @@ def test_a_channel_the_station_may_not_follow_is_the_channel_lost(qapp, tmp_path
     # keys and commands, but (Redis 7 default acl-pubsub-default resetchannels) no channels
     admin.execute_command("ACL", "SETUSER", "station", "on", ">pw", "~ward:*", "+@all")
     station_urls = dict.fromkeys(STORE_NAMES, "embedded") | {
-        "alerts": f"redis://station@127.0.0.1:{port}/0"}
+        "alerts": f"redis://station@127.0.0.1:{port}/0?insecure=true"}  # a password, plain
     other_urls = dict.fromkeys(STORE_NAMES, "embedded") | {
         "alerts": f"redis://127.0.0.1:{port}/0"}
 

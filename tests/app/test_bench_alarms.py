@@ -17,7 +17,7 @@ from app.bench.stats import latency_summary, percentile
 from stores import EMBEDDED, StoreConfig, open_stores
 from stores.model import Alarm, Priority
 from tests.app.qasync_helpers import run_on_qt_loop
-from tests.servers import free_port
+from tests.servers import accept_plain, free_port
 
 
 def bench(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -56,7 +56,8 @@ def test_bench_alarms_on_the_embedded_bus():
 @pytest.mark.slow
 def test_bench_alarms_on_redis(redis_server, tmp_path):
     config = tmp_path / "bench.toml"
-    config.write_text(f'[stores]\nalerts = "{redis_server.fresh_url("bench")}"\n')
+    url = accept_plain("alerts", redis_server.fresh_url("bench"), redis_server.secret)
+    config.write_text(f'[stores]\nalerts = "{url}"\n')
     secret = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret} if redis_server.secret else {}
     for _ in range(2):  # a second run finds the first one's alarms in Redis, all resolved
         figures = figures_of(bench("alarms", "--beds", "4", "--seconds", "2", "--json",

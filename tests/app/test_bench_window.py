@@ -29,6 +29,7 @@ from stores import EMBEDDED, StoreConfig, open_stores
 from stores.errors import StoreUnavailable
 from stores.model import Vital
 from tests.app.qasync_helpers import run_on_qt_loop
+from tests.servers import accept_plain
 
 FIGURES = ("beds", "fps", "frame_ms_p50", "frame_ms_p99", "paint_ms_p50", "paint_ms_p99",
            "cpu_percent", "rss_mb", "history_24h_ms_p95", "history_7d_ms_p95", "startup_ms",
@@ -227,7 +228,8 @@ def test_figures_are_printed_with_their_targets():
 def influx_config(influx_server, tmp_path, create: bool) -> tuple[str, dict[str, str]]:
     """A config file naming a fresh InfluxDB database (created, as `check --init` would, if
     `create`), and the environment with its secret."""
-    url = influx_server.fresh_url(f"bench{time.time_ns() % 10**9}")
+    url = accept_plain("vitals", influx_server.fresh_url(f"bench{time.time_ns() % 10**9}"),
+                       influx_server.secret)
     secrets = {"vitals": influx_server.secret} if influx_server.secret else {}
     if create:
         async def prepare() -> None:

@@ -10,9 +10,9 @@ import sys
 from tests.servers import free_port
 
 
-def check(tmp_path, *args: str, env_extra: dict[str, str] | None = None,
+def check(tmp_path, *args: str, env: dict[str, str] | None = None,
           **stores: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env_extra or {}))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
     env.update({f"WARD_STATION_STORE_{name.upper()}": url for name, url in stores.items()})
     return subprocess.run([sys.executable, "-m", "app", "check", "--data-dir",
                            str(tmp_path / "station"), *args],
@@ -54,6 +54,18 @@ def test_a_bad_url_is_one_line_and_exit_2(tmp_path):
                                      "database after the servers, for example .../vitals")
 
 
+def test_a_password_over_a_plain_connection_is_refused_or_said_insecure(tmp_path):
+    port = free_port()  # nothing listens there: what matters is what check says first
+    env = {"WARD_STATION_ALERTS_PASSWORD": "s3cret-pw"}
+    refused = check(tmp_path, env=env, alerts=f"redis://127.0.0.1:{port}/0")
+    assert refused.returncode == 2
+    assert "stores.alerts: a plain connection would send the password" in refused.stderr
+    assert "insecure=true" in refused.stderr and "s3cret-pw" not in refused.stderr
+    accepted = check(tmp_path, env=env, alerts=f"redis://127.0.0.1:{port}/0?insecure=true")
+    assert "INSECURE (insecure=true)" in block(accepted.stdout, "alerts")
+    assert "Traceback" not in accepted.stderr
+
+
 def test_init_creates_what_a_real_server_lacks(tmp_path, mongo_server):
     url = mongo_server.fresh_url("check")
 
@@ -81,10 +93,10 @@ def test_check_says_whether_the_regions_alarms_are_signed(tmp_path, redis_server
     url = redis_server.fresh_url("signing")
     secret = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret or ""}
 
-    unsigned = check(tmp_path, env_extra=secret, alerts=url)
-    signed = check(tmp_path, env_extra=secret | {"WARD_STATION_ALARM_KEY_NORTH": "k" * 32},
+    unsigned = check(tmp_path, env=secret, alerts=url)
+    signed = check(tmp_path, env=secret | {"WARD_STATION_ALARM_KEY_NORTH": "k" * 32},
                    alerts=url)
-    too_short = check(tmp_path, env_extra=secret | {"WARD_STATION_ALARM_KEY_NORTH": "short"},
+    too_short = check(tmp_path, env=secret | {"WARD_STATION_ALARM_KEY_NORTH": "short"},
                       alerts=url)
 
     assert unsigned.returncode == 0, unsigned.stdout + unsigned.stderr

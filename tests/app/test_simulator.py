@@ -189,6 +189,20 @@ async def test_alarms_are_published_with_their_patients(stores, clock):
 
 
 @pytest.mark.asyncio
+async def test_what_the_simulator_writes_is_marked_simulated(stores, clock):
+    simulator = BedsideSimulator(stores, ["central-1"], clock, rng_seed=2, episodes_per_hour=BUSY)
+    await run_seconds(simulator, clock, 240)
+    beds = await occupied_beds(stores, "central-1")
+    latest = await stores.vitals.latest(beds)
+    assert latest and all(sample.simulated for sample in latest.values())
+    published = await stores.alerts.history("central", T0)
+    assert published and all(alarm.simulated for alarm in published)
+    await run_quarters(simulator, clock, 2)
+    chunks = await stores.vitals.waveforms(beds, clock.now[0] - 2)
+    assert chunks and all(c.simulated for found in chunks.values() for c in found)
+
+
+@pytest.mark.asyncio
 async def test_rollups_and_occupancy_reach_the_analytics_store(stores, clock):
     simulator = BedsideSimulator(stores, ["north-2"], clock, rng_seed=3, flush_interval=60)
     beds = len(await occupied_beds(stores, "north-2"))

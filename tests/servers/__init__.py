@@ -51,6 +51,17 @@ def external_secret(kind: str) -> str | None:
     return os.environ.get(f"WARD_TEST_{kind.upper()}_PASSWORD") or None
 
 
+def accept_plain(store: str, url: str, secret: str | None) -> str:
+    """`url` with insecure=true where it would send `secret` unprotected (the test servers
+    listen on loopback without TLS); otherwise as it is."""
+    from stores.urls import parse_store_url, transport_problem
+
+    if not transport_problem(parse_store_url(store, url), secret) \
+            or "insecure=" in url.partition("?")[2]:
+        return url
+    return url + ("&" if "?" in url else "?") + "insecure=true"
+
+
 class ServerProcess:
     """One server process with its log file; `start` waits until `ready()` is true."""
 

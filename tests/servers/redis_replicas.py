@@ -29,7 +29,7 @@ class SentinelGroup:
     @property
     def url(self) -> str:
         hosts = ",".join(f"127.0.0.1:{p}" for p in self.sentinel_ports)
-        return f"redis+sentinel://{hosts}/mymaster/0"
+        return f"redis+sentinel://{hosts}/mymaster/0?insecure=true"  # a password, plain
 
     def master_seen_by_sentinels(self) -> set[tuple[str, int]]:
         seen = set()
@@ -137,7 +137,7 @@ class ReplicatedPair:
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.master_port}/0"
+        return f"redis://127.0.0.1:{self.master_port}/0?insecure=true"  # a password, plain
 
 
 def start_replicated_pair(folder: Path) -> ReplicatedPair:

@@ -94,6 +94,7 @@ class FakeResponseFuture:
         # what each delivery hands out in turn: a page, or at the end the error if one was given
         self._steps: list = pages + ([answer.error] if answer and answer.error else [])
         self._never = bool(answer and answer.never)
+        self._delay_s = answer.delay_s if answer else 0.0  # before every page
         self._next = 0
         self._lock = threading.Lock()
         self._callbacks: list = []
@@ -121,7 +122,7 @@ class FakeResponseFuture:
         with self._lock:
             self._result, self._exception = _NOT_SET, None
         self._sent.pages_asked += 1
-        self.send()
+        self.send(delay_s=self._delay_s)
 
     def send(self, at_once: bool = False, delay_s: float = 0.0) -> None:
         if at_once:

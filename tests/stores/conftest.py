@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from stores import STORE_NAMES, StoreConfig, Stores, open_stores
+from tests.servers import accept_plain
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ def store_config(backend, request, tmp_path) -> StoreConfig:
     secrets = {}
     if backend.store:
         server = request.getfixturevalue(backend.server_fixture)
-        urls[backend.store] = server.fresh_url(f"t{next(_test_numbers)}")
+        urls[backend.store] = accept_plain(backend.store,
+                                           server.fresh_url(f"t{next(_test_numbers)}"),
+                                           server.secret)
         if server.secret:
             secrets[backend.store] = server.secret
     return StoreConfig(data_dir=tmp_path / "data", urls=urls, secrets=secrets)

@@ -167,3 +167,17 @@ def test_any_json_value_is_read_safely_or_refused(data):
     except AlarmRecordError:
         return
     _safe_to_show(alarm)
+
+
+def test_the_simulated_mark_is_read_strictly_and_absent_means_measured():
+    from stores.alerts.codec import alarm_from_dict, alarm_to_dict
+    from stores.model import Alarm, Priority
+
+    alarm = Alarm("a1", "north", "north-1", "b1", "p1", "Ada", Priority.HIGH, "SpO2 low", 10.0,
+                  simulated=True)
+    assert alarm_from_dict(alarm_to_dict(alarm)).simulated is True
+    older = {k: v for k, v in alarm_to_dict(alarm).items() if k != "simulated"}
+    assert alarm_from_dict(older).simulated is False
+    for bad in ("true", 1, 0, None, "false"):
+        with pytest.raises(ValueError, match="'simulated'"):
+            alarm_from_dict(dict(alarm_to_dict(alarm), simulated=bad))

@@ -45,6 +45,16 @@ async def test_pages_answered_on_the_driver_thread_reach_the_loop(session, stric
     assert session.sent[0].pages_asked == 2
 
 
+async def test_pages_each_just_in_time_are_cut_off_at_the_total_deadline(session, strict_loop):
+    session.answer("SELECT ward", *([{"ward": "a"}, {"ward": "b"}] for _ in range(20)),
+                   delay_s=0.1)
+    started = time.monotonic()
+
+    with pytest.raises(OperationTimedOut, match="no complete answer within 0.6 s"):
+        await execute(session, QUERY, ["north"], timeout_s=0.15)
+    assert time.monotonic() - started < 1.5
+
+
 async def test_an_error_answered_on_the_driver_thread_is_raised_on_the_loop(session, strict_loop):
     session.answer("SELECT ward", error=Unavailable("not enough", 6, 2, 1), delay_s=0.05)
 

@@ -130,7 +130,7 @@ async def test_the_connector_retries_until_the_cluster_answers(session):
         return attempt
 
     settings = CassandraSettings.from_url(url("c1,c2:9042"))
-    connector = Connector(settings, "secret", build=build, retry_s=(0.05,))
+    connector = Connector(settings, "secret", build=build, retry_s=(0.05, 0.05))
     connector.start()
 
     with pytest.raises(StoreUnavailable) as raised:

@@ -47,7 +47,7 @@ def test_options_set_replication_levels_and_timeouts():
     ("cassandra://c1/ks?dc=dc1&write_consistency=MOST", "is not a consistency level"),
     ("cassandra://c1/ks?dc=dc1&replication=dc1", "write datacenter:replicas pairs"),
     ("cassandra://c1/ks?dc=dc1&replication=dc1:three", "write datacenter:replicas pairs"),
-    ("cassandra://c1/ks?dc=dc1&timeout=soon", "timeout='soon' must be a positive number"),
+    ("cassandra://c1/ks?dc=dc1&timeout=soon", "?timeout=soon must be a number of seconds above 0"),
     ("cassandra://c1:9042,c2:9043/ks?dc=dc1", "the same port"),
     ("cassandra://c1/ks?dc=dc1&tls=true&ca=/nowhere/ca.pem", "no such file"),
 ])
@@ -77,12 +77,12 @@ def test_the_cluster_routes_to_replicas_of_the_local_datacenter_with_the_passwor
         cluster.shutdown()
 
 
-def test_tls_checks_the_certificate_against_the_given_ca():
+def test_tls_checks_the_certificate_and_host_name_against_the_given_ca():
     certifi = pytest.importorskip("certifi")  # any CA bundle will do
     cluster = build_cluster(settings(f"cassandra://127.0.0.1/ks?dc=dc1&ca={certifi.where()}"), None)
     try:
         assert cluster.ssl_context.verify_mode == ssl.CERT_REQUIRED
-        assert cluster.ssl_context.check_hostname is False
+        assert cluster.ssl_context.check_hostname is True
         assert cluster.auth_provider is None
     finally:
         cluster.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 import pytest
 import pytest_asyncio
@@ -28,6 +29,40 @@ def count_beds(conn: sqlite3.Connection) -> int:
 
 def add_bed(conn: sqlite3.Connection, bed_id: str = "b1") -> None:
     conn.execute("INSERT INTO beds VALUES (?, 'north', 'north-1', 'Bed 1', 1)", (bed_id,))
+
+
+def mode_of(path) -> int:
+    import os
+    import stat
+
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+not_on_windows = pytest.mark.skipif(sys.platform == "win32",
+                                    reason="Windows has no POSIX permission bits")
+
+
+@not_on_windows
+async def test_the_folder_and_the_files_are_the_users_alone(db):
+    await db.write(add_bed)
+    assert mode_of(db.path.parent) == 0o700
+    for name in (db.path, db.path.with_name(db.path.name + "-wal"),
+                 db.path.with_name(db.path.name + "-shm")):
+        assert name.exists() and mode_of(name) == 0o600, name
+
+
+@not_on_windows
+async def test_a_file_left_wider_by_an_older_version_is_made_private(tmp_path):
+    path = tmp_path / "ward.sqlite3"
+    sqlite3.connect(path).close()
+    path.chmod(0o644)
+    tmp_path.chmod(0o755)
+    db = await EmbeddedDb.open(path)
+    try:
+        assert mode_of(path) == 0o600
+        assert mode_of(tmp_path) == 0o755  # a folder that was there is the user's choice
+    finally:
+        await db.close()
 
 
 async def test_open_creates_the_folder_and_a_file_in_wal_mode(db, tmp_path):

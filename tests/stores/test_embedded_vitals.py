@@ -123,3 +123,30 @@ async def test_an_older_file_gets_its_vitals_rolled_up_and_cleaned(tmp_path):
     assert trend.highest[Vital.HEART_RATE] == (89.0, 149.0)  # 900 is gone
     assert trend.lowest[Vital.HEART_RATE] == (70.0, 90.0)
     assert history == [VitalSample("b1", NOW + 30, spo2=97.0)]
+
+
+@pytest.mark.asyncio
+async def test_a_file_from_before_the_simulated_mark_reads_its_samples_as_measured(tmp_path):
+    import sqlite3
+
+    from stores.embedded_db import EmbeddedDb
+    from stores.embedded_schema import MIGRATIONS
+    from stores.model import VitalSample
+    from stores.vitals.embedded import EmbeddedVitalsStore
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statements in MIGRATIONS[:-1]:  # the file as the version before wrote it
+        for statement in statements:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn.execute("INSERT INTO vitals (bed_id, time, heart_rate) VALUES ('b1', 1.0, 70)")
+    conn.close()
+    db = await EmbeddedDb.open(path)
+    try:
+        store = EmbeddedVitalsStore(db)
+        assert (await store.latest(["b1"]))["b1"].simulated is False
+        await store.write([VitalSample("b1", 2.0, heart_rate=71, simulated=True)])
+        assert (await store.latest(["b1"]))["b1"].simulated is True
+    finally:
+        await db.close()

@@ -250,3 +250,34 @@ async def test_influxdbs_trusts_the_given_ca_refuses_unknown_ones_and_may_skip_c
     assert "NOT verified" in caplog.text
     assert json.dumps([h.nodes[0].role for h in health]) == json.dumps(
         ["influxdb 1.8.10", "influxdb", "influxdb 1.8.10"])
+
+
+async def test_a_server_trickling_its_answer_is_cut_off_at_the_total_deadline():
+    """Each byte comes before the wait for the next runs out: only a total deadline ends it."""
+    import asyncio
+    import time
+
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        await response.write(b'{"results": [')
+        while True:
+            await asyncio.sleep(0.05)
+            await response.write(b" ")
+
+    port = free_port()
+    app = web.Application()
+    app.router.add_route("*", "/{path:.*}", trickle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    store = await open_store(parse_store_url(
+        "vitals", f"influxdb://127.0.0.1:{port}/vitals?timeout=0.25"), None)
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreUnavailable, match="timed out"):
+            await asyncio.wait_for(store.history("b1", 1.0, 2.0), 10)
+    finally:
+        await store.close()
+        await runner.cleanup()
+    assert time.monotonic() - started < 3

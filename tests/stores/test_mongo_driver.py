@@ -43,6 +43,16 @@ def test_a_url_may_not_weaken_the_consistency_of_patient_records(option):
         build_client(url, None)
 
 
+@pytest.mark.parametrize("option", ["timeoutMS=0", "timeoutMS=inf", "serverSelectionTimeoutMS=0",
+                                    "connecttimeoutms=1e12", "socketTimeoutMS=0",
+                                    "waitQueueTimeoutMS=nan", "timeoutMS=soon"])
+def test_a_url_may_not_turn_a_deadline_off(option):
+    url = parse_store_url("patients", f"mongodb://m1/ward?{option}")
+
+    with pytest.raises(StoreUrlError, match="must be milliseconds above 0 and at most 600000"):
+        build_client(url, None)
+
+
 def test_a_password_in_the_url_is_refused():
     with pytest.raises(StoreUrlError, match="WARD_STATION_PATIENTS_PASSWORD") as refused:
         build_client(parse_store_url("patients", "mongodb://ward@m1/ward?password=hunter2"),
@@ -103,3 +113,11 @@ def test_a_duplicate_key_names_the_field_of_its_index(details, field):
     error = DuplicateKeyError(details.get("errmsg", "E11000"), 11000, details)
 
     assert duplicate_field(error) == field
+
+
+@pytest.mark.asyncio
+async def test_insecure_is_the_stations_option_and_not_handed_to_pymongo(recwarn):
+    client = build_client(parse_store_url("patients", "mongodb://ward@m1/ward?insecure=true"),
+                          SECRET)
+    await client.close()
+    assert not [w for w in recwarn if "insecure" in str(w.message).lower()]

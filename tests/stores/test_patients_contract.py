@@ -93,6 +93,29 @@ async def test_create_refuses_an_mrn_taken_in_the_region(stores):
     assert "MRN-001" in refused.value.message and "north" in refused.value.message
 
 
+@pytest.mark.parametrize("look_alike", ["MRN-00\u200b1", "MRN-001\u202e", "\ufeffMRN-001"])
+async def test_a_look_alike_mrn_is_refused_for_its_hidden_character(stores, look_alike):
+    await stores.patients.create(patient(), "nurse.kim")
+
+    with pytest.raises(ValidationError) as refused:
+        await stores.patients.create(patient(id="p2", bed_id="north-1-02", mrn=look_alike),
+                                     "nurse.kim")
+
+    assert refused.value.field == "mrn" and "invisible or control character" in \
+        refused.value.message
+
+
+async def test_an_mrn_typed_with_a_combining_accent_is_the_same_mrn(stores):
+    saved = await stores.patients.create(patient(mrn="MRN-\u00e9"), "nurse.kim")
+    assert saved.mrn == "MRN-\u00e9"
+    decomposed = patient(id="p2", bed_id="north-1-02", mrn="MRN-e\u0301")
+
+    with pytest.raises(ValidationError) as refused:
+        await stores.patients.create(decomposed, "nurse.kim")
+
+    assert refused.value.field == "mrn" and "already in use" in refused.value.message
+
+
 async def test_the_same_mrn_is_allowed_in_another_region(stores):
     await stores.patients.create(patient(), "nurse.kim")
     other = patient(id="p2", region="south", ward="south-1", bed_id="south-1-01")

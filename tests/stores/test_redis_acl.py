@@ -66,7 +66,7 @@ def acl_redis(tmp_path_factory):
 
 
 def url(port: int, user: str) -> str:
-    return f"redis://{user}@127.0.0.1:{port}/0?wait_replicas=0"
+    return f"redis://{user}@127.0.0.1:{port}/0?wait_replicas=0&insecure=true"
 
 
 async def test_a_station_works_with_its_regions_user(acl_redis, open_bus):
@@ -144,7 +144,7 @@ async def test_a_station_finds_the_master_through_a_sentinel_and_may_not_fail_it
     password = passwords["REDIS_STATION_NORTH_PASSWORD"]
     try:
         station = await open_bus(f"redis+sentinel://station-north@127.0.0.1:{sentinel_port}/"
-                                 "mymaster/0?wait_replicas=0", password)
+                                 "mymaster/0?wait_replicas=0&insecure=true", password)
         await station.publish(alarm("via-sentinel"))
         assert "via-sentinel" in {a.id for a in await station.active("north")}
         with redis.Redis(port=sentinel_port, username="station-north",

@@ -112,7 +112,7 @@ async def test_a_critical_alarm_is_on_the_replica_when_publish_returns(replicate
 
 async def test_a_critical_alarm_a_stalled_replica_does_not_confirm_is_kept_and_reported(
         replicated_pair, open_bus):
-    bus = await open_bus(replicated_pair.url + "?wait_timeout_ms=300", replicated_pair.secret)
+    bus = await open_bus(replicated_pair.url + "&wait_timeout_ms=300", replicated_pair.secret)
     await bus.publish(alarm("warm-up", priority=Priority.HIGH))
     os.kill(replicated_pair.replica.process.pid, signal.SIGSTOP)
     try:

@@ -171,7 +171,8 @@ async def test_a_station_back_after_the_stream_was_trimmed_is_told_to_read_again
     host, port = parse_store_url("alerts", url).hosts[0]
     link = CuttableLink(port, host)
     await link.restore()
-    publisher = await open_bus(url + "?stream_maxlen=100", redis_server.secret)
+    publisher = await open_bus(url + ("&" if "?" in url else "?") + "stream_maxlen=100",
+                               redis_server.secret)
     station = await open_bus(url.replace(f":{port}/", f":{link.port}/"), redis_server.secret)
     subscription = station.subscribe("north")
     await station.publish(alarm("first"))  # positions its reader before the first

@@ -92,14 +92,15 @@ def test_no_error_repeats_a_secret_or_the_raw_url(store, url, words):
 
 @pytest.mark.parametrize(("store", "url", "words"), [
     ("vitals", "influxdb://influx/vitals?bacth=100",
-     "InfluxDB URLs have no option 'bacth' (known: batch, ca, org, retention, rp, timeout, tls, "
+     "InfluxDB URLs have no option 'bacth' (known: batch, ca, insecure, org, retention, rp, timeout, tls, "
      "verify, waveform_rp)"),
-    ("network", "neo4j://n1?timout=3", "Neo4j URLs have no option 'timout' (known: ca, timeout, "
-                                       "tls)"),
+    ("network", "neo4j://n1?timout=3", "Neo4j URLs have no option 'timout' (known: ca, insecure, "
+                                       "timeout, tls)"),
     ("analytics", "cassandra://c1/ks?dc=dc1&consistency=ONE",
      "Cassandra URLs have no option 'consistency' (known: ca, check_hostname, dc, fetch_size, "
+     "insecure, "
      "read_consistency, replication, timeout, tls, write_consistency)"),
-    ("alerts", "redis://r/0?wait=2", "Redis URLs have no option 'wait' (known: sentinel_auth,"),
+    ("alerts", "redis://r/0?wait=2", "Redis URLs have no option 'wait' (known: insecure, sentinel_auth,"),
 ])
 def test_an_option_the_backend_does_not_read_is_refused_listing_the_known_ones(store, url, words):
     with pytest.raises(StoreUrlError) as refused:
@@ -142,3 +143,103 @@ def test_the_known_options_are_those_the_backends_read():
                                    source.read_text()))
         assert read, store
         assert read - {"database"} <= OPTIONS[store], (store, read - OPTIONS[store])
+
+
+@pytest.mark.parametrize("timeout", ["inf", "nan", "-1", "0", "1e9", "601", "soon"])
+@pytest.mark.parametrize("store, url", [
+    ("vitals", "influxdb://127.0.0.1/vitals?timeout={}"),
+    ("analytics", "cassandra://c1/ks?dc=dc1&timeout={}"),
+])
+def test_a_timeout_without_a_finite_deadline_is_refused_naming_the_option(store, url, timeout):
+    from stores.analytics.cassandra_settings import CassandraSettings
+    from stores.vitals.influx_config import influx_settings
+
+    read = {"vitals": influx_settings, "analytics": CassandraSettings.from_url}[store]
+    with pytest.raises(StoreUrlError, match=r"\?timeout=.* must be a number of seconds above 0 "
+                                            r"and at most 600"):
+        read(parse_store_url(store, url.format(timeout)))
+
+
+PLAIN_WITH_A_SECRET = [
+    ("vitals", "influxdb://influx/vitals"),
+    ("patients", "mongodb://ward@m1/ward?replicaSet=rs0"),
+    ("patients", "mongodb://ward@m1/ward?tls=false"),
+    ("network", "neo4j://n1"),
+    ("network", "bolt://n1"),
+    ("analytics", "cassandra://ward@c1/ks?dc=dc1"),
+    ("alerts", "redis://r/0"),
+    ("alerts", "redis+sentinel://s1:26379/mymaster"),
+]
+UNVERIFIED_WITH_A_SECRET = [
+    ("vitals", "influxdbs://influx/vitals?verify=false"),
+    ("patients", "mongodb://ward@m1/ward?tls=true&tlsAllowInvalidHostnames=true"),
+    ("patients", "mongodb://ward@m1/ward?ssl=true&tlsinsecure=true"),
+    ("network", "neo4j+ssc://n1"),
+    ("analytics", "cassandra://ward@c1/ks?dc=dc1&tls=true&check_hostname=false"),
+    ("alerts", "rediss://r/0?tls_check_hostname=false"),
+    ("alerts", "rediss://r/0?tls_verify=no"),
+]
+
+
+@pytest.mark.parametrize(("store", "url"), PLAIN_WITH_A_SECRET + UNVERIFIED_WITH_A_SECRET)
+def test_a_secret_is_not_sent_unprotected_unless_the_url_says_insecure(store, url):
+    from stores.urls import check_transport, insecurity
+
+    parsed = parse_store_url(store, url)
+    with pytest.raises(StoreUrlError, match="add insecure=true") as refused:
+        check_transport(parsed, SECRET)
+    assert SECRET not in str(refused.value)
+    accepted = parse_store_url(store, url + ("&" if "?" in url else "?") + "insecure=true")
+    check_transport(accepted, SECRET)
+    assert insecurity(accepted, SECRET).startswith("INSECURE (insecure=true)")
+
+
+@pytest.mark.parametrize(("store", "url"), [
+    ("vitals", "influxdbs://influx/vitals?ca=/etc/ca.pem"),
+    ("patients", "mongodb://ward@m1/ward?tls=true"),
+    ("network", "neo4j+s://n1"),
+    ("network", "neo4j://n1?tls=true"),
+    ("analytics", "cassandra://ward@c1/ks?dc=dc1&tls=true"),
+    ("alerts", "rediss://r/0"),
+])
+def test_tls_with_the_server_checked_carries_a_secret_and_is_not_called_insecure(store, url):
+    from stores.urls import check_transport, insecurity
+
+    parsed = parse_store_url(store, url)
+    check_transport(parsed, SECRET)
+    assert insecurity(parsed, SECRET) is None
+
+
+def test_without_a_secret_a_plain_connection_is_fine_and_not_called_insecure():
+    from stores.urls import check_transport, insecurity
+
+    for store, url in PLAIN_WITH_A_SECRET:
+        check_transport(parse_store_url(store, url), None)
+        assert insecurity(parse_store_url(store, url), None) is None
+    unchecked = parse_store_url("vitals", "influxdbs://influx/vitals?verify=false")
+    assert "verify=false" in insecurity(unchecked, None)
+
+
+def test_host_names_are_checked_by_default():
+    from stores.alerts.redis_conn import _tls_options
+    from stores.analytics.cassandra_settings import CassandraSettings
+
+    assert _tls_options(parse_store_url("alerts", "rediss://r/0"))["ssl_check_hostname"] is True
+    assert CassandraSettings.from_url(
+        parse_store_url("analytics", "cassandra://c1/ks?dc=dc1&tls=true")).check_hostname
+
+
+@pytest.mark.asyncio
+async def test_open_stores_refuses_a_plain_url_with_a_secret_before_connecting(tmp_path):
+    from stores import open_stores
+
+    config = StoreConfig(data_dir=tmp_path, urls={"vitals": "influxdb://127.0.0.1:1/vitals"},
+                         secrets={"vitals": SECRET})
+    with pytest.raises(StoreUrlError, match="stores.vitals: a plain connection would send"):
+        await open_stores(config)
+    insecure = StoreConfig(data_dir=tmp_path,
+                           urls={"vitals": "influxdb://127.0.0.1:1/vitals?insecure=true"},
+                           secrets={"vitals": SECRET})
+    assert list(insecure.insecure()) == ["vitals"]
+    stores = await open_stores(insecure)
+    await stores.close()

@@ -315,3 +315,18 @@ async def test_trends_survive_a_restart(stores, reopen):
 
     trend = await stores.vitals.trend("b1", T0, T0 + HOUR, 60)
     assert trend.highest[Vital.HEART_RATE][0] == 180.0
+
+
+async def test_the_simulators_mark_is_kept_on_samples_and_waveforms(stores):
+    await stores.vitals.write([sample("b1", 100.0, simulated=True), sample("b2", 100.0)])
+    await stores.vitals.write_waveforms([
+        WaveformChunk("b1", Waveform.PLETH, 100.0, 125.0, (0.5,) * 25, simulated=True),
+        WaveformChunk("b2", Waveform.PLETH, 100.0, 125.0, (0.5,) * 25)])
+
+    latest = await stores.vitals.latest(["b1", "b2"])
+    assert (latest["b1"].simulated, latest["b2"].simulated) == (True, False)
+    assert [s.simulated for s in await stores.vitals.history("b1", 0.0, 200.0)] == [True]
+    assert [s.simulated for s in (await stores.vitals.recent(["b2"], 0.0))["b2"]] == [False]
+    chunks = await stores.vitals.waveforms(["b1", "b2"], 0.0)
+    assert [c.simulated for c in chunks["b1"]] == [True]
+    assert [c.simulated for c in chunks["b2"]] == [False]

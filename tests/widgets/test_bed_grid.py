@@ -281,3 +281,25 @@ def test_tiles_repaint_only_when_something_changed(qtbot, grid, tile, now):
     assert counter.paints == 0
     grid.show_vitals({"north-1-07": sample(T0 + 1, heart_rate=90.0)})
     qtbot.waitUntil(lambda: counter.paints > 0, timeout=1000)
+
+
+def test_a_bed_fed_by_the_simulator_says_simulated_and_a_measured_one_does_not(grid, tile, now):
+    grid.show_vitals({"north-1-07": sample(T0)})
+    assert not tile.view().simulated and "SIMULATED" not in tile.accessibleDescription()
+    grid.show_vitals({"north-1-07": sample(T0 + 1, simulated=True)})
+    assert tile.view().simulated
+    assert tile.accessibleDescription().startswith("Bed 7, SIMULATED, Jane Doe")
+
+
+def test_the_simulated_mark_is_drawn_beside_the_name_without_covering_it(grid, tile, now):
+    from PySide6.QtGui import QColor
+
+    grid.resize(1200, 800)
+    grid.show()
+    grid.show_vitals({"north-1-07": sample(T0, simulated=True)})
+    image = tile.grab().toImage()
+    violet = QColor(palette.SIMULATED).rgb()
+    hits = [(x, y) for y in range(image.height()) for x in range(image.width())
+            if image.pixel(x, y) == violet]
+    assert hits, "no SIMULATED mark drawn"
+    assert min(x for x, _ in hits) > image.width() * 0.4  # on the right, the name on the left

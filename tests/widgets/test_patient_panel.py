@@ -322,3 +322,40 @@ def test_after_a_save_another_patient_opens_at_once(qtbot, panel):
     assert panel.form.message.text() == "Saved" and not panel.has_unsaved_changes()
     panel.show_patient(KOFI)
     assert panel.form.loaded.id == "p-kofi" and unsaved_bar(panel) == ""
+
+
+def type_unicode(editor, text: str) -> None:
+    """Key presses carrying any character (QTest's keyClicks aborts beyond Latin-1), as an
+    input method or a paste would deliver them."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        QApplication.sendEvent(editor, QKeyEvent(QEvent.Type.KeyPress, 0,
+                                                 Qt.KeyboardModifier.NoModifier, char))
+
+
+def test_an_invisible_character_is_named_as_it_is_typed_and_the_record_is_refused(qtbot, panel):
+    fill_new_patient(qtbot, panel)
+    type_unicode(panel.form.editor("mrn"), "\u202e")  # right-to-left override
+    assert "invisible or control character (U+202E)" in problem(panel, "mrn")
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    assert "U+202E" in problem(panel, "mrn")
+
+
+def test_a_field_too_long_is_said_as_it_is_typed(qtbot, panel):
+    fill_new_patient(qtbot, panel)
+    type_into(qtbot, panel, mrn="N" * 33)
+    assert problem(panel, "mrn") == "At most 32 characters (33 given)."
+    type_into(qtbot, panel, mrn="N" * 32)
+    assert problem(panel, "mrn") == ""
+
+
+def test_the_record_holds_nfc_text_whichever_way_an_accent_was_typed(qtbot, panel):
+    fill_new_patient(qtbot, panel, given_name="")
+    type_unicode(panel.form.editor("given_name"), "Ame\u0301lie")
+    with qtbot.waitSignal(panel.save_requested) as saved:
+        panel.save_button.click()
+    assert saved.args[0].given_name == "Am\u00e9lie"

@@ -70,3 +70,17 @@ def test_an_unsigned_alarm_bus_says_so_in_words_up_or_down(status):
     assert status.texts() == ["alerts \u00b7 redis \u00b7 unsigned \u00b7 0.4 ms",
                               "alerts \u00b7 unsigned \u00b7 down"]
     assert "not signed" in status.indicators[0].toolTip()
+
+
+def test_an_insecure_store_says_so_in_words_and_its_tooltip_says_why(status):
+    why = "INSECURE (insecure=true): a plain connection would send the password unencrypted"
+    status.set_insecure({"patients": why, "vitals": why})
+    status.show_health([VITALS_UP, PATIENTS_DOWN, NETWORK_DEGRADED])
+    assert status.texts() == [
+        "vitals \u00b7 INSECURE \u00b7 embedded \u00b7 1.2 ms",
+        "patients \u00b7 INSECURE \u00b7 down",
+        "network \u00b7 neo4j \u00b7 degraded \u00b7 41 ms",
+    ]
+    assert why in status.indicators[0].toolTip()
+    assert "font-weight: bold" in status.indicators[0].label.styleSheet()
+    assert why not in status.indicators[2].toolTip()

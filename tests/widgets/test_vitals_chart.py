@@ -227,3 +227,12 @@ def test_an_impossible_value_is_a_gap_that_does_not_stretch_the_plot(chart):
     chart.redraw()
     assert np.isnan(heart_rates(chart)[1]) and heart_rates(chart)[2] == 72.0
     assert chart.plots[0].item.vb.viewRange()[1][1] < 300
+
+
+def test_the_selected_bed_says_simulated_while_its_data_is(chart, now):
+    chart.show_history([sample(T0 - 1)])
+    assert not chart.is_simulated()
+    chart.add_samples([sample(T0, simulated=True)])
+    assert chart.is_simulated()
+    chart.show_patient("Bed 8 \u00b7 Kofi Boateng")
+    assert not chart.is_simulated()  # until the new patient's samples say
