@@ -17,11 +17,14 @@ from stores.alerts.redis_conn import Connection
 from stores.alerts.redis_records import RecordReader, ServerClock
 from stores.alerts.redis_scripts import RegionKeys, entry_key
 from stores.alerts.redis_subscription import Key, Subscription
+from stores.backoff import backoff_s
 from stores.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-RETRY_S = (0.1, 0.25, 0.5, 1.0)  # waits between reconnects while the server stays away
+# waits between reconnects while the server stays away: from 0.1 s, growing to 1 s, jittered
+# (a lost alarm channel must come back within about a second of the server)
+RETRY_S, RETRY_CAP_S = 0.1, 1.0
 # A quiet channel is pinged, and a ping unanswered for a second means the link is gone: a
 # station must notice a lost alarm channel within about two seconds even without traffic.
 IDLE_PING_S = 1.0
@@ -91,7 +94,7 @@ class RegionReader:
                 if failures == 0:
                     log.warning("alarm channel %s lost: %s; reconnecting", self.keys.region, reason)
                 self._on_state(reason)
-            await asyncio.sleep(RETRY_S[min(failures, len(RETRY_S) - 1)])
+            await asyncio.sleep(backoff_s(failures, RETRY_S, RETRY_CAP_S))
             failures += 1
 
     async def _follow(self) -> None:

@@ -18,13 +18,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from stores.backoff import backoff_s
 from stores.errors import NotFound, OutboxFull, StoreError, StoreUnavailable
 from stores.model import Queued
 from stores.outbox.table import BATCH, Outbox, QueuedWrite
 
 log = logging.getLogger(__name__)
 
-RETRY_S = (0.5, 1.0, 2.0, 5.0)  # waits between delivery attempts while the store stays away
+RETRY_S, RETRY_CAP_S = 0.5, 5.0  # waits between delivery attempts while the store stays away
 DEFAULT_LIMIT = 10_000  # writes kept per store: hours of a ward's vital signs, years of edits
 
 Deliver = Callable[[str, object], Awaitable[object]]
@@ -166,7 +167,7 @@ class Courier:
             except Exception:  # the table itself failed (disk full, locked): retry, never vanish
                 log.exception("%s: the outbox courier failed; it tries again", self._store)
             self._wake.clear()
-            await self._pause(RETRY_S[min(attempt, len(RETRY_S) - 1)])
+            await self._pause(backoff_s(attempt, RETRY_S, RETRY_CAP_S))
             attempt += 1
 
     async def _pause(self, delay: float) -> None:
