@@ -36,7 +36,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 from stores.alerts import AlertBus
 from stores.alerts.redis_conn import Connection, read_settings
-from stores.alerts.codec import publishable
+from stores.alerts.codec import AlarmRecordError, acknowledgement_from_dict, publishable
 from stores.alerts.redis_feed import RegionReader
 from stores.alerts.redis_health import (
     HEALTH_TIMEOUT_S, ReplicaWatch, bus_health, eviction_problem, server_problems,
@@ -101,6 +101,10 @@ class RedisAlertBus(AlertBus):
         self._check_open()
         if not isinstance(by, str) or not by.strip():
             raise ValidationError("by", "Who acknowledges must be named.")
+        try:  # what every reader will check: refused here rather than everywhere
+            acknowledgement_from_dict({"by": by, "at": at}, alarm_id)
+        except AlarmRecordError as exc:
+            raise ValidationError("by", str(exc)) from None
         async with self._conn.calling(self._write_timeout()):
             region = region or await self._region_of(alarm_id)
             records = self.records(region)

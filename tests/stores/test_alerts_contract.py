@@ -255,3 +255,13 @@ async def test_a_consumer_too_far_behind_is_told_to_read_again_not_left_to_grow(
     with pytest.raises(AlarmsMissed, match="waited unread"):
         await asyncio.wait_for(anext(stalled), 2.0)
     assert len(await stores.alerts.active("north")) == 8  # what it reads instead
+
+
+@pytest.mark.parametrize("by, at", [("x" * 101, at(150.0)), ("nurse\u202ekim", at(150.0)),
+                                    ("nurse.kim", float("nan"))])
+async def test_an_acknowledgement_no_reader_would_accept_is_refused(stores, by, at):
+    await stores.alerts.publish(alarm())
+
+    with pytest.raises(ValidationError):
+        await stores.alerts.acknowledge("a1", by, at, region="north")
+    assert not (await stores.alerts.active("north"))[0].acknowledged
