@@ -177,17 +177,24 @@ def check_secret(store: str, username: str | None, secret: str | None) -> None:
                             f"keyring entry ward-station/{store}")
 
 
+def time_limit(text: str, most: float) -> float | None:
+    """The number `text` says if it is a usable time limit (finite, above 0, at most `most`),
+    else None: a deadline a URL could turn off ("inf", "0") is no deadline."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0 < value <= most else None
+
+
 def seconds_option(url: StoreUrl, name: str, default: float,
                    most: float = MAX_DEADLINE_S) -> float:
     """A time limit in seconds from `?name=`: a finite number above 0 and at most `most`."""
     text = url.option(name)
     if text is None:
         return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 < value <= most):
+    value = time_limit(text, most)
+    if value is None:
         raise StoreUrlError(url.store, f"?{name}={text} must be a number of seconds above 0 and "
                             f"at most {most:g} (every call needs a deadline), for example "
                             f"?{name}={default:g}")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import ssl
 
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError
 
-from stores.urls import StoreUrl, StoreUrlError, check_secret
+from stores.urls import StoreUrl, StoreUrlError, check_secret, time_limit
 
 # Patient records are strong (ARCHITECTURE.md): a write is acknowledged once a majority of the
 # replica set has it in its journal, and reads see only majority-committed data. A URL may not
@@ -71,11 +70,7 @@ def _check_time_limits(url: StoreUrl) -> None:
     for name, text in url.options.items():
         if name.lower() not in _TIME_LIMITS:
             continue
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and 0 < value <= MAX_LIMIT_MS):
+        if time_limit(text, MAX_LIMIT_MS) is None:
             raise StoreUrlError(url.store, f"?{name}={text} must be milliseconds above 0 and at "
                                 f"most {MAX_LIMIT_MS} (every call needs a deadline), for "
                                 f"example ?{_TIME_LIMITS[name.lower()]}=3000")
