@@ -72,13 +72,15 @@ class PendingWritesFeed(Feed):
 
     async def refresh(self) -> None:
         """Read the counts (kept by the couriers) and the listed writes again."""
+        # listed first, counted after: a write that is listed is always counted too (one that
+        # arrives in between is counted now and listed at the next refresh)
+        listed = [write for courier in self._couriers.values() for write in await courier.listed()]
         counts = {store: await c.counts() for store, c in self._couriers.items()}
         self.waiting = sum(w for w, _ in counts.values())
         self.refused = sum(r for _, r in counts.values())
         self.counts_changed.emit(self.waiting, self.refused)
         self.outbox_changed.emit({s: (c.full, c.limit) for s, c in self._couriers.items()},
                                  self.refused)
-        listed = [write for courier in self._couriers.values() for write in await courier.listed()]
         self._writes = {(w.store, w.seq): (pending(w), w) for w in listed}
         shown = [p for p, _ in self._writes.values()]
         self.writes_changed.emit(sorted(shown, key=lambda p: (p.refused is None, p.made_at)))
