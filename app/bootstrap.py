@@ -52,6 +52,8 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
     """Start the simulator (if configured; `simulator_options` go to it) on `wards` and the
     window's feeds, its analytics over `regions` (default: the demo hospital's)."""
     simulator = None
+    if config.simulator and config.simulator_refusal() is not None:  # load_config refuses it
+        raise StartupError(config.simulator_refusal())
     if config.simulator:
         simulator_options.setdefault("rng_seed", DEMO_SIMULATOR_SEED)
         simulator_options.setdefault("ward_limits", config.limits_for)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.bench import BENCHMARK_STORES, DEFAULT_BENCHMARK, ward
-from app.config import Config, load_config
+from app.config import Config, ConfigError, load_config
 from stores import EMBEDDED, STORE_NAMES
 
 if TYPE_CHECKING:  # the station needs Qt, imported only once a benchmark runs
@@ -93,15 +93,21 @@ def benchmarks() -> dict[str, Measures]:
 
 def bench_config(config_path: Path | None, data_dir: Path, store: str = "alerts") -> Config:
     """The bench ward's settings on `data_dir`: every store embedded there, except `store`,
-    taken from the config file if one is given. Raises ConfigError."""
+    taken from the config file if one is given, with that file's environment (the simulator
+    feeds a real store only in training). Raises ConfigError."""
     stores = dict.fromkeys(STORE_NAMES, EMBEDDED)
-    secrets = {}
+    secrets, environment = {}, None
     if config_path is not None:
         given = load_config(config_path)
         stores[store] = given.stores[store]
         secrets = {k: v for k, v in given.secrets.items() if k == store}
-    return Config(region=ward.REGION, ward=ward.WARD, user=ward.USER, data_dir=data_dir,
-                  stores=stores, simulator=True, secrets=secrets)
+        environment = given.environment
+    config = Config(region=ward.REGION, ward=ward.WARD, user=ward.USER, data_dir=data_dir,
+                    stores=stores, simulator=True, secrets=secrets, environment=environment)
+    refusal = config.simulator_refusal()
+    if refusal is not None:
+        raise ConfigError(f"the bench runs the simulator: {refusal}")
+    return config
 
 
 def run_bench(options: BenchOptions, report: Callable[[dict], None],

@@ -9,12 +9,12 @@ import logging
 import signal
 from collections.abc import Coroutine
 
-from app.config import Config
+from app.config import Config, ConfigError
 from app.seed import DEMO_SIMULATOR_SEED, demo_ward_ids
 from app.simulator.backfill import BackfillResult, backfill_wards
 from app.simulator.runner import run_simulator
 from app.startup import open_station_stores
-from stores import Stores
+from stores import STORE_NAMES, Stores
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,12 @@ def run_standalone(config: Config, backfill_s: int | None = None,
     """Feed every demo ward of the configured stores until SIGINT or SIGTERM; with `backfill_s`,
     write that many seconds of past vitals first (and stop there with `backfill_only`).
 
-    Raises StartupError if the stores cannot be opened."""
+    Raises ConfigError outside training with a real store (it seeds the demo hospital into
+    every store and feeds simulated vitals and alarms), StartupError if the stores cannot be
+    opened."""
+    refusal = config.simulator_refusal(STORE_NAMES)
+    if refusal is not None:
+        raise ConfigError(refusal)
     asyncio.run(_simulate(config, backfill_s, backfill_only))
     return 0
 

@@ -139,7 +139,8 @@ def test_the_simulator_runs_by_default_only_on_embedded_vitals():
     assert load_config(None, environ={}).simulator
     real = {"WARD_STATION_STORE_VITALS": "influxdb://influx/vitals"}
     assert not load_config(None, environ=real).simulator
-    assert load_config(None, environ=real | {"WARD_STATION_SIMULATOR": "yes"}).simulator
+    training = {"WARD_STATION_SIMULATOR": "yes", "WARD_STATION_ENVIRONMENT": "training"}
+    assert load_config(None, environ=real | training).simulator
 
 
 ALARM_SETTINGS = """
