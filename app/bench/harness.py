@@ -168,6 +168,7 @@ async def _stop(bench: BenchStation) -> None:
     guard = exit_if_stop_hangs(STOP_LIMIT_S, exit_code=1)
     try:
         bench.paints.close()
+        bench.window.skip_close_confirmation("benchmark finished")  # no nurse to ask
         await bench.station.stop()
         bench.window.hide()  # nor draws any more: an after-stop step has the process to itself
     finally:
