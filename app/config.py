@@ -98,7 +98,7 @@ class Config:
 
     @property
     def real_stores(self) -> list[str]:
-        return [name for name in STORE_NAMES if self.stores[name] != EMBEDDED]
+        return [name for name in STORE_NAMES if self.stores.get(name, EMBEDDED) != EMBEDDED]
 
     def limits_for(self, ward: str) -> tuple[AlarmLimits, ...]:
         """A ward's default alarm limits: the hospital's, then the ward's own over them."""

@@ -42,4 +42,8 @@ def describe_limits(limits: tuple[AlarmLimits, ...]) -> str:
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None  # not a number (text, a document): the ward's value applies
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
+    return number if math.isfinite(number) else None

@@ -92,6 +92,25 @@ def test_stored_limits_beyond_the_bounds_apply_at_the_bound_and_are_logged(caplo
     warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warned) == 2 and all("p-ada" in text for text in warned)
     assert "SpO\u2082 0\u2013- %, 120 s \u2192 SpO\u2082 85\u2013- %, 30 s" in warned[0]
+    assert limits_from_list([{"vital": "spo2", "low": 10**400}]) == (AlarmLimits(Vital.SPO2),)
+
+
+stored_values = st.one_of(st.none(), st.booleans(), st.text(max_size=5),
+                          st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                          st.lists(st.integers(), max_size=2))
+stored_items = st.one_of(
+    st.fixed_dictionaries({"vital": st.sampled_from([v.value for v in Vital] + ["spo3", 7])},
+                          optional={"low": stored_values, "high": stored_values,
+                                    "delay_s": stored_values}),
+    stored_values)
+
+
+@given(items=st.one_of(stored_values, st.lists(stored_items, max_size=6)))
+def test_whatever_a_server_holds_reads_as_limits_within_the_bounds(items):
+    limits = limits_from_list(items, "p-any")
+    problems = [p for p in alarm_limit_problems(limits)
+                if "must be below" not in p.message and "two sets" not in p.message]
+    assert problems == []
 
 
 WARD = {Vital.SPO2: AlarmLimits(Vital.SPO2, 90, None, 10),
