@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
+from app import station_audit
 from app.config import Config
 from app.main_window import MainWindow
 from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
@@ -39,12 +40,24 @@ class Station:
     stores: Stores
     window: MainWindow
     simulator: BedsideSimulator | None
+    # the start's audit entries: written in the background, a store that is away (its outbox
+    # tries it first) must not hold the window up
+    started_audit: asyncio.Future | None = None
 
     async def stop(self) -> None:
+        """Stop the feeds and the simulator, audit the close, and close the stores."""
+        how = self.window.close_reason or "stopped by the program without closing the window"
         await self.window.stop()
         if self.simulator is not None:
             await self.simulator.stop()
-        await self.stores.close()
+        try:
+            if self.started_audit is not None:
+                await self.started_audit  # the start before the close, in the log too
+            await station_audit.record(self.stores.patients,
+                                       [station_audit.closed_entry(self.config, how)],
+                                       self.config.region)
+        finally:
+            await self.stores.close()
 
 
 async def start_station(config: Config, stores: Stores, wards: list[str] | None = None,
@@ -52,6 +65,8 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
     """Start the simulator (if configured; `simulator_options` go to it) on `wards` and the
     window's feeds, its analytics over `regions` (default: the demo hospital's)."""
     simulator = None
+    if config.simulator and config.simulator_refusal() is not None:  # load_config refuses it
+        raise StartupError(config.simulator_refusal())
     if config.simulator:
         simulator_options.setdefault("rng_seed", DEMO_SIMULATOR_SEED)
         simulator_options.setdefault("ward_limits", config.limits_for)
@@ -61,7 +76,9 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
     if simulator is not None:
         window.patients_feed.ward_loaded.connect(lambda *_: simulator.request_refresh())
     window.start()
-    return Station(config, stores, window, simulator)
+    started_audit = asyncio.ensure_future(station_audit.record(
+        stores.patients, station_audit.started_entries(config), config.region))
+    return Station(config, stores, window, simulator, started_audit)
 
 
 def apply_theme(app: QApplication) -> None:
@@ -88,7 +105,10 @@ async def run_station(config: Config, screenshot: Path | None = None,
             window.resize(SCREENSHOT_SIZE)
             window.show()
             await asyncio.sleep(max(0.0, after_s - (time.monotonic() - started)))
-            return _save_screenshot(window, screenshot)
+            saved = _save_screenshot(window, screenshot)
+            # ended by the program, not a nurse: no question to hang on, and said so
+            window.skip_close_confirmation(f"screenshot saved to {screenshot}")
+            return saved
         window.resize(1600, 960)
         window.showMaximized()
         await closed.wait()
@@ -131,6 +151,8 @@ def _save_screenshot(window: MainWindow, path: Path) -> int:
 
 def _close_on_interrupt(window: MainWindow) -> None:
     try:
-        signal.signal(signal.SIGINT, lambda *_: window.close())
+        # Ctrl+C in the terminal that started it is the operator's decision: no question asked
+        signal.signal(signal.SIGINT, lambda *_: window.close_without_confirmation(
+            "interrupted (Ctrl+C) in the terminal"))
     except ValueError:  # not the main thread (tests): Ctrl+C is not ours to handle
         pass

@@ -48,13 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-simulator", dest="simulator", action="store_false", default=None,
                      help="do not start the built-in bedside simulator")
     run.add_argument("--mute-alarms", dest="alarm_audio", action="store_false", default=None,
-                     help="no alarm sounds (training rooms); the banner says so")
+                     help="no alarm sounds; only where environment = \"training\" (a "
+                          "clinical station refuses to start), the banner says so, audited")
     run.add_argument("--screenshot", type=Path, metavar="PATH",
                      help="render the window to a PNG after --after seconds, then exit")
     run.add_argument("--after", type=float, default=8.0, metavar="SECONDS",
                      help="seconds of simulated ward before --screenshot (default: 8)")
     simulate = commands.add_parser("simulate", help="run the bedside simulator on its own, "
-                                   "feeding the configured stores until interrupted")
+                                   "feeding the configured stores until interrupted (real "
+                                   "stores only with environment = \"training\")")
     _common_options(simulate)
     simulate.add_argument("--backfill", type=_duration, metavar="DURATION",
                           help="first write this much past 1 Hz vitals (e.g. 7d, 24h, 90m; at "

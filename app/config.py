@@ -12,11 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from app import paths
-from app.config_alarms import AlarmLimitsError, read_limits, read_ward_limits
+from app.config_alarms import AlarmLimitsError, read_bounds, read_limits, read_ward_limits
 from stores import EMBEDDED, STORE_NAMES, StoreConfig, StoreUrlError, parse_store_url
+from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
 from stores.model import AlarmLimits, alarm_limit_problems
 
 ENV_PREFIX = "WARD_STATION_"
+TRAINING, CLINICAL = "training", "clinical"
+ENVIRONMENTS = (TRAINING, CLINICAL)
+# The stores the built-in bedside simulator writes into (vitals, alarms, their rollups);
+# `ward-station simulate` also seeds the demo hospital into the patient and network stores.
+SIMULATOR_WRITES = ("vitals", "alerts", "analytics")
 
 
 class ConfigError(Exception):
@@ -45,12 +51,17 @@ class Config:
     stale_after_s: float = 5.0
     # alarms: a high-priority alarm nobody acknowledged this long escalates along the care team
     escalate_after_s: float = 60.0
-    alarm_audio: bool = True  # False mutes the alarm sounds (training rooms); the banner says so
+    alarm_audio: bool = True  # False mutes the alarm sounds: training only; the banner says so
     alarm_limits: tuple[AlarmLimits, ...] = ()  # every ward's defaults, over the built-in ones
     ward_alarm_limits: dict[str, tuple[AlarmLimits, ...]] = field(default_factory=dict)
     # writes kept per real store while it is away (None: stores.outbox.DEFAULT_LIMIT, 10 000);
     # at the bound new writes are refused with a message and a technical alarm, never dropped
     outbox_limit: int | None = None
+    # vital -> the clinical bounds limits must stay within: the hard ones, or tighter
+    alarm_bounds: dict[str, AlarmBounds] = field(default_factory=lambda: dict(HARD_BOUNDS))
+    # "training" (muting and the simulator on real stores allowed) or "clinical"; by default
+    # training when every store is embedded (the demo hospital), clinical otherwise
+    environment: str | None = None
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -58,8 +69,32 @@ class Config:
     alarm_keys: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.simulator is None:
-            object.__setattr__(self, "simulator", self.stores.get("vitals", EMBEDDED) == EMBEDDED)
+        if self.environment is None:
+            object.__setattr__(self, "environment", CLINICAL if self.real_stores else TRAINING)
+        if self.simulator is None:  # on where it may run: never fed into real clinical stores
+            on = self.stores.get("vitals", EMBEDDED) == EMBEDDED
+            object.__setattr__(self, "simulator", on and self.simulator_refusal() is None)
+
+    @property
+    def training(self) -> bool:
+        return self.environment == TRAINING
+
+    def simulator_refusal(self, writes: tuple[str, ...] = SIMULATOR_WRITES) -> str | None:
+        """Why a simulator may not write into `writes` here (None: it may): simulated vitals
+        and alarms go into real stores only where environment = "training"."""
+        real = [name for name in writes if self.stores.get(name, EMBEDDED) != EMBEDDED]
+        if self.training or not real:
+            return None
+        return (f"the simulator writes simulated data into real stores ({', '.join(real)}), "
+                f"which is allowed only with environment = \"training\" (this station's is "
+                f"\"{self.environment}\")")
+
+    def mute_refusal(self) -> str | None:
+        """Why the alarm sounds may not be muted here (None: they may, or they are not)."""
+        if self.alarm_audio or self.training:
+            return None
+        return (f"muting the alarm sounds (--mute-alarms, alarm_audio = false) is allowed only "
+                f"with environment = \"training\" (this station's is \"{self.environment}\")")
 
     @property
     def store_config(self) -> StoreConfig:
@@ -69,7 +104,7 @@ class Config:
 
     @property
     def real_stores(self) -> list[str]:
-        return [name for name in STORE_NAMES if self.stores[name] != EMBEDDED]
+        return [name for name in STORE_NAMES if self.stores.get(name, EMBEDDED) != EMBEDDED]
 
     def limits_for(self, ward: str) -> tuple[AlarmLimits, ...]:
         """A ward's default alarm limits: the hospital's, then the ward's own over them."""
@@ -94,6 +129,7 @@ _TOP_LEVEL = {
     "escalate_after_s": float,
     "alarm_audio": bool,
     "outbox_limit": int,
+    "environment": str,
 }
 
 
@@ -157,7 +193,7 @@ def _settings_from_document(document: dict[str, Any], where: str) -> dict[str, A
     for key, value in document.items():
         if key == "stores":
             settings["stores"] = _store_urls(value, where)
-        elif key in ("alarm_limits", "wards"):
+        elif key in ("alarm_limits", "wards", "alarm_bounds"):
             settings.update(_alarm_limits(key, value, where))
         elif key in _TOP_LEVEL:
             settings[key] = _typed(key, value, where)
@@ -167,13 +203,16 @@ def _settings_from_document(document: dict[str, Any], where: str) -> dict[str, A
 
 
 def _known_keys() -> str:
-    return ", ".join([*_TOP_LEVEL, "[stores]", "[alarm_limits]", "[wards.<ward>.alarm_limits]"])
+    return ", ".join([*_TOP_LEVEL, "[stores]", "[alarm_limits]", "[wards.<ward>.alarm_limits]",
+                      "[alarm_bounds]"])
 
 
 def _alarm_limits(key: str, value: Any, where: str) -> dict[str, Any]:
     try:
         if key == "alarm_limits":
             return {"alarm_limits": read_limits(value, f"{where}: alarm_limits")}
+        if key == "alarm_bounds":
+            return {"alarm_bounds": read_bounds(value, f"{where}: alarm_bounds")}
         return {"ward_alarm_limits": read_ward_limits(value, f"{where}: wards")}
     except AlarmLimitsError as exc:
         raise ConfigError(str(exc)) from None
@@ -233,7 +272,9 @@ def _parse_text(key: str, kind: type, text: str, where: str) -> Any:
 def _build(settings: dict[str, Any]) -> Config:
     stores = dict.fromkeys(STORE_NAMES, EMBEDDED) | settings.pop("stores", {})
     simulator = settings.pop("simulator", None)  # None: decided by the vitals store
-    config = dataclasses.replace(Config(), stores=stores, simulator=simulator, **settings)
+    environment = settings.pop("environment", None)  # None: decided by the stores
+    config = dataclasses.replace(Config(), stores=stores, simulator=simulator,
+                                 environment=environment, **settings)
     _check(config)
     return config
 
@@ -252,7 +293,7 @@ def _check_alarm_limits(config: Config) -> None:
                 if getattr(own, side) is not None and getattr(applied, side) is None:
                     raise ConfigError(f"alarm limits of ward {ward}: {own.vital.value} has no "
                                       f"{side} alarm to set; remove {side}")
-            problems = alarm_limit_problems((applied,))
+            problems = alarm_limit_problems((applied,), config.alarm_bounds)
             if problems:
                 raise ConfigError(f"alarm limits of ward {ward}: {problems[0].message}")
 
@@ -267,7 +308,11 @@ def _check(config: Config) -> None:
     if config.outbox_limit is not None and config.outbox_limit < 1:
         raise ConfigError(f"outbox_limit must be a number of writes of at least 1, not "
                           f"{config.outbox_limit}")
+    if config.environment not in ENVIRONMENTS:
+        raise ConfigError(f"environment must be \"training\" or \"clinical\", not "
+                          f"{config.environment!r}")
     _check_alarm_limits(config)
+    check_training_only(config)
     for name, url in config.stores.items():
         if url != EMBEDDED:
             try:
@@ -275,3 +320,15 @@ def _check(config: Config) -> None:
             except StoreUrlError as exc:
                 raise ConfigError(str(exc)) from None
 
+
+
+def check_training_only(config: Config) -> None:
+    """Refuse what only a training station may do: muting the alarm sounds, and the built-in
+    simulator writing into real stores. Raises ConfigError saying what to change."""
+    refusal = config.mute_refusal()
+    if refusal is None and config.simulator:
+        refusal = config.simulator_refusal()
+        if refusal is not None:
+            refusal += "; set simulator = false"
+    if refusal is not None:
+        raise ConfigError(refusal)

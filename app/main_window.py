@@ -9,7 +9,14 @@ from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.alarms.rules import DEFAULT_RULES, limits_of, with_limits
 from app.config import Config
@@ -28,7 +35,7 @@ from app.feeds.vitals import VitalsFeed
 from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
 from stores import Stores
-from stores.model import Bed, Patient, Vital
+from stores.model import Alarm, AlarmLimits, Bed, Patient, Vital
 from widgets.alarm_banner import AlarmBanner
 from widgets.alarm_history import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
@@ -55,6 +62,14 @@ class MainWindow(QMainWindow):
         self._beds: list[Bed] = []
         self._patients_by_bed: dict[str, Patient] = {}
         self.selected_patient_id: str | None = None
+        self._open_alarms: list[Alarm] = []
+        # how the window came to close, for the audit log; None while it is open
+        self.close_reason: str | None = None
+        self._closed_by_program = False  # a screenshot, a benchmark, Ctrl+C: nobody to ask
+        self.close_box: QMessageBox | None = None  # the question while it is asked
+        # the limits a patient's own replace: the simulator's rules for this ward
+        ward_rules = with_limits(DEFAULT_RULES, config.limits_for(config.ward))
+        self.ward_limits: dict[Vital, AlarmLimits] = {v: limits_of(ward_rules, v) for v in Vital}
         self._build_feeds(stores, regions)
         self._build_widgets()
         self._connect_signals()
@@ -65,14 +80,18 @@ class MainWindow(QMainWindow):
         self.waveform_feed = WaveformFeed(stores.vitals, clock=self._clock)
         self.trend_feed = TrendFeed(stores.vitals)
         self.selected_waveforms_feed = SelectedWaveformsFeed(stores.vitals, clock=self._clock)
-        self.patients_feed = PatientsFeed(stores.patients, stores.network, c.region, c.ward, c.user)
+        self.patients_feed = PatientsFeed(stores.patients, stores.network, c.region, c.ward, c.user,
+                                          ward_limits=self.ward_limits,
+                                          alarm_bounds=c.alarm_bounds)
         self.network_feed = CareNetworkFeed(stores.network)
         self.analytics_feed = AnalyticsFeed(stores.analytics, regions, clock=self._clock)
         self.alarms_feed = AlarmsFeed(stores.alerts, c.region, c.ward, c.user, clock=self._clock,
                                       stale_after_s=c.stale_after_s, audit=stores.patients,
                                       analytics=stores.analytics)
         self.escalation_feed = EscalationFeed(stores.network, c.escalate_after_s, self._clock)
-        self.alarm_audio = AlarmAudio(muted=not c.alarm_audio, clock=self._clock, parent=self)
+        # muting is for training only; the config refuses it elsewhere, and this never obeys it
+        self.alarm_audio = AlarmAudio(muted=not c.alarm_audio and c.training, clock=self._clock,
+                                      parent=self)
         self.alarm_history_feed = AlarmHistoryFeed(stores.alerts, stores.analytics, c.region,
                                                    c.ward, clock=self._clock)
         self.health_feed = HealthFeed(stores)
@@ -116,9 +135,8 @@ class MainWindow(QMainWindow):
         self.pending_close = PendingWritesOnClose(self, lambda: self.pending_feed.pending,
                                                   self.config.store_config.db_path)
         self.patient_panel.set_context(self.config.region, self.config.ward)
-        # the limits a patient's own replace: the simulator's rules for this ward
-        ward_rules = with_limits(DEFAULT_RULES, self.config.limits_for(self.config.ward))
-        self.patient_panel.set_ward_limits({v: limits_of(ward_rules, v) for v in Vital})
+        self.patient_panel.set_ward_limits(self.ward_limits)
+        self.patient_panel.set_alarm_bounds(self.config.alarm_bounds)
         self.vitals_chart.clear("Select a bed to see its vital signs")
         self.care_graph.show_message("Select a bed to see the care team")
         self.setCentralWidget(self._layout())
@@ -198,7 +216,7 @@ class MainWindow(QMainWindow):
 
     def _connect_alarms(self) -> None:
         alarms, audio = self.alarms_feed, self.alarm_audio
-        for slot in (self.banner.show_alarms, self.bed_grid.show_alarms,
+        for slot in (self._keep_open_alarms, self.banner.show_alarms, self.bed_grid.show_alarms,
                      self.alarm_sound.show_alarms, audio.show_alarms,
                      self.escalation_feed.show_alarms):
             alarms.alarms_changed.connect(slot)
@@ -339,8 +357,58 @@ class MainWindow(QMainWindow):
             self.vitals_chart.clear("Select a bed to see its vital signs")
             self.care_graph.show_message("Select a bed to see the care team")
 
+    def _keep_open_alarms(self, alarms: list[Alarm]) -> None:
+        self._open_alarms = [alarm for alarm in alarms if alarm.is_open]
+
+    def skip_close_confirmation(self, reason: str) -> None:
+        """The program, not a nurse, ends this station (a screenshot taken, a benchmark done):
+        no question when it closes, and `reason` goes into the audit log."""
+        self.close_reason = reason
+        self._closed_by_program = True
+
+    def close_without_confirmation(self, reason: str) -> None:
+        """Close at once, for a closing the program decided (Ctrl+C in the terminal)."""
+        self.skip_close_confirmation(reason)
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        if self.pending_close.holds(event):  # writes pending: warned first (app/pending_close)
-            return
+        """With open alarms, the first close only asks (closing stops showing and sounding
+        them here); then, with writes pending, the pending-writes warning (app/pending_close).
+        Answers come through `finished`, never a nested event loop. A close the program
+        decided (a screenshot, a benchmark, Ctrl+C) asks neither."""
+        if not self._closed_by_program:
+            if self.close_reason is None and self._open_alarms:
+                event.ignore()
+                self._ask_before_closing(len(self._open_alarms))
+                return
+            if self.pending_close.holds(event):
+                return
+        if self.close_reason is None:
+            self.close_reason = f"closed by {self.config.user}, no alarms open"
         self.closed.emit()
         super().closeEvent(event)
+
+    def _ask_before_closing(self, count: int) -> None:
+        if self.close_box is not None:
+            self.close_box.raise_()
+            return
+        alarms = "1 alarm is" if count == 1 else f"{count} alarms are"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Close the station?",
+                          f"{alarms} open on {self.config.ward}. Closing this station stops "
+                          f"showing and sounding them here.", parent=self)
+        close = box.addButton("Close station", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep open", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.finished.connect(lambda _result: self._close_answered(box.clickedButton() is close,
+                                                                  count))
+        self.close_box = box
+        box.open()
+
+    def _close_answered(self, confirmed: bool, count: int) -> None:
+        self.close_box.deleteLater()
+        self.close_box = None
+        if confirmed:
+            self.close_reason = (f"closed by {self.config.user} with {count} alarm(s) open, "
+                                 "confirmed")
+            self.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from stores.alarm_bounds import AlarmBounds
 from stores.model import AlarmLimits, Vital
 from widgets import palette
 from widgets.alarm_limits_row import LimitsRow
@@ -57,6 +58,13 @@ class AlarmLimitsEditor(QWidget):
         for vital, row in self.rows.items():
             row.set_ward(limits.get(vital, AlarmLimits(vital)))
             self._check(row)  # an own limit may now cross the ward's other one
+
+    def set_bounds(self, bounds: dict[str, AlarmBounds]) -> None:
+        """The clinical bounds own limits must stay within (the station's may be tighter)."""
+        for row in self.rows.values():
+            row.bounds = dict(bounds)
+            if row.has_own():
+                self._check(row)
 
     def limits(self) -> tuple[tuple[AlarmLimits, ...], dict[str, str]]:
         """The own limits typed (blank rows left out), and by field what stops them being saved.

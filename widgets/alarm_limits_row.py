@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
+from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
 from stores.model import AlarmLimits, Vital, alarm_limit_problems
 from widgets.patient_fields import parse_number
 
@@ -29,6 +30,7 @@ class LimitsRow:
         self.problem = QLabel(objectName="FieldError", wordWrap=True)
         self.problem.hide()
         self._ward: AlarmLimits | None = None  # None until the ward's defaults are known
+        self.bounds: dict[str, AlarmBounds] = HARD_BOUNDS  # the station's, when tighter
         # No refresh() here: showing a widget before it is placed would open it as a window.
 
     def widgets(self) -> list[QWidget]:
@@ -68,7 +70,7 @@ class LimitsRow:
         own = AlarmLimits(self.vital, **values)
         if own.empty:
             return None, problems
-        return own, problems or limit_problems(own, self._ward)
+        return own, problems or limit_problems(own, self._ward, self.bounds)
 
     def show_problem(self, message: str, parts: tuple[str, ...] = ()) -> None:
         """Say what is wrong under the row, and mark the editors it is about (unsaid: the
@@ -123,16 +125,20 @@ class LimitsRow:
         return f"Ward default: {value:g} {unit}. Blank keeps it; a value is this patient's own."
 
 
-def limit_problems(own: AlarmLimits, ward: AlarmLimits | None) -> list[Problem]:
-    """What is wrong with a patient's own limits for one vital, given the ward's (None: unknown)."""
+def limit_problems(own: AlarmLimits, ward: AlarmLimits | None,
+                   bounds: dict[str, AlarmBounds] = HARD_BOUNDS) -> list[Problem]:
+    """What is wrong with a patient's own limits for one vital, given the ward's (None: unknown)
+    and the clinical bounds."""
     found: list[Problem] = []
     for part in PARTS:
         value = getattr(own, part)
         if value is not None:
             alone = AlarmLimits(own.vital, **{part: value})
-            found += [(problem.message, (part,)) for problem in alarm_limit_problems((alone,))]
+            found += [(problem.message, (part,))
+                      for problem in alarm_limit_problems((alone,), bounds)]
     if not found:  # each value is possible on its own; the pair may still not be
-        found += [(problem.message, ("low", "high")) for problem in alarm_limit_problems((own,))]
+        found += [(problem.message, ("low", "high"))
+                  for problem in alarm_limit_problems((own,), bounds)]
     if not found and ward is not None:
         found += _unused(own, ward) or _crossing_ward(own, ward)
     return found

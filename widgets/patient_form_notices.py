@@ -52,3 +52,29 @@ class UnsavedBar(QFrame):
         """Show the choice between the edits of `edited` and opening `other`."""
         self.text.setText(f"Unsaved changes to {edited}: Save them, or Discard to open {other}.")
         self.show()
+
+
+class WideningBar(QFrame):
+    """Asks before a save that sets a patient's alarm limits wider than the ward's default: the
+    alarm would then sound later than the ward lets it. A bar in the panel rather than a
+    dialog, so that nothing covers or blocks the alarm banner while the nurse decides."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="UnsavedBar")
+        self.setStyleSheet(STYLE)
+        self.text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.confirm_button = QPushButton("Widen and save")
+        self.cancel_button = QPushButton("Cancel")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.confirm_button)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def ask(self, widened: list[str]) -> None:
+        """Show the limits that would be wider than the ward's, one a line."""
+        self.text.setText("Wider than the ward's default, so these alarms sound later:\n"
+                          + "\n".join(widened) + "\nSave them anyway? The change is audited.")
+        self.show()
+        self.cancel_button.setFocus()  # a stray Enter must not widen anything

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from stores.model import AlarmLimits, Bed, Patient, PendingWrite, Vital
+from stores.alarm_bounds import AlarmBounds
+from stores.model import AlarmLimits, Bed, Patient, PendingWrite, Vital, widenings
 from widgets.alarm_limits_editor import vital_of
 from widgets.patient_form import PatientForm
-from widgets.patient_form_notices import QUEUED, REFUSED
+from widgets.patient_form_notices import QUEUED, REFUSED, WideningBar
 from widgets.patient_list import PatientList
 from widgets.patient_panel_pages import column, move_onto, row, scrolled
 
@@ -51,7 +52,9 @@ class PatientPanel(QWidget):
         self.confirm_button = QPushButton("Confirm")
         self.cancel_button = QPushButton("Cancel")
         self._actions = QStackedWidget()
-        self._notices = column(self.form.unsaved, self.form.message, stretch=False)
+        self.widening = WideningBar()
+        self._ward_limits: dict[Vital, AlarmLimits] = {}
+        self._notices = column(self.form.unsaved, self.widening, self.form.message, stretch=False)
         self._on_discard: Callable[[], None] | None = None  # opens what the user asked for instead
         self.tabs = QTabWidget()
         self._lay_out()
@@ -72,7 +75,13 @@ class PatientPanel(QWidget):
     def set_ward_limits(self, limits: dict[Vital, AlarmLimits]) -> None:
         """The ward's effective alarm limits, which the limits page shows where a patient has
         none of their own."""
+        self._ward_limits = dict(limits)
         self.form.set_ward_limits(limits)
+
+    @Slot(object)
+    def set_alarm_bounds(self, bounds: dict[str, AlarmBounds]) -> None:
+        """The station's clinical bounds of alarm limits, when tighter than the hard ones."""
+        self.form.limits.set_bounds(bounds)
 
     @Slot(list)
     def show_patients(self, patients: list[Patient]) -> None:
@@ -160,6 +169,7 @@ class PatientPanel(QWidget):
 
     def _open(self, patient: Patient) -> None:
         self._on_discard = None
+        self._cancel_widening()
         self.form.load(patient)
         self._show_pending_mark()
         self.patients.select(patient.id)
@@ -186,6 +196,7 @@ class PatientPanel(QWidget):
 
     def _blank(self) -> None:
         self._on_discard = None
+        self._cancel_widening()
         self.form.load(None)
         self.patients.select(None)
         self._ask_discharge(False)
@@ -193,16 +204,37 @@ class PatientPanel(QWidget):
         self.form.editor("mrn").setFocus()
 
     def _save(self) -> None:
+        self._cancel_widening()
         record = self.form.record()
         if record is not None:
-            self._set_saving(True)  # a second click would only come back as a conflict
-            self.save_requested.emit(record)
+            loaded = self.form.loaded
+            wider = widenings(loaded.alarm_limits if loaded else (), record.alarm_limits,
+                              self._ward_limits)
+            if wider:
+                self.widening.ask([widening.describe() for widening in wider])
+                return
+            self._request_save(record)
             return
         # Refused: the problems are shown by their fields; turn to them unless in view already.
         place = self.form.problem_place()
         shown_here = {RECORD_TAB: "fields", LIMITS_TAB: "limits"}.get(self.tabs.currentIndex())
         if place is not None and place != shown_here:
             self.tabs.setCurrentIndex(RECORD_TAB if place == "fields" else LIMITS_TAB)
+
+    def _request_save(self, record: Patient) -> None:
+        self._set_saving(True)  # a second click would only come back as a conflict
+        self.save_requested.emit(record)
+
+    def _confirm_widening(self) -> None:
+        """Save what the form holds now: an edit of the limits since would have closed the
+        question, so the widening is the one confirmed."""
+        self.widening.hide()
+        record = self.form.record()
+        if record is not None:
+            self._request_save(record)
+
+    def _cancel_widening(self) -> None:
+        self.widening.hide()
 
     def _set_saving(self, saving: bool) -> None:
         self.save_button.setEnabled(not saving)
@@ -235,6 +267,9 @@ class PatientPanel(QWidget):
         self.cancel_button.clicked.connect(lambda: self._ask_discharge(False))
         self.confirm_button.clicked.connect(self._confirm_discharge)
         self.form.limits.own_count_changed.connect(self._name_limits_tab)
+        self.widening.confirm_button.clicked.connect(self._confirm_widening)
+        self.widening.cancel_button.clicked.connect(self._cancel_widening)
+        self.form.limits.edited.connect(self._cancel_widening)  # the question no longer fits
         self.tabs.currentChanged.connect(self._move_record_parts)
 
     def _lay_out(self) -> None:

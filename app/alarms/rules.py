@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from stores.model import AlarmLimits, Priority, Vital
+from stores.model import AlarmLimits, Priority, Vital, clamped_limits
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,12 @@ DEFAULT_RULES: tuple[AlarmRule, ...] = (
 def with_limits(rules: Iterable[AlarmRule], limits: Iterable[AlarmLimits]) -> tuple[AlarmRule, ...]:
     """`rules` with each vital's adjustable low and high limits and delays replaced by `limits`
     (a ward's defaults from the config, or a patient's own). A limit for a side the rules do
-    not watch adds nothing: a new alarm needs a priority someone decided on."""
-    by_vital = {limit.vital: limit for limit in limits}
+    not watch adds nothing: a new alarm needs a priority someone decided on.
+
+    Limits beyond the clinical bounds (`stores.alarm_bounds`) apply at the bound: whatever let
+    them through, no limit keeps an alarm from sounding."""
+    bounded, _changed = clamped_limits(tuple(limits))  # refused and logged where they came in
+    by_vital = {limit.vital: limit for limit in bounded}
     return tuple(_adjusted(rule, by_vital.get(rule.vital)) for rule in rules)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.bench import BENCHMARK_STORES, DEFAULT_BENCHMARK, ward
-from app.config import Config, load_config
+from app.config import Config, ConfigError, load_config
 from stores import EMBEDDED, STORE_NAMES
 
 if TYPE_CHECKING:  # the station needs Qt, imported only once a benchmark runs
@@ -96,16 +96,23 @@ def benchmarks() -> dict[str, Measures]:
 
 def bench_config(config_path: Path | None, data_dir: Path, store: str = "alerts") -> Config:
     """The bench ward's settings on `data_dir`: every store embedded there, except `store`,
-    taken from the config file if one is given. Raises ConfigError."""
+    taken from the config file if one is given, with that file's environment (the simulator
+    feeds a real store only in training). Raises ConfigError."""
     stores = dict.fromkeys(STORE_NAMES, EMBEDDED)
-    secrets, alarm_keys = {}, None
+    secrets, alarm_keys, environment = {}, None, None
     if config_path is not None:
         given = load_config(config_path)
         stores[store] = given.stores[store]
         secrets = {k: v for k, v in given.secrets.items() if k == store}
         alarm_keys = given.alarm_keys if store == "alerts" else None
-    return Config(region=ward.REGION, ward=ward.WARD, user=ward.USER, data_dir=data_dir,
-                  stores=stores, simulator=True, secrets=secrets, alarm_keys=alarm_keys)
+        environment = given.environment
+    config = Config(region=ward.REGION, ward=ward.WARD, user=ward.USER, data_dir=data_dir,
+                    stores=stores, simulator=True, secrets=secrets, alarm_keys=alarm_keys,
+                    environment=environment)
+    refusal = config.simulator_refusal()
+    if refusal is not None:
+        raise ConfigError(f"the bench runs the simulator: {refusal}")
+    return config
 
 
 def run_bench(options: BenchOptions, report: Callable[[dict], None],
@@ -167,6 +174,7 @@ async def _stop(bench: BenchStation) -> None:
     guard = exit_if_stop_hangs(STOP_LIMIT_S, exit_code=1)
     try:
         bench.paints.close()
+        bench.window.skip_close_confirmation("benchmark finished")  # no nurse to ask
         await bench.station.stop()
         bench.window.hide()  # nor draws any more: an after-stop step has the process to itself
     finally:

@@ -5,18 +5,26 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 import uuid
+from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 from qasync import asyncSlot
 
 from app.feeds.base import Feed
 from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
-from stores.model import Bed, Patient, PendingWrite, Queued
+from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
+from stores.model import (
+    AlarmLimits, AuditEntry, Bed, Patient, PendingWrite, Queued, Vital, Widening,
+    alarm_limit_problems, widenings,
+)
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
 
 log = logging.getLogger(__name__)
+
+WIDENED = "alarm limits widened"  # the audit log's action for limits set wider than the ward's
 
 
 class PatientsFeed(Feed):
@@ -33,8 +41,14 @@ class PatientsFeed(Feed):
     discharge_queued = Signal(str)  # patient id: the discharge waits in the outbox
 
     def __init__(self, patients: PatientStore, network: CareNetworkStore, region: str, ward: str,
-                 user: str, refresh_s: float = 10.0) -> None:
+                 user: str, refresh_s: float = 10.0,
+                 ward_limits: Mapping[Vital, AlarmLimits] | None = None,
+                 alarm_bounds: Mapping[str, AlarmBounds] = HARD_BOUNDS) -> None:
         super().__init__()
+        # what a patient's own limits replace, and how far they may go: widening is audited
+        self.ward_limits = dict(ward_limits or {})
+        self.alarm_bounds = dict(alarm_bounds)
+        self._read: dict[str, Patient] = {}  # the records last read or saved, by id
         self._patients = patients
         self._network = network
         self.region, self.ward, self.user = region, ward, user
@@ -86,11 +100,19 @@ class PatientsFeed(Feed):
                 if patient_id == self._wanted:
                     self.failed.emit("That patient is no longer on the ward list.")
             else:
+                self._read[patient.id] = patient
                 if patient_id == self._wanted:
                     self.patient_loaded.emit(patient)
 
     @asyncSlot(object)
     async def save(self, patient: Patient) -> None:
+        """Save a patient; limits beyond the station's clinical bounds are refused here too (the
+        store knows only the hard ones), and limits set wider than the ward's are audited."""
+        beyond = alarm_limit_problems(patient.alarm_limits, self.alarm_bounds)
+        if beyond:
+            self.problem.emit(beyond[0].field, beyond[0].message)
+            return
+        widened = await self._widenings(patient)
         try:
             saved = await self._write(patient)
         except ValidationError as exc:
@@ -112,9 +134,12 @@ class PatientsFeed(Feed):
         else:
             if isinstance(saved, Queued):  # shown as queued, never as saved
                 self.queued.emit(saved.record)
+                await self._audit_widening(saved.record, widened)
                 await self._sync_network(saved.record)
                 return
+            self._read[saved.id] = saved
             self.saved.emit(saved)
+            await self._audit_widening(saved, widened)
             await self._sync_network(saved)
             await self.reload()
 
@@ -130,6 +155,29 @@ class PatientsFeed(Feed):
                 except NotFound:
                     pass  # discharged since; the list says so
             await self.reload()
+
+    async def _widenings(self, patient: Patient) -> list[Widening]:
+        """The parts of the patient's own limits set wider than the ward's default by this
+        save; the record as read before is this feed's copy, else the store's."""
+        before = self._read.get(patient.id) if patient.id else None
+        if patient.id and (before is None or before.version != patient.version):
+            try:
+                before = await self._patients.get(patient.id)
+            except (NotFound, StoreUnavailable):
+                before = None  # unknown: every widening is audited as new
+        return widenings(before.alarm_limits if before else (), patient.alarm_limits,
+                         self.ward_limits)
+
+    async def _audit_widening(self, saved: Patient, widened: list[Widening]) -> None:
+        if not widened:
+            return
+        detail = "; ".join(w.describe() for w in widened) + f", ward {saved.ward}, confirmed"
+        entry = AuditEntry(time.time(), self.user, WIDENED, saved.id, detail)
+        try:
+            await self._patients.record(entry, saved.region)
+        except StoreUnavailable as exc:  # the outbox keeps it where there is one
+            log.error("widened alarm limits of patient %s not written to the audit log (%s): %s",
+                      saved.id, exc.reason, detail)
 
     async def _write(self, patient: Patient) -> Patient | Queued:
         if not patient.id:

@@ -14,7 +14,7 @@ from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
 from app.simulator.backfill import BackfillResult, backfill_wards
 from app.simulator.runner import run_simulator
 from app.startup import open_station_stores
-from stores import Stores
+from stores import STORE_NAMES, Stores
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,12 @@ def run_standalone(config: Config, backfill_s: int | None = None,
     SIGTERM; with `backfill_s`, write that many seconds of past vitals first (and stop there
     with `backfill_only`).
 
-    Raises StartupError if the stores cannot be opened, ConfigError for an unknown region."""
+    Raises ConfigError outside training with a real store (it seeds the demo hospital into
+    every store and feeds simulated vitals and alarms) or for an unknown region, StartupError
+    if the stores cannot be opened."""
+    refusal = config.simulator_refusal(STORE_NAMES)
+    if refusal is not None:
+        raise ConfigError(refusal)
     wards = _wards(only_region)
     asyncio.run(_simulate(config, backfill_s, backfill_only, wards))
     return 0

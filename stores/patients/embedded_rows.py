@@ -34,7 +34,7 @@ def patient_from_row(row: sqlite3.Row) -> Patient:
     values["sex"] = Sex(values["sex"])
     for name in _LISTS:
         values[name] = tuple(json.loads(values[name]))
-    values["alarm_limits"] = limits_from_list(json.loads(values["alarm_limits"]))
+    values["alarm_limits"] = limits_from_list(json.loads(values["alarm_limits"]), values["id"])
     return Patient(**values)
 
 

@@ -42,7 +42,7 @@ def patient_from_doc(doc: Document) -> Patient:
         values[name] = tuple(doc.get(name) or ())
     for name in ("admitted_at", "updated_at"):
         values[name] = float(doc.get(name, 0.0))
-    values["alarm_limits"] = limits_from_list(doc.get("alarm_limits"))
+    values["alarm_limits"] = limits_from_list(doc.get("alarm_limits"), str(doc.get("_id", "")))
     return Patient(id=doc["_id"], **values)
 
 

@@ -57,7 +57,8 @@ def test_bench_alarms_on_the_embedded_bus():
 def test_bench_alarms_on_redis(redis_server, tmp_path):
     config = tmp_path / "bench.toml"
     url = accept_plain("alerts", redis_server.fresh_url("bench"), redis_server.secret)
-    config.write_text(f'[stores]\nalerts = "{url}"\n')
+    # the bench's simulator feeds a real store: a training station's config
+    config.write_text(f'environment = "training"\n[stores]\nalerts = "{url}"\n')
     secret = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret} if redis_server.secret else {}
     for _ in range(2):  # a second run finds the first one's alarms in Redis, all resolved
         figures = figures_of(bench("alarms", "--beds", "4", "--seconds", "2", "--json",
@@ -69,7 +70,8 @@ def test_bench_alarms_on_redis(redis_server, tmp_path):
 def test_with_junk_on_a_signed_bus_every_genuine_alarm_is_shown_exactly_once(
         redis_server, tmp_path):
     config = tmp_path / "bench.toml"
-    config.write_text(f'[stores]\nalerts = "{redis_server.fresh_url("junk")}"\n')
+    url = accept_plain("alerts", redis_server.fresh_url("junk"), redis_server.secret)
+    config.write_text(f'environment = "training"\n[stores]\nalerts = "{url}"\n')
     env = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret} if redis_server.secret else {}
     env["WARD_STATION_ALARM_KEY_BENCH"] = "bench-signing-key-0123456789abcdef"
 
@@ -91,7 +93,8 @@ def test_junk_needs_a_redis_bus():
 
 def test_an_unreachable_redis_is_one_line_and_exit_1(tmp_path):
     config = tmp_path / "bench.toml"
-    config.write_text(f'[stores]\nalerts = "redis://127.0.0.1:{free_port()}/0?timeout_ms=500"\n')
+    config.write_text(f'environment = "training"\n'
+                      f'[stores]\nalerts = "redis://127.0.0.1:{free_port()}/0?timeout_ms=500"\n')
     result = bench("alarms", "--config", str(config), "--seconds", "1")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
@@ -114,7 +117,8 @@ def test_bad_arguments_are_one_line_and_exit_2(args, words):
 
 def test_a_config_gives_only_the_alert_store(tmp_path):
     config = tmp_path / "bench.toml"
-    config.write_text('region = "south"\n[stores]\nalerts = "redis://127.0.0.1:6379/0"\n'
+    config.write_text('region = "south"\nenvironment = "training"\n'
+                      '[stores]\nalerts = "redis://127.0.0.1:6379/0"\n'
                       'patients = "mongodb://127.0.0.1:27017/ward"\n')
     chosen = bench_config(config, tmp_path / "data")
     assert chosen.stores["alerts"] == "redis://127.0.0.1:6379/0"
@@ -123,6 +127,16 @@ def test_a_config_gives_only_the_alert_store(tmp_path):
     assert (chosen.region, chosen.ward, chosen.data_dir) == (ward.REGION, ward.WARD,
                                                              tmp_path / "data")
     assert set(bench_config(None, tmp_path).stores.values()) == {EMBEDDED}
+
+
+def test_the_bench_feeds_a_real_store_only_from_a_training_config(tmp_path):
+    config = tmp_path / "bench.toml"
+    config.write_text('[stores]\nalerts = "redis://127.0.0.1:6379/0"\n')
+    result = bench("alarms", "--config", str(config), "--seconds", "1")
+    assert result.returncode == 2
+    assert result.stderr.startswith("ward-station: error: the bench runs the simulator: ")
+    assert 'only with environment = "training"' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 class FakeBanner(QObject):

@@ -94,7 +94,8 @@ def test_the_help_says_which_store_a_config_gives():
 
 def test_a_config_gives_the_window_only_its_vitals_store(tmp_path):
     config = tmp_path / "bench.toml"
-    config.write_text('[stores]\nvitals = "influxdb://127.0.0.1:8086/vitals"\n'
+    config.write_text('environment = "training"\n'
+                      '[stores]\nvitals = "influxdb://127.0.0.1:8086/vitals"\n'
                       'alerts = "redis://127.0.0.1:6379/0"\n')
     chosen = bench_config(config, tmp_path / "data", "vitals")
     assert chosen.stores["vitals"] == "influxdb://127.0.0.1:8086/vitals"
@@ -244,7 +245,7 @@ def influx_config(influx_server, tmp_path, create: bool) -> tuple[str, dict[str,
 
         run_on_qt_loop(prepare())
     config = tmp_path / "bench.toml"
-    config.write_text(f'[stores]\nvitals = "{url}"\n')
+    config.write_text(f'environment = "training"\n[stores]\nvitals = "{url}"\n')
     env = {"WARD_STATION_VITALS_PASSWORD": influx_server.secret} if influx_server.secret else {}
     return str(config), env
 

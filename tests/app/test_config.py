@@ -139,7 +139,8 @@ def test_the_simulator_runs_by_default_only_on_embedded_vitals():
     assert load_config(None, environ={}).simulator
     real = {"WARD_STATION_STORE_VITALS": "influxdb://influx/vitals"}
     assert not load_config(None, environ=real).simulator
-    assert load_config(None, environ=real | {"WARD_STATION_SIMULATOR": "yes"}).simulator
+    training = {"WARD_STATION_SIMULATOR": "yes", "WARD_STATION_ENVIRONMENT": "training"}
+    assert load_config(None, environ=real | training).simulator
 
 
 ALARM_SETTINGS = """
@@ -176,7 +177,7 @@ def test_mute_alarms_on_the_command_line(tmp_path):
     ("[alarm_limits]\nspo2 = { low = 95, high = 90 }", "low limit (95) must be below"),
     ("[alarm_limits]\nspo3 = { low = 95 }", "unknown vital 'spo3'"),
     ("[alarm_limits]\nspo2 = { low = 'ninety' }", "alarm_limits.spo2.low must be a number"),
-    ("[alarm_limits]\nspo2 = { delay_s = -2 }", "delay must be between 0 and 120 s"),
+    ("[alarm_limits]\nspo2 = { delay_s = -2 }", "delay -2 s is beyond the bound: it must be between 0 and 30 s"),
     ("[alarm_limits]\nspo2 = { lo = 90 }", "must be a table with low, high and/or delay_s"),
     ("[wards.north-1]\nlimits = 3", "wards.north-1 may only hold alarm_limits"),
     ("escalate_after_s = 0", "escalate_after_s must be a number of seconds more than 0"),

@@ -57,6 +57,17 @@ def type_limits(qtbot, panel, vital, **values):
         qtbot.keyClicks(editor, text) if text else qtbot.keyClick(editor, "\b")
 
 
+def save_widened(qtbot, panel):
+    """Save limits wider than the ward's: the panel asks first, and saves once confirmed."""
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    assert panel.widening.isVisibleTo(panel)
+    with qtbot.waitSignal(panel.save_requested) as saved:
+        panel.widening.confirm_button.click()
+    assert not panel.widening.isVisibleTo(panel)
+    return saved
+
+
 def problem(panel, vital):
     shown = row(panel, vital).problem
     return shown.text() if shown.isVisibleTo(panel) else ""
@@ -95,8 +106,7 @@ def test_edited_limits_are_asked_to_be_saved_and_blank_rows_are_left_out(qtbot, 
     type_limits(qtbot, panel, Vital.SPO2, low="88", delay_s="")
     type_limits(qtbot, panel, Vital.HEART_RATE, high="135", delay_s="7,5")
     assert panel.has_unsaved_changes()
-    with qtbot.waitSignal(panel.save_requested) as saved:
-        panel.save_button.click()
+    saved = save_widened(qtbot, panel)
     assert saved.args[0].alarm_limits == (
         AlarmLimits(Vital.HEART_RATE, None, 135, 7.5),
         AlarmLimits(Vital.SPO2, 88, None, None),
@@ -119,7 +129,8 @@ def test_low_above_high_is_named_at_the_row_and_not_saved(qtbot, panel):
 def test_a_negative_delay_is_refused_and_a_save_from_the_record_turns_to_it(qtbot, panel):
     panel.show_patient(JANE)
     type_limits(qtbot, panel, Vital.SPO2, delay_s="-5")
-    assert problem(panel, Vital.SPO2) == "SpO\u2082 alarm delay must be between 0 and 120 s."
+    assert problem(panel, Vital.SPO2) == (
+        "SpO\u2082 alarm delay -5 s is beyond the bound: it must be between 0 and 30 s.")
     assert wrong_parts(panel, Vital.SPO2) == ["delay_s"]
     panel.tabs.setCurrentIndex(RECORD_TAB)
     with qtbot.assertNotEmitted(panel.save_requested):
@@ -135,8 +146,7 @@ def test_a_limit_that_is_not_a_number_is_a_message_not_a_crash(qtbot, panel):
         panel.save_button.click()
     type_limits(qtbot, panel, Vital.HEART_RATE, low="40")
     assert problem(panel, Vital.HEART_RATE) == "" and wrong_parts(panel, Vital.HEART_RATE) == []
-    with qtbot.waitSignal(panel.save_requested) as saved:
-        panel.save_button.click()
+    saved = save_widened(qtbot, panel)
     assert saved.args[0].alarm_limits == (AlarmLimits(Vital.HEART_RATE, 40, None, None),)
 
 
@@ -158,8 +168,7 @@ def test_reset_returns_a_row_to_the_wards_defaults(qtbot, panel):
     assert not row(panel, Vital.SPO2).reset_button.isEnabled()
     assert panel.tabs.tabText(LIMITS_TAB) == "Alarm limits \u00b7 1 own"
     assert panel.has_unsaved_changes()
-    with qtbot.waitSignal(panel.save_requested) as saved:
-        panel.save_button.click()
+    saved = save_widened(qtbot, panel)
     assert saved.args[0].alarm_limits == (AlarmLimits(Vital.HEART_RATE, None, 135, None),)
 
 
@@ -175,15 +184,15 @@ def test_reset_clears_the_rows_problem(qtbot, panel):
 
 def test_a_problem_from_the_store_is_shown_at_its_row(qtbot, panel):
     panel.show_patient(JANE)
-    type_limits(qtbot, panel, Vital.SPO2, low="80")
+    type_limits(qtbot, panel, Vital.SPO2, low="86")
     with qtbot.waitSignal(panel.save_requested):
         panel.save_button.click()
     panel.tabs.setCurrentIndex(RECORD_TAB)
     panel.show_problem("alarm_limits.spo2", "SpO\u2082 limits were refused by the store.")
     assert problem(panel, Vital.SPO2) == "SpO\u2082 limits were refused by the store."
     assert panel.tabs.currentIndex() == LIMITS_TAB
-    assert panel.save_button.isEnabled() and texts(panel, Vital.SPO2) == ("80", "", "15")
-    type_limits(qtbot, panel, Vital.SPO2, low="82")
+    assert panel.save_button.isEnabled() and texts(panel, Vital.SPO2) == ("86", "", "15")
+    type_limits(qtbot, panel, Vital.SPO2, low="87")
     assert problem(panel, Vital.SPO2) == ""
 
 
@@ -259,3 +268,54 @@ def test_a_stored_limit_the_ward_would_not_use_is_shown_so_that_it_can_be_cleare
     with qtbot.waitSignal(panel.save_requested) as saved:
         panel.save_button.click()
     assert saved.args[0].alarm_limits == ()
+
+
+def test_widening_beyond_the_wards_default_asks_first_and_cancel_saves_nothing(qtbot, panel):
+    panel.show_patient(KOFI)
+    type_limits(qtbot, panel, Vital.SPO2, low="86", delay_s="20")
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+    bar = panel.widening
+    assert bar.isVisibleTo(panel)
+    assert "SpO\u2082 low limit ward \u2192 86 % (ward 90 %)" in bar.text.text()
+    assert "SpO\u2082 alarm delay ward \u2192 20 s (ward 10 s)" in bar.text.text()
+    assert bar.cancel_button.hasFocus() or not panel.isActiveWindow()
+    with qtbot.assertNotEmitted(panel.save_requested):
+        bar.cancel_button.click()
+    assert not bar.isVisibleTo(panel) and panel.has_unsaved_changes()
+    panel.save_button.click()
+    type_limits(qtbot, panel, Vital.SPO2, low="88")  # an edit ends the question
+    assert not bar.isVisibleTo(panel)
+    saved = save_widened(qtbot, panel)
+    assert saved.args[0].alarm_limits == (AlarmLimits(Vital.SPO2, 88, None, 20),)
+
+
+def test_tighter_limits_and_a_widening_already_saved_ask_nothing(qtbot, panel):
+    panel.show_patient(JANE)  # SpO2 85 % and 15 s: wider than the ward, saved before
+    panel.form.editor("notes").setPlainText("Sleeps with the window open")
+    type_limits(qtbot, panel, Vital.HEART_RATE, low="50", high="110")
+    with qtbot.waitSignal(panel.save_requested):
+        panel.save_button.click()
+    assert not panel.widening.isVisibleTo(panel)
+
+
+def test_a_limit_beyond_the_clinical_bounds_is_refused_at_its_row(qtbot, panel):
+    panel.show_patient(KOFI)
+    type_limits(qtbot, panel, Vital.SPO2, low="70")
+    assert problem(panel, Vital.SPO2) == (
+        "SpO\u2082 low limit 70 % is below the clinical bound of 85 %: lower, the alarm could "
+        "come too late.")
+    type_limits(qtbot, panel, Vital.RESP_RATE, low="0")
+    assert "RR low limit 0 /min is below the clinical bound of 5 /min" in problem(
+        panel, Vital.RESP_RATE)
+    with qtbot.assertNotEmitted(panel.save_requested):
+        panel.save_button.click()
+
+
+def test_the_stations_tighter_bounds_apply_at_the_row(qtbot, panel):
+    from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
+
+    panel.show_patient(JANE)  # SpO2 low 85: within the hard bounds, not the station's
+    panel.set_alarm_bounds(dict(HARD_BOUNDS) | {"spo2": AlarmBounds(88.0, 100.0, 30.0)})
+    panel.tabs.setCurrentIndex(LIMITS_TAB)
+    assert "below the clinical bound of 88 %" in problem(panel, Vital.SPO2)
