@@ -268,8 +268,10 @@ class RedisAlertBus(AlertBus):
             return []
         texts = await self._conn.client.hmget(keys.alarms, ids)
         acks = await self._conn.client.hmget(keys.acks, ids)
-        records = self.records(keys.region)
-        alarms = [records.stored(r, a) for r, a in zip(texts, acks) if r is not None]
+        if self._clock.stale():
+            self._clock.set(*await self._conn.client.time())
+        records, now = self.records(keys.region), self._clock.now()
+        alarms = [records.stored(r, a, now) for r, a in zip(texts, acks) if r is not None]
         return [alarm for alarm in alarms if alarm is not None]
 
     def _channel_state(self, region: str, why: str | None) -> None:

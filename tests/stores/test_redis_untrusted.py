@@ -211,3 +211,17 @@ async def test_an_eviction_policy_that_could_drop_alarms_is_said(redis_server, o
 
     assert health.state is HealthState.DEGRADED
     assert "maxmemory-policy allkeys-lru could evict alarm keys" in health.reason
+
+
+async def test_the_current_alarms_are_checked_as_the_stream_is(redis_server, open_bus):
+    url = redis_server.fresh_url("stored")
+    station = await open_bus(url, redis_server.secret)
+    await station.publish(alarm("genuine"))
+    stale = alarm_to_dict(alarm("stale")) | {"raised_at": 100.0}  # 1970
+    with raw_client(url, redis_server.secret) as attacker:
+        attacker.hset(NORTH.alarms, "stale", json.dumps(stale))
+        attacker.sadd(NORTH.attention, "stale")
+
+    assert [a.id for a in await station.active("north")] == ["genuine"]
+    count, why = station.unreadable_messages("north")
+    assert count == 1 and "days before the bus's clock" in why
