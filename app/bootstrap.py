@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
+from app.alarms.archive import AlarmArchiver
 from app.config import Config
 from app.main_window import MainWindow
 from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
@@ -33,14 +34,18 @@ STOP_LIMIT_S = 15.0
 
 @dataclass
 class Station:
-    """A running station: its stores, its simulator (if any) and its window."""
+    """A running station: its stores, its simulator (if any), its window and the archiver of
+    its region's resolved alarms."""
 
     config: Config
     stores: Stores
     window: MainWindow
     simulator: BedsideSimulator | None
+    archiver: AlarmArchiver | None = None
 
     async def stop(self) -> None:
+        if self.archiver is not None:
+            await self.archiver.stop()
         await self.window.stop()
         if self.simulator is not None:
             await self.simulator.stop()
@@ -61,7 +66,10 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
     if simulator is not None:
         window.patients_feed.ward_loaded.connect(lambda *_: simulator.request_refresh())
     window.start()
-    return Station(config, stores, window, simulator)
+    archiver = AlarmArchiver(stores.alerts, stores.analytics, config.region,
+                             config.alarm_archive_after_s)
+    archiver.start()
+    return Station(config, stores, window, simulator, archiver)
 
 
 def apply_theme(app: QApplication) -> None:

@@ -17,6 +17,7 @@ from stores import EMBEDDED, STORE_NAMES, StoreConfig, StoreUrlError, parse_stor
 from stores.model import AlarmLimits, alarm_limit_problems
 
 ENV_PREFIX = "WARD_STATION_"
+MIN_ARCHIVE_AFTER_S = 3600.0  # younger, an alarm just resolved would leave the live bus at once
 
 
 class ConfigError(Exception):
@@ -51,6 +52,8 @@ class Config:
     # writes kept per real store while it is away (None: stores.outbox.DEFAULT_LIMIT, 10 000);
     # at the bound new writes are refused with a message and a technical alarm, never dropped
     outbox_limit: int | None = None
+    # resolved alarms this long ago leave the alarm bus for the analytics store's archive
+    alarm_archive_after_s: float = 7 * 86400.0
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -94,6 +97,7 @@ _TOP_LEVEL = {
     "escalate_after_s": float,
     "alarm_audio": bool,
     "outbox_limit": int,
+    "alarm_archive_after_s": float,
 }
 
 
@@ -257,6 +261,14 @@ def _check_alarm_limits(config: Config) -> None:
                 raise ConfigError(f"alarm limits of ward {ward}: {problems[0].message}")
 
 
+def _check_archive_age(seconds: float) -> None:
+    if not (math.isfinite(seconds) and seconds >= MIN_ARCHIVE_AFTER_S):
+        raise ConfigError(
+            f"alarm_archive_after_s must be a number of seconds of at least "
+            f"{MIN_ARCHIVE_AFTER_S:.0f} (an hour), not {seconds:g}: resolved alarms older than "
+            "this move from the alarm bus to the analytics store's archive")
+
+
 def _check(config: Config) -> None:
     if not config.region.strip() or not config.ward.strip():
         raise ConfigError("region and ward must not be empty")
@@ -267,6 +279,7 @@ def _check(config: Config) -> None:
     if config.outbox_limit is not None and config.outbox_limit < 1:
         raise ConfigError(f"outbox_limit must be a number of writes of at least 1, not "
                           f"{config.outbox_limit}")
+    _check_archive_age(config.alarm_archive_after_s)
     _check_alarm_limits(config)
     for name, url in config.stores.items():
         if url != EMBEDDED:

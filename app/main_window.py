@@ -72,8 +72,9 @@ class MainWindow(QMainWindow):
                                       analytics=stores.analytics)
         self.escalation_feed = EscalationFeed(stores.network, c.escalate_after_s, self._clock)
         self.alarm_audio = AlarmAudio(muted=not c.alarm_audio, clock=self._clock, parent=self)
-        self.alarm_history_feed = AlarmHistoryFeed(stores.alerts, stores.analytics, c.region,
-                                                   c.ward, clock=self._clock)
+        self.alarm_history_feed = AlarmHistoryFeed(
+            stores.alerts, stores.analytics, c.region, c.ward, clock=self._clock,
+            archived_after_s=c.alarm_archive_after_s)
         self.health_feed = HealthFeed(stores)
         couriers = {name: store.courier for name, store in stores.by_name().items()
                     if hasattr(store, "courier")}  # the real stores, wrapped with the outbox
