@@ -18,6 +18,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
 from app import station_audit
+from app.alarms.archive import AlarmArchiver
 from app.config import Config
 from app.main_window import MainWindow
 from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
@@ -34,7 +35,8 @@ STOP_LIMIT_S = 15.0
 
 @dataclass
 class Station:
-    """A running station: its stores, its simulator (if any) and its window."""
+    """A running station: its stores, its simulator (if any), its window and the archiver of
+    its region's resolved alarms."""
 
     config: Config
     stores: Stores
@@ -43,10 +45,14 @@ class Station:
     # the start's audit entries: written in the background, a store that is away (its outbox
     # tries it first) must not hold the window up
     started_audit: asyncio.Future | None = None
+    archiver: AlarmArchiver | None = None
 
     async def stop(self) -> None:
-        """Stop the feeds and the simulator, audit the close, and close the stores."""
+        """Stop the archiver, the feeds and the simulator, audit the close, and close the
+        stores."""
         how = self.window.close_reason or "stopped by the program without closing the window"
+        if self.archiver is not None:
+            await self.archiver.stop()
         await self.window.stop()
         if self.simulator is not None:
             await self.simulator.stop()
@@ -78,7 +84,10 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
     window.start()
     started_audit = asyncio.ensure_future(station_audit.record(
         stores.patients, station_audit.started_entries(config), config.region))
-    return Station(config, stores, window, simulator, started_audit)
+    archiver = AlarmArchiver(stores.alerts, stores.analytics, config.region,
+                             config.alarm_archive_after_s)
+    archiver.start()
+    return Station(config, stores, window, simulator, started_audit, archiver)
 
 
 def apply_theme(app: QApplication) -> None:

@@ -23,6 +23,7 @@ ENVIRONMENTS = (TRAINING, CLINICAL)
 # The stores the built-in bedside simulator writes into (vitals, alarms, their rollups);
 # `ward-station simulate` also seeds the demo hospital into the patient and network stores.
 SIMULATOR_WRITES = ("vitals", "alerts", "analytics")
+MIN_ARCHIVE_AFTER_S = 3600.0  # younger, an alarm just resolved would leave the live bus at once
 
 
 class ConfigError(Exception):
@@ -62,6 +63,8 @@ class Config:
     # "training" (muting and the simulator on real stores allowed) or "clinical"; by default
     # training when every store is embedded (the demo hospital), clinical otherwise
     environment: str | None = None
+    # resolved alarms this long ago leave the alarm bus for the analytics store's archive
+    alarm_archive_after_s: float = 7 * 86400.0
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -130,6 +133,7 @@ _TOP_LEVEL = {
     "alarm_audio": bool,
     "outbox_limit": int,
     "environment": str,
+    "alarm_archive_after_s": float,
 }
 
 
@@ -298,6 +302,14 @@ def _check_alarm_limits(config: Config) -> None:
                 raise ConfigError(f"alarm limits of ward {ward}: {problems[0].message}")
 
 
+def _check_archive_age(seconds: float) -> None:
+    if not (math.isfinite(seconds) and seconds >= MIN_ARCHIVE_AFTER_S):
+        raise ConfigError(
+            f"alarm_archive_after_s must be a number of seconds of at least "
+            f"{MIN_ARCHIVE_AFTER_S:.0f} (an hour), not {seconds:g}: resolved alarms older than "
+            "this move from the alarm bus to the analytics store's archive")
+
+
 def _check(config: Config) -> None:
     if not config.region.strip() or not config.ward.strip():
         raise ConfigError("region and ward must not be empty")
@@ -311,6 +323,7 @@ def _check(config: Config) -> None:
     if config.environment not in ENVIRONMENTS:
         raise ConfigError(f"environment must be \"training\" or \"clinical\", not "
                           f"{config.environment!r}")
+    _check_archive_age(config.alarm_archive_after_s)
     _check_alarm_limits(config)
     check_training_only(config)
     for name, url in config.stores.items():

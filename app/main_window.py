@@ -92,8 +92,9 @@ class MainWindow(QMainWindow):
         # muting is for training only; the config refuses it elsewhere, and this never obeys it
         self.alarm_audio = AlarmAudio(muted=not c.alarm_audio and c.training, clock=self._clock,
                                       parent=self)
-        self.alarm_history_feed = AlarmHistoryFeed(stores.alerts, stores.analytics, c.region,
-                                                   c.ward, clock=self._clock)
+        self.alarm_history_feed = AlarmHistoryFeed(
+            stores.alerts, stores.analytics, c.region, c.ward, clock=self._clock,
+            archived_after_s=c.alarm_archive_after_s)
         self.health_feed = HealthFeed(stores)
         couriers = {name: store.courier for name, store in stores.by_name().items()
                     if hasattr(store, "courier")}  # the real stores, wrapped with the outbox

@@ -144,6 +144,18 @@ _SIMULATED = (
     "ALTER TABLE waveforms ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0",
 )
 
+_ALARM_ARCHIVE = (
+    # Resolved alarms moved off the alarm bus, one row per alarm: a region's alarms by the time
+    # they were raised (the history), and a patient's. `changed_at`: when the version archived
+    # came about; a later one replaces it, an earlier one does not.
+    """CREATE TABLE IF NOT EXISTS alarm_archive (
+        region TEXT NOT NULL, raised_at REAL NOT NULL, id TEXT NOT NULL, patient_id TEXT,
+        changed_at REAL NOT NULL, record TEXT NOT NULL,
+        PRIMARY KEY (region, raised_at, id)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS alarm_archive_by_patient ON alarm_archive "
+    "(region, patient_id, raised_at)",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _VITALS + _PATIENTS + _NETWORK + _ANALYTICS + _ALERTS,
     _OUTBOX,
@@ -151,6 +163,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _WAVEFORMS_AND_ROLLUPS,
     _OUTBOX_OPERATIONS,
     _SIMULATED,
+    _ALARM_ARCHIVE,
 )
 
 

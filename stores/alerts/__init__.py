@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from stores.model import Alarm, StoreHealth
+
+ARCHIVE_BATCH = 500  # alarms handed out for archiving at a time: one analytics write each
+
+
+def archivable(alarm: Alarm, cutoff: float) -> bool:
+    """Resolved (no longer `is_open`) and nothing happened to it since `cutoff`: raised,
+    acknowledged and cleared before it. Such an alarm may leave the bus for the archive."""
+    times = (alarm.raised_at, alarm.acknowledged_at, alarm.cleared_at)
+    return not alarm.is_open and all(t is None or t < cutoff for t in times)
 
 
 class AlertBus(abc.ABC):
@@ -37,6 +46,20 @@ class AlertBus(abc.ABC):
     @abc.abstractmethod
     async def history(self, region: str, since: float) -> list[Alarm]:
         """Latest versions of the region's alarms raised since `since`, oldest first."""
+
+    async def resolved_before(self, region: str, cutoff: float,
+                              limit: int = ARCHIVE_BATCH) -> list[Alarm]:
+        """Up to `limit` of the region's alarms that are `archivable` at `cutoff`, latest
+        versions, oldest first: what may be archived, then pruned. A bus that keeps no alarms
+        has none."""
+        return []
+
+    async def prune(self, region: str, alarms: Sequence[Alarm]) -> int:
+        """Remove these alarms from the bus (latest version, acknowledgement, history and
+        listings) where the version kept is still the one given; an alarm published again
+        meanwhile stays. Returns how many were removed. The stream of versions is left to its
+        cap. Safe to run from several stations at once."""
+        return 0
 
     @abc.abstractmethod
     def subscribe(self, region: str) -> AsyncIterator[Alarm]:

@@ -12,9 +12,9 @@ import json
 import sqlite3
 import weakref
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
-from stores.alerts import AlertBus
+from stores.alerts import ARCHIVE_BATCH, AlertBus, archivable
 from stores.alerts.codec import alarm_from_dict, alarm_to_dict, publishable
 from stores.alerts.subscription import AlarmQueue
 from stores.embedded_db import EmbeddedDb
@@ -77,6 +77,27 @@ class EmbeddedAlertBus(AlertBus):
         sql = "SELECT record FROM alarms WHERE region = ? AND raised_at >= ? ORDER BY raised_at, id"
         return self._counted(
             region, await self._db.read(lambda conn: _alarms(conn, sql, (region, since))))
+
+    async def resolved_before(self, region: str, cutoff: float,
+                              limit: int = ARCHIVE_BATCH) -> list[Alarm]:
+        sql = ("SELECT record FROM alarms WHERE region = ? AND raised_at < ? "
+               "AND needs_attention = 0 ORDER BY raised_at, id")
+        alarms = self._counted(
+            region, await self._db.read(lambda conn: _alarms(conn, sql, (region, cutoff))))
+        return [alarm for alarm in alarms if archivable(alarm, cutoff)][:limit]
+
+    async def prune(self, region: str, alarms: Sequence[Alarm]) -> int:
+        def prune(conn: sqlite3.Connection) -> int:
+            removed = 0
+            for alarm in alarms:
+                if alarm.region == region and _kept_as(conn, alarm):
+                    conn.execute("DELETE FROM alarms WHERE id = ?", (alarm.id,))
+                    removed += 1
+            return removed
+
+        async with self._publishing:  # a version being published now is not removed under it
+            self._check_open()
+            return await self._db.write(prune) if alarms else 0
 
     def subscribe(self, region: str) -> AsyncIterator[Alarm]:
         return _Subscription(None if self._closed else self._subscribers[region])
@@ -149,6 +170,14 @@ def _keep(conn: sqlite3.Connection, alarm: Alarm) -> tuple[Alarm, bool]:
 def _find(conn: sqlite3.Connection, alarm_id: str) -> Alarm | None:
     row = conn.execute("SELECT record FROM alarms WHERE id = ?", (alarm_id,)).fetchone()
     return None if row is None else alarm_from_dict(json.loads(row["record"]))
+
+
+def _kept_as(conn: sqlite3.Connection, alarm: Alarm) -> bool:
+    """Whether the alarm's stored version is this one (a row that does not read is not)."""
+    try:
+        return _find(conn, alarm.id) == alarm
+    except (ValueError, RecursionError):
+        return False
 
 
 def _alarms(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple[list[Alarm], list[str]]:

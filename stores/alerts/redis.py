@@ -23,6 +23,7 @@ Keys are in `stores.alerts.redis_scripts`, all under `ward:{region}:`. An ACL us
 its region's keys and channel: EVALSHA and SCRIPT LOAD, the scripts' HGET, HSET, ZADD, SADD,
 SREM, SISMEMBER, XADD and PUBLISH, and HGET, HEXISTS, HMGET, SMEMBERS, ZRANGEBYSCORE, XREAD,
 XRANGE, XREVRANGE, SUBSCRIBE, PING, TIME, INFO and WAIT (`packaging/compose/redis/users.acl`).
+A station also prunes archived alarms (`stores.alerts.redis_archive`): HDEL and ZREM.
 
 Records are signed with the region's key when the station has one (`stores.alerts.signing`);
 what the bus reads is checked before it is shown (`stores.alerts.redis_records`).
@@ -34,7 +35,8 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from stores.alerts import AlertBus
+from stores.alerts import ARCHIVE_BATCH, AlertBus
+from stores.alerts.redis_archive import PRUNE, prune_args, prune_keys, resolved_before
 from stores.alerts.redis_conn import Connection, read_settings
 from stores.alerts.codec import AlarmRecordError, acknowledgement_from_dict, publishable
 from stores.alerts.redis_feed import RegionReader
@@ -69,6 +71,7 @@ class RedisAlertBus(AlertBus):
         self._settings = conn.settings
         self._publish = conn.client.register_script(PUBLISH)
         self._acknowledge = conn.client.register_script(ACKNOWLEDGE)
+        self._prune = conn.client.register_script(PRUNE)
         self._alarm_keys = alarm_keys or (lambda region: ())
         self._records: dict[str, RecordReader] = {}  # region -> its signer and refusals
         self._clock = ServerClock()
@@ -150,6 +153,21 @@ class RedisAlertBus(AlertBus):
             # a sorted set orders equal scores by member: raised_at, then id, as wanted
             ids = await self._conn.client.zrangebyscore(keys.raised, since, "+inf")
             return await self._latest(keys, ids)
+
+    async def resolved_before(self, region: str, cutoff: float,
+                              limit: int = ARCHIVE_BATCH) -> list[Alarm]:
+        async with self._conn.calling():
+            return await resolved_before(self._conn.client, RegionKeys(region), self._latest,
+                                         cutoff, limit)
+
+    async def prune(self, region: str, alarms: Sequence[Alarm]) -> int:
+        self._check_open()
+        keys, alarms = RegionKeys(region), [a for a in alarms if a.region == region]
+        if not alarms:
+            return 0
+        async with self._conn.calling():
+            args = await prune_args(self._conn.client, keys, self.records(region), alarms)
+            return int(await self._prune(keys=prune_keys(keys), args=args)) if args else 0
 
     def subscribe(self, region: str) -> AsyncIterator[Alarm]:
         if self._closed:

@@ -24,7 +24,8 @@ def reason(exc: BaseException, where: str, timeout_s: float,
         if "no password is set" in text or "without any password" in text:
             return "authentication failed: the server has no password set, but one was given"
         return "authentication failed"
-    if isinstance(exc, rex.NoPermissionError):
+    # inside a script, a command the ACL refuses comes back as a plain error with these words
+    if isinstance(exc, rex.NoPermissionError) or "can't run this command" in text:
         return f"the user may not run the alarm bus's commands on {where} (check its ACL)"
     if isinstance(exc, MasterNotFoundError):  # its text is the Sentinel clients' reprs
         return _no_master(where, timeout_s, sentinels)

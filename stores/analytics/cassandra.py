@@ -40,7 +40,7 @@ from stores.analytics.cassandra_connect import Connector
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.analytics.cassandra_store import BACKEND, CassandraAnalyticsStore
 from stores.errors import StoreUnavailable
-from stores.model import HealthState, StoreHealth, WardHour, WardOccupancy
+from stores.model import Alarm, HealthState, StoreHealth, WardHour, WardOccupancy
 from stores.urls import StoreUrl
 
 
@@ -80,6 +80,14 @@ class CassandraAnalytics(AnalyticsStore):
 
     async def occupancy(self) -> list[WardOccupancy]:
         return await (await self._connected()).occupancy()
+
+    async def archive_alarms(self, alarms) -> None:
+        if alarms:
+            await (await self._connected()).archive_alarms(alarms)
+
+    async def archived_alarms(self, region: str, since: float, until: float | None = None,
+                              patient_id: str | None = None) -> list[Alarm]:
+        return await (await self._connected()).archived_alarms(region, since, until, patient_id)
 
     async def prepare(self, create: bool = False) -> list[str]:
         return await (await self._connected()).prepare(create)

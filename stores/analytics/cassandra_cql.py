@@ -4,7 +4,10 @@ Every table is keyed by region. `ward_hours` is partitioned by (region, day), so
 hours reads only the partitions of its days; each row is one writer's running total of one ward
 in one hour (see stores/analytics/cassandra.py for why). `ward_occupancy` is partitioned by
 region; `ward_regions` lists the regions in one small partition so that "every ward's occupancy"
-reads known partitions instead of scanning the table.
+reads known partitions instead of scanning the table. `alarm_archive` holds the resolved alarms
+moved off the alarm bus, one row per alarm, partitioned by (region, day raised) and clustered by
+the time raised and id; the row's write timestamp is when its version came about, so a later
+state of an alarm archived again wins and an earlier one never does.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from cassandra.query import PreparedStatement, SimpleStatement
 
 from stores.analytics.cassandra_settings import CassandraSettings
 
-TABLES = ("ward_hours", "ward_occupancy", "ward_regions")
+TABLES = ("ward_hours", "ward_occupancy", "ward_regions", "alarm_archive")
 # The summed columns of ward_hours with their CQL types, in the order of WardHour's fields. The
 # last ones came later: `prepare` adds those an older table lacks (ALTER TABLE ... ADD).
 SUM_TYPES = {
@@ -41,6 +44,10 @@ _CREATE_TABLES = (
     listing text, region text,
     PRIMARY KEY ((listing), region)
 )""",
+    """CREATE TABLE IF NOT EXISTS {ks}.alarm_archive (
+    region text, day date, raised_at double, id text, patient_id text, record text,
+    PRIMARY KEY ((region, day), raised_at, id)
+) WITH CLUSTERING ORDER BY (raised_at ASC, id ASC)""",
 )
 _STATEMENTS = {
     "insert_hour": f"INSERT INTO {{ks}}.ward_hours ({', '.join(_HOUR_KEY + SUMS)}) "
@@ -58,8 +65,15 @@ _STATEMENTS = {
     "select_regions": f"SELECT region FROM {{ks}}.ward_regions WHERE listing = '{ALL_REGIONS}'",
     "select_occupancy": "SELECT ward, occupied, beds, measured_at FROM {ks}.ward_occupancy "
                         "WHERE region = :region",
+    "insert_archived": "INSERT INTO {ks}.alarm_archive "
+                       "(region, day, raised_at, id, patient_id, record) "
+                       "VALUES (:region, :day, :raised_at, :id, :patient_id, :record) "
+                       "USING TIMESTAMP :written_at",
+    "select_archived": "SELECT record FROM {ks}.alarm_archive "
+                       "WHERE region = :region AND day = :day "
+                       "AND raised_at >= :from_raised AND raised_at < :to_raised",
 }
-_READS = frozenset({"select_hours", "select_regions", "select_occupancy"})
+_READS = frozenset({"select_hours", "select_regions", "select_occupancy", "select_archived"})
 
 FIND_KEYSPACE = "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = %s"
 FIND_TABLES = "SELECT table_name FROM system_schema.tables WHERE keyspace_name = %s"
@@ -105,6 +119,8 @@ class Statements:
     insert_region: PreparedStatement
     select_regions: PreparedStatement
     select_occupancy: PreparedStatement
+    insert_archived: PreparedStatement
+    select_archived: PreparedStatement
 
     @classmethod
     def prepare(cls, session, settings: CassandraSettings) -> Statements:

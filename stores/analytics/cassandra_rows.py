@@ -10,8 +10,9 @@ from datetime import datetime
 from cassandra.query import BatchStatement, BatchType, PreparedStatement
 from cassandra.util import Date
 
+from stores.analytics.alarm_archive import archive_record, changed_at, read_archived
 from stores.analytics.cassandra_cql import SUM_TYPES, SUMS
-from stores.model import WardHour, WardOccupancy
+from stores.model import Alarm, WardHour, WardOccupancy
 
 DAY_MS = 24 * 3600 * 1000
 BATCH_ROWS = 200  # rows of one partition per batch; one partition's batch is one mutation
@@ -85,3 +86,18 @@ def occupancy_values(reading: WardOccupancy) -> dict:
 
 def occupancy_row(region: str, row: dict) -> WardOccupancy:
     return WardOccupancy(region, row["ward"], row["occupied"], row["beds"], row["measured_at"])
+
+
+def archived_values(alarm: Alarm) -> dict:
+    return {"region": alarm.region, "day": day_of(alarm.raised_at),
+            "raised_at": float(alarm.raised_at), "id": alarm.id, "patient_id": alarm.patient_id,
+            "record": archive_record(alarm),
+            "written_at": round(changed_at(alarm) * 1_000_000)}  # microseconds, as CQL counts
+
+
+def archived_rows(region: str, rows: Iterable[dict], patient_id: str | None) -> list[Alarm]:
+    """The alarms of the rows that read (and are the patient's, if one is given), oldest first."""
+    alarms = (read_archived(row["record"], region) for row in rows)
+    return sorted((a for a in alarms
+                   if a is not None and (patient_id is None or a.patient_id == patient_id)),
+                  key=lambda a: (a.raised_at, a.id))

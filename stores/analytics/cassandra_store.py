@@ -9,6 +9,7 @@ from functools import partial
 from cassandra import ConsistencyLevel
 
 from stores.analytics import AnalyticsStore
+from stores.analytics.alarm_archive import check_archivable
 from stores.analytics.cassandra_bridge import execute, gather_limited
 from stores.analytics.cassandra_cluster import HostStates
 from stores.analytics.cassandra_cql import (
@@ -17,16 +18,18 @@ from stores.analytics.cassandra_cql import (
 )
 from stores.analytics.cassandra_errors import column_exists, is_driver_error, unavailable
 from stores.analytics.cassandra_rows import (
-    days_between, hour_batches, millis, occupancy_row, occupancy_values, summed_hours,
+    archived_rows, archived_values, days_between, hour_batches, millis, occupancy_row,
+    occupancy_values, summed_hours,
 )
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.analytics.cassandra_totals import WriterTotals
 from stores.errors import StoreUnavailable, ValidationError
-from stores.model import HealthState, StoreHealth, WardHour, WardOccupancy
+from stores.model import Alarm, HealthState, StoreHealth, WardHour, WardOccupancy
 
 BACKEND = "cassandra"
 MAX_DAYS = 3660  # partitions one `hours` call may read: ten years
 SCHEMA_TIMEOUT_S = 30.0  # a schema change waits for every server to agree on it
+AHEAD_S = 86400.0  # archived alarms read "up to now" reach a day ahead: station clocks drift
 
 
 class CassandraAnalyticsStore(AnalyticsStore):
@@ -83,6 +86,26 @@ class CassandraAnalyticsStore(AnalyticsStore):
             partial(self._execute, statements.select_occupancy, {"region": r}) for r in regions))
         return [occupancy_row(region, row) for region, rows in zip(regions, pages)
                 for row in sorted(rows, key=lambda row: row["ward"])]
+
+    async def archive_alarms(self, alarms) -> None:
+        check_archivable(alarms)
+        if not alarms:
+            return
+        insert = (await self._prepared()).insert_archived
+        await self._call(gather_limited(
+            partial(self._execute, insert, archived_values(alarm)) for alarm in alarms))
+
+    async def archived_alarms(self, region: str, since: float, until: float | None = None,
+                              patient_id: str | None = None) -> list[Alarm]:
+        until = time.time() + AHEAD_S if until is None else until
+        days = days_between(since, until)
+        if len(days) > MAX_DAYS:
+            raise ValidationError("since", f"ask for at most {MAX_DAYS} days of alarms at a time")
+        select = (await self._prepared()).select_archived
+        bounds = {"region": region, "from_raised": float(since), "to_raised": float(until)}
+        pages = await self._call(gather_limited(
+            partial(self._execute, select, bounds | {"day": day}) for day in days))
+        return archived_rows(region, (row for rows in pages for row in rows), patient_id)
 
     async def prepare(self, create: bool = False) -> list[str]:
         missing, columns = await self._missing()

@@ -63,4 +63,5 @@ _WORDS: dict[str, Callable[[dict], str]] = {
     "network.unlink": lambda a: f"Care network: end link {a['link'].kind.value}",
     "analytics.add-hours": _count("ward-hour rollup(s)"),
     "analytics.record-occupancy": _count("ward occupancy figure(s)"),
+    "analytics.archive-alarms": _count("resolved alarm(s) to archive"),
 }

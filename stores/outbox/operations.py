@@ -39,6 +39,7 @@ OPERATIONS = {op.name: op for op in (
     Operation("network.unlink", "network", "unlink", ("link",)),
     Operation("analytics.add-hours", "analytics", "add_hours", ("rollups",)),
     Operation("analytics.record-occupancy", "analytics", "record_occupancy", ("occupancy",)),
+    Operation("analytics.archive-alarms", "analytics", "archive_alarms", ("alarms",)),
     Operation("alerts.publish", "alerts", "publish", ("alarm",)),
 )}
 _BY_METHOD = {(op.store, op.method): op for op in OPERATIONS.values()}

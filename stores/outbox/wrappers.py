@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 
-from stores.alerts import AlertBus
+from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.analytics import AnalyticsStore
 from stores.errors import ValidationError
 from stores.model import (
@@ -197,6 +197,19 @@ class OutboxedAnalytics(_Outboxed, AnalyticsStore):
     async def occupancy(self) -> list[WardOccupancy]:
         return await self.inner.occupancy()
 
+    async def archive_alarms(self, alarms: Sequence[Alarm]) -> Queued | None:
+        # The caller prunes the alarm bus only on None (delivered), never on Queued.
+        from stores.analytics.alarm_archive import check_archivable
+
+        check_archivable(alarms)  # refused now, not queued to be refused at every delivery
+        if alarms:
+            return await self._send("analytics.archive-alarms", alarms=list(alarms))
+        return None
+
+    async def archived_alarms(self, region: str, since: float, until: float | None = None,
+                              patient_id: str | None = None) -> list[Alarm]:
+        return await self.inner.archived_alarms(region, since, until, patient_id)
+
 
 class OutboxedAlerts(_Outboxed, AlertBus):
     """Alarm publishes wait in the outbox while the bus is away; an acknowledgement does not:
@@ -220,6 +233,14 @@ class OutboxedAlerts(_Outboxed, AlertBus):
 
     async def history(self, region: str, since: float) -> list[Alarm]:
         return await self.inner.history(region, since)
+
+    async def resolved_before(self, region: str, cutoff: float,
+                              limit: int = ARCHIVE_BATCH) -> list[Alarm]:
+        return await self.inner.resolved_before(region, cutoff, limit)
+
+    async def prune(self, region: str, alarms: Sequence[Alarm]) -> int:
+        # Never queued: pruning later is pointless, and the bus may have moved on meanwhile.
+        return await self.inner.prune(region, alarms)
 
     def subscribe(self, region: str) -> AsyncIterator[Alarm]:
         return self.inner.subscribe(region)

@@ -33,6 +33,9 @@ MARKER_TYPES = {
     "measured_at": cqltypes.DoubleType, "written_at": cqltypes.LongType,
     "bed_seconds": cqltypes.DoubleType, "acknowledged": cqltypes.LongType,
     "acknowledge_s_sum": cqltypes.DoubleType,
+    "raised_at": cqltypes.DoubleType, "from_raised": cqltypes.DoubleType,
+    "to_raised": cqltypes.DoubleType, "id": cqltypes.UTF8Type, "patient_id": cqltypes.UTF8Type,
+    "record": cqltypes.UTF8Type,
 }
 
 

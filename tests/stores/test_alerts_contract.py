@@ -264,3 +264,61 @@ async def test_an_acknowledgement_no_reader_would_accept_is_refused(stores, by, 
     with pytest.raises(ValidationError):
         await stores.alerts.acknowledge("a1", by, at, region="north")
     assert not (await stores.alerts.active("north"))[0].acknowledged
+
+
+# --- resolved alarms leave the bus for the archive -----------------------------------------------
+
+
+async def test_resolved_before_lists_alarms_resolved_with_nothing_since_the_cutoff(stores):
+    cutoff = at(300.0)
+    for version in (
+        alarm("open", at(1.0)),
+        alarm("cleared", at(2.0)).clear(at(200.0)),
+        alarm("latched", at(3.0), priority=Priority.HIGH).clear(at(200.0)),
+        alarm("high-resolved", at(4.0), priority=Priority.HIGH).clear(at(200.0)),
+        alarm("cleared-late", at(5.0)).clear(at(301.0)),
+        alarm("acknowledged-late", at(6.0)).clear(at(200.0)),
+        alarm("raised-late", at(300.0)).clear(at(300.0)),
+        alarm("south", at(7.0), region="south").clear(at(200.0)),
+    ):
+        await stores.alerts.publish(version)
+    await stores.alerts.acknowledge("high-resolved", "nurse.kim", at(250.0), "north")
+    await stores.alerts.acknowledge("acknowledged-late", "nurse.kim", at(310.0), "north")
+
+    resolved = await stores.alerts.resolved_before("north", cutoff)
+
+    assert [a.id for a in resolved] == ["cleared", "high-resolved"]
+    assert resolved[1].acknowledged_by == "nurse.kim"  # the latest version, acknowledgement too
+    assert [a.id for a in await stores.alerts.resolved_before("north", cutoff, limit=1)] == [
+        "cleared"]
+
+
+async def test_prune_removes_resolved_alarms_but_not_one_published_again_since(stores):
+    for n in range(3):
+        await stores.alerts.publish(alarm(f"a{n}", at(n)).clear(at(10.0 + n)))
+    resolved = await stores.alerts.resolved_before("north", at(100.0))
+    # meanwhile another station acknowledges a1: a newer version, not the one archived
+    acknowledged = await stores.alerts.acknowledge("a1", "nurse.kim", at(50.0), "north")
+
+    assert await stores.alerts.prune("north", resolved) == 2
+    assert await stores.alerts.prune("north", resolved) == 0  # another station, just after
+
+    assert await stores.alerts.history("north", at(0.0)) == [acknowledged]
+    assert await stores.alerts.resolved_before("north", at(100.0)) == [acknowledged]
+    with pytest.raises(NotFound):
+        await stores.alerts.acknowledge("a0", "nurse.kim", at(60.0), "north")
+
+
+async def test_a_pruned_alarm_published_again_is_kept_and_delivered(stores):
+    cleared = alarm("a1", at(1.0)).clear(at(2.0))
+    await stores.alerts.publish(cleared)
+    await stores.alerts.prune("north", await stores.alerts.resolved_before("north", at(100.0)))
+    subscription = stores.alerts.subscribe("north")
+
+    reopened = dataclasses.replace(cleared, cleared_at=None)  # a late write from an outbox
+    await stores.alerts.publish(reopened)
+
+    assert await receive(subscription, 1) == [reopened]
+    assert await stores.alerts.active("north") == [reopened]
+    assert await stores.alerts.prune("north", [cleared]) == 0
+    assert await stores.alerts.active("north") == [reopened]

@@ -1,10 +1,15 @@
-"""Contract of AnalyticsStore: additive hourly rollups per ward, newest occupancy per ward."""
+"""Contract of AnalyticsStore: additive hourly rollups per ward, newest occupancy per ward, and
+the alarm archive (one record per alarm, the latest state winning)."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import pytest
 
-from stores.model import HealthState, WardHour, WardOccupancy
+from stores.errors import ValidationError
+from stores.model import Alarm, HealthState, Priority, Vital, WardHour, WardOccupancy
 
 pytestmark = pytest.mark.asyncio
 STORE = "analytics"
@@ -133,3 +138,61 @@ async def test_health_is_up(stores):
     health = await stores.analytics.health()
 
     assert (health.store, health.state) == ("analytics", HealthState.UP)
+
+
+# --- the alarm archive ---------------------------------------------------------------------------
+
+
+def resolved(id_: str, hours: float, patient_id: str | None = "p1", region: str = "north",
+             **changes) -> Alarm:
+    """An alarm raised `hours` after DAY, cleared a minute later."""
+    raised = DAY + hours * H
+    return dataclasses.replace(Alarm(
+        id_, region, f"{region}-1", f"{region}-1-01", patient_id, "Ada Lovelace", Priority.MEDIUM,
+        "SpO2 low", raised, vital=Vital.SPO2, value=86.0, limit=90.0, cleared_at=raised + 60.0,
+    ), **changes)
+
+
+async def test_archived_alarms_read_back_whole_by_region_and_time_oldest_first(stores):
+    alarms = [resolved("a2", 30.0), resolved("a1", 1.0, acknowledged_by="nurse.kim",
+                                             acknowledged_at=DAY + H + 30.0),
+              resolved("s1", 1.0, region="south"), resolved("a0", 0.0, patient_id=None),
+              resolved("a0b", 0.0)]
+
+    await stores.analytics.archive_alarms(alarms)
+
+    a2, a1, s1, a0, a0b = alarms
+    assert await stores.analytics.archived_alarms("north", DAY, DAY + 48 * H) == [a0, a0b, a1, a2]
+    assert await stores.analytics.archived_alarms("north", DAY + 1 * H, DAY + 30 * H) == [a1]
+    assert await stores.analytics.archived_alarms("north", DAY + 0.5 * H) == [a1, a2]
+    assert await stores.analytics.archived_alarms("south", DAY) == [s1]
+    assert await stores.analytics.archived_alarms("east", DAY) == []
+
+
+async def test_archiving_again_keeps_one_record_and_the_later_state_wins(stores):
+    cleared = resolved("a1", 2.0)
+    acknowledged = cleared.acknowledge("nurse.kim", cleared.cleared_at + 5.0)
+
+    await stores.analytics.archive_alarms([cleared])
+    await stores.analytics.archive_alarms([acknowledged, acknowledged])  # two stations at once
+    await stores.analytics.archive_alarms([cleared])  # an earlier state, arriving late
+
+    assert await stores.analytics.archived_alarms("north", DAY) == [acknowledged]
+
+
+async def test_a_patients_archived_alarms(stores):
+    mine, theirs = resolved("a1", 1.0), resolved("b1", 2.0, patient_id="p2")
+    await stores.analytics.archive_alarms([mine, theirs, resolved("t1", 3.0, patient_id=None)])
+
+    assert await stores.analytics.archived_alarms("north", DAY, DAY + 24 * H, "p2") == [theirs]
+    assert await stores.analytics.archived_alarms("north", DAY, patient_id="p1") == [mine]
+
+
+@pytest.mark.parametrize("change", [{"value": math.nan}, {"condition": "x" * 1000},
+                                    {"bed_id": "bed\u202e21"}])
+async def test_an_alarm_that_could_not_be_read_back_is_not_archived(stores, change):
+    with pytest.raises(ValidationError):
+        await stores.analytics.archive_alarms([resolved("ok", 1.0), resolved("bad", 1.0, **change)])
+
+    assert await stores.analytics.archive_alarms([]) is None
+    assert await stores.analytics.archived_alarms("north", DAY) == []

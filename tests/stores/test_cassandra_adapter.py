@@ -69,7 +69,7 @@ async def test_statements_are_prepared_once_and_off_the_event_loop(store, sessio
     await store.add_hours([WardHour("north", "north-1", DAY, alarms=1)])
     await store.record_occupancy([WardOccupancy("north", "north-1", 3, 8, 10.0)])
 
-    assert len(session.prepared) == len(set(session.prepared)) == 6
+    assert len(session.prepared) == len(set(session.prepared)) == 8
     assert all(name != threading.current_thread().name for name in session.prepare_threads)
     assert all('"ward_analytics".' in query for query in session.prepared)
 
@@ -296,7 +296,7 @@ async def test_statements_that_could_not_be_prepared_are_prepared_on_the_next_ca
 
     session.prepare_error = None
     assert await store.occupancy() == []
-    assert len(session.prepared) == 6
+    assert len(session.prepared) == 8
 
 
 async def test_a_writer_with_many_totals_starts_afresh_under_a_new_id(session):

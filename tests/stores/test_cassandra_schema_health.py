@@ -19,7 +19,7 @@ from tests.stores.cassandra_driver_fake import FakeSession
 pytestmark = pytest.mark.asyncio
 URL = "cassandra://c1,c2:9042/ward_analytics?dc=dc1&replication=dc1:3,dc2:2"
 TABLES = ["table ward_analytics.ward_hours", "table ward_analytics.ward_occupancy",
-          "table ward_analytics.ward_regions"]
+          "table ward_analytics.ward_regions", "table ward_analytics.alarm_archive"]
 FIRST_COLUMNS = ["region", "day", "hour", "ward", "writer", "alarms", "heart_rate_sum",
                  "heart_rate_count", "spo2_sum", "spo2_count"]  # ward_hours as first shipped
 LATER_COLUMNS = {"bed_seconds": "double", "acknowledged": "bigint", "acknowledge_s_sum": "double"}
@@ -60,7 +60,8 @@ async def test_prepare_reports_a_missing_keyspace_and_creates_it_with_its_tables
     assert "PRIMARY KEY ((region, day), hour, ward, writer)" in created[1]
     assert all(f"{name} {kind}" in created[1] for name, kind in LATER_COLUMNS.items())
     assert "PRIMARY KEY ((region), ward)" in created[2]
-    assert len(created) == 4 and all("IF NOT EXISTS" in text for text in created)
+    assert "PRIMARY KEY ((region, day), raised_at, id)" in created[4]
+    assert len(created) == 5 and all("IF NOT EXISTS" in text for text in created)
     assert not session.sent_matching("system_schema.columns")
     assert not session.sent_matching("ALTER")
 
@@ -75,11 +76,23 @@ async def test_prepare_reports_only_the_tables_that_are_missing(session):
     assert not [s for s in session.sent if s.query.startswith("CREATE")]
 
 
+async def test_a_keyspace_from_before_the_alarm_archive_gets_its_table(session):
+    session.answer("system_schema.keyspaces", [{"keyspace_name": "ward_analytics"}])
+    session.answer("system_schema.tables", [{"table_name": name} for name in
+                                            ("ward_hours", "ward_occupancy", "ward_regions")])
+    session.answer("system_schema.columns", [{"column_name": name} for name in
+                                             FIRST_COLUMNS + list(LATER_COLUMNS)])
+
+    assert await store_on(session).prepare(create=True) == ["table ward_analytics.alarm_archive"]
+    assert any("alarm_archive" in s.query for s in session.sent if s.query.startswith("CREATE"))
+
+
 def existing_schema(session, hour_columns: list[str]) -> None:
-    """The keyspace and its three tables exist; ward_hours has these columns."""
+    """The keyspace and its four tables exist; ward_hours has these columns."""
     session.answer("system_schema.keyspaces", [{"keyspace_name": "ward_analytics"}])
     session.answer("system_schema.tables", *[[{"table_name": name}] for name in
-                                             ("ward_hours", "ward_occupancy", "ward_regions")])
+                                             ("ward_hours", "ward_occupancy", "ward_regions",
+                                              "alarm_archive")])
     session.answer("system_schema.columns", [{"column_name": name} for name in hour_columns])
 
 

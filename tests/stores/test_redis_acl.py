@@ -89,6 +89,22 @@ async def test_a_station_works_with_its_regions_user(acl_redis, open_bus):
     await collector.stop()
 
 
+async def test_a_station_prunes_archived_alarms_with_its_user_and_a_simulator_may_not(
+        acl_redis, open_bus):
+    port, passwords = acl_redis
+    station = await open_bus(url(port, "station-north"), passwords["REDIS_STATION_NORTH_PASSWORD"])
+    simulator = await open_bus(url(port, "simulator-north"),
+                               passwords["REDIS_SIMULATOR_NORTH_PASSWORD"])
+    await station.publish(alarm("old").clear(T0 + 200))
+
+    resolved = await station.resolved_before("north", T0 + 300)
+    assert "old" in [a.id for a in resolved]
+    with pytest.raises(StoreUnavailable, match="may not run"):
+        await simulator.prune("north", resolved)
+    assert await station.prune("north", resolved) == len(resolved)
+    assert "old" not in [a.id for a in await station.history("north", T0)]
+
+
 async def test_a_regions_user_can_touch_no_other_region_and_nothing_else(acl_redis, open_bus):
     port, passwords = acl_redis
     password = passwords["REDIS_STATION_NORTH_PASSWORD"]

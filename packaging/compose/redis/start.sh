@@ -6,12 +6,13 @@
 # Each instance announces its container name (replica-announce-ip), so that Sentinel hands
 # clients names that resolve both inside the compose network and, through /etc/hosts, on the host.
 # Users and their rights come from users.acl.template (one user per role; no default user): it
-# is rendered into the data volume with the secrets of packaging/.env.
+# is rendered into the data volume with the secrets of packaging/.env on every start, so that
+# rights a new version needs (HDEL and ZREM, to prune archived alarms) arrive with it.
 set -eu
 
+/ward/render-acl.sh /ward/users.acl.template > /data/users.acl
 conf=/data/redis.conf
 if [ ! -e "$conf" ]; then
-  /ward/render-acl.sh /ward/users.acl.template > /data/users.acl
   cat > "$conf" <<EOF
 port ${REDIS_PORT:?}
 aclfile /data/users.acl
