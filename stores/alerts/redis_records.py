@@ -31,6 +31,9 @@ MAX_RECORD_CHARS = 16_384  # a genuine record is under 1 kB
 SEEN_REFUSALS = 4096  # refused records remembered, so one is not counted at every re-read
 
 
+LOG_EVERY_S = 10.0  # a flood of junk is logged once in a while, not line by line
+
+
 class Refusals:
     """How many of a region's records were refused since the bus opened, and why the last."""
 
@@ -38,6 +41,8 @@ class Refusals:
         self.count = 0
         self.last = ""
         self._seen: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._logged_at = -LOG_EVERY_S
+        self._unlogged = 0
 
     def add(self, region: str, reason: str, *texts: str | None) -> None:
         token = hashlib.sha256("\0".join(t or "" for t in texts).encode()).hexdigest()
@@ -48,7 +53,13 @@ class Refusals:
             self._seen.popitem(last=False)
         self.count += 1
         self.last = reason
-        log.error("alarm bus %s: refused a record: %s", region, reason)
+        now = time.monotonic()
+        if now - self._logged_at < LOG_EVERY_S:
+            self._unlogged += 1
+            return
+        more = f" (and {self._unlogged} more since the last logged)" if self._unlogged else ""
+        log.error("alarm bus %s: refused a record: %s%s", region, reason, more)
+        self._logged_at, self._unlogged = now, 0
 
 
 @dataclasses.dataclass
