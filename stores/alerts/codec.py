@@ -57,7 +57,7 @@ def alarm_from_dict(data: object) -> Alarm:
         raw = data[field.name]
         try:
             values[field.name] = _READERS[field.name](raw)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise AlarmRecordError(
                 f"Alarm record {name} has a bad {field.name!r}: {_shown(raw)} ({exc}).",
                 field.name) from None
@@ -82,7 +82,7 @@ def acknowledgement_from_dict(data: object, alarm_id: str) -> tuple[str, float]:
                                f"{_shown(data)}.")
     try:
         return _bounded_text("acknowledged_by")(data.get("by")), _time(data.get("at"))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise AlarmRecordError(f"Alarm {_shown(alarm_id)} has a bad acknowledgement: {exc}.") \
             from None
 

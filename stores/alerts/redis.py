@@ -55,6 +55,9 @@ from stores.urls import StoreUrl
 
 DRAIN_AT_CLOSE_S = 1.0
 EVICTION_CHECK_S = 60.0
+# active() also reads every alarm raised this recently, whatever the index sets say (a forged
+# clear or acknowledgement could take a genuine alarm out of them)
+ACTIVE_LOOKBACK_S = 3600.0
 AlarmKeys = Callable[[str], Sequence[bytes]]  # region -> its signing keys, the signing one first
 
 
@@ -122,9 +125,17 @@ class RedisAlertBus(AlertBus):
                 if answer is None:
                     raise NotFound(f"No alarm has the id {alarm_id}.")
                 alarm_json, ack_json, entry = answer
-                if entry or not records.ack_refused(alarm_id, ack_json):
+                verdict = "written" if entry else records.ack_verdict(alarm_id, ack_json)
+                if verdict in ("written", "genuine"):
                     break
+                if verdict == "unknown key":
+                    raise ValidationError("by", "This alarm was acknowledged at a station that "
+                                          "signs with a key this one does not have: check the "
+                                          "region's signing keys (a rotation half done?).")
                 replacing = ack_json  # forged or unreadable: a nurse's own takes its place
+            else:
+                raise ValidationError("by", "Not acknowledged: the stored acknowledgement was "
+                                      "replaced again by one this station refuses (see the log).")
         if entry:
             self._wrote(region, entry)
         alarm = records.stored(alarm_json, ack_json)
@@ -141,11 +152,19 @@ class RedisAlertBus(AlertBus):
         raise NotFound(f"No alarm has the id {alarm_id} in the regions this station follows.")
 
     async def active(self, region: str) -> list[Alarm]:
+        """Open-ness is decided here from the verified records, not taken from the index sets
+        (any client that may run the scripts can change those): the ids of the open set, of the
+        conditions still true, and of every alarm raised in the last hour are read, and those
+        whose record says they are open are returned."""
         keys = RegionKeys(region)
         async with self._conn.calling():
-            ids = list(await self._conn.client.smembers(keys.attention))
-            alarms = await self._latest(keys, ids)
-        return sorted(alarms, key=lambda a: (a.raised_at, a.id))
+            await self._clock_known()
+            since = self._clock.now() - ACTIVE_LOOKBACK_S
+            ids = set(await self._conn.client.smembers(keys.attention))
+            ids |= set(await self._conn.client.smembers(keys.ongoing))
+            ids |= set(await self._conn.client.zrangebyscore(keys.raised, since, "+inf"))
+            alarms = await self._latest(keys, sorted(ids))
+        return sorted((a for a in alarms if a.is_open), key=lambda a: (a.raised_at, a.id))
 
     async def history(self, region: str, since: float) -> list[Alarm]:
         keys = RegionKeys(region)
@@ -236,6 +255,10 @@ class RedisAlertBus(AlertBus):
         await asyncio.gather(*(r.stop(DRAIN_AT_CLOSE_S) for r in readers))
         await self._conn.aclose()
 
+    async def _clock_known(self) -> None:
+        if self._clock.stale():
+            self._clock.set(*await self._conn.client.time())
+
     async def _eviction_problem(self) -> str | None:
         """The server's eviction policy, asked once a minute (health is asked twice a second)."""
         now = time.monotonic()
@@ -286,8 +309,7 @@ class RedisAlertBus(AlertBus):
             return []
         texts = await self._conn.client.hmget(keys.alarms, ids)
         acks = await self._conn.client.hmget(keys.acks, ids)
-        if self._clock.stale():
-            self._clock.set(*await self._conn.client.time())
+        await self._clock_known()
         records, now = self.records(keys.region), self._clock.now()
         alarms = [records.stored(r, a, now) for r, a in zip(texts, acks) if r is not None]
         return [alarm for alarm in alarms if alarm is not None]

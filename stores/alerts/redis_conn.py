@@ -76,7 +76,11 @@ def _client_options(settings: RedisSettings, secret: str | None) -> dict[str, ob
     # No retries inside the driver: a retried script could write an alarm twice, and a call
     # must fail promptly so that the station can say the bus is away.
     # RESP2: RESP3 adds a handshake round trip per connection and nothing the bus uses.
+    # Bytes that are not UTF-8 (anyone who may write could store some) read as U+FFFD, so that
+    # they fail the record's checks instead of raising inside the driver, before any record
+    # could be refused and counted.
     return {"username": settings.url.username, "password": secret, "decode_responses": True,
+            "encoding_errors": "replace",
             "protocol": 2,
             "socket_connect_timeout": CONNECT_TIMEOUT_S, "socket_timeout": settings.timeout_s,
             "retry": Retry(NoBackoff(), 0), **_tls_options(settings.url)}

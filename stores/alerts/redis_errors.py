@@ -24,6 +24,9 @@ def reason(exc: BaseException, where: str, timeout_s: float,
         if "no password is set" in text or "without any password" in text:
             return "authentication failed: the server has no password set, but one was given"
         return "authentication failed"
+    if "exhausted the last possible ID" in text:  # a forged entry id at the top of the stream
+        return (f"the alarm stream on {where} takes no new entry: it ends with a forged entry "
+                "id; an administrator must delete the region's ward:<region>:stream key")
     # inside a script, a command the ACL refuses comes back as a plain error with these words
     if isinstance(exc, rex.NoPermissionError) or "can't run this command" in text:
         return f"the user may not run the alarm bus's commands on {where} (check its ACL)"

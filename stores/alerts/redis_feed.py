@@ -30,6 +30,10 @@ RETRY_S, RETRY_CAP_S = 0.1, 1.0
 IDLE_PING_S = 1.0
 PONG_WAIT_S = 1.0
 BACKFILL_BATCH = 500
+# A stream whose newest id lies this far ahead of the server's clock holds a forged entry: its
+# later ids are no times, and once they run out (a forged id at the very top) no alarm can be
+# added at all. Said at every station, as a refused record, until an administrator deletes it.
+TIP_AHEAD_MS = 86_400_000
 
 
 class RegionReader:
@@ -125,7 +129,20 @@ class RegionReader:
                         self.keys.region, self.last, tip)
             self.last = tip
         await self._check_trimmed()
+        await self._check_tip(tip)
         await self.backfill()
+
+    async def _check_tip(self, tip: Key | None = None) -> None:
+        tip = tip if tip is not None else await self._tip()
+        if self._clock.stale():
+            self._clock.set(*await self._conn.client.time())
+        now = self._clock.now()
+        if now is None or tip[0] <= now * 1000 + TIP_AHEAD_MS:
+            return
+        self.records.refused.add(
+            self.keys.region, f"the alarm stream {self.keys.stream} ends with an entry id far "
+            "ahead of the server's clock (forged): new alarms may soon not be added at all; an "
+            f"administrator must delete {self.keys.stream}", "tip %d-%d" % tip)
 
     async def _check_trimmed(self) -> None:
         """The stream is capped: a reader away for long may find its last entry trimmed, and
@@ -167,6 +184,8 @@ class RegionReader:
             if not pinged and quiet >= IDLE_PING_S:
                 await pubsub.ping()
                 pinged = True
+                async with self._conn.calling():
+                    await self._check_tip()
 
     async def _woken(self, pubsub) -> None:
         """Something was published: read the stream once for every message already here."""

@@ -17,7 +17,7 @@ import time
 from stores.alerts.codec import (
     AlarmRecordError, acknowledgement_from_dict, alarm_from_dict, check_times,
 )
-from stores.alerts.signing import Signer
+from stores.alerts.signing import Signer, UnknownKey
 from stores.model import Alarm
 
 log = logging.getLogger(__name__)
@@ -87,13 +87,13 @@ class RecordReader:
         texts = (str(alarm_json)[:MAX_RECORD_CHARS], str(ack_json or "")[:MAX_RECORD_CHARS])
         try:
             alarm = self._alarm(alarm_json, now)
-        except AlarmRecordError as exc:
-            self.refused.add(self.region, str(exc), *texts)
+        except Exception as exc:  # noqa: BLE001 - whatever a record does, it is only refused
+            self.refused.add(self.region, _why(exc), *texts)
             return None
         try:
             return self._with_ack(alarm, ack_json, now)
-        except AlarmRecordError as exc:
-            self.refused.add(self.region, str(exc), *texts)
+        except Exception as exc:  # noqa: BLE001 - same reason
+            self.refused.add(self.region, _why(exc), *texts)
             return alarm  # shown as the alarm's own signed record says, never hidden
 
     def _alarm(self, text: object, now: float | None) -> Alarm:
@@ -117,16 +117,29 @@ class RecordReader:
             check_times(acknowledged, now, PAST_S, FUTURE_S)
         return acknowledged
 
-    def ack_refused(self, alarm_id: str, ack_json: str) -> bool:
-        """True if this station would refuse the stored acknowledgement (forged, unreadable):
-        a nurse's acknowledgement may then replace it."""
+    def ack_verdict(self, alarm_id: str, ack_json: str) -> str:
+        """What this station can tell of a stored acknowledgement: "genuine" (it reads and, where
+        the region signs, its signature matches), "forged" (unreadable, unsigned where the region
+        signs, or a signature that does not match a key this station has: a nurse's own may
+        replace it), or "unknown key" (signed with a key this station lacks: it may be
+        genuine, and is kept)."""
         try:
             ack = _json(ack_json, "acknowledgement")
             if ack:
                 acknowledgement_from_dict(self.signer.verified_ack(ack, alarm_id), alarm_id)
-            return False
-        except AlarmRecordError:
-            return True
+            return "genuine"
+        except UnknownKey:
+            return "unknown key"
+        except Exception:  # noqa: BLE001 - whatever else is wrong with it, it is no acknowledgement
+            return "forged"
+
+
+def _why(exc: Exception) -> str:
+    """A refusal's reason: the check's own words, or what a check did not foresee."""
+    if isinstance(exc, AlarmRecordError):
+        return str(exc)
+    log.exception("alarm record refused by an unforeseen error")
+    return f"a record no check foresaw ({type(exc).__name__})"
 
 
 def _json(text: object, words: str) -> object:

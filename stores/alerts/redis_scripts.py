@@ -68,6 +68,10 @@ local ack = redis.call('HGET', KEYS[2], id)
 if redis.call('HGET', KEYS[1], id) == ARGV[2] and (ack or '') == (ack or ARGV[3]) then
   return {'', ack or ''}
 end
+-- The stream first: if it refuses the entry (its ids exhausted by a forged one), the script
+-- fails before it has changed anything, rather than leaving state no station was told of.
+local entry = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'alarm', ARGV[2],
+                         'ack', ack or ARGV[3])
 if not ack then
   ack = ARGV[3]
   if ack ~= '' then redis.call('HSET', KEYS[2], id, ack) end
@@ -84,7 +88,6 @@ if ARGV[4] == '1' or (ARGV[8] == '1' and ack == '') then
 else
   redis.call('SREM', KEYS[4], id)
 end
-local entry = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[6], '*', 'alarm', ARGV[2], 'ack', ack)
 redis.call('PUBLISH', ARGV[7], entry .. '\\n' .. ARGV[2] .. '\\n' .. ack)
 return {entry, ack}
 """
@@ -100,10 +103,10 @@ local alarm = redis.call('HGET', KEYS[1], ARGV[1])
 if not alarm then return false end
 local ack = redis.call('HGET', KEYS[2], ARGV[1])
 if ack and ack ~= ARGV[5] then return {alarm, ack, ''} end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[1]) end
 local entry = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[3], '*',
                          'alarm', alarm, 'ack', ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 0 then redis.call('SREM', KEYS[3], ARGV[1]) end
 redis.call('PUBLISH', ARGV[4], entry .. '\\n' .. alarm .. '\\n' .. ARGV[2])
 return {alarm, ARGV[2], entry}
 """

@@ -22,6 +22,11 @@ VERSION = "v1"
 MIN_KEY_BYTES = 16
 
 
+class UnknownKey(AlarmRecordError):
+    """A record signed with a key this station does not have (a rotation half done, a newer
+    station): refused, but it may be genuine."""
+
+
 class SigningKeyError(ValueError):
     """A signing key that cannot be used (too short); the message says what to do."""
 
@@ -83,9 +88,9 @@ class Signer:
         kid, _, digest = rest_of_sig.partition(":")
         key = self._keys.get(kid)
         if version != VERSION or key is None:
-            raise AlarmRecordError(f"A {words} signed with a key this station does not have "
+            raise UnknownKey(f"A {words} signed with a key this station does not have "
                                    f"was refused (key id {kid[:8]!r}).")
-        if not hmac.compare_digest(digest, self._digest(key, what, rest)):
+        if not hmac.compare_digest(digest.encode(), self._digest(key, what, rest).encode()):
             raise AlarmRecordError(f"A {words} whose signature does not match was refused.")
         return rest
 

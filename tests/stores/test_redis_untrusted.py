@@ -13,8 +13,8 @@ import redis
 
 from stores.alerts.codec import alarm_to_dict
 from stores.alerts.redis_scripts import RegionKeys
-from stores.errors import AlarmsMissed, ValidationError
-from stores.model import HealthState, Vital
+from stores.errors import AlarmsMissed, StoreUnavailable, ValidationError
+from stores.model import HealthState, Priority, Vital
 from stores.urls import parse_store_url
 from tests.servers.tcp_proxy import CuttableLink
 from tests.stores.redis_support import T0, Collector, alarm, following, open_bus  # noqa: F401
@@ -225,3 +225,75 @@ async def test_the_current_alarms_are_checked_as_the_stream_is(redis_server, ope
     assert [a.id for a in await station.active("north")] == ["genuine"]
     count, why = station.unreadable_messages("north")
     assert count == 1 and "days before the bus's clock" in why
+
+
+async def test_a_forged_entry_id_at_the_top_of_the_stream_changes_nothing_and_is_said(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("exhausted")
+    station = await open_bus(url, redis_server.secret)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    await station.publish(alarm("before"))
+    with raw_client(url, redis_server.secret) as attacker:
+        attacker.xadd(NORTH.stream, {"x": "y"},
+                      id="18446744073709551615-18446744073709551615")
+        attacker.publish(NORTH.channel, "wake")
+
+    with pytest.raises(StoreUnavailable, match="forged entry id"):
+        await station.publish(alarm("after"))
+
+    # the script failed before it wrote anything: no half-stored alarm
+    assert [a.id for a in await station.active("north")] == ["hello", "before"]
+    await collector.wait_for(1, 2.0)
+    why = await refused_saying(station, "forged")  # at every station, on its next check
+    assert "must delete ward:north:stream" in why
+    await collector.stop()
+
+
+async def refused_saying(station, words: str, timeout_s: float = 5.0) -> str:
+    """The reason of the station's last refused record, once it says `words`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        _, why = station.unreadable_messages("north")
+        if words in why:
+            return why
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no refusal saying {words!r}: {station.unreadable_messages('north')}")
+
+
+async def test_records_in_bytes_that_are_not_utf8_or_beyond_any_float_are_only_refused(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("bytes")
+    station = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    host, port = parse_store_url("alerts", url).hosts[0]
+    huge = json.dumps(alarm_to_dict(alarm("huge")) | {"raised_at": 10 ** 400})
+    forged_sig = json.dumps(alarm_to_dict(alarm("sig")) | {"sig": "v1:00000000:\u00e9"})
+    with redis.Redis(host=host, port=port, password=redis_server.secret) as attacker:
+        for record in (b"\xff\xfe{", huge.encode(), forged_sig.encode()):
+            attacker.xadd(NORTH.stream, {b"alarm": record, b"ack": b"\xff"})
+        attacker.hset(NORTH.alarms, "bytes", b"\xff\xfe")
+        attacker.sadd(NORTH.attention, "bytes")
+        attacker.publish(NORTH.channel, b"\xff")
+
+    await station.publish(alarm("genuine"))
+
+    assert await collector.wait_for(1, 5.0) == ["genuine"]
+    assert "genuine" in {a.id for a in await station.active("north")}
+    assert station.unreadable_messages("north")[0] >= 4
+    assert station.channel_problem("north") is None
+    await collector.stop()
+
+
+async def test_an_index_set_emptied_by_hand_hides_no_open_alarm_from_a_station_reading_again(
+        redis_server, open_bus):
+    url = redis_server.fresh_url("index")
+    station = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
+    high = replace(alarm("latched", priority=Priority.HIGH), raised_at=time.time() - 60)
+    await station.publish(high.clear(time.time() - 30))  # latched: open until acknowledged
+    await station.publish(replace(alarm("true"), raised_at=time.time() - 20))
+    with raw_client(url, redis_server.secret) as attacker:
+        attacker.delete(NORTH.attention, NORTH.ongoing)
+
+    assert [a.id for a in await station.active("north")] == ["latched", "true"]
