@@ -51,12 +51,12 @@ class Station:
         """Stop the archiver, the feeds and the simulator, audit the close, and close the
         stores."""
         how = self.window.close_reason or "stopped by the program without closing the window"
-        if self.archiver is not None:
-            await self.archiver.stop()
-        await self.window.stop()
-        if self.simulator is not None:
-            await self.simulator.stop()
         try:
+            if self.archiver is not None:
+                await self.archiver.stop()
+            await self.window.stop()
+            if self.simulator is not None:
+                await self.simulator.stop()
             if self.started_audit is not None:
                 await self.started_audit  # the start before the close, in the log too
             await station_audit.record(self.stores.patients,

@@ -24,6 +24,9 @@ ENVIRONMENTS = (TRAINING, CLINICAL)
 # `ward-station simulate` also seeds the demo hospital into the patient and network stores.
 SIMULATOR_WRITES = ("vitals", "alerts", "analytics")
 MIN_ARCHIVE_AFTER_S = 3600.0  # younger, an alarm just resolved would leave the live bus at once
+# older, the bus would refuse them as too old to be genuine (a year: stores/alerts/redis_records)
+# before they could be archived
+MAX_ARCHIVE_AFTER_S = 300 * 86400.0
 
 
 class ConfigError(Exception):
@@ -303,11 +306,11 @@ def _check_alarm_limits(config: Config) -> None:
 
 
 def _check_archive_age(seconds: float) -> None:
-    if not (math.isfinite(seconds) and seconds >= MIN_ARCHIVE_AFTER_S):
+    if not (math.isfinite(seconds) and MIN_ARCHIVE_AFTER_S <= seconds <= MAX_ARCHIVE_AFTER_S):
         raise ConfigError(
-            f"alarm_archive_after_s must be a number of seconds of at least "
-            f"{MIN_ARCHIVE_AFTER_S:.0f} (an hour), not {seconds:g}: resolved alarms older than "
-            "this move from the alarm bus to the analytics store's archive")
+            f"alarm_archive_after_s must be a number of seconds from {MIN_ARCHIVE_AFTER_S:.0f} "
+            f"(an hour) to {MAX_ARCHIVE_AFTER_S:.0f} (300 days), not {seconds:g}: resolved "
+            "alarms older than this move from the alarm bus to the analytics store's archive")
 
 
 def _check(config: Config) -> None:

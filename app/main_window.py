@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.pending_count = PendingCount()
         self.pending_close = PendingWritesOnClose(self, lambda: self.pending_feed.pending,
                                                   self.config.store_config.db_path)
+        self.pending_close.kept = self._close_abandoned
         self.patient_panel.set_context(self.config.region, self.config.ward)
         self.patient_panel.set_ward_limits(self.ward_limits)
         self.patient_panel.set_alarm_bounds(self.config.alarm_bounds)
@@ -413,3 +414,12 @@ class MainWindow(QMainWindow):
             self.close_reason = (f"closed by {self.config.user} with {count} alarm(s) open, "
                                  "confirmed")
             self.close()
+        else:
+            self._close_abandoned()
+
+    def _close_abandoned(self) -> None:
+        """A question was answered "keep open": what was confirmed for that close is forgotten,
+        so the next close asks again (with the alarms and writes of then)."""
+        if not self._closed_by_program:
+            self.close_reason = None
+            self.pending_close.reset()

@@ -21,6 +21,12 @@ class PendingWritesOnClose:
         self.location = location
         self._confirmed = False
         self.warning: QMessageBox | None = None
+        self.kept: Callable[[], None] = lambda: None  # told when the answer is "keep open"
+
+    def reset(self) -> None:
+        """Forget a "Close anyway" whose close did not happen (another question kept the
+        window open): the next close asks again."""
+        self._confirmed = False
 
     def holds(self, event: QCloseEvent) -> bool:
         """With writes pending and no "Close anyway" yet: ignore the close and warn (once)."""
@@ -53,3 +59,5 @@ class PendingWritesOnClose:
         if box.clickedButton() is self.close_button:
             self._confirmed = True
             self._window.close()
+        else:
+            self.kept()

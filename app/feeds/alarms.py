@@ -32,6 +32,7 @@ RETRY_S, RETRY_CAP_S = 0.5, 4.0
 CHANNEL_CHECK_S = 0.5
 CHANNEL_ANSWER_S = 1.0
 STATION_CHECK_S = 1.0  # silent beds, unreadable messages
+UNKNOWN_KEPT = 4096  # ids of alarms naming unknown beds, remembered to count each once
 
 
 class AlarmsFeed(Feed):
@@ -211,6 +212,8 @@ class AlarmsFeed(Feed):
         if any(bed.id == alarm.bed_id for bed in self._beds):
             return True
         if alarm.id not in self._unknown_seen:  # its later versions are the same message
+            if len(self._unknown_seen) >= UNKNOWN_KEPT:  # junk must not grow it without end
+                self._unknown_seen.clear()
             self._unknown_seen.add(alarm.id)
             log.error("alarm %s names bed %r, which ward %s does not have", alarm.id,
                       alarm.bed_id, self.ward)

@@ -112,8 +112,8 @@ class PatientsFeed(Feed):
         if beyond:
             self.problem.emit(beyond[0].field, beyond[0].message)
             return
-        widened = await self._widenings(patient)
         try:
+            widened = await self._widenings(patient)
             saved = await self._write(patient)
         except ValidationError as exc:
             self.problem.emit(exc.field, exc.message)
@@ -133,8 +133,9 @@ class PatientsFeed(Feed):
                              "in the form.")
         else:
             if isinstance(saved, Queued):  # shown as queued, never as saved
+                self._read[saved.record.id] = saved.record
                 self.queued.emit(saved.record)
-                await self._audit_widening(saved.record, widened)
+                await self._audit_widening(saved.record, widened, queued=True)
                 await self._sync_network(saved.record)
                 return
             self._read[saved.id] = saved
@@ -164,14 +165,16 @@ class PatientsFeed(Feed):
             try:
                 before = await self._patients.get(patient.id)
             except (NotFound, StoreUnavailable):
-                before = None  # unknown: every widening is audited as new
+                before = self._read.get(patient.id)  # unknown: compared with what was shown
         return widenings(before.alarm_limits if before else (), patient.alarm_limits,
                          self.ward_limits)
 
-    async def _audit_widening(self, saved: Patient, widened: list[Widening]) -> None:
+    async def _audit_widening(self, saved: Patient, widened: list[Widening],
+                              queued: bool = False) -> None:
         if not widened:
             return
-        detail = "; ".join(w.describe() for w in widened) + f", ward {saved.ward}, confirmed"
+        state = "confirmed, queued (not yet saved)" if queued else "confirmed"
+        detail = "; ".join(w.describe() for w in widened) + f", ward {saved.ward}, {state}"
         entry = AuditEntry(time.time(), self.user, WIDENED, saved.id, detail)
         try:
             await self._patients.record(entry, saved.region)

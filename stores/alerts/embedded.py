@@ -168,8 +168,13 @@ def _keep(conn: sqlite3.Connection, alarm: Alarm) -> tuple[Alarm, bool]:
 
 
 def _find(conn: sqlite3.Connection, alarm_id: str) -> Alarm | None:
+    """The stored alarm; None if there is none, or if its row does not read (a bug, a file
+    edited by hand): a new version then takes its place rather than failing for ever."""
     row = conn.execute("SELECT record FROM alarms WHERE id = ?", (alarm_id,)).fetchone()
-    return None if row is None else alarm_from_dict(json.loads(row["record"]))
+    try:
+        return None if row is None else alarm_from_dict(json.loads(row["record"]))
+    except (ValueError, RecursionError):
+        return None
 
 
 def _kept_as(conn: sqlite3.Connection, alarm: Alarm) -> bool:
@@ -187,6 +192,6 @@ def _alarms(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple[list[Alarm
     for row in conn.execute(sql, args):
         try:
             alarms.append(alarm_from_dict(json.loads(row["record"])))
-        except (ValueError, RecursionError) as exc:
+        except (ValueError, RecursionError, OverflowError) as exc:
             refused.append(str(exc)[:200])
     return alarms, refused

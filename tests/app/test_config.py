@@ -206,14 +206,17 @@ def test_the_outbox_bound_is_configurable_and_must_keep_at_least_one_write(tmp_p
             load_config(write(tmp_path, text), environ={})
 
 
-def test_the_alarm_archive_age_is_a_week_by_default_and_at_least_an_hour(tmp_path):
+def test_the_alarm_archive_age_is_a_week_by_default_from_an_hour_to_300_days(tmp_path):
     assert load_config(None, environ={}).alarm_archive_after_s == 7 * 86400.0
     config = load_config(write(tmp_path, "alarm_archive_after_s = 86400\n"), environ={})
     assert config.alarm_archive_after_s == 86400.0
     environ = {"WARD_STATION_ALARM_ARCHIVE_AFTER_S": "7200"}
     assert load_config(None, environ=environ).alarm_archive_after_s == 7200.0
-    for text, words in [("alarm_archive_after_s = 60", "at least 3600 (an hour), not 60"),
-                        ("alarm_archive_after_s = inf", "at least 3600 (an hour), not inf"),
+    for text, words in [("alarm_archive_after_s = 60", "from 3600 (an hour) to 25920000 (300 "
+                                                       "days), not 60"),
+                        ("alarm_archive_after_s = inf", "(300 days), not inf"),
+                        # older, the bus would refuse the alarms as too old before archiving
+                        ("alarm_archive_after_s = 31622400", "(300 days), not 3.16224e+07"),
                         ('alarm_archive_after_s = "a week"', "must be a float")]:
         with pytest.raises(ConfigError, match=re.escape(words)):
             load_config(write(tmp_path, text), environ={})

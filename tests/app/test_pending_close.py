@@ -67,6 +67,17 @@ def test_closing_with_writes_pending_warns_and_the_next_start_delivers_them(qapp
             window.close()  # asked again: still the one warning
             assert window.pending_close.warning is warning
 
+            keep = next(b for b in warning.buttons() if b.text() == "Keep the station open")
+            keep.click()  # kept open: what was confirmed for this close is forgotten
+            await eventually(lambda: window.pending_close.warning is None, 5, "the answer")
+            assert window.close_reason is None and not closed
+
+            window.close()  # asked again, from the start
+            if window.close_box is not None:
+                confirm = next(b for b in window.close_box.buttons()
+                               if b.text() == "Close station")
+                confirm.click()
+            await eventually(lambda: window.pending_close.warning, 5, "the warning again")
             window.pending_close.close_button.click()
             await eventually(lambda: closed, 5, "the window closed")
         finally:
