@@ -34,6 +34,7 @@ BACKFILL_BATCH = 500
 # later ids are no times, and once they run out (a forged id at the very top) no alarm can be
 # added at all. Said at every station, as a refused record, until an administrator deletes it.
 TIP_AHEAD_MS = 86_400_000
+TIP_CHECK_S = 10.0  # how often a quiet channel's stream end is looked at
 
 
 class RegionReader:
@@ -166,11 +167,13 @@ class RegionReader:
             entries = answer[0][1] if answer else []
             self._deliver(entries)
             if len(entries) < BACKFILL_BATCH:
+                if entries:  # the newest id read: a forged one far ahead is said at once
+                    await self._check_tip(self.last)
                 return
 
     async def _listen(self, pubsub) -> None:
         loop = asyncio.get_running_loop()
-        heard, pinged = loop.time(), False
+        heard, pinged, tip_checked = loop.time(), False, loop.time()
         while not self._stopping:
             message = await pubsub.get_message(timeout=0.25)
             if message is not None:
@@ -184,8 +187,11 @@ class RegionReader:
             if not pinged and quiet >= IDLE_PING_S:
                 await pubsub.ping()
                 pinged = True
-                async with self._conn.calling():
-                    await self._check_tip()
+                if loop.time() - tip_checked >= TIP_CHECK_S:
+                    tip_checked = loop.time()
+                    # briefly: a server that went silent is noticed by the ping, not held here
+                    async with self._conn.calling(PONG_WAIT_S):
+                        await self._check_tip()
 
     async def _woken(self, pubsub) -> None:
         """Something was published: read the stream once for every message already here."""
