@@ -11,7 +11,9 @@ from datetime import date
 
 import pytest
 
+from app import station_audit
 from app.alarms.technical import TechnicalAlarms
+from app.config import Config
 from app.feeds.alarm_records import acknowledgement_entry
 from app.feeds.alarms import CHANNEL_LOST_ID
 from app.feeds.pending_records import discard_entry
@@ -26,6 +28,7 @@ from tests.stores.bson_schema import problems
 
 SCHEMA = next(c for c in COLLECTIONS if c.name == AUDIT).validator["$jsonSchema"]
 NOW = 1_700_000_000.0
+MUTED_STATION = Config(user="nurse.kim", alarm_audio=False)  # embedded: a training station
 ADA = Patient(id="p1", region="north", ward="north-1", mrn="MRN-001", given_name="Ada",
               family_name="Lovelace", birth_date=date(1950, 12, 10), bed_id="north-1-01")
 
@@ -69,6 +72,10 @@ RECORDED = {
                                                              NOW),
     "refused alarm publish discarded": lambda: discard_entry(refused_write(None), "nurse.kim",
                                                              NOW),
+    "station started": lambda: station_audit.started_entries(MUTED_STATION, NOW)[0],
+    "alarm audio muted": lambda: station_audit.started_entries(MUTED_STATION, NOW)[1],
+    "station closed": lambda: station_audit.closed_entry(MUTED_STATION, "closed by nurse.kim",
+                                                         NOW),
 }
 
 
@@ -104,6 +111,7 @@ async def test_every_audit_document_written_to_mongodb_passes_the_validator(mong
 
     assert len(documents) == 3 + len(RECORDED)
     assert {doc["action"] for doc in documents} == {
-        "create", "update", "discharge", "alarm acknowledged", "queued write discarded"}
+        "create", "update", "discharge", "alarm acknowledged", "queued write discarded",
+        "station started", "alarm audio muted", "station closed"}
     for document in documents:
         assert problems(document, SCHEMA) == [], document
