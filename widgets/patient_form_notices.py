@@ -32,21 +32,28 @@ def message_line() -> QLabel:
     return line
 
 
-class UnsavedBar(QFrame):
-    """Says that edits are held back from being replaced by another record: Save, or Discard them."""
+class _ChoiceBar(QFrame):
+    """A line of text with two buttons, hidden until asked: a choice that covers nothing."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, yes: str, no: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="UnsavedBar")
         self.setStyleSheet(STYLE)
         self.text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.save_button = QPushButton("Save")
-        self.discard_button = QPushButton("Discard")
+        self.yes_button, self.no_button = QPushButton(yes), QPushButton(no)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self.text, 1)
-        layout.addWidget(self.save_button)
-        layout.addWidget(self.discard_button)
+        layout.addWidget(self.yes_button)
+        layout.addWidget(self.no_button)
         self.hide()
+
+
+class UnsavedBar(_ChoiceBar):
+    """Says that edits are held back from being replaced by another record: Save, or Discard them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Save", "Discard", parent)
+        self.save_button, self.discard_button = self.yes_button, self.no_button
 
     def offer(self, edited: str, other: str) -> None:
         """Show the choice between the edits of `edited` and opening `other`."""
@@ -54,23 +61,14 @@ class UnsavedBar(QFrame):
         self.show()
 
 
-class WideningBar(QFrame):
+class WideningBar(_ChoiceBar):
     """Asks before a save that sets a patient's alarm limits wider than the ward's default: the
     alarm would then sound later than the ward lets it. A bar in the panel rather than a
     dialog, so that nothing covers or blocks the alarm banner while the nurse decides."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="UnsavedBar")
-        self.setStyleSheet(STYLE)
-        self.text = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.confirm_button = QPushButton("Widen and save")
-        self.cancel_button = QPushButton("Cancel")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.confirm_button)
-        layout.addWidget(self.cancel_button)
-        self.hide()
+        super().__init__("Widen and save", "Cancel", parent)
+        self.confirm_button, self.cancel_button = self.yes_button, self.no_button
 
     def ask(self, widened: list[str]) -> None:
         """Show the limits that would be wider than the ward's, one a line."""
