@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from stores.errors import ValidationError
 from stores.model import VITAL_RANGES, Alarm, AlarmKind, Priority, Vital
+from stores.patient_text import refused_character
 
 # Longest text a field may hold: generous for every genuine alarm (the engine's ids are UUIDs,
 # its conditions a few words), small enough that a flood of junk stays small.
@@ -20,8 +21,6 @@ TEXT_LIMITS = {"id": 200, "region": 64, "ward": 64, "bed_id": 64, "patient_id": 
                "patient_name": 200, "condition": 200, "acknowledged_by": 100}
 # No clock of this station's era reads outside these (1970 and 2100, in seconds).
 EARLIEST, LATEST = 0.0, 4_102_444_800.0
-# Bidirectional overrides and isolates reorder what a nurse reads ("bed 12" shown as "21 deb").
-_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class AlarmRecordError(ValueError):
@@ -127,8 +126,11 @@ def _shown(value: object) -> str:
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError("not text")
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 or c in _BIDI_CONTROLS for c in value):
-        raise ValueError("control characters")
+    # the patient record's rule: no control character, nor one that is invisible or reorders
+    # what a nurse reads ("bed 12" shown as "21 deb")
+    refused = refused_character(value)
+    if refused:
+        raise ValueError(f"control characters ({refused})")
     return value
 
 

@@ -158,8 +158,7 @@ class RedisAlertBus(AlertBus):
         whose record says they are open are returned."""
         keys = RegionKeys(region)
         async with self._conn.calling():
-            await self._clock_known()
-            since = self._clock.now() - ACTIVE_LOOKBACK_S
+            since = await self._clock.now(self._conn.client) - ACTIVE_LOOKBACK_S
             ids = set(await self._conn.client.smembers(keys.attention))
             ids |= set(await self._conn.client.smembers(keys.ongoing))
             ids |= set(await self._conn.client.zrangebyscore(keys.raised, since, "+inf"))
@@ -255,10 +254,6 @@ class RedisAlertBus(AlertBus):
         await asyncio.gather(*(r.stop(DRAIN_AT_CLOSE_S) for r in readers))
         await self._conn.aclose()
 
-    async def _clock_known(self) -> None:
-        if self._clock.stale():
-            self._clock.set(*await self._conn.client.time())
-
     async def _eviction_problem(self) -> str | None:
         """The server's eviction policy, asked once a minute (health is asked twice a second)."""
         now = time.monotonic()
@@ -309,8 +304,7 @@ class RedisAlertBus(AlertBus):
             return []
         texts = await self._conn.client.hmget(keys.alarms, ids)
         acks = await self._conn.client.hmget(keys.acks, ids)
-        await self._clock_known()
-        records, now = self.records(keys.region), self._clock.now()
+        records, now = self.records(keys.region), await self._clock.now(self._conn.client)
         alarms = [records.stored(r, a, now) for r, a in zip(texts, acks) if r is not None]
         return [alarm for alarm in alarms if alarm is not None]
 

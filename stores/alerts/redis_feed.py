@@ -69,10 +69,10 @@ class RegionReader:
         newest = await self._conn.client.xrevrange(self.keys.stream, count=1)
         return entry_key(newest[0][0]) if newest else (0, 0)
 
-    def _deliver(self, entries: list) -> None:
+    def _deliver(self, entries: list, now: float) -> None:
         """Hand the stream's entries to the subscriptions, each once; an entry that is refused
-        is counted (`records.refused`) and skipped, and never stops the ones after it."""
-        now = self._clock.now()
+        is counted (`records.refused`) and skipped, and never stops the ones after it. `now`:
+        the server's clock, which the alarms' times are checked against."""
         for entry, fields in entries:
             key = entry_key(entry)  # the server's own id: it parses
             if self.last is not None and key <= self.last:
@@ -135,10 +135,7 @@ class RegionReader:
 
     async def _check_tip(self, tip: Key | None = None) -> None:
         tip = tip if tip is not None else await self._tip()
-        if self._clock.stale():
-            self._clock.set(*await self._conn.client.time())
-        now = self._clock.now()
-        if now is None or tip[0] <= now * 1000 + TIP_AHEAD_MS:
+        if tip[0] <= await self._clock.now(self._conn.client) * 1000 + TIP_AHEAD_MS:
             return
         self.records.refused.add(
             self.keys.region, f"the alarm stream {self.keys.stream} ends with an entry id far "
@@ -159,13 +156,11 @@ class RegionReader:
             subscription.missed(why)
 
     async def backfill(self) -> None:
-        if self._clock.stale():
-            self._clock.set(*await self._conn.client.time())
         while True:
             start = "%d-%d" % self.last
             answer = await self._conn.client.xread({self.keys.stream: start}, count=BACKFILL_BATCH)
             entries = answer[0][1] if answer else []
-            self._deliver(entries)
+            self._deliver(entries, await self._clock.now(self._conn.client))
             if len(entries) < BACKFILL_BATCH:
                 if entries:  # the newest id read: a forged one far ahead is said at once
                     await self._check_tip(self.last)

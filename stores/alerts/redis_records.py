@@ -163,12 +163,11 @@ class ServerClock:
         self._offset: float | None = None
         self._asked_at = 0.0
 
-    def stale(self) -> bool:
-        return self._offset is None or time.monotonic() - self._asked_at > self.REFRESH_S
-
-    def set(self, seconds: int, microseconds: int) -> None:
-        self._asked_at = time.monotonic()
-        self._offset = seconds + microseconds / 1e6 - self._asked_at
-
-    def now(self) -> float | None:
-        return None if self._offset is None else time.monotonic() + self._offset
+    async def now(self, client) -> float:
+        """The server's time now; `client` is asked for it when the last answer is a minute
+        old (call inside the connection's deadline)."""
+        if self._offset is None or time.monotonic() - self._asked_at > self.REFRESH_S:
+            seconds, microseconds = await client.time()
+            self._asked_at = time.monotonic()
+            self._offset = seconds + microseconds / 1e6 - self._asked_at
+        return time.monotonic() + self._offset

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest_asyncio
+import redis
 
 from stores.alerts.redis import RedisAlertBus, open_store
 from stores.model import Alarm, Priority
@@ -63,6 +64,20 @@ class Collector:
     async def stop(self) -> None:
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
+
+
+def raw_client(url: str, secret: str | None, **options) -> redis.Redis:
+    """A plain client on the bus's server: another program, a station with a bug, an attacker."""
+    host, port = parse_store_url("alerts", url).hosts[0]
+    return redis.Redis(host=host, port=port, password=secret, **options)
+
+
+async def followed(open_bus, url: str, secret: str | None, alarm_keys=None):
+    """A station on `url` whose reader follows the north region, and what it delivers."""
+    station = await open_bus(url, secret, alarm_keys)
+    collector = Collector(station.subscribe("north"))
+    await following(station, collector)
+    return station, collector
 
 
 async def following(station: RedisAlertBus, collector: Collector, region: str = "north") -> None:

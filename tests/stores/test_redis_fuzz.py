@@ -17,7 +17,7 @@ from stores.alerts.redis import open_store
 from stores.alerts.redis_scripts import RegionKeys
 from stores.alerts.signing import Signer
 from stores.urls import parse_store_url
-from tests.stores.redis_support import alarm
+from tests.stores.redis_support import alarm, raw_client
 
 KEY = b"fuzz-signing-key-0123456789abcdef"
 JSON = st.recursive(
@@ -70,7 +70,6 @@ def test_junk_interleaved_with_genuine_alarms_hides_none(redis_server, plan):
     region = "fuzz-" + uuid.uuid4().hex[:8]  # a region of its own for each example
     keys = RegionKeys(region)
     signer = Signer(region, [KEY])
-    host, port = parse_store_url("alerts", url).hosts[0]
 
     async def scenario() -> tuple[list[str], object, str | None]:
         station = await open_store(parse_store_url("alerts", url), redis_server.secret,
@@ -80,8 +79,7 @@ def test_junk_interleaved_with_genuine_alarms_hides_none(redis_server, plan):
             first = alarm_for(region, "g-start")
             await station.publish(first)  # positions the reader before anything else
             genuine = [first.id]
-            with redis.Redis(host=host, port=port, password=redis_server.secret,
-                             decode_responses=True) as client:
+            with raw_client(url, redis_server.secret, decode_responses=True) as client:
                 for n, step in enumerate(plan):
                     if step == "genuine":
                         genuine.append(f"g-{n:03}")

@@ -17,16 +17,17 @@ from stores.errors import AlarmsMissed, StoreUnavailable, ValidationError
 from stores.model import HealthState, Priority, Vital
 from stores.urls import parse_store_url
 from tests.servers.tcp_proxy import CuttableLink
-from tests.stores.redis_support import T0, Collector, alarm, following, open_bus  # noqa: F401
+from tests.stores.redis_support import (  # noqa: F401
+    T0, Collector, alarm, followed, following, open_bus, raw_client,
+)
 
 pytestmark = pytest.mark.asyncio
 OLD_KEY, NEW_KEY, WRONG_KEY = b"old-key-north-0123456789", b"new-key-north-0123456789", b"x" * 32
 NORTH = RegionKeys("north")
 
 
-def raw_client(url: str, secret: str | None) -> redis.Redis:
-    host, port = parse_store_url("alerts", url).hosts[0]
-    return redis.Redis(host=host, port=port, password=secret, decode_responses=True)
+def attacking(url: str, secret: str | None) -> redis.Redis:
+    return raw_client(url, secret, decode_responses=True)
 
 
 def keys(*region_keys: bytes):
@@ -35,10 +36,8 @@ def keys(*region_keys: bytes):
 
 async def test_a_live_message_with_an_entry_id_far_ahead_blinds_nothing(redis_server, open_bus):
     url = redis_server.fresh_url("ahead")
-    station = await open_bus(url, redis_server.secret)
-    collector = Collector(station.subscribe("north"))
-    await following(station, collector)
-    with raw_client(url, redis_server.secret) as attacker:
+    station, collector = await followed(open_bus, url, redis_server.secret)
+    with attacking(url, redis_server.secret) as attacker:
         attacker.publish(NORTH.channel, "99999999999999-0\n{}\n")
         attacker.publish(NORTH.channel, "18446744073709551615-18446744073709551615")
         attacker.publish(NORTH.channel, "not an id at all")
@@ -55,16 +54,14 @@ async def test_a_live_message_with_an_entry_id_far_ahead_blinds_nothing(redis_se
 async def test_records_no_station_would_publish_are_refused_counted_and_block_nothing(
         redis_server, open_bus):
     url = redis_server.fresh_url("junk")
-    station = await open_bus(url, redis_server.secret)
-    collector = Collector(station.subscribe("north"))
-    await following(station, collector)
+    station, collector = await followed(open_bus, url, redis_server.secret)
     genuine = alarm_to_dict(alarm("bad"))
     junk = [genuine | {"value": float("nan"), "vital": "spo2"},
             genuine | {"raised_at": time.time() + 30 * 86400},
             genuine | {"region": "south"},
             genuine | {"condition": "x" * 5000},
             genuine | {"acknowledged_by": {"name": "x"}, "acknowledged_at": T0}]
-    with raw_client(url, redis_server.secret) as attacker:
+    with attacking(url, redis_server.secret) as attacker:
         for record in junk:
             attacker.xadd(NORTH.stream, {"alarm": json.dumps(record), "ack": ""})
             attacker.publish(NORTH.channel, "wake")
@@ -80,9 +77,7 @@ async def test_records_no_station_would_publish_are_refused_counted_and_block_no
 async def test_alarms_are_checked_against_the_server_clock_not_the_station_clock(
         redis_server, open_bus, monkeypatch):
     url = redis_server.fresh_url("skew")
-    station = await open_bus(url, redis_server.secret)
-    collector = Collector(station.subscribe("north"))
-    await following(station, collector)
+    station, collector = await followed(open_bus, url, redis_server.secret)
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() + 3 * 86400)  # three days fast
 
@@ -95,9 +90,7 @@ async def test_alarms_are_checked_against_the_server_clock_not_the_station_clock
 
 async def test_with_a_key_unsigned_and_forged_records_are_refused(redis_server, open_bus):
     url = redis_server.fresh_url("forged")
-    station = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
-    collector = Collector(station.subscribe("north"))
-    await following(station, collector)
+    station, collector = await followed(open_bus, url, redis_server.secret, keys(OLD_KEY))
     forger = await open_bus(url, redis_server.secret, alarm_keys=keys(WRONG_KEY))
     unsigned = await open_bus(url, redis_server.secret)
 
@@ -119,10 +112,8 @@ async def test_with_a_key_unsigned_and_forged_records_are_refused(redis_server, 
 async def test_a_forged_acknowledgement_leaves_the_alarm_unacknowledged_and_a_nurse_can_ack_it(
         redis_server, open_bus):
     url = redis_server.fresh_url("pre-ack")
-    station = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
-    collector = Collector(station.subscribe("north"))
-    await following(station, collector)
-    with raw_client(url, redis_server.secret) as attacker:  # acknowledged before it is raised
+    station, collector = await followed(open_bus, url, redis_server.secret, keys(OLD_KEY))
+    with attacking(url, redis_server.secret) as attacker:  # acknowledged before it is raised
         attacker.hset(NORTH.acks, "a1", json.dumps({"by": "nobody", "at": T0 + 101}))
 
     await station.publish(alarm("a1"))
@@ -200,7 +191,7 @@ async def test_an_alarm_with_a_value_no_sensor_reports_is_not_published(redis_se
 
 async def test_an_eviction_policy_that_could_drop_alarms_is_said(redis_server, open_bus):
     url = redis_server.fresh_url("eviction")
-    with raw_client(url, redis_server.secret) as admin:
+    with attacking(url, redis_server.secret) as admin:
         before = admin.config_get("maxmemory-policy")["maxmemory-policy"]
         admin.config_set("maxmemory-policy", "allkeys-lru")
         try:
@@ -218,7 +209,7 @@ async def test_the_current_alarms_are_checked_as_the_stream_is(redis_server, ope
     station = await open_bus(url, redis_server.secret)
     await station.publish(alarm("genuine"))
     stale = alarm_to_dict(alarm("stale")) | {"raised_at": 100.0}  # 1970
-    with raw_client(url, redis_server.secret) as attacker:
+    with attacking(url, redis_server.secret) as attacker:
         attacker.hset(NORTH.alarms, "stale", json.dumps(stale))
         attacker.sadd(NORTH.attention, "stale")
 
@@ -230,11 +221,9 @@ async def test_the_current_alarms_are_checked_as_the_stream_is(redis_server, ope
 async def test_a_forged_entry_id_at_the_top_of_the_stream_changes_nothing_and_is_said(
         redis_server, open_bus):
     url = redis_server.fresh_url("exhausted")
-    station = await open_bus(url, redis_server.secret)
-    collector = Collector(station.subscribe("north"))
-    await following(station, collector)
+    station, collector = await followed(open_bus, url, redis_server.secret)
     await station.publish(alarm("before"))
-    with raw_client(url, redis_server.secret) as attacker:
+    with attacking(url, redis_server.secret) as attacker:
         attacker.xadd(NORTH.stream, {"x": "y"},
                       id="18446744073709551615-18446744073709551615")
         attacker.publish(NORTH.channel, "wake")
@@ -264,13 +253,10 @@ async def refused_saying(station, words: str, timeout_s: float = 5.0) -> str:
 async def test_records_in_bytes_that_are_not_utf8_or_beyond_any_float_are_only_refused(
         redis_server, open_bus):
     url = redis_server.fresh_url("bytes")
-    station = await open_bus(url, redis_server.secret, alarm_keys=keys(OLD_KEY))
-    collector = Collector(station.subscribe("north"))
-    await following(station, collector)
-    host, port = parse_store_url("alerts", url).hosts[0]
+    station, collector = await followed(open_bus, url, redis_server.secret, keys(OLD_KEY))
     huge = json.dumps(alarm_to_dict(alarm("huge")) | {"raised_at": 10 ** 400})
     forged_sig = json.dumps(alarm_to_dict(alarm("sig")) | {"sig": "v1:00000000:\u00e9"})
-    with redis.Redis(host=host, port=port, password=redis_server.secret) as attacker:
+    with raw_client(url, redis_server.secret) as attacker:
         for record in (b"\xff\xfe{", huge.encode(), forged_sig.encode()):
             attacker.xadd(NORTH.stream, {b"alarm": record, b"ack": b"\xff"})
         attacker.hset(NORTH.alarms, "bytes", b"\xff\xfe")
@@ -293,7 +279,7 @@ async def test_an_index_set_emptied_by_hand_hides_no_open_alarm_from_a_station_r
     high = replace(alarm("latched", priority=Priority.HIGH), raised_at=time.time() - 60)
     await station.publish(high.clear(time.time() - 30))  # latched: open until acknowledged
     await station.publish(replace(alarm("true"), raised_at=time.time() - 20))
-    with raw_client(url, redis_server.secret) as attacker:
+    with attacking(url, redis_server.secret) as attacker:
         attacker.delete(NORTH.attention, NORTH.ongoing)
 
     assert [a.id for a in await station.active("north")] == ["latched", "true"]
