@@ -47,7 +47,7 @@ _PATH = {
 OPTIONS: dict[str, frozenset[str] | None] = {
     "patients": None,  # `insecure` is taken out before PyMongo sees the options
     "vitals": frozenset({"insecure", "tls", "ca", "verify", "rp", "batch", "timeout", "org", "retention",
-                         "waveform_rp"}),
+                         "rollup_rp", "rollup_retention", "waveform_rp", "waveform_retention"}),
     "network": frozenset({"insecure", "tls", "ca", "timeout"}),
     "analytics": frozenset({"insecure", "dc", "replication", "write_consistency", "read_consistency", "tls",
                             "ca", "check_hostname", "timeout", "fetch_size"}),

@@ -42,8 +42,9 @@ class VitalsStore(abc.ABC):
         mean of the valid values per bucket), downsampled by the store: a week moves no more
         than an hour does. A range longer than TREND_LIMIT_S is clipped to its end
         (`clipped_from` says so). Buckets are whole seconds; from a minute up they are whole
-        minutes starting on a minute, so the trend may start up to 59 s before `start`: read
-        the buckets' times from the answer (`stores.vitals.trend_buckets.bucket_plan`)."""
+        minutes starting on a minute, from ten minutes up whole ten minutes starting on one, so
+        the trend may start up to 599 s before `start`: read the buckets' times from the answer
+        (`stores.vitals.trend_buckets.bucket_plan`)."""
 
     @abc.abstractmethod
     async def latest(self, bed_ids: Iterable[str]) -> dict[str, VitalSample]:

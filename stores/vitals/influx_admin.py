@@ -5,10 +5,12 @@ doing."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, NodeStatus, StoreHealth
-from stores.vitals.influx_buckets import prepare_bucket
+from stores.vitals.influx_buckets import prepare_buckets
+from stores.vitals.influx_config import Policy
 from stores.vitals.influx_http import InfluxHttp
 from stores.vitals.influx_ql import quote_ident
 
@@ -16,39 +18,71 @@ BACKEND = "influxdb"
 
 
 async def prepare_database(http: InfluxHttp, create: bool) -> list[str]:
-    """What the server lacks (the database, the URL's retention policy), in words; with `create`,
-    creates the database (idempotent) or says what the operator must do where it cannot.
-    Asked over the v1 API first, which every version serves to a token that may only read and
-    write its bucket; the v2 API, which wants more, only for what 2.x lacks."""
-    db, rp, wave_rp = http.database, http.settings.rp, http.settings.waveform_rp
+    """What the server lacks (the database, the retention policies of the raw samples, their
+    rollups and the waveforms), in words; with `create`, creates it (idempotent) or says what
+    the operator must do where it cannot. Asked over the v1 API first, which every version
+    serves to a token that may only read and write its bucket; the v2 API, which wants more,
+    only for what 2.x lacks."""
+    db = http.database
     has_db = db in await _names(http, "SHOW DATABASES", in_database=False)
-    policies = await _names(http, f"SHOW RETENTION POLICIES ON {quote_ident(db)}") if (
-        has_db and (rp or wave_rp)) else set()
-    has_rp = not rp or rp in policies
-    # Waveforms' own policy (?waveform_rp=) is never created: how long is the hospital's call.
-    waves = [_waveform_policy(db, wave_rp)] if wave_rp and wave_rp not in policies else []
-    if has_db and has_rp:
-        return waves
+    existing = await _names(http, f"SHOW RETENTION POLICIES ON {quote_ident(db)}") if (
+        has_db) else set()
+    lacking = [policy for policy in http.settings.policies if policy.name not in existing]
+    if has_db and not lacking:
+        return []
     if http.token and _major(await http.server_version()) == "2":
-        return await prepare_bucket(http, create) + waves  # a bucket and its DBRP mapping
-    if has_db:
-        return [_retention_policy(db, rp)] + waves
+        return await prepare_buckets(http, create)  # buckets and their DBRP mappings
+    missing = ([] if has_db else [f"database {db!r}"]) + [
+        _policy_text(db, policy) for policy in lacking]
     if create:
-        await _create_database(http)
-    return [f"database {db!r}"] + ([_retention_policy(db, rp)] if rp else []) + waves
+        if not has_db:
+            await _create_database(http)
+        for policy in lacking:
+            await _create_policy(http, policy)
+    return missing
 
 
-def _retention_policy(db: str, rp: str) -> str:
-    # Not created here: how long vitals are kept is the hospital's decision.
-    return (f"retention policy {rp!r} on database {db!r} (create it with CREATE RETENTION "
-            f"POLICY {quote_ident(rp)} ON {quote_ident(db)} DURATION <how long> REPLICATION 1)")
+async def raw_retention_s(http: InfluxHttp) -> float | None:
+    """How long the raw samples' policy keeps points, as the server says; None where it says
+    for ever or cannot say (a token that may not list policies, a version without them)."""
+    try:
+        results = await http.select(f"SHOW RETENTION POLICIES ON {quote_ident(http.database)}")
+    except (StoreUnavailable, ValueError):
+        return None
+    for result in results:
+        for series in result.get("series", ()):
+            at = {name: index for index, name in enumerate(series.get("columns", ()))}
+            for row in series.get("values", ()):
+                if "duration" in at and row[at.get("name", 0)] == http.settings.raw.name:
+                    return _go_duration_s(str(row[at["duration"]])) or None
+    return None
 
 
-def _waveform_policy(db: str, rp: str) -> str:
-    return (f"retention policy {rp!r} for waveforms (?waveform_rp=) on database {db!r} "
-            f"(InfluxDB 1.x: CREATE RETENTION POLICY {quote_ident(rp)} ON {quote_ident(db)} "
-            f"DURATION 1d REPLICATION 1; 2.x: a bucket {db}/{rp} with a short retention and a "
-            f"DBRP mapping of database {db!r}, retention policy {rp!r} to it)")
+def _go_duration_s(text: str) -> float:
+    """InfluxDB's "72h0m0s" in seconds (0 for "0s", which means for ever)."""
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0}
+    return sum(float(n) * units[unit] for n, unit in re.findall(r"(\d+(?:\.\d+)?)([hms])", text))
+
+
+def _policy_text(db: str, policy: Policy) -> str:
+    return (f"retention policy {policy.name!r} for {policy.what} on database {db!r} "
+            f"({_create_policy_statement(db, policy)})")
+
+
+def _create_policy_statement(db: str, policy: Policy) -> str:
+    keep = f"{policy.keep_s}s" if policy.keep_s else "INF"
+    return (f"CREATE RETENTION POLICY {quote_ident(policy.name)} ON {quote_ident(db)} "
+            f"DURATION {keep} REPLICATION 1")
+
+
+async def _create_policy(http: InfluxHttp, policy: Policy) -> None:
+    try:
+        await http.command(_create_policy_statement(http.database, policy))
+    except ValueError as exc:
+        if "already exists" in str(exc):  # made meanwhile, with another duration: kept
+            return
+        raise StoreUnavailable(f"InfluxDB refused to create retention policy "
+                               f"{policy.name!r}: {exc}") from None
 
 
 async def _names(http: InfluxHttp, query: str, in_database: bool = True) -> set[str]:

@@ -1,29 +1,39 @@
-"""InfluxDB 2.x: the bucket and the DBRP mapping that a v1 database name stands for, looked up and
-created through the v2 HTTP API (/api/v2/orgs, /buckets, /dbrps) with the store's token."""
+"""InfluxDB 2.x: the buckets and DBRP mappings that a v1 database and its retention policies
+stand for, looked up and created through the v2 HTTP API (/api/v2/orgs, /buckets, /dbrps) with the
+store's token."""
 
 from __future__ import annotations
 
 from stores.errors import StoreUnavailable
+from stores.vitals.influx_config import Policy
 from stores.vitals.influx_http import InfluxHttp
 
-AUTOGEN = "autogen"  # 2.x's name for the retention policy of a mapping that names none
 
-
-async def prepare_bucket(http: InfluxHttp, create: bool) -> list[str]:
-    """What 2.x lacks for the URL's database (and ?rp=): the bucket, its DBRP mapping. With
-    `create`, creates them (idempotent). The bucket is named as 2.x itself maps names to
-    databases: `db`, or `db/rp` for a retention policy (`?retention=` sets how long it keeps)."""
-    db, rp = http.database, http.settings.rp
+async def prepare_buckets(http: InfluxHttp, create: bool) -> list[str]:
+    """What 2.x lacks for each of the URL's retention policies: a bucket and its DBRP mapping.
+    With `create`, creates them (idempotent)."""
     org = await find_org(http)
+    missing = []
+    for policy in http.settings.policies:
+        missing += await _prepare_bucket(http, org, policy, create)
+    return missing
+
+
+async def _prepare_bucket(http: InfluxHttp, org: dict, policy: Policy, create: bool
+                          ) -> list[str]:
+    """The bucket is named as 2.x itself maps names to databases, `db/rp`, and keeps points as
+    long as the policy says."""
+    db, rp = http.database, policy.name
     if await _mapping(http, org["id"], db, rp) is not None:
         return []  # it may point at a bucket of another name: the operator's choice, kept
-    name = db if rp is None else f"{db}/{rp}"
+    name = f"{db}/{rp}"
     bucket = await _bucket(http, org["id"], name)
-    missing = [] if bucket else [f"bucket {name!r} in organisation {org['name']!r}"]
-    missing.append(f"DBRP mapping of database {db!r}, retention policy {rp or AUTOGEN!r}, "
+    missing = [] if bucket else [f"bucket {name!r} for {policy.what} in organisation "
+                                 f"{org['name']!r}"]
+    missing.append(f"DBRP mapping of database {db!r}, retention policy {rp!r}, "
                    f"to bucket {name!r}")
     if create:
-        bucket = bucket or await _create_bucket(http, org["id"], name)
+        bucket = bucket or await _create_bucket(http, org["id"], name, policy.keep_s)
         # 2.x releases that map a new bucket themselves (virtually or not) need no more.
         if await _mapping(http, org["id"], db, rp) is None:
             await _create_mapping(http, org["id"], bucket["id"], db, rp)
@@ -49,13 +59,12 @@ async def find_org(http: InfluxHttp) -> dict:
                            "?org=NAME in the vitals URL")
 
 
-async def _mapping(http: InfluxHttp, org_id: str, db: str, rp: str | None) -> dict | None:
-    """The mapping the v1 API would use: for ?rp=, the one with that retention policy;
-    without, the database's default one. Virtual ones (2.x's own, from bucket names) count."""
+async def _mapping(http: InfluxHttp, org_id: str, db: str, rp: str) -> dict | None:
+    """The mapping the v1 API would use for the retention policy. Virtual ones (2.x's own,
+    from bucket names) count."""
     answer = await http.api("GET", "/api/v2/dbrps", {"orgID": org_id, "db": db}) or {}
     for mapping in answer.get("content") or ():
-        if mapping.get("database") == db and (
-                mapping.get("retention_policy") == rp if rp else mapping.get("default")):
+        if mapping.get("database") == db and mapping.get("retention_policy") == rp:
             return mapping
     return None
 
@@ -67,8 +76,8 @@ async def _bucket(http: InfluxHttp, org_id: str, name: str) -> dict | None:
     return next((b for b in answer.get("buckets") or () if b.get("name") == name), None)
 
 
-async def _create_bucket(http: InfluxHttp, org_id: str, name: str) -> dict:
-    seconds = http.settings.retention_s
+async def _create_bucket(http: InfluxHttp, org_id: str, name: str, seconds: int | None
+                         ) -> dict:
     rules = [{"type": "expire", "everySeconds": seconds}] if seconds else []  # none: for ever
     body = {"orgID": org_id, "name": name, "retentionRules": rules}
     try:
@@ -83,12 +92,11 @@ async def _create_bucket(http: InfluxHttp, org_id: str, name: str) -> dict:
 
 
 async def _create_mapping(http: InfluxHttp, org_id: str, bucket_id: str, db: str,
-                          rp: str | None) -> None:
-    # Default only without ?rp=: a station on another retention policy must not take the
-    # database's default away from the others (the first mapping of a database is the default
-    # whatever is asked).
-    body = {"bucketID": bucket_id, "database": db, "retention_policy": rp or AUTOGEN,
-            "default": rp is None, "orgID": org_id}
+                          rp: str) -> None:
+    # Never asked to be the default: the store always names its policy, and another station's
+    # default must not be taken away (2.x makes a database's first mapping its default anyway).
+    body = {"bucketID": bucket_id, "database": db, "retention_policy": rp,
+            "default": False, "orgID": org_id}
     try:
         await http.api("POST", "/api/v2/dbrps", body=body)
     except StoreUnavailable:

@@ -1,13 +1,21 @@
-"""What an `influxdb://` / `influxdbs://` URL asks for beyond the server: TLS, retention policy,
-batch size and time-outs, checked before anything connects.
+"""What an `influxdbs://` / `influxdb://` URL asks for beyond the server: TLS, the three retention
+policies, batch size and time-outs, checked before anything connects.
 
 Options: `?ca=/path/ca.pem` (trust this CA), `?verify=false` (no certificate check: logged as a
-warning), `?rp=name` (retention policy), `?waveform_rp=name` (the waveforms' own, shorter policy),
-`?batch=5000` (lines per write request),
-`?timeout=5` (seconds to wait for an answer, at most 600; a whole request, reading the answer
-included, may take four times that); for InfluxDB 2.x, what `check --init` creates the
-bucket with: `?org=name` (the organisation, when the token sees several) and `?retention=30d`
-(how long the bucket keeps points; default: for ever).
+warning), `?batch=5000` (lines per write request), `?timeout=5` (seconds to wait for an answer,
+at most 600; a whole request, reading the answer included, may take four times that),
+`?org=name` (InfluxDB 2.x: the organisation, when the token sees several).
+
+Where each kind of point goes, and how long `check --init` makes that place keep it (a retention
+policy on 1.x; on 2.x the bucket `db/policy` and its DBRP mapping):
+- the 1 Hz samples: `?rp=ward_raw`, `?retention=3d` (every trend with buckets under a minute
+  needs them: 3840 buckets of a 64 h range);
+- their per-minute rollups, which every longer trend is read from: `?rollup_rp=ward_minutes`,
+  `?rollup_retention=31d` (the longest trend, `TREND_LIMIT_S`);
+- waveform chunks: `?waveform_rp=ward_waveforms`, `?waveform_retention=1h` (InfluxDB 1.x keeps
+  nothing shorter).
+A retention of `inf` keeps points for ever. A policy that exists is used as it is: how long it
+keeps is the hospital's decision, these are only what `check --init` creates.
 """
 
 from __future__ import annotations
@@ -33,17 +41,30 @@ _DURATION = re.compile(r"(?:\d+[smhdw])+")
 
 
 @dataclass(frozen=True)
+class Policy:
+    """Where one kind of point goes (a retention policy; on 2.x the DBRP mapping's), and how
+    long `check --init` makes it keep points (None: for ever)."""
+
+    name: str
+    keep_s: int | None
+    what: str  # in words, for what `check` says is missing
+
+
+RAW = Policy("ward_raw", 3 * 86400, "vitals")
+MINUTES = Policy("ward_minutes", 31 * 86400, "per-minute rollups")
+WAVEFORMS = Policy("ward_waveforms", 3600, "waveforms")
+
+
+@dataclass(frozen=True)
 class InfluxSettings:
     ssl: ssl.SSLContext | bool  # True: verify against the system's CAs; False: do not verify
-    rp: str | None = None
+    raw: Policy = RAW
+    minutes: Policy = MINUTES
+    waveforms: Policy = WAVEFORMS
     batch_lines: int = BATCH_LINES
     connect_s: float = CONNECT_S
     read_s: float = READ_S
     org: str | None = None  # InfluxDB 2.x organisation; None: the only one the token sees
-    retention_s: int | None = None  # of a bucket check --init creates; None: for ever
-    # The retention policy waveforms go to, so that a short one bounds them without cutting the
-    # vitals' history; None: where the vitals go (`rp`).
-    waveform_rp: str | None = None
 
     @property
     def total_s(self) -> float:
@@ -51,17 +72,25 @@ class InfluxSettings:
         return self.read_s * TOTAL_READS
 
     @property
-    def waveforms_rp(self) -> str | None:
-        return self.waveform_rp or self.rp
+    def policies(self) -> tuple[Policy, ...]:
+        """Each place points go, once (two kinds may share one)."""
+        return tuple({policy.name: policy for policy in (self.raw, self.minutes,
+                                                          self.waveforms)}.values())
 
 
 def influx_settings(url: StoreUrl) -> InfluxSettings:
     """The URL's options; StoreUrlError naming the option that cannot be used."""
-    return InfluxSettings(ssl=_tls(url), rp=url.option("rp") or None,
+    return InfluxSettings(ssl=_tls(url), raw=_policy(url, RAW, "rp", "retention"),
+                          minutes=_policy(url, MINUTES, "rollup_rp", "rollup_retention"),
+                          waveforms=_policy(url, WAVEFORMS, "waveform_rp", "waveform_retention"),
                           batch_lines=int(_number(url, "batch", BATCH_LINES, whole=True)),
                           read_s=seconds_option(url, "timeout", READ_S),
-                          org=url.option("org") or None, retention_s=_retention(url),
-                          waveform_rp=url.option("waveform_rp") or None)
+                          org=url.option("org") or None)
+
+
+def _policy(url: StoreUrl, default: Policy, name_option: str, keep_option: str) -> Policy:
+    name = (url.option(name_option) or "").strip() or default.name
+    return Policy(name, _retention(url, keep_option, default.keep_s), default.what)
 
 
 def _tls(url: StoreUrl) -> ssl.SSLContext | bool:
@@ -96,15 +125,18 @@ def _number(url: StoreUrl, name: str, default: float, whole: bool = False) -> fl
     return value
 
 
-def _retention(url: StoreUrl) -> int | None:
-    """`?retention=30d` (also 12h, 1w2d, 90m) in seconds; `inf` or nothing: for ever."""
-    text = (url.option("retention") or "").strip().lower()
-    if text in ("", "inf", "infinite"):
+def _retention(url: StoreUrl, option: str, default: int | None) -> int | None:
+    """`?retention=30d` (also 12h, 1w2d, 90m) in seconds, at least an hour (InfluxDB 1.x keeps
+    nothing shorter); `inf`: for ever; nothing: `default`."""
+    text = (url.option(option) or "").strip().lower()
+    if not text:
+        return default
+    if text in ("inf", "infinite"):
         return None
     seconds = 0
     if _DURATION.fullmatch(text):
         seconds = sum(int(n) * _UNIT_S[unit] for n, unit in re.findall(r"(\d+)([smhdw])", text))
-    if seconds <= 0:
-        raise StoreUrlError("vitals", f"?retention={text} must be a duration such as 30d, 12h "
-                                      "or 1w2d (or inf)")
+    if seconds < 3600:
+        raise StoreUrlError("vitals", f"?{option}={text} must be a duration of an hour or more "
+                                      "such as 30d, 12h or 1w2d (or inf)")
     return seconds

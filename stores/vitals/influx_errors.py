@@ -14,6 +14,8 @@ import aiohttp
 from stores.errors import StoreUnavailable, ValidationError
 
 _FIELD = re.compile(r'field \\?"([A-Za-z_]+)\\?"')
+# 1.x: "partial write: points beyond retention policy dropped=3"; 2.x says the same words.
+_BEYOND_RETENTION = re.compile(r"points beyond retention policy dropped=(\d+)")
 
 
 def unreachable_reason(exc: BaseException) -> str:
@@ -58,8 +60,15 @@ class ResponseProblem:
                 self._statement_error(self._scrub(str(result["error"])), address)
         return results
 
-    def check_write(self, status: int, body: bytes, address: str) -> None:
+    def check_write(self, status: int, body: bytes, address: str) -> int:
+        """How many points the server dropped as older than the policy keeps: a partial write
+        that kept the rest, what the hospital's retention asks for, not a failure to retry."""
+        if status in (400, 422):
+            beyond = _BEYOND_RETENTION.search(_error_text(body))
+            if beyond and not _other_problem(_error_text(body), beyond):
+                return int(beyond.group(1))
         self._check_status(status, body, address, writing=True)
+        return 0
 
     def check_ping(self, status: int, address: str) -> None:
         """Any answer but an error means the server is up; credentials are checked elsewhere
@@ -117,6 +126,12 @@ class ResponseProblem:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
+
+
+def _other_problem(text: str, beyond: re.Match) -> bool:
+    """A partial write that also refused points for another reason (a field type conflict)."""
+    rest = (text[:beyond.start()] + text[beyond.end():]).lower()
+    return "conflict" in rest or "unable to parse" in rest or "invalid" in rest
 
 
 def _names_missing_database(text: str) -> bool:

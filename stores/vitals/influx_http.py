@@ -51,15 +51,13 @@ class InfluxHttp:
         status, body, _ = await self._request("POST", "/query", {"q": query})
         return self._problem.check_query(status, body, self._address())
 
-    async def write(self, gzipped_lines: bytes, rp: str | None = None) -> None:
-        """Line protocol to the database, in retention policy `rp` (default: the URL's)."""
-        params = {"db": self.database, "precision": "ms"}
-        rp = rp or self.settings.rp
-        if rp:
-            params["rp"] = rp
+    async def write(self, gzipped_lines: bytes, rp: str) -> int:
+        """Line protocol to the database, in retention policy `rp`; how many points the server
+        dropped as older than the policy keeps (it keeps the others)."""
+        params = {"db": self.database, "precision": "ms", "rp": rp}
         headers = {"Content-Encoding": "gzip", "Content-Type": "text/plain; charset=utf-8"}
         status, body, _ = await self._request("POST", "/write", params, gzipped_lines, headers)
-        self._problem.check_write(status, body, self._address())
+        return self._problem.check_write(status, body, self._address())
 
     async def ping(self, index: int) -> tuple[float, str]:
         """Round trip in ms and server version of one server; StoreUnavailable if it is down."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from stores.model import Vital, VitalTrend
 
 MINUTE_S = 60
+TEN_MINUTES_S = 600  # from this bucket width up, buckets are whole ten minutes on a ten minute
 _FUZZ = 1e-9  # 3600 s / 60 buckets must be 60 s, not 61 because of a float's last bit
 
 
@@ -28,6 +29,11 @@ class BucketPlan:
         """Whole minutes starting on a minute: a store may serve it from per-minute rollups."""
         return self.bucket_s % MINUTE_S == 0 and self.start % MINUTE_S == 0
 
+    @property
+    def by_ten_minutes(self) -> bool:
+        """Whole ten minutes starting on one: a store may serve it from ten-minute rollups."""
+        return self.bucket_s % TEN_MINUTES_S == 0 and self.start % TEN_MINUTES_S == 0
+
     def index(self, bucket_start: float) -> int | None:
         """The bucket starting at `bucket_start` (as a server labels it), None if outside."""
         i = round((bucket_start - self.start) / self.bucket_s)
@@ -38,10 +44,11 @@ def bucket_plan(start: float, end: float, buckets: int, limit_s: float) -> Bucke
     """At most `buckets` buckets of ceil((end - start) / buckets) whole seconds (at least 1).
 
     A range longer than `limit_s` keeps its last `limit_s`. From a minute up, buckets are widened
-    to whole minutes and the start moved back to its minute (at most 59 s): a week's trend is
-    then served from per-minute rollups (ten thousand rows, not six hundred thousand), and the
-    chart, which places buckets by the trend's own start, cannot tell. An empty or reversed
-    range has no buckets."""
+    to whole minutes and the start moved back to its minute (at most 59 s); from ten minutes up,
+    to whole ten minutes and the start moved back to its ten minutes (at most 599 s). A day's
+    trend is then served from per-minute rollups (1440 rows, not 86 400), a week's from
+    ten-minute ones (1008 rows), and the chart, which places buckets by the trend's own start,
+    cannot tell. An empty or reversed range has no buckets."""
     buckets = max(1, int(buckets))
     clipped_from = None
     if end - start > limit_s:
@@ -49,10 +56,10 @@ def bucket_plan(start: float, end: float, buckets: int, limit_s: float) -> Bucke
     if not end > start:
         return BucketPlan(start, end, 1, 0, clipped_from)
     bucket_s = max(1, math.ceil((end - start) / buckets - _FUZZ))
-    if bucket_s >= MINUTE_S:
-        start = float(math.floor(start / MINUTE_S) * MINUTE_S)
-        minutes = math.ceil((end - start) / buckets / MINUTE_S - _FUZZ)
-        bucket_s = max(1, minutes) * MINUTE_S
+    for unit in (MINUTE_S, TEN_MINUTES_S):
+        if bucket_s >= unit:
+            start = float(math.floor(start / unit) * unit)
+            bucket_s = max(1, math.ceil((end - start) / buckets / unit - _FUZZ)) * unit
     count = max(1, math.ceil((end - start) / bucket_s - _FUZZ))
     return BucketPlan(start, end, bucket_s, count, clipped_from)
 

@@ -23,6 +23,10 @@ from tests.servers import (ServerProcess, external_secret, external_url, find_pr
                            start_or_skip)
 from tests.servers.influx_buckets import drop_buckets
 
+# Retention policies that keep points for ever, for tests that write at fixed times years ago and
+# are about something else than retention (which tests/stores/test_influx_rollups.py is about).
+KEEP_FOR_EVER = "retention=inf&rollup_retention=inf&waveform_retention=inf"
+
 # What makes influxd start in a blink and stay quiet: no reporting, no _internal database, no
 # background services, warnings only. max-row-limit is small so that un-chunked reads would be cut.
 _CONFIG = """\

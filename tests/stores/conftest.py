@@ -17,6 +17,7 @@ import pytest_asyncio
 
 from stores import STORE_NAMES, StoreConfig, Stores, open_stores
 from tests.servers import accept_plain
+from tests.servers.influx import KEEP_FOR_EVER
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ REAL_BACKENDS: dict[str, list[Backend]] = {
     "analytics": [Backend("cassandra", "analytics", "cassandra_server")],
 }
 EMBEDDED = Backend("embedded")
+# The contract suites write at fixed times, years ago: points kept for ever, so that what the
+# suites check is the contract, not the retention (tests/stores/test_influx_rollups.py is about
+# the policies check --init creates by default).
+CONTRACT_OPTIONS = {"vitals": KEEP_FOR_EVER}
 _test_numbers = itertools.count(1)
 
 
@@ -57,9 +62,10 @@ def store_config(backend, request, tmp_path) -> StoreConfig:
     secrets = {}
     if backend.store:
         server = request.getfixturevalue(backend.server_fixture)
-        urls[backend.store] = accept_plain(backend.store,
-                                           server.fresh_url(f"t{next(_test_numbers)}"),
-                                           server.secret)
+        url = server.fresh_url(f"t{next(_test_numbers)}")
+        if backend.store in CONTRACT_OPTIONS:
+            url += ("&" if "?" in url else "?") + CONTRACT_OPTIONS[backend.store]
+        urls[backend.store] = accept_plain(backend.store, url, server.secret)
         if server.secret:
             secrets[backend.store] = server.secret
     return StoreConfig(data_dir=tmp_path / "data", urls=urls, secrets=secrets)

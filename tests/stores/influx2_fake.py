@@ -21,6 +21,7 @@ from tests.servers import free_port
 VERSION = "v2.7.11"
 _ids = itertools.count(0x0A1B2C3D00000001)
 _BED = re.compile(r"\"bed\" = '((?:[^'\\]|\\.)*)'")
+_FROM = re.compile(r'FROM "([^"]+)"\.')
 
 
 def new_id() -> str:
@@ -216,14 +217,18 @@ class Influx2:
         return web.Response(status=204)
 
     def _get_query(self, query, data, last, body):
-        """SELECTs answer every point of the beds named, as one series (the store keeps the
-        newest per bed); anything else answers nothing."""
+        """`SELECT *` answers every point of the beds named, as one series (the store keeps the
+        newest per bed), from the bucket the FROM's retention policy maps to; anything else
+        (aggregates) answers nothing."""
         if query["q"].startswith("SHOW"):
             return self._show(query["q"])
-        bucket = self.bucket_of(query.get("db"), None)
+        rp = _FROM.search(query["q"])
+        bucket = self.bucket_of(query.get("db"), rp.group(1) if rp else None)
         if bucket is None:
             error = f"database not found: {query.get('db')}"
             return web.json_response({"results": [{"statement_id": 0, "error": error}]})
+        if not query["q"].startswith("SELECT *"):
+            return web.json_response({"results": [{"statement_id": 0}]})
         beds = set(_BED.findall(query["q"]))
         rows = [row for row in map(_parse, self.points.get(bucket, ())) if row["bed"] in beds]
         columns = ["time", "bed", *sorted({k for row in rows for k in row} - {"time", "bed"})]

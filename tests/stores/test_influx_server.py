@@ -4,6 +4,7 @@ errors, and a server that is down at start-up or does not answer."""
 from __future__ import annotations
 
 import itertools
+import json
 import socket
 import time
 
@@ -15,7 +16,7 @@ from stores.model import HealthState, VitalSample
 from stores.urls import parse_store_url
 from stores.vitals.influx import open_store
 from tests.servers import free_port, start_or_skip
-from tests.servers.influx import start_influxd
+from tests.servers.influx import KEEP_FOR_EVER, start_influxd
 
 pytestmark = pytest.mark.asyncio
 _names = itertools.count(1)
@@ -30,8 +31,9 @@ async def open_influx(influx_server):
 
     async def open_one(options: str = "", create: bool = True):
         url = influx_server.fresh_url(f"spec{next(_names)}")
-        if options:  # the server's URL may have options of its own (?org=)
-            url += ("&" if "?" in url else "?") + options.lstrip("?")
+        # the server's URL may have options of its own (?org=)
+        url += ("&" if "?" in url else "?") + "&".join(filter(None, [KEEP_FOR_EVER,
+                                                                     options.lstrip("?")]))
         store = await open_store(parse_store_url("vitals", url), influx_server.secret)
         opened.append(store)
         if create:
@@ -108,18 +110,39 @@ async def test_prepare_reports_the_database_then_creates_it_once(open_influx, in
     assert await store.prepare() == []
 
 
-async def test_a_retention_policy_is_reported_not_created_and_then_used(open_influx, influx_server):
+def policies(influx_server, database: str) -> dict[str, str]:
+    """Each retention policy of the database and its duration, as influxd says them."""
+    answer = json.loads(influx_server.run(f'SHOW RETENTION POLICIES ON "{database}"'))
+    return {row[0]: row[1] for row in answer["results"][0]["series"][0]["values"]}
+
+
+async def test_a_retention_policy_is_created_as_asked_then_used(open_influx, influx_server):
     if influx_server.v2:
         pytest.skip("InfluxDB 2.x has no retention policies: see the next test")
-    store, url = await open_influx("?rp=week")
+    store, url = await open_influx("?rp=week&retention=1w", create=False)
     database = url.split("?")[0].rsplit("/", 1)[1]
-    assert "retention policy 'week'" in (await store.prepare(create=True))[0]
+    assert any("retention policy 'week' for vitals" in item
+               for item in await store.prepare(create=True))
 
-    influx_server.run(f'CREATE RETENTION POLICY "week" ON "{database}" DURATION 7d REPLICATION 1')
     await store.write([VitalSample("b1", time.time(), 70)])
 
+    assert policies(influx_server, database)["week"] == "168h0m0s"
     assert await store.prepare() == []
     assert list(await store.latest(["b1"])) == ["b1"]
+
+
+async def test_a_policy_that_exists_is_used_as_it_is(open_influx, influx_server):
+    if influx_server.v2:
+        pytest.skip("InfluxDB 1.x retention policies")
+    store, url = await open_influx("?rp=kept&retention=1w", create=False)
+    database = url.split("?")[0].rsplit("/", 1)[1]
+    influx_server.run(f'CREATE DATABASE "{database}"')
+    influx_server.run(f'CREATE RETENTION POLICY "kept" ON "{database}" DURATION 2d REPLICATION 1')
+
+    missing = await store.prepare(create=True)
+
+    assert not any("'kept'" in item for item in missing) and missing
+    assert policies(influx_server, database)["kept"] == "48h0m0s"  # the hospital's, not ours
 
 
 async def test_on_2x_a_retention_policy_is_a_bucket_of_its_own(open_influx, influx_server):
@@ -138,7 +161,8 @@ async def test_on_2x_a_retention_policy_is_a_bucket_of_its_own(open_influx, infl
 async def test_a_field_of_another_type_is_refused_naming_the_field(open_influx, influx_server):
     store, url = await open_influx()
     database = url.split("?")[0].rsplit("/", 1)[1]
-    influx_server.run('vitals,bed=other heart_rate="high" 1', path=f"/write?db={database}")
+    influx_server.run('vitals,bed=other heart_rate="high" 1',
+                      path=f"/write?db={database}&rp=ward_raw")
 
     with pytest.raises(ValidationError) as refused:
         await store.write([VitalSample("b1", 1.0, 70)])
@@ -181,9 +205,12 @@ async def test_a_server_down_at_open_is_unavailable_then_works_once_started(tmp_
 
     influxd = start_or_skip("influxd", lambda: start_influxd(tmp_path / "late", port=port))
     try:
-        assert await store.prepare(create=True) == ["database 'late'"]
-        await store.write([VitalSample("b1", 1.0, 70)])
-        assert await store.latest(["b1"]) == {"b1": VitalSample("b1", 1.0, 70)}
+        created = await store.prepare(create=True)
+        assert created[0] == "database 'late'" and [item.split(" for ")[0] for item in created[1:]] == [
+            f"retention policy {name!r}" for name in ("ward_raw", "ward_minutes", "ward_waveforms")]
+        now = float(int(time.time()))  # the default policies keep days, not decades
+        await store.write([VitalSample("b1", now, 70)])
+        assert await store.latest(["b1"]) == {"b1": VitalSample("b1", now, 70)}
         assert (await store.health()).state is HealthState.UP
     finally:
         await store.close()

@@ -3,7 +3,6 @@ ids, buckets placed by the server's times, and waveforms never queued in the out
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import itertools
 import math
@@ -17,14 +16,13 @@ from stores.errors import StoreUnavailable, ValidationError
 from stores.model import Vital, VitalSample, Waveform, WaveformChunk
 from stores.urls import parse_store_url
 from stores.vitals import TREND_LIMIT_S
-from stores.vitals.influx import InfluxVitalsStore, open_store
-from stores.vitals.influx_config import influx_settings
-from stores.vitals.influx_http import InfluxHttp
+from stores.vitals.influx import open_store
 from stores.vitals.influx_trend import vital_query
 from stores.vitals.influx_waveforms import encode_chunks
 from stores.vitals.trend_buckets import bucket_plan
 from stores.vitals.waveform_codec import unpack_text
 from tests.servers import free_port
+from tests.servers.influx import KEEP_FOR_EVER
 
 _names = itertools.count(1)
 T0 = 1_750_000_020.0
@@ -33,7 +31,7 @@ AWKWARD_BEDS = ["bed 7", "a,b", "q\"uo'te", "w\\a rd,7=\"x'", "ünï 🛏"]
 
 @pytest_asyncio.fixture
 async def store(influx_server):
-    url = influx_server.fresh_url(f"waves{next(_names)}")
+    url = f"{influx_server.fresh_url(f'waves{next(_names)}')}?{KEEP_FOR_EVER}"
     opened = await open_store(parse_store_url("vitals", url), influx_server.secret)
     await opened.prepare(create=True)
     yield opened
@@ -93,7 +91,7 @@ async def test_a_week_trend_moves_at_most_the_asked_buckets(store):
 
     trend = await store.trend("b1", T0, T0 + week, 800)
 
-    assert trend.buckets <= 800 and trend.bucket_s == 780
+    assert trend.buckets <= 800 and trend.bucket_s == 1200  # 13 minutes, widened to 20
     filled = [v for v in trend.highest[Vital.HEART_RATE] if v is not None]
     assert len(filled) == trend.buckets and max(filled) == 109.0
 
@@ -120,28 +118,25 @@ async def test_waveforms_are_never_queued_while_the_server_is_down(tmp_path):
 
 
 @pytest.mark.asyncio
-async def test_waveforms_can_go_to_a_retention_policy_of_their_own(influx_server):
-    """?waveform_rp=live: a short policy bounds the waveforms, the vitals keep their history."""
+async def test_waveforms_go_to_a_short_policy_of_their_own(influx_server):
+    """By default waveforms are kept an hour, in a policy of their own; the vitals keep theirs."""
     if influx_server.v2:
-        pytest.skip("creates a retention policy the 1.x way")
+        pytest.skip("reads the 1.x retention policies")
     url = parse_store_url("vitals", influx_server.fresh_url(f"waves{next(_names)}"))
-    settings = dataclasses.replace(influx_settings(url), waveform_rp="live")
-    store = InfluxVitalsStore(InfluxHttp(url, influx_server.secret, settings))
+    store = await open_store(url, influx_server.secret)
     try:
         missing = await store.prepare(create=True)
-        assert len(missing) == 2 and "retention policy 'live' for waveforms" in missing[1]
-        influx_server.run(f'CREATE RETENTION POLICY "live" ON "{url.path}" DURATION 1h '
-                          "REPLICATION 1")
+        assert "retention policy 'ward_waveforms' for waveforms" in missing[-1]
         assert await store.prepare() == []
 
         now = round(time.time(), 3)  # a one-hour policy refuses older points
         await store.write_waveforms([WaveformChunk("b1", Waveform.ECG_II, now, 250.0, (1.0,))])
-        await store.write([VitalSample("b1", T0, heart_rate=70.0)])
+        await store.write([VitalSample("b1", now - 86400, heart_rate=70.0)])
 
         assert list(await store.waveforms(["b1"], now - 1)) == ["b1"]
-        live = influx_server.run(f'SELECT count(n) FROM "{url.path}"."live"."waveform"')
-        autogen = influx_server.run(f'SELECT count(n) FROM "{url.path}"."autogen"."waveform"')
-        assert live.endswith(b',1]]}]}]}\n') and b"series" not in autogen
+        live = influx_server.run(f'SELECT count(n) FROM "{url.path}"."ward_waveforms"."waveform"')
+        raw = influx_server.run(f'SELECT count(n) FROM "{url.path}"."ward_raw"."waveform"')
+        assert live.endswith(b',1]]}]}]}\n') and b"series" not in raw
         assert (await store.latest(["b1"]))["b1"].heart_rate == 70.0
     finally:
         await store.close()

@@ -75,18 +75,29 @@ async def test_writes_are_gzip_line_protocol_in_batches_at_millisecond_precision
     await store.close()
 
     writes = [(r, b) for r, b in zip(fake.requests, fake.bodies) if r.path == "/write"]
-    assert len(writes) == 3
+    assert len(writes) == 5  # three batches, then the rollups of the minute and ten minutes
     for request, _ in writes:
         assert request.headers["Content-Encoding"] == "gzip"
-        assert dict(request.query) == {"db": "vitals", "precision": "ms", "rp": "week"}
+    assert [dict(r.query) for r, _ in writes] == [
+        {"db": "vitals", "precision": "ms", "rp": rp}
+        for rp in ["week"] * 3 + ["ward_minutes"] * 2]
     lines = [gzip.decompress(body).decode().split("\n") for _, body in writes]
-    assert [len(batch) for batch in lines] == [2, 2, 1]
+    assert [len(batch) for batch in lines] == [2, 2, 1, 1, 1]
     assert lines[0][0] == "vitals,bed=b1 heart_rate=70.0,present=1i 1000"
+    # This server holds no raw point: the minute is counted from the samples given, every
+    # field written (a vital without values as empty, so no earlier value survives a rewrite).
+    empty = "{0}_min=1e+300,{0}_max=-1e+300,{0}_sum=0.0,{0}_n=0i"
+    assert lines[3][0] == (
+        "vitals_minutes,bed=b1 heart_rate_min=70.0,heart_rate_max=70.0,heart_rate_sum=350.0,"
+        "heart_rate_n=5i," + ",".join(empty.format(name) for name in (
+            "spo2", "resp_rate", "nibp_sys", "nibp_dia", "nibp_mean", "temperature")) + " 0")
+    assert lines[4][0].startswith("vitals_10m,bed=b1 heart_rate_min=1e+300,")
 
 
-def written_lines(fake: FakeInflux) -> list[list[str]]:
+def written_lines(fake: FakeInflux, rp: str = "ward_raw") -> list[list[str]]:
     return [gzip.decompress(body).decode().split("\n")
-            for request, body in zip(fake.requests, fake.bodies) if request.path == "/write"]
+            for request, body in zip(fake.requests, fake.bodies)
+            if request.path == "/write" and request.query.get("rp") == rp]
 
 
 async def test_a_big_write_is_encoded_while_earlier_batches_travel_and_arrives_whole(fake):
@@ -163,7 +174,7 @@ async def test_where_the_v1_api_cannot_create_the_database_prepare_says_what_to_
     fake.answer = lambda q: (200, refusal if q.startswith("CREATE") else EMPTY)
     store = await fake.open()
 
-    assert await store.prepare() == ["database 'vitals'"]
+    assert (await store.prepare())[0] == "database 'vitals'"
     with pytest.raises(StoreUnavailable) as refused:
         await store.prepare(create=True)
     await store.close()
@@ -176,12 +187,15 @@ async def test_other_versions_with_a_token_are_prepared_over_the_v1_api_as_befor
     fake.version = version
     store = await fake.open(secret="tok-123")
 
-    assert await store.prepare(create=True) == ["database 'vitals'"]
+    assert (await store.prepare(create=True))[0] == "database 'vitals'"
     await store.close()
 
     assert not [r for r in fake.requests if r.path.startswith("/api/v2")]
     assert [r.query["q"] for r in fake.requests if r.method == "POST"] == [
-        'CREATE DATABASE "vitals"']
+        'CREATE DATABASE "vitals"',
+        'CREATE RETENTION POLICY "ward_raw" ON "vitals" DURATION 259200s REPLICATION 1',
+        'CREATE RETENTION POLICY "ward_minutes" ON "vitals" DURATION 2678400s REPLICATION 1',
+        'CREATE RETENTION POLICY "ward_waveforms" ON "vitals" DURATION 3600s REPLICATION 1']
 
 
 async def test_server_errors_are_unavailable_bad_queries_are_value_errors_no_secret_shown(fake):

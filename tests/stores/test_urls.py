@@ -92,8 +92,8 @@ def test_no_error_repeats_a_secret_or_the_raw_url(store, url, words):
 
 @pytest.mark.parametrize(("store", "url", "words"), [
     ("vitals", "influxdb://influx/vitals?bacth=100",
-     "InfluxDB URLs have no option 'bacth' (known: batch, ca, insecure, org, retention, rp, timeout, tls, "
-     "verify, waveform_rp)"),
+     "InfluxDB URLs have no option 'bacth' (known: batch, ca, insecure, org, retention, "
+     "rollup_retention, rollup_rp, rp, timeout, tls, verify, waveform_retention, waveform_rp)"),
     ("network", "neo4j://n1?timout=3", "Neo4j URLs have no option 'timout' (known: ca, insecure, "
                                        "timeout, tls)"),
     ("analytics", "cassandra://c1/ks?dc=dc1&consistency=ONE",
