@@ -199,7 +199,8 @@ def _check(config: Config, init: bool) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from app.bench.harness import BenchError, BenchOptions, run_bench
+    from app.bench.common import BenchError, BenchOptions
+    from app.bench.harness import run_bench
     from app.bench.report import report_figures
 
     options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk)

@@ -15,7 +15,7 @@ import time
 import uuid
 
 from app.bench import ward
-from app.bench.harness import BenchError, BenchStation
+from app.bench.common import BenchError, BenchStation
 from app.bench.stats import latency_summary
 from stores.alerts import AlertBus
 from stores.errors import StoreError

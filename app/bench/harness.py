@@ -10,79 +10,16 @@ that `--config` can make real.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from app.bench import BENCHMARK_STORES, DEFAULT_BENCHMARK, ward
+from app.bench import ward
+from app.bench.common import BenchOptions, BenchStation, Measures
 from app.config import Config, ConfigError, load_config
 from stores import EMBEDDED, STORE_NAMES
-
-if TYPE_CHECKING:  # the station needs Qt, imported only once a benchmark runs
-    from app.bench.frames import WindowPaints
-    from app.bootstrap import Station
-
-
-WINDOW_SIZE = (1920, 1080)
-READY_LIMIT_S = 30.0  # the window must show the bench ward this soon, or the run fails
-
-
-class BenchError(Exception):
-    """A benchmark cannot run or finish; the message says why in one line."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-@dataclass(frozen=True)
-class BenchOptions:
-    benchmark: str = DEFAULT_BENCHMARK
-    beds: int = 32
-    seconds: float = 20.0
-    config_path: Path | None = None  # only the benchmark's own store is taken from it
-    junk: bool = False  # alarms: junk on the Redis bus beside the genuine alarms
-
-    @property
-    def store(self) -> str:
-        return BENCHMARK_STORES[self.benchmark]
-
-
-@dataclass
-class BenchStation:
-    """What a benchmark measures: the running station, shown at full size."""
-
-    station: Station
-    patients: list  # the bench ward's patients, in bed order
-    started: float  # time.time() before the station started
-    paints: WindowPaints  # the window's repaint passes, watched from before it was shown
-    options: BenchOptions | None = None
-    config: Config | None = None
-
-    @property
-    def window(self):
-        return self.station.window
-
-    @property
-    def stores(self):
-        return self.station.stores
-
-
-Benchmark = Callable[[BenchStation, float], Awaitable[dict]]
-AfterStop = Callable[[Path], Awaitable[dict]]  # given the run's temporary folder
-
-
-@dataclass(frozen=True)
-class Measures:
-    live: Benchmark  # on the running station
-    after_stop: AfterStop | None = None  # then, with the station stopped
-
 
 def benchmarks() -> dict[str, Measures]:
     """Each benchmark's functions by name (imported here: they need Qt)."""
@@ -179,14 +116,3 @@ async def _stop(bench: BenchStation) -> None:
         bench.window.hide()  # nor draws any more: an after-stop step has the process to itself
     finally:
         guard.cancel()
-
-
-async def until(condition: Callable[[], object], limit_s: float, what: str) -> object:
-    """Await until `condition()` is truthy; BenchError naming `what` after `limit_s`."""
-    deadline = time.monotonic() + limit_s
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise BenchError(f"{what} did not happen within {limit_s:.0f} s")
-        await asyncio.sleep(0.02)
-    return result
-

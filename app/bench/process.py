@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from app.bench.harness import BenchError
+from app.bench.common import BenchError
 
 
 def _psutil() -> Any:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.bench import ward
 from app.bench.frames import WindowPaints
-from app.bench.harness import (
+from app.bench.common import (
     READY_LIMIT_S,
     WINDOW_SIZE,
     BenchError,

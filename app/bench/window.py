@@ -22,7 +22,7 @@ import asyncio
 import itertools
 import time
 
-from app.bench.harness import READY_LIMIT_S, BenchError, BenchStation, until
+from app.bench.common import READY_LIMIT_S, BenchError, BenchStation, until
 from app.bench.history import FALLBACK_BUCKETS, bench_history
 from app.bench.process import CpuMeter, process_age_s, rss_mb
 from app.bench.stats import percentile
