@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
+from stores.analytics import AnalyticsStore
+from stores.errors import StoreError
 from stores.model import Alarm, AlarmKind, AuditEntry, WardHour, hour_start
+from stores.patients import PatientStore
+
+log = logging.getLogger(__name__)
 
 ACTION = "alarm acknowledged"
 
@@ -29,3 +35,23 @@ def acknowledgement_hour(alarm: Alarm) -> WardHour | None:
         return None
     return WardHour(alarm.region, alarm.ward, hour_start(alarm.acknowledged_at), acknowledged=1,
                     acknowledge_s_sum=max(0.0, alarm.acknowledged_at - alarm.raised_at))
+
+
+async def record_acknowledgement(acknowledged: Alarm, region: str,
+                                 audit: PatientStore | None,
+                                 analytics: AnalyticsStore | None) -> None:
+    """The audit log keeps who acknowledged what; the analytics store counts it for the
+    shift's figures. Real stores queue these in the outbox while they are away; a store that
+    refuses is logged, never raised: the acknowledgement itself is done."""
+    if audit is not None:
+        try:
+            await audit.record(acknowledgement_entry(acknowledged), region)
+        except StoreError as exc:
+            log.error("acknowledgement of %s not written to the audit log: %s",
+                      acknowledged.id, exc)
+    hour = acknowledgement_hour(acknowledged)
+    if analytics is not None and hour is not None:
+        try:
+            await analytics.add_hours([hour])
+        except StoreError as exc:
+            log.error("acknowledgement of %s not counted in analytics: %s", acknowledged.id, exc)

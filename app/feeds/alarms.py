@@ -1,6 +1,10 @@
 """Alarm feed: the ward's open alarms, live, with the station's own technical alarms (the alarm
 channel lost, a store down, a bed gone silent, messages it could not show); acknowledgements,
-written to the audit log and counted for the per-shift figures."""
+written to the audit log and counted for the per-shift figures.
+
+The feed runs the tasks and emits; what it holds and decides is elsewhere: the open alarms in
+`app.alarms.open_alarms`, the technical ones in `app.alarms.technical`, the channel's health in
+`alarm_channel`, what an acknowledgement leaves behind in `alarm_records`."""
 
 from __future__ import annotations
 
@@ -12,27 +16,27 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from qasync import asyncSlot
 
+from app.alarms.open_alarms import CHANNEL_LOST_ID, OpenAlarms
 from app.alarms.technical import TechnicalAlarms
-from app.feeds.alarm_records import acknowledgement_entry, acknowledgement_hour
+from app.feeds.alarm_channel import ChannelWatch
+from app.feeds.alarm_records import record_acknowledgement
 from app.feeds.base import Feed
-from stores.backoff import backoff_s
 from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
+from stores.backoff import backoff_s
 from stores.errors import AlarmsMissed, NotFound, StoreError, StoreUnavailable
-from stores.model import Alarm, AlarmKind, Bed, HealthState, Patient, Priority, StoreHealth
+from stores.model import Alarm, Bed, HealthState, Patient, StoreHealth
 from stores.patients import PatientStore
 
 log = logging.getLogger(__name__)
 
-CHANNEL_LOST_ID = "technical:alarm-channel-lost"
+__all__ = ["CHANNEL_LOST_ID", "AlarmsFeed"]
 # Pauses between attempts to follow the bus again: short, the alarm channel matters most.
 RETRY_S, RETRY_CAP_S = 0.5, 4.0
 # The bus's health is asked this often, and must answer this fast: a subscription that rides
 # through an outage (Redis backfills after reconnecting) does not end, so the outage shows here.
 CHANNEL_CHECK_S = 0.5
-CHANNEL_ANSWER_S = 1.0
 STATION_CHECK_S = 1.0  # silent beds, unreadable messages
-UNKNOWN_KEPT = 4096  # ids of alarms naming unknown beds, remembered to count each once
 
 
 class AlarmsFeed(Feed):
@@ -51,17 +55,15 @@ class AlarmsFeed(Feed):
         self.region, self.ward, self.user = region, ward, user
         self._clock = clock
         self._audit, self._analytics = audit, analytics
-        self._alarms: dict[str, Alarm] = {}  # the bus's, and the channel lost
         self.technical = TechnicalAlarms(region, ward, stale_after_s, clock)
+        self._open = OpenAlarms(region, ward, self.technical)  # the bus's, and the channel lost
+        self._channel = ChannelWatch(bus, region, self.spawn)
         self._beds: list[Bed] = []
         self._patients_by_bed: dict[str, Patient] = {}
         self._latest: dict = {}
         self._vitals_down = False
         self._unreadable_seen = 0
         self._following = False  # the subscription is open and the current alarms are read
-        self._arrived_while_reading: dict[str, Alarm] | None = None
-        self._unknown_seen: set[str] = set()  # alarms naming a bed the ward lacks, counted once
-        self._health_check: asyncio.Task | None = None
         self._attempts = 0  # to follow the bus since it last worked
 
     def start(self) -> None:
@@ -71,12 +73,13 @@ class AlarmsFeed(Feed):
 
     @property
     def alarms(self) -> list[Alarm]:
-        return [*self._alarms.values(), *self.technical.alarms()]
+        return [*self._open.by_id.values(), *self.technical.alarms()]
 
     # --- what the rest of the station tells the feed ------------------------------------------
 
     def set_ward(self, beds: list[Bed], patients_by_bed: dict[str, Patient]) -> None:
         self._beds, self._patients_by_bed = list(beds), dict(patients_by_bed)
+        self._open.set_beds(beds)
 
     def show_latest(self, latest: dict) -> None:
         """Newer samples of some beds (dict bed id -> VitalSample)."""
@@ -124,27 +127,19 @@ class AlarmsFeed(Feed):
             self._following = True
             self._attempts = 0
             async for alarm in subscription:
-                self._receive(alarm)
+                if self._open.receive(alarm):
+                    self._emit()
         finally:
             self._following = False
             await subscription.aclose()
 
     async def _read_current(self) -> None:
-        # Live alarms may arrive while the snapshot is read: they are newer than it, so they
-        # are applied over it rather than lost under it.
-        self._arrived_while_reading = {}
+        self._open.start_snapshot()
+        current = None
         try:
             current = await self._bus.active(self.region)
         finally:
-            arrived, self._arrived_while_reading = self._arrived_while_reading, None
-        # the channel-lost alarm goes with the rest
-        alarms = {a.id: a for a in current if a.ward == self.ward and self._known(a)}
-        for alarm in arrived.values():
-            if alarm.is_open:
-                alarms[alarm.id] = alarm
-            else:
-                alarms.pop(alarm.id, None)
-        self._alarms = alarms
+            self._open.end_snapshot(current)
         self._emit()
 
     async def _watch_channel(self) -> None:
@@ -152,32 +147,13 @@ class AlarmsFeed(Feed):
         current alarms again (the subscription catches up on its own)."""
         while True:
             await asyncio.sleep(CHANNEL_CHECK_S)
-            reason = await self._channel_down_reason()
+            reason = await self._channel.down_reason()
             if reason is not None:
                 self._mark_down(reason)
                 self._show_channel_lost()
-            elif CHANNEL_LOST_ID in self._alarms and self._following:
+            elif self._open.channel_lost and self._following:
                 with self.reporting():
                     await self._read_current()
-
-    async def _channel_down_reason(self) -> str | None:
-        # asyncio.wait, not asyncio.timeout: cancelling through a timeout while the feed is
-        # stopped has left qasync's loop without its timers (seen with real servers); a slow
-        # check goes on in its own task, and the next round waits for that one.
-        if self._health_check is None or self._health_check.done():
-            self._health_check = self.spawn(self._bus.health())
-        done, _ = await asyncio.wait({self._health_check}, timeout=CHANNEL_ANSWER_S)
-        if not done:
-            return f"the alarm bus gave no answer within {CHANNEL_ANSWER_S:.0f} s"
-        try:
-            health = self._health_check.result()
-        except Exception as exc:  # a health check that fails is itself the answer
-            return str(exc) or type(exc).__name__
-        if health.state is HealthState.DOWN:
-            return health.reason or "the alarm bus is down"
-        # The bus may answer calls while its live delivery is broken (a dropped subscriber, a
-        # channel its ACL refuses): alarms would stop arriving with nothing said.
-        return self._bus.channel_problem(self.region)
 
     async def _watch_station(self) -> None:
         while True:
@@ -192,45 +168,12 @@ class AlarmsFeed(Feed):
             if changed:
                 self._emit()
 
-    def _receive(self, alarm: Alarm) -> None:
-        # The bus carries the whole region; this station answers for its own ward's beds.
-        if alarm.ward != self.ward or not self._known(alarm):
-            return
-        if self._arrived_while_reading is not None:
-            self._arrived_while_reading[alarm.id] = alarm
-        if alarm.is_open:
-            self._alarms[alarm.id] = alarm
-        elif self._alarms.pop(alarm.id, None) is None:
-            return
-        self._emit()
-
-    def _known(self, alarm: Alarm) -> bool:
-        """An alarm for a bed this ward does not have cannot be shown on a tile nor selected:
-        it is counted and said in a technical alarm instead (once the ward's beds are known)."""
-        if alarm.kind is AlarmKind.TECHNICAL or not self._beds or not alarm.bed_id:
-            return True
-        if any(bed.id == alarm.bed_id for bed in self._beds):
-            return True
-        if alarm.id not in self._unknown_seen:  # its later versions are the same message
-            if len(self._unknown_seen) >= UNKNOWN_KEPT:  # junk must not grow it without end
-                self._unknown_seen.clear()
-            self._unknown_seen.add(alarm.id)
-            log.error("alarm %s names bed %r, which ward %s does not have", alarm.id,
-                      alarm.bed_id, self.ward)
-            self.technical.unreadable(1, f"unknown bed {alarm.bed_id!r}")
-        return False
-
     def _emit(self) -> None:
         self.alarms_changed.emit(self.alarms)
 
     def _show_channel_lost(self) -> None:
-        if CHANNEL_LOST_ID in self._alarms:
-            return
-        self._alarms[CHANNEL_LOST_ID] = Alarm(
-            id=CHANNEL_LOST_ID, region=self.region, ward=self.ward, bed_id="", patient_id=None,
-            patient_name="", priority=Priority.HIGH, kind=AlarmKind.TECHNICAL,
-            condition=f"Alarm channel lost: {self.down_reason}", raised_at=self._clock())
-        self._emit()
+        if self._open.show_channel_lost(self.down_reason, self._clock()):
+            self._emit()
 
     # --- acknowledging -------------------------------------------------------------------------
 
@@ -239,11 +182,11 @@ class AlarmsFeed(Feed):
         now = self._clock()
         if alarm_id == CHANNEL_LOST_ID:
             # Silenced and steady, but listed until the channel is back: nothing at the bus.
-            lost = self._alarms.get(alarm_id)
+            lost = self._open.by_id.get(alarm_id)
             if lost is not None and not lost.acknowledged:
-                self._alarms[alarm_id] = lost.acknowledge(self.user, now)
+                self._open.by_id[alarm_id] = lost.acknowledge(self.user, now)
                 self._emit()
-                await self._record(self._alarms[alarm_id])
+                await self._record(self._open.by_id[alarm_id])
             return
         if self.technical.owns(alarm_id):
             alarm = next(a for a in self.technical.alarms() if a.id == alarm_id)
@@ -254,7 +197,7 @@ class AlarmsFeed(Feed):
         try:
             acknowledged = await self._bus.acknowledge(alarm_id, self.user, now, self.region)
         except NotFound:
-            self._alarms.pop(alarm_id, None)
+            self._open.by_id.pop(alarm_id, None)
             self._emit()
         except StoreUnavailable as exc:
             # Refused, never queued: a queued acknowledgement would silence the alarm here
@@ -265,7 +208,8 @@ class AlarmsFeed(Feed):
             log.exception("acknowledging %s failed", alarm_id)
             self._refuse_acknowledgement(alarm_id, f"Not acknowledged: {exc}")
         else:
-            self._receive(acknowledged)
+            if self._open.receive(acknowledged):
+                self._emit()
             if (acknowledged.acknowledged_by, acknowledged.acknowledged_at) == (self.user, now):
                 await self._record(acknowledged)  # this station's, not an earlier one's
 
@@ -285,18 +229,4 @@ class AlarmsFeed(Feed):
             self._emit()
 
     async def _record(self, acknowledged: Alarm) -> None:
-        """The audit log keeps who acknowledged what; the analytics store counts it for the
-        shift's figures. Real stores queue these in the outbox while they are away."""
-        if self._audit is not None:
-            try:
-                await self._audit.record(acknowledgement_entry(acknowledged), self.region)
-            except StoreError as exc:
-                log.error("acknowledgement of %s not written to the audit log: %s",
-                          acknowledged.id, exc)
-        hour = acknowledgement_hour(acknowledged)
-        if self._analytics is not None and hour is not None:
-            try:
-                await self._analytics.add_hours([hour])
-            except StoreError as exc:
-                log.error("acknowledgement of %s not counted in analytics: %s",
-                          acknowledged.id, exc)
+        await record_acknowledgement(acknowledged, self.region, self._audit, self._analytics)
