@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from app.config import Config, ConfigError
-from stores import STORE_NAMES, Stores, StoreUrlError, open_stores
+from app.config import Config
+from app.startup import StartupError, open_configured_stores
+from stores import STORE_NAMES, Stores
 from stores.errors import StoreError, StoreUnavailable
 from stores.model import HealthState, StoreHealth
 
@@ -17,12 +18,10 @@ STORE_TIMEOUT_S = 20.0
 async def check_stores(config: Config, init: bool, out: TextIO) -> int:
     """Print one block per store; returns the exit code (1 if any store is down or unready)."""
     try:
-        stores = await open_stores(config.store_config)
-    except StoreUnavailable as exc:
-        print(f"cannot open the stores: {exc.reason}", file=out)
+        stores = await open_configured_stores(config)
+    except StartupError as exc:
+        print(exc, file=out)
         return 1
-    except StoreUrlError as exc:  # found by the driver: an option it refuses, a missing secret
-        raise ConfigError(str(exc)) from None
     try:
         results = [await _check_one(config, stores, name, init) for name in STORE_NAMES]
     finally:

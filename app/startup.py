@@ -1,10 +1,11 @@
-"""Opening the configured stores for a station or a simulator, with no Qt involved."""
+"""Opening the configured stores, with no Qt involved: the one place the station, `check`,
+`simulate` and the benchmarks open them (`open_configured_stores`)."""
 
 from __future__ import annotations
 
 import logging
 
-from app.config import Config
+from app.config import Config, ConfigError
 from app.seed import demo_ward_ids, seed_demo_hospital
 from stores import Stores, StoreUrlError, open_stores
 from stores.errors import StoreUnavailable
@@ -16,6 +17,18 @@ class StartupError(Exception):
     """The station cannot start; the message says why in one line."""
 
 
+async def open_configured_stores(config: Config) -> Stores:
+    """The stores `config` names, opened (a real store's server is not contacted yet, except
+    where its driver must). Raises StartupError when they cannot be opened at all, and
+    ConfigError for an option or secret the driver refuses: both say why in one line."""
+    try:
+        return await open_stores(config.store_config)
+    except StoreUnavailable as exc:
+        raise StartupError(f"cannot open the stores: {exc.reason}") from None
+    except StoreUrlError as exc:  # found by the driver: an option it refuses, a missing secret
+        raise ConfigError(str(exc)) from None
+
+
 async def open_station_stores(config: Config, seed: bool | None = None) -> Stores:
     """Open the configured stores and seed the demo hospital if they have none.
 
@@ -24,12 +37,7 @@ async def open_station_stores(config: Config, seed: bool | None = None) -> Store
     A patient store that cannot be reached does not stop the start: the window says so."""
     if seed is None:
         seed = "patients" not in config.real_stores
-    try:
-        stores = await open_stores(config.store_config)
-    except StoreUnavailable as exc:
-        raise StartupError(f"cannot open the stores: {exc.reason}") from None
-    except StoreUrlError as exc:  # found by the driver: an option it refuses, a missing secret
-        raise StartupError(str(exc)) from None
+    stores = await open_configured_stores(config)
     try:
         await _check_ward(config, stores, seed)
     except StoreUnavailable as exc:

@@ -19,7 +19,8 @@ import numpy as np
 
 from app.simulator.history import samples, simulate_history
 from app.simulator.physiology import BedPhysiology
-from stores import StoreConfig, open_stores
+from app.config import Config
+from app.startup import open_configured_stores
 from stores.model import VitalSample
 
 BATCH_ROWS = 100_000  # as `simulate --backfill` writes them
@@ -45,7 +46,7 @@ async def bench_ingest(folder: Path, batches: list[list[VitalSample]] | None = N
     """Write `batches` one after another into a fresh embedded store in `folder`/ingest; rows
     a second over the writes alone (opening the store is not counted)."""
     batches = ingest_batches() if batches is None else batches
-    stores = await open_stores(StoreConfig(data_dir=folder / "ingest"))
+    stores = await open_configured_stores(Config(data_dir=folder / "ingest"))  # all embedded
     try:
         started = time.perf_counter()
         for batch in batches:

@@ -20,9 +20,10 @@ from app.bench.common import (
     until,
 )
 from app.bootstrap import apply_theme, start_station
-from app.config import Config
-from stores import Stores, StoreUrlError, open_stores
-from stores.errors import StoreError, StoreUnavailable
+from app.config import Config, ConfigError
+from app.startup import StartupError, open_configured_stores
+from stores import Stores
+from stores.errors import StoreError
 from stores.model import HealthState
 
 _STORE_WORDS = {"alerts": "alert", "patients": "patient"}  # "the alert store", not "alerts"
@@ -32,11 +33,11 @@ async def open_bench_stores(config: Config, store: str = "alerts") -> Stores:
     """The stores of `config`, with `store` (the benchmark's own) answering; BenchError
     otherwise (exit code 2 for a URL the driver refuses, 1 for a store that does not answer)."""
     try:
-        stores = await open_stores(config.store_config)
-    except StoreUrlError as exc:
+        stores = await open_configured_stores(config)
+    except ConfigError as exc:
         raise BenchError(str(exc), exit_code=2) from None
-    except StoreUnavailable as exc:
-        raise BenchError(f"cannot open the stores: {exc.reason}") from None
+    except StartupError as exc:
+        raise BenchError(str(exc)) from None
     measured = getattr(stores, store)
     words = f"the {_STORE_WORDS.get(store, store)} store ({config.stores[store]})"
     health = await measured.health()
