@@ -14,7 +14,7 @@ import json
 import logging
 import time
 
-from stores.alerts.codec import alarm_to_dict
+from stores.alarm_codec import alarm_to_dict
 from stores.alerts.redis_conn import Connection, read_settings
 from stores.alerts.redis_scripts import RegionKeys
 from stores.model import Alarm, Priority

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed
-from stores import Stores
 from stores.model import HealthState, StoreHealth
+
+if TYPE_CHECKING:
+    from stores import Stores
 
 
 class HealthFeed(Feed):

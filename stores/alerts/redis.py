@@ -38,7 +38,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.alerts.redis_archive import PRUNE, prune_args, prune_keys, resolved_before
 from stores.alerts.redis_conn import Connection, read_settings
-from stores.alerts.codec import AlarmRecordError, acknowledgement_from_dict, publishable
+from stores.alarm_codec import AlarmRecordError, acknowledgement_from_dict, publishable
 from stores.alerts.redis_feed import RegionReader
 from stores.alerts.redis_health import (
     HEALTH_TIMEOUT_S, ReplicaWatch, bus_health, eviction_problem, server_problems,

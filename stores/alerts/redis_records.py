@@ -14,7 +14,7 @@ import json
 import logging
 import time
 
-from stores.alerts.codec import (
+from stores.alarm_codec import (
     AlarmRecordError, acknowledgement_from_dict, alarm_from_dict, check_times,
 )
 from stores.alerts.signing import Signer, UnknownKey

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from stores.alerts.codec import alarm_to_dict
+from stores.alarm_codec import alarm_to_dict
 from stores.alerts.signing import Signer
 from stores.model import Alarm, Priority
 

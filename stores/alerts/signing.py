@@ -16,7 +16,7 @@ import hmac
 import json
 from collections.abc import Mapping, Sequence
 
-from stores.alerts.codec import AlarmRecordError
+from stores.alarm_codec import AlarmRecordError
 
 VERSION = "v1"
 MIN_KEY_BYTES = 16

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Sequence
 
-from stores.alerts.codec import AlarmRecordError, alarm_from_dict, alarm_to_dict, publishable
+from stores.alarm_codec import AlarmRecordError, alarm_from_dict, alarm_to_dict, publishable
 from stores.model import Alarm
 
 log = logging.getLogger(__name__)

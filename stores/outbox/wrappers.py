@@ -219,7 +219,7 @@ class OutboxedAlerts(_Outboxed, AlertBus):
 
 
     async def publish(self, alarm: Alarm) -> None:
-        from stores.alerts.codec import publishable
+        from stores.alarm_codec import publishable
 
         publishable(alarm)  # refused now, not queued to be refused at every delivery
         await self._send("alerts.publish", alarm=alarm)

@@ -8,7 +8,7 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from stores.alerts.codec import alarm_to_dict
+from stores.alarm_codec import alarm_to_dict
 from stores.analytics.alarm_archive import archive_record, read_archived
 from stores.analytics.embedded import EmbeddedAnalyticsStore
 from stores.embedded_db import EmbeddedDb

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stores.alerts.codec import (
+from stores.alarm_codec import (
     TEXT_LIMITS, AlarmRecordError, acknowledgement_from_dict, alarm_from_dict, alarm_to_dict,
     check_times,
 )
@@ -170,7 +170,7 @@ def test_any_json_value_is_read_safely_or_refused(data):
 
 
 def test_the_simulated_mark_is_read_strictly_and_absent_means_measured():
-    from stores.alerts.codec import alarm_from_dict, alarm_to_dict
+    from stores.alarm_codec import alarm_from_dict, alarm_to_dict
     from stores.model import Alarm, Priority
 
     alarm = Alarm("a1", "north", "north-1", "b1", "p1", "Ada", Priority.HIGH, "SpO2 low", 10.0,

@@ -12,7 +12,7 @@ import redis
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from stores.alerts.codec import AlarmRecordError, alarm_to_dict
+from stores.alarm_codec import AlarmRecordError, alarm_to_dict
 from stores.alerts.redis import open_store
 from stores.alerts.redis_scripts import RegionKeys
 from stores.alerts.signing import Signer

@@ -9,7 +9,7 @@ import json
 import pytest
 import redis
 
-from stores.alerts.codec import alarm_to_dict
+from stores.alarm_codec import alarm_to_dict
 from stores.model import HealthState
 from stores.urls import parse_store_url
 from tests.stores.redis_support import T0, Collector, alarm, following, open_bus  # noqa: F401

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 import redis
 
-from stores.alerts.codec import alarm_to_dict
+from stores.alarm_codec import alarm_to_dict
 from stores.alerts.redis_scripts import RegionKeys
 from stores.errors import AlarmsMissed, StoreUnavailable, ValidationError
 from stores.model import HealthState, Priority, Vital
