@@ -51,8 +51,8 @@ class AlarmHistoryFeed(Feed):
         self._archive_down = False
         self.range_s = DEFAULT_RANGE_S
         self.shown = False
-        self._changed = False  # the period or visibility changed since the last load began
-        self._wakeup: asyncio.Future | None = None  # resolved to end a sleep early
+        # set when the period or visibility changed since the last load began
+        self._changed = asyncio.Event()
         self._history: list[Alarm] | None = None
         self._shifts: list[ShiftFigures] | None = None
         self._shifts_down: str | None = None
@@ -74,28 +74,14 @@ class AlarmHistoryFeed(Feed):
             self._wake()
 
     def _wake(self) -> None:
-        self._changed = True
-        if self._wakeup is not None and not self._wakeup.done():
-            self._wakeup.set_result(None)
+        self._changed.set()
 
     async def _run(self) -> None:
         while True:
-            self._changed = False  # before loading: a change made meanwhile loads again at once
+            self._changed.clear()  # before loading: a change made meanwhile loads again at once
             if self.shown:
                 await self.load()
-            await self._sleep(self._refresh_s if self.shown else None)
-
-    async def _sleep(self, timeout_s: float | None) -> None:
-        if self._changed:
-            return
-        # A bare future, not an Event and a task waiting on it: nothing is left pending (holding
-        # the loop) when the feed stops. asyncio.wait, not wait_for: see
-        # AlarmsFeed._channel_down_reason on qasync's timers.
-        self._wakeup = asyncio.get_running_loop().create_future()
-        try:
-            await asyncio.wait({self._wakeup}, timeout=timeout_s)
-        finally:
-            self._wakeup = None
+            await self.wait_or_wake(self._changed, self._refresh_s if self.shown else None)
 
     async def load(self) -> None:
         """Load the history and the shift figures now, emitting what changed."""

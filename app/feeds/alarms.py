@@ -14,13 +14,12 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from qasync import asyncSlot
 
 from app.alarms.open_alarms import CHANNEL_LOST_ID, OpenAlarms
 from app.alarms.technical import TechnicalAlarms
 from app.feeds.alarm_channel import ChannelWatch
 from app.feeds.alarm_records import record_acknowledgement
-from app.feeds.base import Feed
+from app.feeds.base import Feed, action
 from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
 from stores.backoff import backoff_s
@@ -177,7 +176,7 @@ class AlarmsFeed(Feed):
 
     # --- acknowledging -------------------------------------------------------------------------
 
-    @asyncSlot(str)
+    @action(str)
     async def acknowledge(self, alarm_id: str) -> None:
         now = self._clock()
         if alarm_id == CHANNEL_LOST_ID:

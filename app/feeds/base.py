@@ -1,14 +1,17 @@
-"""What every feed shares: owned asyncio tasks, supervised loops that restart after a bug, and
-reporting a store going down and coming back."""
+"""What every feed shares: owned asyncio tasks, supervised loops that restart after a bug, a
+person's actions as slots whose tasks the feed owns (`action`), a wait that a wake-up cuts short
+(`wait_or_wake`), and reporting a store going down and coming back."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
 import logging
 from collections.abc import Callable, Coroutine, Iterator
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from app.tasks import cancel_and_wait, raise_if_cancelled
 from stores.backoff import backoff_s
@@ -22,6 +25,36 @@ RESTART_CAP_S = 30.0
 # A restarted loop that has run this long without dying counts as running again, even if it
 # has made no store call yet (a loop that only waits, such as the health checks).
 STEADY_S = 10.0
+# What a person started (a save, an acknowledgement) is given this long to finish when the feed
+# stops; then it is cancelled (a write cut short is kept in the outbox where there is one).
+ACTION_GRACE_S = 5.0
+
+
+def action(*types: type) -> Callable:
+    """A slot for a person's action, like qasync's `asyncSlot`, but run as a task of the feed:
+    `stop()` lets it finish for ACTION_GRACE_S before cancelling it, so that closing the
+    station never abandons a save half-way. Calling it returns the task."""
+
+    def decorate(method: Callable[..., Coroutine]) -> Callable:
+        @Slot(*types)
+        @functools.wraps(method)
+        def slot(self: Feed, *args: object) -> asyncio.Task:
+            # Qt passes a signal's extra arguments; drop those the method does not take.
+            while args and not _binds(method, self, args):
+                args = args[:-1]
+            return self.spawn_action(method(self, *args))
+
+        return slot
+
+    return decorate
+
+
+def _binds(method: Callable, self: object, args: tuple) -> bool:
+    try:
+        inspect.signature(method).bind(self, *args)
+    except TypeError:
+        return False
+    return True
 
 
 class Feed(QObject):
@@ -46,7 +79,9 @@ class Feed(QObject):
         self.restarts = 0  # loops started again after dying, since the feed was built
         self.stopped_reason: str | None = None  # set while a loop is dead or not yet steady
         self._supervised: set[asyncio.Task] = set()
+        self._actions: set[asyncio.Task] = set()
         self._recovering: set[asyncio.Task] = set()
+        self.action_grace_s = ACTION_GRACE_S
         self.restart_first_s, self.restart_cap_s, self.steady_s = \
             RESTART_FIRST_S, RESTART_CAP_S, STEADY_S
 
@@ -57,6 +92,27 @@ class Feed(QObject):
         self._tasks.add(task)
         task.add_done_callback(self._forget)
         return task
+
+    def spawn_action(self, coroutine: Coroutine) -> asyncio.Task:
+        """Run a person's action as a task this feed owns (see `action`)."""
+        task = self.spawn(coroutine)
+        self._actions.add(task)
+        task.add_done_callback(self._actions.discard)
+        return task
+
+    async def wait_or_wake(self, wake: asyncio.Event, timeout_s: float | None) -> bool:
+        """Wait until `wake` is set or `timeout_s` passes (None: until it is set); whether it
+        was set. It is cleared.
+        asyncio.wait, not wait_for: cancelling through wait_for's timeout while the feed stops
+        has left qasync's loop without its timers (seen with real servers)."""
+        waiting = self.spawn(wake.wait())
+        try:
+            done, _ = await asyncio.wait({waiting}, timeout=timeout_s)
+        finally:
+            waiting.cancel()
+        woken = wake.is_set()
+        wake.clear()
+        return bool(done) or woken
 
     def supervise(self, loop: Callable[[], Coroutine]) -> asyncio.Task:
         """Run `loop()`, a coroutine meant never to end, and start it again whenever it dies."""
@@ -106,6 +162,10 @@ class Feed(QObject):
             log.error("%s task failed", type(self).__name__, exc_info=task.exception())
 
     async def stop(self) -> None:
+        """Let a person's actions finish for `action_grace_s`, then cancel every task."""
+        actions = {task for task in self._actions if not task.done()}
+        if actions:
+            await asyncio.wait(actions, timeout=self.action_grace_s)
         await cancel_and_wait(list(self._tasks))
 
     @contextlib.contextmanager

@@ -39,7 +39,4 @@ class CareNetworkFeed(Feed):
                     if graph != self._shown and graph.focus_id == self._patient_id:
                         self._shown = graph
                         self.graph_loaded.emit(graph)
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._refresh_s)
-            except TimeoutError:
-                pass
+            await self.wait_or_wake(self._wake, self._refresh_s)

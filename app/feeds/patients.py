@@ -10,9 +10,8 @@ import uuid
 from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
-from qasync import asyncSlot
 
-from app.feeds.base import Feed
+from app.feeds.base import Feed, action
 from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
 from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
 from stores.model import (
@@ -77,7 +76,7 @@ class PatientsFeed(Feed):
                 self.ward_loaded.emit(beds, by_bed)
             await self._search()
 
-    @asyncSlot(str)
+    @action(str)
     async def search(self, text: str) -> None:
         self._search_text = text
         with self.reporting():
@@ -90,7 +89,7 @@ class PatientsFeed(Feed):
             self._found = found
             self.patients_found.emit(found)
 
-    @asyncSlot(str)
+    @action(str)
     async def load(self, patient_id: str) -> None:
         self._wanted = patient_id  # with quick clicks, only the last one asked for is shown
         with self.reporting():
@@ -104,7 +103,7 @@ class PatientsFeed(Feed):
                 if patient_id == self._wanted:
                     self.patient_loaded.emit(patient)
 
-    @asyncSlot(object)
+    @action(object)
     async def save(self, patient: Patient) -> None:
         """Save a patient; limits beyond the station's clinical bounds are refused here too (the
         store knows only the hard ones), and limits set wider than the ward's are audited."""
@@ -144,7 +143,7 @@ class PatientsFeed(Feed):
             await self._sync_network(saved)
             await self.reload()
 
-    @asyncSlot(object)
+    @action(object)
     async def on_delivered(self, write: PendingWrite) -> None:
         """A queued write reached its store: a patient's change is saved now."""
         if write.store != "patients" or not write.patient_id:
@@ -198,7 +197,7 @@ class PatientsFeed(Feed):
         except StoreUnavailable as exc:
             log.warning("care network not updated for patient %s: %s", patient.id, exc.reason)
 
-    @asyncSlot(str)
+    @action(str)
     async def discharge(self, patient_id: str) -> None:
         try:
             result = await self._patients.discharge(patient_id, self.user)

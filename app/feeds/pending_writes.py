@@ -11,9 +11,8 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from qasync import asyncSlot
 
-from app.feeds.base import Feed
+from app.feeds.base import Feed, action
 from app.feeds.pending_records import discard_entry
 from stores.errors import Conflict, NotFound, StoreError, StoreUnavailable, ValidationError
 from stores.model import Patient, PendingWrite, Queued
@@ -85,7 +84,7 @@ class PendingWritesFeed(Feed):
         shown = [p for p, _ in self._writes.values()]
         self.writes_changed.emit(sorted(shown, key=lambda p: (p.refused is None, p.made_at)))
 
-    @asyncSlot(str, int)
+    @action(str, int)
     async def load_current(self, store: str, seq: int) -> None:
         """The record a refused patient write would change, as it is stored now."""
         found = self._writes.get((store, seq))
@@ -101,7 +100,7 @@ class PendingWritesFeed(Feed):
             return
         self.current_loaded.emit(write, current)
 
-    @asyncSlot(str, int)
+    @action(str, int)
     async def apply_again(self, store: str, seq: int) -> None:
         found = self._writes.get((store, seq))
         if found is None:
@@ -137,7 +136,7 @@ class PendingWritesFeed(Feed):
             record = dataclasses.replace(record, version=current.version)
         return {**queued.args, "patient": record, "user": self.user, "at": self._clock()}
 
-    @asyncSlot(str, int)
+    @action(str, int)
     async def discard(self, store: str, seq: int) -> None:
         found = self._writes.get((store, seq))
         if found is None:

@@ -72,10 +72,7 @@ class VitalsFeed(Feed):
                     loaded_beds = list(self._bed_ids)
                 await self._poll_latest()
                 await self._poll_selected()
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._poll_s)
-            except TimeoutError:
-                pass
+            await self.wait_or_wake(self._wake, self._poll_s)
 
     async def _load_recent(self) -> None:
         since = self._clock() - TREND_SECONDS

@@ -81,6 +81,11 @@ class Courier:
                     return await self._deliver(op, args)
                 except StoreUnavailable as exc:
                     log.warning("%s: %s; keeping the write in the outbox", self._store, exc.reason)
+                except asyncio.CancelledError:
+                    # The station is closing with the write on its way: kept, never dropped, as
+                    # a write whose answer never came (a time-out) is: delivered again later.
+                    await self._keep_cut_short(op, args, made_at)
+                    raise
             if self._waiting + self._refused >= self.limit:
                 raise OutboxFull(
                     f"the {self._store} store is unavailable and its outbox is full ("
@@ -91,6 +96,16 @@ class Courier:
             self.start()  # under the lock: the courier cannot be deciding it is done meanwhile
         self._tell("queued", QueuedWrite(seq, self._store, op, args, made_at))
         return Queued(self._store, seq, made_at)
+
+    async def _keep_cut_short(self, op: str, args: object, made_at: float) -> None:
+        if self._waiting + self._refused >= self.limit:
+            log.error("%s: a write cut short by the close is lost: the outbox is full (%s)",
+                      self._store, op)
+            return
+        await self._outbox.add(self._store, op, args, made_at)
+        self._waiting += 1
+        log.warning("%s: a write cut short by the close is kept in the outbox (%s)",
+                    self._store, op)
 
     def start(self) -> None:
         """Deliver what waits (also what an earlier run of the station left) in the background."""

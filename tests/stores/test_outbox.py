@@ -293,3 +293,26 @@ async def test_a_queued_discharge_of_a_patient_already_gone_is_done_not_refused(
     await until(lambda: courier._waiting == 0)
     assert await courier.counts() == (0, 0)
     await courier.close()
+
+
+async def test_a_write_cut_short_by_the_close_is_kept_not_dropped(db):
+    """The station closes (the write's task is cancelled) while the store has not answered:
+    the write waits in the outbox, as one whose answer never came does."""
+    arrived, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow(op: str, args: list) -> str:
+        arrived.set()
+        await answer.wait()  # the answer never comes before the close
+        return "took it"
+
+    courier = Courier(Outbox(db), "patients", slow)
+    sending = asyncio.ensure_future(courier.send("patients.update", {"patient": "p1"}))
+    await arrived.wait()
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    await courier.close()
+
+    assert await Courier(Outbox(db), "patients", Destination()).counts() == (1, 0)
+    [kept] = await Outbox(db).listed("patients")
+    assert (kept.op, kept.args) == ("patients.update", {"patient": "p1"})
