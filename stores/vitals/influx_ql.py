@@ -41,6 +41,12 @@ def beds_condition(bed_ids: Sequence[str]) -> str:
     return "(" + " OR ".join(f"{quote_ident(BED_TAG)} = {quote_string(b)}" for b in bed_ids) + ")"
 
 
+def present_condition(vital: str) -> str:
+    """Only points whose `present` bit says the vital is theirs (see influx_lines)."""
+    bit = PRESENT_BITS[vital]
+    return f"{quote_ident(PRESENT_FIELD)} & {bit} = {bit}"
+
+
 def latest_query(bed_ids: Sequence[str], rp: str | None) -> str:
     # Whole rows, not last(*): last() picks each field's last value on its own.
     return (f"SELECT * FROM {source(rp)} WHERE {beds_condition(bed_ids)} "

@@ -29,9 +29,9 @@ from influxdb_client import Point
 
 from stores.model import VITAL_RANGES, Vital, VitalSample
 from stores.vitals.influx_lines import (
-    BED_TAG, GZIP_LEVEL, MEASUREMENT, PRESENT_BITS, PRESENT_FIELD, Keyed, check_bed_id, to_ms,
+    BED_TAG, GZIP_LEVEL, MEASUREMENT, Keyed, check_bed_id, to_ms,
 )
-from stores.vitals.influx_ql import beds_condition, quote_ident, time_literal
+from stores.vitals.influx_ql import beds_condition, present_condition, quote_ident
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S
 
 MINUTES = "vitals_minutes"
@@ -75,12 +75,11 @@ def runs(minutes: set[tuple[str, int]], gap: int = RUN_GAP_MINUTES
 def recount_query(vital: str, first: int, end: int, beds: Sequence[str], raw_rp: str) -> str:
     """One vital of a run's beds, minute by minute, from the raw points whose `present` bit
     says the vital is theirs."""
-    field, bit = quote_ident(vital), PRESENT_BITS[vital]
+    field = quote_ident(vital)
     return (f"SELECT min({field}), max({field}), sum({field}), count({field}) "
             f"FROM {source(raw_rp, MEASUREMENT)} WHERE {beds_condition(beds)} "
             f"AND time >= {first * MINUTE_MS}ms AND time < {end * MINUTE_MS}ms "
-            f"AND {quote_ident(PRESENT_FIELD)} & {bit} = {bit} "
-            f"GROUP BY time(1m), {quote_ident(BED_TAG)} fill(none)")
+            f"AND {present_condition(vital)} GROUP BY time(1m), {quote_ident(BED_TAG)} fill(none)")
 
 
 def add_recount(counts: Counts, vital: str, results: Sequence[dict]) -> None:

@@ -13,18 +13,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stores.model import Vital
-from stores.vitals.influx_lines import PRESENT_BITS, PRESENT_FIELD, to_ms
-from stores.vitals.influx_ql import beds_condition, quote_ident, source, time_literal
+from stores.vitals.influx_lines import to_ms
+from stores.vitals.influx_ql import (
+    beds_condition, present_condition, quote_ident, source, time_literal,
+)
 from stores.vitals.trend_buckets import BucketPlan, TrendBuilder
 
 
 def vital_query(bed_id: str, vital: Vital, plan: BucketPlan, rp: str | None) -> str:
-    field, bit = quote_ident(vital.value), PRESENT_BITS[vital.value]
+    field = quote_ident(vital.value)
     bucket_ms = plan.bucket_s * 1000
     offset_ms = to_ms(plan.start) % bucket_ms
     return (f"SELECT min({field}), max({field}), mean({field}) FROM {source(rp)} "
             f"WHERE {beds_condition([bed_id])} AND time >= {time_literal(plan.start)} "
-            f"AND time < {time_literal(plan.end)} AND {quote_ident(PRESENT_FIELD)} & {bit} = {bit} "
+            f"AND time < {time_literal(plan.end)} AND {present_condition(vital.value)} "
             f"GROUP BY time({bucket_ms}ms, {offset_ms}ms) fill(none)")
 
 
