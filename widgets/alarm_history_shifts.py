@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from stores.model import ShiftFigures
 from widgets import palette
-from widgets.alarm_history_text import shift_details, shift_lines
+from widgets.alarm_history_text import shift_details, shift_lines, shift_title
 
 NO_FIGURES = "No shift figures yet"
 
@@ -27,8 +27,8 @@ class ShiftBox(QFrame):
         for label in (self.title, self.burden, self.response):
             layout.addWidget(label)
 
-    def show_figures(self, figures: ShiftFigures) -> None:
-        self.title.setText(figures.label)
+    def show_figures(self, position: int, figures: ShiftFigures) -> None:
+        self.title.setText(shift_title(position, figures))
         burden, response = shift_lines(figures)
         self.burden.setText(burden)
         self.response.setText(response)
@@ -56,8 +56,8 @@ class ShiftFiguresBar(QWidget):
         while len(self.boxes) < len(shifts):
             self.boxes.append(ShiftBox())
             self._layout.addWidget(self.boxes[-1], 1)
-        for box, figures in zip(self.boxes, shifts):
-            box.show_figures(figures)
+        for position, (box, figures) in enumerate(zip(self.boxes, shifts)):
+            box.show_figures(position, figures)
         for index, box in enumerate(self.boxes):
             box.setVisible(index < len(shifts))
         self._say(NO_FIGURES, palette.TEXT_DIM)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from stores.model import Alarm, AlarmKind, Priority, ShiftFigures
 from widgets import vital_text
 
@@ -76,6 +78,15 @@ def resolved_text(alarm: Alarm) -> str:
 
 def rate_text(rate: float) -> str:
     return f"{rate:.2f}" if rate < 1 else f"{rate:.1f}"
+
+
+def shift_title(position: int, figures: ShiftFigures) -> str:
+    """ "This shift · Day 07–15", "Previous shift · Night 23–07", then the day it started:
+    `position` 0 is the shift under way."""
+    start = datetime.fromtimestamp(figures.start)
+    end = datetime.fromtimestamp(figures.end)
+    when = ("This shift", "Previous shift")[position] if position < 2 else f"{start:%a %d %b}"
+    return f"{when} \u00b7 {figures.name} {start:%H}\u2013{end:%H}"
 
 
 def shift_lines(figures: ShiftFigures) -> tuple[str, str]:

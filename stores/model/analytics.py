@@ -85,7 +85,7 @@ class ShiftFigures:
     """A ward's alarm burden in one shift: how often alarms came per monitored bed, and how
     quickly they were acknowledged. None where there is nothing to divide by."""
 
-    label: str  # "This shift · Day 07–15"
+    name: str  # "Day": the shift's name (`SHIFT_STARTS`); widgets say "This shift · Day 07–15"
     start: float
     end: float
     alarms: int
@@ -96,7 +96,7 @@ class ShiftFigures:
 
 
 def ward_shifts(now: float, count: int = 2) -> list[tuple[str, float, float]]:
-    """The shift under way at `now` and the `count - 1` before it, newest first, as (label,
+    """The shift under way at `now` and the `count - 1` before it, newest first, as (name,
     start, end). Boundaries are local wall-clock hours, so a shift across a change of daylight
     saving time lasts 7 or 9 hours."""
     today = datetime.fromtimestamp(now).date()
@@ -107,13 +107,8 @@ def ward_shifts(now: float, count: int = 2) -> list[tuple[str, float, float]]:
     shifts = []
     for back in range(count):
         (start, name), (end, _) = starts[current - back], starts[current - back + 1]
-        shifts.append((f"{_shift_prefix(back, start)} \u00b7 {name} {start:%H}\u2013{end:%H}",
-                       start.timestamp(), end.timestamp()))
+        shifts.append((name, start.timestamp(), end.timestamp()))
     return shifts
-
-
-def _shift_prefix(back: int, start: datetime) -> str:
-    return ("This shift", "Previous shift")[back] if back < 2 else f"{start:%a %d %b}"
 
 
 def shift_figures(hours: list[WardHour],
@@ -121,12 +116,12 @@ def shift_figures(hours: list[WardHour],
     """Add up the hours of each shift (an hour belongs to the shift its start falls in); give
     them only the hours of the wards the figures are for."""
     figures = []
-    for label, start, end in shifts:
+    for name, start, end in shifts:
         total = WardHour("", "", start)
         for hour in hours:
             if start <= hour.hour < end:
                 total = total.merged(hour)
         figures.append(ShiftFigures(
-            label, start, end, total.alarms, total.bed_seconds / 3600.0,
+            name, start, end, total.alarms, total.bed_seconds / 3600.0,
             total.alarms_per_bed_hour, total.acknowledged, total.acknowledge_s_mean))
     return figures

@@ -141,15 +141,20 @@ def test_the_view_says_when_it_is_shown_and_hidden(view, qtbot):
 
 
 def test_shift_figures_in_words(view):
+    day = datetime(2026, 3, 10, 7).timestamp()
+    night, before = day - 8 * 3600, day - 16 * 3600
     view.show_shifts([
-        ShiftFigures("This shift \u00b7 Day 07\u201315", 0, 1, 21, 84.0, 0.25, 18, 42.4),
-        ShiftFigures("Previous shift \u00b7 Night 23\u201307", 0, 1, 1, 0.0, None, 0, None),
+        ShiftFigures("Day", day, day + 8 * 3600, 21, 84.0, 0.25, 18, 42.4),
+        ShiftFigures("Night", night, day, 1, 0.0, None, 0, None),
+        ShiftFigures("Evening", before, night, 0, 8.0, 0.0, 0, None),
     ])
 
-    first, second = view.shifts.boxes
+    first, second, third = view.shifts.boxes
     assert (first.title.text(), first.burden.text(), first.response.text()) == (
         "This shift \u00b7 Day 07\u201315", "21 alarms \u00b7 0.25 per bed per hour",
         "18 acknowledged, on average in 42 s")
+    assert second.title.text() == "Previous shift \u00b7 Night 23\u201307"
+    assert third.title.text() == "Mon 09 Mar \u00b7 Evening 15\u201323"
     assert (second.burden.text(), second.response.text()) == (
         "1 alarm \u00b7 no bed monitored", "None acknowledged")
     assert "84 bed-hours" in first.toolTip()
@@ -158,7 +163,7 @@ def test_shift_figures_in_words(view):
 
 def test_shift_figures_unavailable_leave_the_history(view):
     view.show_history(ALARMS)
-    view.show_shifts([ShiftFigures("This shift", 0, 1, 0, 1.0, 0.0, 0, None)])
+    view.show_shifts([ShiftFigures("Day", 0, 1, 0, 1.0, 0.0, 0, None)])
     view.show_shifts_unavailable("cannot reach c1:9042")
 
     assert view.shifts.message.text() == "Shift figures unavailable: cannot reach c1:9042"
