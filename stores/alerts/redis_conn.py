@@ -15,6 +15,7 @@ from redis.backoff import NoBackoff
 
 from stores.alerts.redis_errors import reason
 from stores.errors import StoreUnavailable
+from stores.secret_text import scrub
 from stores.urls import StoreUrl, StoreUrlError
 
 CONNECT_TIMEOUT_S = 2.0
@@ -135,11 +136,8 @@ class Connection:
         sentinels = [] if self.sentinel is None else sorted(
             ((s.address, s.last_error) for s in self.sentinel.sentinels),
             key=lambda pair: self.settings.url.addresses.index(pair[0]))  # as the URL has them
-        return StoreUnavailable(self._scrub(
-            reason(exc, self.where(), self.settings.timeout_s, sentinels)))
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self.secret, "***") if self.secret else text
+        return StoreUnavailable(scrub(
+            reason(exc, self.where(), self.settings.timeout_s, sentinels), self.secret))
 
     @contextlib.asynccontextmanager
     async def calling(self, timeout_s: float | None = None) -> AsyncIterator[None]:
