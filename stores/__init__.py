@@ -16,6 +16,7 @@ from stores.analytics import AnalyticsStore
 from stores.model import StoreHealth
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
+from stores.store import Store
 from stores.urls import (
     EMBEDDED, StoreUrl, StoreUrlError, check_transport, insecurity, parse_store_url,
 )
@@ -76,7 +77,7 @@ class Stores:
     alerts: AlertBus
     _closers: list = field(default_factory=list, repr=False)
 
-    def by_name(self) -> dict[str, object]:
+    def by_name(self) -> dict[str, Store]:
         return {name: getattr(self, name) for name in STORE_NAMES}
 
     async def health(self) -> list[StoreHealth]:
