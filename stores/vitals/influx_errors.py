@@ -1,6 +1,8 @@
 """InfluxDB's answers and aiohttp's failures as the store's errors, in words a person can act on.
 
 Never a secret (any text from the server is scrubbed of it) and never a driver object's repr.
+`store_error` is the backend's error translator for aiohttp's failures (each backend has one of
+that name); `ResponseProblem` checks the answers the server did give.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ _FIELD = re.compile(r'field \\?"([A-Za-z_]+)\\?"')
 _BEYOND_RETENTION = re.compile(r"points beyond retention policy dropped=(\d+)")
 
 
-def unreachable_reason(exc: BaseException) -> str:
+def store_error(exc: BaseException, address: str) -> StoreUnavailable:
+    """The StoreUnavailable for aiohttp's failure to reach the server at `address`."""
+    return StoreUnavailable(f"cannot reach {address}: {_unreachable_reason(exc)}")
+
+
+def _unreachable_reason(exc: BaseException) -> str:
     """Why a server could not be reached, in a few words."""
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return "its TLS certificate is not trusted (give the CA with ?ca=)"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 
 import pytest
@@ -34,3 +35,9 @@ def test_a_spec_opens_its_backend_and_wraps_it_for_the_outbox(spec):
     assert set(spec.tls_schemes | spec.unverifying_schemes) <= set(spec.schemes)
     assert set(spec.path.required_by) <= set(spec.schemes)
 
+
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.name for spec in SPECS])
+def test_every_backend_translates_its_driver_errors_under_one_name(spec):
+    errors = importlib.import_module(spec.factory.partition(":")[0] + "_errors")
+    assert callable(errors.store_error)
+    assert next(iter(inspect.signature(errors.store_error).parameters)) == "exc"
