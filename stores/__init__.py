@@ -16,6 +16,7 @@ from stores.analytics import AnalyticsStore
 from stores.model import StoreHealth
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
+from stores.store import Store
 from stores.urls import (
     EMBEDDED, StoreUrl, StoreUrlError, check_transport, insecurity, parse_store_url,
 )
@@ -23,16 +24,6 @@ from stores.vitals import VitalsStore
 
 STORE_NAMES = ("vitals", "patients", "network", "analytics", "alerts")
 DB_FILE_NAME = "ward-station.sqlite3"
-
-# store -> the module of its real backend; each has `async def open_store(url, secret)` that
-# builds the store without waiting for the server (a station starts with its servers down)
-REAL_BACKENDS = {
-    "vitals": "stores.vitals.influx",
-    "patients": "stores.patients.mongo",
-    "network": "stores.network.neo4j",
-    "analytics": "stores.analytics.cassandra",
-    "alerts": "stores.alerts.redis",
-}
 
 
 @dataclass(frozen=True)
@@ -76,7 +67,7 @@ class Stores:
     alerts: AlertBus
     _closers: list = field(default_factory=list, repr=False)
 
-    def by_name(self) -> dict[str, object]:
+    def by_name(self) -> dict[str, Store]:
         return {name: getattr(self, name) for name in STORE_NAMES}
 
     async def health(self) -> list[StoreHealth]:
@@ -98,12 +89,10 @@ async def open_stores(config: StoreConfig) -> Stores:
 
     urls = {name: config.url(name) for name in STORE_NAMES}
     db = await EmbeddedDb.open(config.db_path)
-    built: dict[str, object] = {}
+    built: dict[str, Store] = {}
     try:
         for name in STORE_NAMES:
-            extra = {"alarm_keys": config.alarm_keys} if name == "alerts" and urls[name] else {}
-            built[name] = await _open_one(name, urls[name], config.secrets.get(name), db, extra,
-                                          config.outbox_limit)
+            built[name] = await _open_one(name, urls[name], config, db)
     except BaseException:
         for store in built.values():
             await store.close()
@@ -112,24 +101,24 @@ async def open_stores(config: StoreConfig) -> Stores:
     return Stores(**built, _closers=[db.close])
 
 
-async def _open_one(name: str, url: StoreUrl | None, secret: str | None, db,
-                    extra: dict[str, object], outbox_limit: int | None = None) -> object:
-    """An embedded store, or a real one whose writes fall back to the outbox in `db`."""
+async def _open_one(name: str, url: StoreUrl | None, config: StoreConfig, db) -> Store:
+    """An embedded store, or a real one whose writes fall back to the outbox in `db`; the
+    real one is built as its backend's spec says (`stores/backends.py`)."""
     if url is None:
         return _EMBEDDED_FACTORIES[name](db)
+    secret = config.secrets.get(name)
     check_transport(url, secret)  # before anything could send the secret
-    import importlib
-
     from stores.outbox import DEFAULT_LIMIT, Outbox
-    from stores.outbox.wrappers import WRAPPERS
 
+    spec = url.spec
     try:
-        module = importlib.import_module(REAL_BACKENDS[name])
+        open_store = spec.open_store()
     except ImportError as exc:  # a driver missing from this installation
         raise StoreUnavailable(f"stores.{name}: the {url.scheme} backend cannot load "
                                f"({exc}); reinstall Ward Station with its dependencies") from None
-    store = WRAPPERS[name](await module.open_store(url, secret, **extra), name, Outbox(db),
-                           outbox_limit or DEFAULT_LIMIT)
+    takes = {what: getattr(config, what) for what in spec.takes}
+    store = spec.outbox_wrapper()(await open_store(url, secret, **takes), name, Outbox(db),
+                                  config.outbox_limit or DEFAULT_LIMIT)
     store.courier.start()  # delivers what an earlier run left waiting
     return store
 

@@ -8,6 +8,9 @@ URL text that might be one.
 A secret is sent only over TLS that checks the server's certificate and host name: a plain or
 unchecked connection with a password or token is refused unless the URL says `insecure=true`,
 and the status bar and `ward-station check` then say it is insecure.
+
+What a URL of each backend may say (schemes, path, options, TLS) comes from the backend's spec
+(`stores/backends.py`).
 """
 
 from __future__ import annotations
@@ -17,46 +20,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from stores.backend_spec import BackendSpec
+from stores.backends import SPECS, spec_for, specs_of
+
 EMBEDDED = "embedded"
 
-# store -> scheme -> default port
-SCHEMES: dict[str, dict[str, int]] = {
-    "patients": {"mongodb": 27017},
-    "vitals": {"influxdb": 8086, "influxdbs": 8086},
-    "network": {"neo4j": 7687, "neo4j+s": 7687, "neo4j+ssc": 7687, "bolt": 7687, "bolt+s": 7687},
-    "analytics": {"cassandra": 9042},
-    "alerts": {"redis": 6379, "rediss": 6379, "redis+sentinel": 26379, "rediss+sentinel": 26379},
-}
-
-TLS_SCHEMES = frozenset({"influxdbs", "neo4j+s", "neo4j+ssc", "bolt+s", "rediss", "rediss+sentinel"})
-
-# what the path of the URL names, per store (the URL must name it, except where a default is given)
-_PATH = {
-    "patients": ("database", None),
-    "vitals": ("database", None),
-    "network": ("database", ""),  # "" is the server's default database
-    "analytics": ("keyspace", None),
-    "alerts": ("database", "0"),  # redis: db number; sentinel: master name then optional db
-}
-
-
-# The query options each backend reads (in its settings module: influx_config, neo4j_connect,
-# cassandra_settings, redis_conn); any other is refused, so that a misspelt option is not
-# silently ignored and a secret put in the query is not printed with the URL. None: PyMongo
-# checks MongoDB's options itself (build_client turns its refusal into StoreUrlError).
-OPTIONS: dict[str, frozenset[str] | None] = {
-    "patients": None,  # `insecure` is taken out before PyMongo sees the options
-    "vitals": frozenset({"insecure", "tls", "ca", "verify", "rp", "batch", "timeout", "org", "retention",
-                         "rollup_rp", "rollup_retention", "waveform_rp", "waveform_retention"}),
-    "network": frozenset({"insecure", "tls", "ca", "timeout"}),
-    "analytics": frozenset({"insecure", "dc", "replication", "write_consistency", "read_consistency", "tls",
-                            "ca", "check_hostname", "timeout", "fetch_size"}),
-    "alerts": frozenset({"insecure", "tls", "wait_replicas", "wait_timeout_ms", "stream_maxlen", "timeout_ms",
-                         "sentinel_auth", "tls_ca", "tls_cert", "tls_key", "tls_verify",
-                         "tls_check_hostname"}),
-}
-_SERVER = {"patients": "MongoDB", "vitals": "InfluxDB", "network": "Neo4j",
-           "analytics": "Cassandra", "alerts": "Redis"}
 _SECRET_WORDS = ("password", "passwd", "pwd", "token", "secret", "apikey", "api_key",
                  "credential")
 # A scheme repeated in an error must look like one (lower-case words), not like a password.
@@ -91,11 +59,19 @@ class StoreUrl:
     text: str = ""  # the URL as configured (it holds no secret)
 
     @property
+    def spec(self) -> BackendSpec:
+        """The backend this URL names (by its store and scheme)."""
+        found = spec_for(self.store, self.scheme)
+        assert found is not None, "parse_store_url makes only URLs of a known backend"
+        return found
+
+    @property
     def tls(self) -> bool:
         """TLS asked for by the scheme (`influxdbs`, `neo4j+s`, `rediss`...) or by `?tls=true`
         (MongoDB also `?ssl=true`)."""
-        return self.scheme in TLS_SCHEMES or _true(self.options.get("tls", "")) \
-            or (self.store == "patients" and _true(self.options.get("ssl", "")))
+        spec = self.spec
+        return self.scheme in spec.tls_schemes \
+            or any(_true(self.options.get(name, "")) for name in spec.tls_options)
 
     @property
     def insecure(self) -> bool:
@@ -107,10 +83,10 @@ class StoreUrl:
         """The option that turns the check of the server's certificate or host name off."""
         if not self.tls:
             return None
-        if self.scheme.endswith("+ssc"):
+        if self.scheme in self.spec.unverifying_schemes:
             return f"{self.scheme}://"
         for name, value in self.options.items():
-            off = _UNVERIFYING.get(self.store, {}).get(name.lower())
+            off = self.spec.unverifying.get(name.lower())
             if off is not None and (_true(value) if off else _false(value)):
                 return f"{name}={value}"
         return None
@@ -124,17 +100,6 @@ class StoreUrl:
 
     def __str__(self) -> str:
         return self.text
-
-
-# Per store, the options (lower case) that can turn the check of the server off, and whether
-# a true or a false value does.
-_UNVERIFYING: dict[str, dict[str, bool]] = {
-    "vitals": {"verify": False},
-    "analytics": {"check_hostname": False},
-    "alerts": {"tls_verify": False, "tls_check_hostname": False},
-    "patients": {"tlsinsecure": True, "tlsallowinvalidcertificates": True,
-                 "tlsallowinvalidhostnames": True},
-}
 
 
 def transport_problem(url: StoreUrl, secret: str | None) -> str | None:
@@ -211,25 +176,25 @@ def _false(text: str) -> bool:
 
 def parse_store_url(store: str, text: str) -> StoreUrl:
     """Parse the URL configured for `store`; raises StoreUrlError naming what is wrong."""
-    if store not in SCHEMES:
-        raise StoreUrlError(store, f"unknown store (known: {', '.join(SCHEMES)})")
+    if not specs_of(store):
+        known = dict.fromkeys(spec.store for spec in SPECS)
+        raise StoreUrlError(store, f"unknown store (known: {', '.join(known)})")
     text = text.strip()
     _refuse_a_password(store, text)  # first: every later message may quote parts of the URL
-    scheme = _scheme(store, text)
+    spec, scheme = _scheme(store, text)
+    port = spec.schemes[scheme]
     try:
         parts = urlsplit(text)
     except ValueError:  # "Invalid IPv6 URL": a [ without its ] or the like
         raise StoreUrlError(store, "the URL is malformed: write an IPv6 address in brackets "
-                            "with its port after them, for example [::1]:"
-                            f"{SCHEMES[store][scheme]}") from None
-    hosts = tuple(_host(store, h, SCHEMES[store][scheme]) for h in _netloc_hosts(parts.netloc))
+                            f"with its port after them, for example [::1]:{port}") from None
+    hosts = tuple(_host(store, h, port) for h in _netloc_hosts(parts.netloc))
     if not hosts:
         raise StoreUrlError(store, "the URL names no server")
-    if scheme.endswith("+sentinel") and not parts.path.strip("/"):
-        _no_master(store)
-    return StoreUrl(store=store, scheme=scheme, hosts=hosts, path=_path(store, parts.path),
+    return StoreUrl(store=store, scheme=scheme, hosts=hosts,
+                    path=_path(spec, scheme, parts.path),
                     username=unquote(parts.username) if parts.username else None,
-                    options=_options(store, parts.query), text=text)
+                    options=_options(spec, parts.query), text=text)
 
 
 def _refuse_a_password(store: str, text: str) -> None:
@@ -241,21 +206,24 @@ def _refuse_a_password(store: str, text: str) -> None:
                             f"WARD_STATION_{store.upper()}_PASSWORD or the OS keyring instead")
 
 
-def _scheme(store: str, text: str) -> str:
-    """The URL's scheme, lower case; the error names it only when it looks like one."""
+def _scheme(store: str, text: str) -> tuple[BackendSpec, str]:
+    """The backend the URL's scheme names, and the scheme in lower case; the error names the
+    scheme only when it looks like one."""
     scheme, sep, _ = text.partition("://")
-    ports = SCHEMES[store]
-    if sep and scheme.lower() in ports:
-        return scheme.lower()
-    plausible = _SCHEME.fullmatch(scheme) or any(scheme in known for known in SCHEMES.values())
+    spec = spec_for(store, scheme.lower()) if sep else None
+    if spec is not None:
+        return spec, scheme.lower()
+    plausible = _SCHEME.fullmatch(scheme) or any(scheme in known.schemes for known in SPECS)
     given = f"{scheme + '://'!r} is not a {store} URL scheme; " if sep and plausible else ""
+    schemes = [s for known in specs_of(store) for s in known.schemes]
     raise StoreUrlError(store, f"{given}the URL must start with "
-                        + " or ".join(f"{s}://" for s in ports) + ' (or be "embedded")')
+                        + " or ".join(f"{s}://" for s in schemes) + ' (or be "embedded")')
 
 
-def _options(store: str, query: str) -> dict[str, str]:
+def _options(spec: BackendSpec, query: str) -> dict[str, str]:
     """The query's name=value options; refuses a secret, an option the backend does not read,
     and a part that is not name=value. No value is ever repeated: it may be a secret."""
+    store = spec.store
     options: dict[str, str] = {}
     for part in filter(None, query.split("&")):
         name, sep, value = part.partition("=")
@@ -267,9 +235,9 @@ def _options(store: str, query: str) -> dict[str, str]:
             raise StoreUrlError(store, f"the URL carries a secret (?{name}=); put it in the "
                                 f"environment variable WARD_STATION_{store.upper()}_PASSWORD "
                                 "or the OS keyring instead")
-        known = OPTIONS[store]
+        known = spec.options
         if known is not None and name not in known:
-            raise StoreUrlError(store, f"{_SERVER[store]} URLs have no option {name!r} "
+            raise StoreUrlError(store, f"{spec.server} URLs have no option {name!r} "
                                 f"(known: {', '.join(sorted(known))})")
         options[name] = unquote(value.replace("+", " "))
     return options
@@ -280,11 +248,6 @@ def _secret_like(name: str, value: str) -> bool:
     if lowered == "authmechanismproperties":  # MongoDB: AWS_SESSION_TOKEN:... rides in here
         return "token" in value.lower()
     return any(word in lowered for word in _SECRET_WORDS)
-
-
-def _no_master(store: str) -> StoreUrl:
-    raise StoreUrlError(store, "a Sentinel URL must name the master after the servers, "
-                        "for example redis+sentinel://s1:26379,s2:26379/mymaster")
 
 
 def _netloc_hosts(netloc: str) -> list[str]:
@@ -308,12 +271,14 @@ def _host(store: str, text: str, default_port: int) -> tuple[str, int]:
     return host, int(port_text)
 
 
-def _path(store: str, path: str) -> str:
-    what, default = _PATH[store]
+def _path(spec: BackendSpec, scheme: str, path: str) -> str:
+    rule = spec.path
     path = unquote(path.strip("/"))
-    if not path:
-        if default is None:
-            raise StoreUrlError(store, f"the URL must name the {what} after the servers, "
-                                f"for example .../{'ward' if store == 'patients' else store}")
-        return default
-    return path
+    if path:
+        return path
+    if scheme in rule.required_by:
+        raise StoreUrlError(spec.store, rule.required_by[scheme])
+    if rule.default is None:
+        raise StoreUrlError(spec.store, f"the URL must name the {rule.what} after the servers, "
+                            f"for example .../{rule.example}")
+    return rule.default

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable
 
@@ -12,8 +11,6 @@ from PySide6.QtCore import Signal
 from app.feeds.base import Feed
 from stores.model import Waveform, WaveformChunk
 from stores.vitals import VitalsStore
-
-log = logging.getLogger(__name__)
 
 POLL_S = 0.25  # the simulator writes 250 ms chunks
 BACKLOG_S = 20.0  # on selection, enough to fill the widest sweep at once
@@ -34,7 +31,6 @@ class SelectedWaveformsFeed(Feed):
         self._last_start: dict[Waveform, float] = {}  # newest chunk emitted, per waveform
         self._last_end: dict[Waveform, float] = {}
         self._wake = asyncio.Event()
-        self._supported = True
 
     def start(self) -> None:
         self.supervise(self._run)
@@ -51,7 +47,7 @@ class SelectedWaveformsFeed(Feed):
             self._wake.set()
 
     async def _run(self) -> None:
-        while self._supported:
+        while True:
             self._wake.clear()
             with self.reporting():
                 await self._poll()
@@ -64,13 +60,7 @@ class SelectedWaveformsFeed(Feed):
         bed, selection = self._bed_id, self._selection
         if bed is None:
             return
-        try:
-            found = await self._store.waveforms([bed], self._since())
-        except NotImplementedError:
-            # a backend without waveforms: the strips stay empty ("no signal"), polling stops
-            log.warning("%s keeps no waveforms", type(self._store).__name__)
-            self._supported = False
-            return
+        found = await self._store.waveforms([bed], self._since())
         if selection == self._selection:
             self._emit_new(found.get(bed, []))
 

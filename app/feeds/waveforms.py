@@ -49,31 +49,24 @@ class WaveformFeed(Feed):
     async def _run(self) -> None:
         while True:
             self._wake.clear()
-            if not await self.poll():  # a store that keeps no waveforms: say so once, stop
-                self._mark_down("this vitals store keeps no waveforms")
-                return
+            await self.poll()
             try:
                 await asyncio.wait_for(self._wake.wait(), self._poll_s)
             except TimeoutError:
                 pass
 
-    async def poll(self) -> bool:
-        """One poll: ask for what ended after the oldest end still awaited, emit what is new.
-        False when the store keeps no waveforms at all."""
+    async def poll(self) -> None:
+        """One poll: ask for what ended after the oldest end still awaited, emit what is new."""
         if not self._bed_ids:
-            return True
+            return
         since, asked = self._since(self._clock()), set(self._bed_ids)
         with self.reporting():
-            try:
-                found = await self._store.waveforms(self._bed_ids, since, self._waveform)
-            except NotImplementedError:
-                return False
+            found = await self._store.waveforms(self._bed_ids, since, self._waveform)
             self._new_beds -= asked
             new = self._take_new(found, asked)
             self._forget_before(since - BACKLOG_S)
             if new:
                 self.chunks_added.emit(new)
-        return True
 
     def _since(self, now: float) -> float:
         """The oldest newest-end among beds still live; a new bed asks for its backlog."""

@@ -44,7 +44,6 @@ class StoreDelivery:
             maxlen=SAMPLE_BACKLOG_BATCHES)
         self._alarms: collections.deque[Alarm] = collections.deque(maxlen=ALARM_BACKLOG)
         self._failing: set[str] = set()
-        self._waveforms_refused = False  # the vitals store keeps no waveforms at all
 
     def queue_alarms(self, alarms: Iterable[Alarm]) -> None:
         alarms = list(alarms)
@@ -64,16 +63,11 @@ class StoreDelivery:
 
         Unlike vitals, chunks the store refused are not kept: a waveform is for watching now,
         a strip resent minutes late would only delay the live one, and the vitals (kept) and
-        alarms do not depend on it. A store that keeps no waveforms is told so once."""
-        if not chunks or self._waveforms_refused:
+        alarms do not depend on it."""
+        if not chunks:
             return
-        try:
-            written = await self.guarded(
-                "write waveforms", lambda: self._stores.vitals.write_waveforms(chunks))
-        except NotImplementedError:
-            self._waveforms_refused = True
-            log.warning("The vitals store keeps no waveforms; the simulator sends none")
-            return
+        written = await self.guarded(
+            "write waveforms", lambda: self._stores.vitals.write_waveforms(chunks))
         if written:
             self._stats.waveform_chunks_written += len(chunks)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import abc
 from collections.abc import AsyncIterator, Sequence
 
-from stores.model import Alarm, StoreHealth
+from stores.model import Alarm
+from stores.store import Store
 
 ARCHIVE_BATCH = 500  # alarms handed out for archiving at a time: one analytics write each
 
@@ -17,7 +18,7 @@ def archivable(alarm: Alarm, cutoff: float) -> bool:
     return not alarm.is_open and all(t is None or t < cutoff for t in times)
 
 
-class AlertBus(abc.ABC):
+class AlertBus(Store):
     """Publishes alarms per region and keeps each alarm's latest state.
 
     An alarm is published once when raised and again, same id, on each change of state.
@@ -87,14 +88,3 @@ class AlertBus(abc.ABC):
         """Whether the region's alarms are signed and verified; None where the bus carries
         no messages another program could write (the embedded, in-process bus)."""
         return None
-
-    async def prepare(self, create: bool = False) -> list[str]:
-        """What the server lacks of this store's schema (database, indexes, constraints, tables),
-        in words; with `create`, create it first (idempotent). The embedded store needs none."""
-        return []
-
-    @abc.abstractmethod
-    async def health(self) -> StoreHealth: ...
-
-    @abc.abstractmethod
-    async def close(self) -> None: ...

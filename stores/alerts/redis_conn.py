@@ -13,7 +13,7 @@ from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import Sentinel
 from redis.backoff import NoBackoff
 
-from stores.alerts.redis_errors import reason
+from stores.alerts.redis_errors import store_error
 from stores.errors import StoreUnavailable
 from stores.urls import StoreUrl, StoreUrlError
 
@@ -131,15 +131,13 @@ class Connection:
         name = self.settings.master_name
         return f"master {name!r} at {address[0]}:{address[1]}" if address else f"master {name!r}"
 
-    def unavailable(self, exc: BaseException) -> StoreUnavailable:
+    def store_error(self, exc: BaseException) -> StoreUnavailable:
+        """The backend's translator (`redis_errors.store_error`) with what this connection
+        knows: the server in use, the Sentinels' last failures, the secret to scrub."""
         sentinels = [] if self.sentinel is None else sorted(
             ((s.address, s.last_error) for s in self.sentinel.sentinels),
             key=lambda pair: self.settings.url.addresses.index(pair[0]))  # as the URL has them
-        return StoreUnavailable(self._scrub(
-            reason(exc, self.where(), self.settings.timeout_s, sentinels)))
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self.secret, "***") if self.secret else text
+        return store_error(exc, self.where(), self.settings.timeout_s, sentinels, self.secret)
 
     @contextlib.asynccontextmanager
     async def calling(self, timeout_s: float | None = None) -> AsyncIterator[None]:
@@ -149,7 +147,7 @@ class Connection:
             async with asyncio.timeout(timeout_s or self.settings.timeout_s):
                 yield
         except (rex.RedisError, OSError, TimeoutError) as exc:
-            raise self.unavailable(exc) from None
+            raise self.store_error(exc) from None
 
     async def aclose(self) -> None:
         await self.client.aclose()

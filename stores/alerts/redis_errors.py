@@ -1,4 +1,6 @@
-"""Driver errors of the Redis alarm bus as reasons for people (never a repr, never a secret)."""
+"""Driver errors of the Redis alarm bus as reasons for people (never a repr, never a secret).
+
+`store_error` is the backend's error translator (each backend has one of that name)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,16 @@ from collections.abc import Sequence
 
 import redis.exceptions as rex
 from redis.asyncio.sentinel import MasterNotFoundError
+
+from stores.errors import StoreUnavailable
+from stores.secret_text import scrub
+
+
+def store_error(exc: BaseException, where: str, timeout_s: float,
+                sentinels: Sequence[tuple[str, BaseException | None]] = (),
+                secret: str | None = None) -> StoreUnavailable:
+    """The StoreUnavailable that says why a call failed (see `reason`), `secret` scrubbed out."""
+    return StoreUnavailable(scrub(reason(exc, where, timeout_s, sentinels), secret))
 
 
 def reason(exc: BaseException, where: str, timeout_s: float,

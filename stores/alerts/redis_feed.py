@@ -95,7 +95,7 @@ class RegionReader:
                 if self._following:
                     failures, self._following = 0, False
                 reason = (exc if isinstance(exc, StoreUnavailable) else
-                          self._conn.unavailable(exc)).reason
+                          self._conn.store_error(exc)).reason
                 if failures == 0:
                     log.warning("alarm channel %s lost: %s; reconnecting", self.keys.region, reason)
                 self._on_state(reason)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
-from stores.model import Alarm, Queued, StoreHealth, WardHour, WardOccupancy
+from stores.model import Alarm, Queued, WardHour, WardOccupancy
+from stores.store import Store
 
 
-class AnalyticsStore(abc.ABC):
+class AnalyticsStore(Store):
 
     @abc.abstractmethod
     async def add_hours(self, rollups: Sequence[WardHour]) -> None:
@@ -40,14 +41,3 @@ class AnalyticsStore(abc.ABC):
         now), oldest first (raised_at, then id); with `patient_id`, only that patient's (give
         the stay's times: only the days of the range are read)."""
         return []
-
-    async def prepare(self, create: bool = False) -> list[str]:
-        """What the server lacks of this store's schema (database, indexes, constraints, tables),
-        in words; with `create`, create it first (idempotent). The embedded store needs none."""
-        return []
-
-    @abc.abstractmethod
-    async def health(self) -> StoreHealth: ...
-
-    @abc.abstractmethod
-    async def close(self) -> None: ...

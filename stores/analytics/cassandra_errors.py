@@ -1,4 +1,6 @@
-"""The Cassandra driver's errors in words for people: StoreUnavailable with a reason, no secret."""
+"""The Cassandra driver's errors in words for people: StoreUnavailable with a reason, no secret.
+
+`store_error` is the backend's error translator (each backend has one of that name)."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ SCHEMA_HINT = "run `ward-station check --init` to create it"
 COLUMNS_HINT = "run `ward-station check --init` to add them"
 
 
-def unavailable(exc: BaseException, addresses: list[str]) -> StoreUnavailable:
+def store_error(exc: BaseException, addresses: list[str]) -> StoreUnavailable:
     """The StoreUnavailable that says what `exc` means; `addresses` are the configured servers."""
     return StoreUnavailable(reason(exc, addresses))
 

@@ -16,7 +16,7 @@ from stores.analytics.cassandra_cql import (
     FIND_HOUR_COLUMNS, FIND_KEYSPACE, FIND_TABLES, PING, SUM_TYPES, TABLES, Statements,
     add_hour_column, create_keyspace, create_tables, simple,
 )
-from stores.analytics.cassandra_errors import column_exists, is_driver_error, unavailable
+from stores.analytics.cassandra_errors import column_exists, is_driver_error, store_error
 from stores.analytics.cassandra_rows import (
     archived_rows, archived_values, days_between, hour_batches, millis, occupancy_row,
     occupancy_values, summed_hours,
@@ -185,5 +185,5 @@ class CassandraAnalyticsStore(AnalyticsStore):
             return await awaitable
         except Exception as exc:
             if is_driver_error(exc):
-                raise unavailable(exc, self._settings.addresses) from exc
+                raise store_error(exc, self._settings.addresses) from exc
             raise

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import abc
 
-from stores.model import CareGraph, CareLink, Clinician, StoreHealth
+from stores.model import CareGraph, CareLink, Clinician
+from stores.store import Store
 
 
-class CareNetworkStore(abc.ABC):
+class CareNetworkStore(Store):
     """A graph of patients and clinicians linked by `CareLink`s."""
 
     @abc.abstractmethod
@@ -38,14 +39,3 @@ class CareNetworkStore(abc.ABC):
         """The patient, the clinicians linked to them, and (second hop) those clinicians' other
         patients and the clinicians they cover for or escalate to, with every link among these
         nodes. An unknown patient gives a graph with no nodes."""
-
-    async def prepare(self, create: bool = False) -> list[str]:
-        """What the server lacks of this store's schema (database, indexes, constraints, tables),
-        in words; with `create`, create it first (idempotent). The embedded store needs none."""
-        return []
-
-    @abc.abstractmethod
-    async def health(self) -> StoreHealth: ...
-
-    @abc.abstractmethod
-    async def close(self) -> None: ...

@@ -1,4 +1,6 @@
-"""What a Neo4j driver error means for the care network: a reason for people, never a secret."""
+"""What a Neo4j driver error means for the care network: a reason for people, never a secret.
+
+`store_error` is the backend's error translator (each backend has one of that name)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 A write the store takes returns its answer; a queued one returns `stores.model.Queued` (for a
 patient, with the record as it will be saved), so that the station shows it as queued, never as
-saved. The store's health says how many writes wait and how many were refused.
+saved. The store's health says how many writes wait and how many were refused. A backend's spec
+names the wrapper of its store (`stores/backends.py`).
 """
 
 from __future__ import annotations
@@ -253,12 +254,3 @@ class OutboxedAlerts(_Outboxed, AlertBus):
 
     def channel_problem(self, region: str) -> str | None:
         return self.inner.channel_problem(region)
-
-
-WRAPPERS = {
-    "vitals": OutboxedVitals,
-    "patients": OutboxedPatients,
-    "network": OutboxedNetwork,
-    "analytics": OutboxedAnalytics,
-    "alerts": OutboxedAlerts,
-}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
-from stores.model import AuditEntry, Bed, Patient, StoreHealth
+from stores.model import AuditEntry, Bed, Patient
+from stores.store import Store
 
 
-class PatientStore(abc.ABC):
+class PatientStore(Store):
     """Admitted patients, the beds they lie in, and who changed what.
 
     Every change is validated with `stores.model.patient_problems` (a failure raises
@@ -56,14 +57,3 @@ class PatientStore(abc.ABC):
     @abc.abstractmethod
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         """Newest entries first, optionally for one patient."""
-
-    async def prepare(self, create: bool = False) -> list[str]:
-        """What the server lacks of this store's schema (database, indexes, constraints, tables),
-        in words; with `create`, create it first (idempotent). The embedded store needs none."""
-        return []
-
-    @abc.abstractmethod
-    async def health(self) -> StoreHealth: ...
-
-    @abc.abstractmethod
-    async def close(self) -> None: ...

@@ -7,6 +7,7 @@ import ssl
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError
 
+from stores.secret_text import scrub
 from stores.urls import StoreUrl, StoreUrlError, check_secret, time_limit
 
 # Patient records are strong (ARCHITECTURE.md): a write is acknowledged once a majority of the
@@ -58,8 +59,7 @@ def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
         hosts = [address_text(host, port) for host, port in url.hosts]
         return AsyncMongoClient(host=hosts, appname="ward-station", **CONSISTENCY, **options)
     except (ConfigurationError, ValueError, TypeError) as exc:
-        problem = str(exc).replace(secret, "***") if secret else str(exc)
-        raise StoreUrlError(url.store, f"MongoDB option: {problem}") from None
+        raise StoreUrlError(url.store, f"MongoDB option: {scrub(str(exc), secret)}") from None
     except OSError as exc:  # a TLS file that is missing, unreadable, or not PEM (ssl.SSLError)
         raise StoreUrlError(url.store, _file_problem(url, exc)) from None
 

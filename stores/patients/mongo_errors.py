@@ -1,4 +1,6 @@
-"""Driver errors of the MongoDB backend turned into the store's errors, with reasons for people."""
+"""Driver errors of the MongoDB backend turned into the store's errors, with reasons for people.
+
+`store_error` is the backend's error translator (each backend has one of that name)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from pymongo.errors import (
     WriteConcernError,
 )
 
-from stores.errors import StoreUnavailable, ValidationError
+from stores.errors import StoreError, StoreUnavailable, ValidationError
 from stores.patients.mongo_client import address_text
 from stores.urls import StoreUrl
 
@@ -53,9 +55,14 @@ async def translated(client: AsyncMongoClient, url: StoreUrl) -> AsyncIterator[N
     except DuplicateKeyError:
         raise
     except PyMongoError as exc:
-        if refused_for_good(exc):
-            raise refusal(exc) from exc
-        raise StoreUnavailable(reason(exc, client, url)) from exc
+        raise store_error(exc, client, url) from exc
+
+
+def store_error(exc: PyMongoError, client: AsyncMongoClient, url: StoreUrl) -> StoreError:
+    """ValidationError when the server refused the request for good, else StoreUnavailable."""
+    if refused_for_good(exc):
+        return refusal(exc)
+    return StoreUnavailable(reason(exc, client, url))
 
 
 def refused_for_good(exc: PyMongoError) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Sequence
 
-from stores.model import StoreHealth, VitalSample, VitalTrend, Waveform, WaveformChunk
+from stores.model import VitalSample, VitalTrend, Waveform, WaveformChunk
+from stores.store import Store
 
 # The longest range `trend` serves; a longer one is clipped to its last TREND_LIMIT_S.
 TREND_LIMIT_S = 31 * 86400.0
@@ -14,7 +15,7 @@ TREND_LIMIT_S = 31 * 86400.0
 CHUNK_LIMIT_S = 60.0
 
 
-class VitalsStore(abc.ABC):
+class VitalsStore(Store):
     """Time series of vital signs and waveforms per bed."""
 
     @abc.abstractmethod
@@ -58,14 +59,3 @@ class VitalsStore(abc.ABC):
     async def recent(self, bed_ids: Iterable[str], since: float) -> dict[str, list[VitalSample]]:
         """Each bed's samples newer than `since`, oldest first (for the tiles' trend lines);
         beds with no such samples are left out."""
-
-    async def prepare(self, create: bool = False) -> list[str]:
-        """What the server lacks of this store's schema (database, indexes, constraints, tables),
-        in words; with `create`, create it first (idempotent). The embedded store needs none."""
-        return []
-
-    @abc.abstractmethod
-    async def health(self) -> StoreHealth: ...
-
-    @abc.abstractmethod
-    async def close(self) -> None: ...

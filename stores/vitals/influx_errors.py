@@ -1,6 +1,8 @@
 """InfluxDB's answers and aiohttp's failures as the store's errors, in words a person can act on.
 
 Never a secret (any text from the server is scrubbed of it) and never a driver object's repr.
+`store_error` is the backend's error translator for aiohttp's failures (each backend has one of
+that name); `ResponseProblem` checks the answers the server did give.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ import re
 import aiohttp
 
 from stores.errors import StoreUnavailable, ValidationError
+from stores.secret_text import scrub
 
 _FIELD = re.compile(r'field \\?"([A-Za-z_]+)\\?"')
 # 1.x: "partial write: points beyond retention policy dropped=3"; 2.x says the same words.
 _BEYOND_RETENTION = re.compile(r"points beyond retention policy dropped=(\d+)")
 
 
-def unreachable_reason(exc: BaseException) -> str:
+def store_error(exc: BaseException, address: str) -> StoreUnavailable:
+    """The StoreUnavailable for aiohttp's failure to reach the server at `address`."""
+    return StoreUnavailable(f"cannot reach {address}: {_unreachable_reason(exc)}")
+
+
+def _unreachable_reason(exc: BaseException) -> str:
     """Why a server could not be reached, in a few words."""
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         return "its TLS certificate is not trusted (give the CA with ?ca=)"
@@ -57,7 +65,7 @@ class ResponseProblem:
             raise StoreUnavailable(f"{address} does not answer as InfluxDB does") from None
         for result in results:
             if "error" in result:
-                self._statement_error(self._scrub(str(result["error"])), address)
+                self._statement_error(scrub(str(result["error"]), self._secret), address)
         return results
 
     def check_write(self, status: int, body: bytes, address: str) -> int:
@@ -80,7 +88,7 @@ class ResponseProblem:
         """The JSON of an InfluxDB 2.x /api/v2 answer (orgs, buckets, DBRP mappings). 2.x says
         401 also for a token that lacks a permission, and names the permission: shown."""
         if status >= 300:
-            text = self._scrub(_error_text(body))
+            text = scrub(_error_text(body), self._secret)
             if status in (401, 403):
                 raise StoreUnavailable(f"authentication failed: {text}"[:300])
             if status in (400, 409, 422):
@@ -101,7 +109,7 @@ class ResponseProblem:
     def _check_status(self, status: int, body: bytes, address: str, writing: bool) -> None:
         if status < 300:
             return
-        text = self._scrub(_error_text(body))
+        text = scrub(_error_text(body), self._secret)
         if status == 401:
             raise StoreUnavailable("authentication failed")
         if status == 403:
@@ -123,9 +131,6 @@ class ResponseProblem:
         if "authoriz" in text or "authenticat" in text:
             raise _permission_denied(text)
         raise ValueError(f"InfluxDB refused the query: {text}")
-
-    def _scrub(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
 
 
 def _other_problem(text: str, beyond: re.Match) -> bool:

@@ -14,7 +14,7 @@ import aiohttp
 from stores.errors import StoreUnavailable
 from stores.urls import StoreUrl
 from stores.vitals.influx_config import InfluxSettings
-from stores.vitals.influx_errors import ResponseProblem, unreachable_reason
+from stores.vitals.influx_errors import ResponseProblem, store_error
 
 CHUNK_ROWS = "10000"  # chunked answers are not cut by a server's max-row-limit
 
@@ -120,7 +120,7 @@ class InfluxHttp:
                                            data=data, headers=headers) as response:
                     body = await response.read()
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                failures.append(f"cannot reach {self.addresses[index]}: {unreachable_reason(exc)}")
+                failures.append(store_error(exc, self.addresses[index]).reason)
                 continue
             version = response.headers.get("X-Influxdb-Version")
             self.version = version or self.version

@@ -369,16 +369,14 @@ async def test_a_restarted_simulator_continues_open_alarms_instead_of_raising_th
 
 class WaveformVitals(FlakyVitals):
     """A vitals store that keeps waveform chunks in memory, one list per write call, and whose
-    waveform writes can fail on their own (`waves_down`) or not be supported at all."""
+    waveform writes can fail on their own (`waves_down`)."""
 
-    def __init__(self, real: VitalsStore, supported: bool = True) -> None:
+    def __init__(self, real: VitalsStore) -> None:
         super().__init__(real)
-        self.down, self.waves_down, self.supported = False, False, supported
+        self.down, self.waves_down = False, False
         self.calls: list[list] = []
 
     async def write_waveforms(self, chunks):
-        if not self.supported:
-            raise NotImplementedError
         if self.waves_down:
             raise StoreUnavailable("vitals server unreachable")
         self.calls.append(list(chunks))
@@ -433,17 +431,6 @@ async def test_waveforms_are_dropped_while_the_store_is_down_and_vitals_and_alar
     # Live data: what was refused is not resent, the strips carry on from now.
     assert len(vitals.calls) == 4 and all(len(call) == len(vitals.calls[0]) for call in vitals.calls)
     assert min(c.start for c in vitals.calls[0]) >= T0 + 30
-
-
-@pytest.mark.asyncio
-async def test_a_vitals_store_without_waveforms_is_told_once_and_the_simulator_goes_on(
-        stores, clock, caplog):
-    vitals = WaveformVitals(stores.vitals, supported=False)
-    simulator = BedsideSimulator(dataclasses.replace(stores, vitals=vitals), ["south-3"], clock,
-                                 rng_seed=3)
-    await run_quarters(simulator, clock, 3)
-    assert simulator.stats.samples_written == 3 * len(await occupied_beds(stores, "south-3"))
-    assert sum("keeps no waveforms" in r.message for r in caplog.records) == 1
 
 
 @pytest.mark.asyncio

@@ -9,8 +9,8 @@ import sys
 # Slow imports (tenths of a second each) that the station's first frame does without: the care
 # graph's networkx is imported when a care team is first laid out, Qt Multimedia when the sound
 # output is opened, and a real backend's driver only when that backend is configured.
-NOT_AT_START = ("networkx", "PySide6.QtMultimedia", "pymongo", "neo4j", "cassandra", "redis",
-                "aiohttp")
+DRIVERS = ("pymongo", "neo4j", "cassandra", "redis", "aiohttp")
+NOT_AT_START = ("networkx", "PySide6.QtMultimedia", *DRIVERS)
 
 
 def modules_after(code: str) -> set[str]:
@@ -27,6 +27,13 @@ def test_the_station_window_imports_nothing_it_does_not_draw_first():
     loaded = modules_after("import app.cli, app.bootstrap, app.main_window")
     assert "pyqtgraph" in loaded  # the check can fail: the vitals chart does need it
     assert {name for name in NOT_AT_START if name in loaded} == set()
+
+
+def test_reading_the_specs_and_parsing_urls_imports_no_driver():
+    loaded = modules_after("import stores.backends, stores.urls\n"
+                           "stores.urls.parse_store_url('alerts', 'redis://r/0')")
+    assert "stores.vitals.influx_spec" in loaded  # the check can fail: the specs were read
+    assert {name for name in DRIVERS if name in loaded} == set()
 
 
 def test_networkx_is_imported_when_a_care_team_is_first_laid_out():

@@ -35,11 +35,6 @@ class FakeVitals:
         return found
 
 
-class NoWaveforms:
-    async def waveforms(self, bed_ids, since, waveform=None):
-        raise NotImplementedError
-
-
 def starts(emitted: dict) -> dict[str, list[float]]:
     return {bed: [c.start - T0 for c in chunks] for bed, chunks in emitted.items()}
 
@@ -159,21 +154,5 @@ def test_the_running_feed_polls_by_itself_and_stops(qapp):
         calls = len(store.calls)
         await asyncio.sleep(0.05)
         assert len(store.calls) == calls
-
-    run_on_qt_loop(scenario())
-
-
-def test_a_store_without_waveforms_is_reported_and_not_asked_again(qapp):
-    feed = WaveformFeed(NoWaveforms(), poll_s=0.01)
-    downs: list[str] = []
-    feed.unavailable.connect(downs.append)
-
-    async def scenario() -> None:
-        feed.set_beds(["b1"])
-        feed.start()
-        await eventually(lambda: downs, 5.0, "the report")
-        await asyncio.sleep(0.05)
-        assert downs == ["this vitals store keeps no waveforms"]
-        await feed.stop()
 
     run_on_qt_loop(scenario())

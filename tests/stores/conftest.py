@@ -1,7 +1,8 @@
 """Fixtures for the stores' contract tests: the same tests run against every backend of a store.
 
 A contract module says which store it pins with `STORE = "alerts"`; its `backend` fixture is then
-parametrised over the embedded default and every real backend of that store in REAL_BACKENDS.
+parametrised over the embedded default and every real backend of that store (the backends' specs,
+stores/backends.py).
 A real backend's server comes from a session fixture (tests/servers/) that may skip, saying why.
 Each test gets an empty store; opening again within the test reaches the same data.
 """
@@ -16,6 +17,7 @@ import pytest
 import pytest_asyncio
 
 from stores import STORE_NAMES, StoreConfig, Stores, open_stores
+from stores.backends import specs_of
 from tests.servers import accept_plain
 from tests.servers.influx import KEEP_FOR_EVER
 
@@ -27,15 +29,17 @@ class Backend:
     server_fixture: str | None = None  # the session fixture giving the server
 
 
-# store -> its real backends (the server fixtures live in tests/servers/)
-REAL_BACKENDS: dict[str, list[Backend]] = {
-    "alerts": [Backend("redis", "alerts", "redis_server")],
-    "vitals": [Backend("influxdb", "vitals", "influx_server")],
-    "patients": [Backend("mongodb", "patients", "mongo_server")],
-    "network": [Backend("neo4j", "network", "neo4j_server")],
-    "analytics": [Backend("cassandra", "analytics", "cassandra_server")],
-}
+# backend -> the session fixture that starts its server (tests/servers/); a backend without one
+# fails the collection: its contract would go untested
+SERVER_FIXTURES = {"redis": "redis_server", "influxdb": "influx_server", "mongodb": "mongo_server",
+                   "neo4j": "neo4j_server", "cassandra": "cassandra_server"}
 EMBEDDED = Backend("embedded")
+
+
+def real_backends(store: str | None) -> list[Backend]:
+    """The real backends of `store` as their specs declare them."""
+    return [Backend(spec.name, spec.store, SERVER_FIXTURES[spec.name])
+            for spec in specs_of(store or "")]
 # The contract suites write at fixed times, years ago: points kept for ever, so that what the
 # suites check is the contract, not the retention (tests/stores/test_influx_rollups.py is about
 # the policies check --init creates by default).
@@ -46,7 +50,7 @@ _test_numbers = itertools.count(1)
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         store = getattr(metafunc.module, "STORE", None)
-        backends = [EMBEDDED, *REAL_BACKENDS.get(store, [])]
+        backends = [EMBEDDED, *real_backends(store)]
         metafunc.parametrize("backend", backends, ids=[b.name for b in backends], indirect=True)
 
 

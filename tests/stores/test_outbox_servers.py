@@ -14,7 +14,7 @@ from stores import STORE_NAMES, StoreConfig, open_stores
 from stores.errors import Conflict, ValidationError
 from stores.model import HealthState, Patient, VitalSample
 from tests.servers import free_port, start_or_skip
-from tests.servers.influx import start_influxd
+from tests.servers.influx import KEEP_FOR_EVER, start_influxd
 from tests.servers.mongo import nx_process
 from tests.servers.redis import start_redis
 from tests.stores.redis_support import alarm
@@ -102,7 +102,9 @@ async def test_writes_waiting_when_the_station_closes_are_delivered_by_its_next_
 async def test_vital_signs_written_while_influxdb_is_down_arrive_when_it_is_back(tmp_path):
     influxd = start_or_skip("influxd", lambda: start_influxd(tmp_path / "influx"))
     try:
-        stores = await open_stores(config(tmp_path, "vitals", f"{influxd.url}/vitals"))
+        # samples of 1970: kept for ever, not dropped as older than the raw policy's 3 days
+        stores = await open_stores(config(tmp_path, "vitals",
+                                          f"{influxd.url}/vitals?{KEEP_FOR_EVER}"))
         try:
             await stores.vitals.prepare(create=True)
             await stores.vitals.write([VitalSample("b1", 1.0, 70.0)])
