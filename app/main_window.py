@@ -35,7 +35,7 @@ from app.feeds.vitals import VitalsFeed
 from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
 from stores import Stores
-from stores.model import Alarm, AlarmLimits, Bed, Patient, Vital
+from stores.model import Alarm, AlarmLimits, Patient, Vital, Ward
 from widgets.alarm_banner import AlarmBanner
 from widgets.alarm_history import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
@@ -59,8 +59,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Ward Station \u2014 {config.ward}")
         self.config = config
         self._clock = clock
-        self._beds: list[Bed] = []
-        self._patients_by_bed: dict[str, Patient] = {}
+        self._ward = Ward()
         self.selected_patient_id: str | None = None
         self._open_alarms: list[Alarm] = []
         # how the window came to close, for the audit log; None while it is open
@@ -283,12 +282,12 @@ class MainWindow(QMainWindow):
         self.patients_feed.available.connect(self._update_beds_subtitle)
 
     def _on_ward_unavailable(self, reason: str) -> None:
-        if not self._beds:
+        if not self._ward.beds:
             self.beds_panel.show_unavailable(f"the ward's beds cannot be read: {reason}")
         self._update_beds_subtitle()
 
     def _update_beds_subtitle(self) -> None:
-        occupied, beds = len(self._patients_by_bed), len(self._beds)
+        occupied, beds = len(self._ward.patients_by_bed), len(self._ward.beds)
         text = f"{occupied} patients in {beds} beds"
         if self.vitals_feed.down_reason is not None:
             text += f" \u00b7 live vitals unavailable: {self.vitals_feed.down_reason}"
@@ -306,7 +305,7 @@ class MainWindow(QMainWindow):
     def select_patient(self, patient_id: str) -> None:
         """Show one patient everywhere: tile, chart, record, care team."""
         self.selected_patient_id = patient_id
-        patient = next((p for p in self._patients_by_bed.values() if p.id == patient_id), None)
+        patient = self._ward.patient(patient_id)
         self.bed_grid.select_patient(patient_id)
         self.patients_feed.load(patient_id)
         self.network_feed.select_patient(patient_id)
@@ -321,18 +320,19 @@ class MainWindow(QMainWindow):
             self.vitals_chart.show_patient(self._chart_title(patient))
 
     def _chart_title(self, patient: Patient) -> str:
-        bed = next((b for b in self._beds if b.id == patient.bed_id), None)
+        bed = self._ward.bed(patient.bed_id)
         label = bed.label if bed else patient.bed_id
         return f"{label} \u00b7 {patient.full_name}"
 
-    def _on_ward_loaded(self, beds: list[Bed], patients_by_bed: dict[str, Patient]) -> None:
-        self._beds, self._patients_by_bed = beds, patients_by_bed
+    def _on_ward_loaded(self, ward: Ward) -> None:
+        self._ward = ward
+        beds = list(ward.beds)
         self._update_beds_subtitle()
-        self.bed_grid.set_beds(beds, patients_by_bed)
+        self.bed_grid.set_beds(beds, dict(ward.patients_by_bed))
         self.patient_panel.set_beds(beds)
         self.alarm_history.set_beds(beds)
-        self.vitals_feed.set_beds([b.id for b in beds])
-        self.waveform_feed.set_beds([b.id for b in beds])
+        self.vitals_feed.set_beds(ward.bed_ids)
+        self.waveform_feed.set_beds(ward.bed_ids)
         self._follow_selected_patient()
 
     def _follow_selected_patient(self) -> None:
@@ -340,11 +340,10 @@ class MainWindow(QMainWindow):
         selected = self.selected_patient_id
         shown_bed = self.vitals_feed.selected_bed
         if selected is None:
-            if self._patients_by_bed:
-                first = min(self._patients_by_bed.values(), key=lambda p: p.bed_id or "")
-                self.select_patient(first.id)
+            if self._ward.patients:
+                self.select_patient(self._ward.patients[0].id)  # the first bed's
             return
-        patient = next((p for p in self._patients_by_bed.values() if p.id == selected), None)
+        patient = self._ward.patient(selected)
         if (patient.bed_id if patient else None) != shown_bed:
             self.select_patient(selected)
 

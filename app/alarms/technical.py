@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 
-from stores.model import Alarm, AlarmKind, Bed, HealthState, Patient, Priority, StoreHealth, VitalSample
+from stores.model import (
+    Alarm, AlarmKind, HealthState, Patient, Priority, StoreHealth, VitalSample, Ward,
+)
 
 PREFIX = "technical:"
 STORE_WORDS = {"patients": "Patient records", "vitals": "Vital signs", "network": "Care network",
@@ -66,13 +68,14 @@ class TechnicalAlarms:
                                        f"{words} store unavailable: {reason}")
         return changed
 
-    def check_beds(self, beds: Iterable[Bed], patients_by_bed: Mapping[str, Patient],
-                   latest: Mapping[str, VitalSample], vitals_down: bool) -> bool:
+    def check_beds(self, ward: Ward, latest: Mapping[str, VitalSample],
+                   vitals_down: bool) -> bool:
         """Occupied beds with no data for longer than the staleness limit; when every occupied
         bed is silent, one alarm for the bedside feed instead of one per bed. Nothing while the
         vitals store is down: that alarm says it all. True if anything changed."""
         now = self._clock()
-        occupied = [bed for bed in beds if bed.id in patients_by_bed]
+        patients_by_bed = ward.patients_by_bed
+        occupied = [bed for bed in ward.beds if bed.id in patients_by_bed]
         silent = [bed for bed in occupied
                   if now - _admitted_or_seen(patients_by_bed[bed.id], latest.get(bed.id))
                   > self.stale_after_s]

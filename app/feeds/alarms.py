@@ -24,7 +24,7 @@ from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
 from stores.backoff import backoff_s
 from stores.errors import AlarmsMissed, NotFound, StoreError, StoreUnavailable
-from stores.model import Alarm, Bed, HealthState, Patient, StoreHealth
+from stores.model import Alarm, HealthState, StoreHealth, Ward
 from stores.patients import PatientStore
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,7 @@ class AlarmsFeed(Feed):
         self.technical = TechnicalAlarms(region, ward, stale_after_s, clock)
         self._open = OpenAlarms(region, ward, self.technical)  # the bus's, and the channel lost
         self._channel = ChannelWatch(bus, region, self.spawn)
-        self._beds: list[Bed] = []
-        self._patients_by_bed: dict[str, Patient] = {}
+        self._ward = Ward()
         self._latest: dict = {}
         self._vitals_down = False
         self._unreadable_seen = 0
@@ -76,9 +75,9 @@ class AlarmsFeed(Feed):
 
     # --- what the rest of the station tells the feed ------------------------------------------
 
-    def set_ward(self, beds: list[Bed], patients_by_bed: dict[str, Patient]) -> None:
-        self._beds, self._patients_by_bed = list(beds), dict(patients_by_bed)
-        self._open.set_beds(beds)
+    def set_ward(self, ward: Ward) -> None:
+        self._ward = ward
+        self._open.set_beds(list(ward.beds))
 
     def show_latest(self, latest: dict) -> None:
         """Newer samples of some beds (dict bed id -> VitalSample)."""
@@ -157,8 +156,7 @@ class AlarmsFeed(Feed):
     async def _watch_station(self) -> None:
         while True:
             await asyncio.sleep(STATION_CHECK_S)
-            changed = self.technical.check_beds(self._beds, self._patients_by_bed, self._latest,
-                                                self._vitals_down)
+            changed = self.technical.check_beds(self._ward, self._latest, self._vitals_down)
             count, why = self._bus.unreadable_messages(self.region)
             if count > self._unreadable_seen:
                 self.technical.unreadable(count - self._unreadable_seen, why or "did not parse")

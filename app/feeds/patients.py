@@ -15,7 +15,7 @@ from app.feeds.base import Feed, action
 from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
 from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
 from stores.model import (
-    AlarmLimits, AuditEntry, Bed, Patient, PendingWrite, Queued, Vital, Widening,
+    AlarmLimits, AuditEntry, Patient, PendingWrite, Queued, Vital, Ward, Widening,
     alarm_limit_problems, widenings,
 )
 from stores.network import CareNetworkStore
@@ -28,7 +28,7 @@ WIDENED = "alarm limits widened"  # the audit log's action for limits set wider 
 
 class PatientsFeed(Feed):
     title = "Patient records"
-    ward_loaded = Signal(object, object)  # list[Bed], dict[bed_id, Patient]: the ward as it is now
+    ward_loaded = Signal(object)  # Ward: the ward as it is now
     patients_found = Signal(object)  # list[Patient]: the search result
     patient_loaded = Signal(object)  # Patient: the record asked for
     saved = Signal(object)  # Patient, as saved
@@ -53,7 +53,7 @@ class PatientsFeed(Feed):
         self.region, self.ward, self.user = region, ward, user
         self._refresh_s = refresh_s
         self._search_text = ""
-        self._ward_state: tuple[list[Bed], dict[str, Patient]] | None = None
+        self._ward_state: Ward | None = None
         self._found: list[Patient] | None = None
         self._wanted: str | None = None
 
@@ -70,10 +70,10 @@ class PatientsFeed(Feed):
         with self.reporting():
             beds = await self._patients.beds(self.ward)
             in_ward = await self._patients.search(self.region, self.ward)
-            by_bed = {p.bed_id: p for p in in_ward if p.bed_id}
-            if (beds, by_bed) != self._ward_state:
-                self._ward_state = (beds, by_bed)
-                self.ward_loaded.emit(beds, by_bed)
+            ward = Ward(tuple(beds), {p.bed_id: p for p in in_ward if p.bed_id})
+            if ward != self._ward_state:
+                self._ward_state = ward
+                self.ward_loaded.emit(ward)
             await self._search()
 
     @action(str)

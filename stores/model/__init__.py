@@ -70,6 +70,7 @@ from stores.model.ward import (  # noqa: F401
     Bed,
     Patient,
     Sex,
+    Ward,
     normalised_patient,
     patient_problems,
     patient_text_problems,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from stores import patient_text
@@ -63,6 +64,30 @@ class Patient:
     def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
+
+
+@dataclass(frozen=True)
+class Ward:
+    """A ward as the station shows it: its beds in order, and the patient in each occupied bed."""
+
+    beds: tuple[Bed, ...] = ()
+    patients_by_bed: Mapping[str, Patient] = field(default_factory=dict)
+
+    @property
+    def patients(self) -> list[Patient]:
+        """The ward's patients, by bed id."""
+        return [self.patients_by_bed[bed_id] for bed_id in sorted(self.patients_by_bed)]
+
+    @property
+    def bed_ids(self) -> list[str]:
+        return [bed.id for bed in self.beds]
+
+    def patient(self, patient_id: str | None) -> Patient | None:
+        """The patient of that id in one of the ward's beds, or None."""
+        return next((p for p in self.patients_by_bed.values() if p.id == patient_id), None)
+
+    def bed(self, bed_id: str | None) -> Bed | None:
+        return next((bed for bed in self.beds if bed.id == bed_id), None)
 
 
 MAX_WEIGHT_KG = 500.0

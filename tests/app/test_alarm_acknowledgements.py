@@ -9,7 +9,7 @@ from datetime import date
 
 from app.feeds.alarms import AlarmsFeed
 from stores import StoreConfig, open_stores
-from stores.model import Alarm, AlarmKind, Bed, Patient, Priority, VitalSample, hour_start
+from stores.model import Alarm, AlarmKind, Bed, Patient, Priority, VitalSample, Ward, hour_start
 from tests.app.qasync_helpers import eventually, run_on_qt_loop
 
 BEDS = [Bed(f"north-1-0{n}", "north", "north-1", f"Bed {n}", n) for n in (1, 2)]
@@ -31,7 +31,7 @@ def run_feed(tmp_path, scenario) -> None:
                           audit=stores.patients, analytics=stores.analytics)
         shown: list[list[Alarm]] = []
         feed.alarms_changed.connect(shown.append)
-        feed.set_ward(BEDS, {"north-1-01": ADA})
+        feed.set_ward(Ward(tuple(BEDS), {"north-1-01": ADA}))
         feed.start()
         try:
             await eventually(lambda: shown, 5, "the first list of alarms")
@@ -99,7 +99,7 @@ def test_a_silent_bed_raises_a_technical_alarm(qapp, tmp_path):
         feed.alarms_changed.connect(shown.append)
         admitted = Patient("p-ben", "north", "north-1", "N2", "Ben", "Walsh", date(1960, 1, 1),
                            bed_id="north-1-02", admitted_at=time.time())
-        feed.set_ward(BEDS, {"north-1-01": ADA, "north-1-02": admitted})
+        feed.set_ward(Ward(tuple(BEDS), {"north-1-01": ADA, "north-1-02": admitted}))
         feed.start()
         try:
             feed.show_latest({"north-1-01": _sample("north-1-01")})

@@ -23,7 +23,7 @@ class Heard:
         feed.saved.connect(self.saved.append)
         feed.problem.connect(lambda field, message: self.problems.append((field, message)))
         feed.failed.connect(self.failures.append)
-        feed.ward_loaded.connect(lambda beds, by_bed: self.wards.append(by_bed))
+        feed.ward_loaded.connect(lambda ward: self.wards.append(dict(ward.patients_by_bed)))
 
 
 def test_saves_problems_conflicts_and_outages_reach_the_form(qapp, tmp_path):

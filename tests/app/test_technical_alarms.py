@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from app.alarms.technical import TechnicalAlarms
-from stores.model import AlarmKind, Bed, HealthState, Patient, Priority, StoreHealth, VitalSample
+from stores.model import (
+    AlarmKind, Bed, HealthState, Patient, Priority, StoreHealth, VitalSample, Ward,
+)
 
 T0 = 1_750_000_000.0
 BEDS = [Bed(f"north-1-0{n}", "north", "north-1", f"Bed {n}", n) for n in (1, 2, 3)]
@@ -16,7 +18,8 @@ ADA = Patient("p-ada", "north", "north-1", "N1", "Ada", "Okafor", date(1950, 3, 
               bed_id="north-1-01", admitted_at=T0 - 3600)
 BEN = Patient("p-ben", "north", "north-1", "N2", "Ben", "Walsh", date(1960, 5, 2),
               bed_id="north-1-02", admitted_at=T0 - 3600)
-WARD = {"north-1-01": ADA, "north-1-02": BEN}  # bed 3 is empty
+PATIENTS = {"north-1-01": ADA, "north-1-02": BEN}  # bed 3 is empty
+WARD = Ward(tuple(BEDS), PATIENTS)
 
 
 @pytest.fixture
@@ -50,24 +53,24 @@ def test_the_alert_store_is_left_to_the_channel_lost_alarm(technical):
 
 def test_a_bed_silent_longer_than_the_limit_is_an_alarm_naming_it(technical, now):
     now[0] = T0 + 6
-    assert technical.check_beds(BEDS, WARD, fresh("north-1-01", at=T0 + 5), vitals_down=False)
+    assert technical.check_beds(WARD, fresh("north-1-01", at=T0 + 5), vitals_down=False)
     [alarm] = technical.alarms()
     assert (alarm.bed_id, alarm.patient_name) == ("north-1-02", "Ben Walsh")
     assert "No data from the monitor for more than 5 s" in alarm.condition
-    assert technical.check_beds(BEDS, WARD, fresh("north-1-01", "north-1-02", at=T0 + 6), False)
+    assert technical.check_beds(WARD, fresh("north-1-01", "north-1-02", at=T0 + 6), False)
     assert technical.alarms() == []
 
 
 def test_every_bed_silent_is_one_alarm_for_the_feed(technical, now):
     now[0] = T0 + 10
-    technical.check_beds(BEDS, WARD, fresh("north-1-01", "north-1-02", at=T0), vitals_down=False)
+    technical.check_beds(WARD, fresh("north-1-01", "north-1-02", at=T0), vitals_down=False)
     [alarm] = technical.alarms()
     assert alarm.condition.startswith("Bedside feed stopped")
 
 
 def test_nothing_about_beds_while_the_vitals_store_is_down(technical, now):
     now[0] = T0 + 10
-    assert not technical.check_beds(BEDS, WARD, {}, vitals_down=True)
+    assert not technical.check_beds(WARD, {}, vitals_down=True)
     assert technical.alarms() == []
 
 
@@ -75,16 +78,16 @@ def test_a_bed_just_admitted_gets_time_to_speak(technical, now):
     new = Patient("p-new", "north", "north-1", "N3", "New", "Patient", date(1970, 1, 1),
                   bed_id="north-1-03", admitted_at=T0 + 8)
     now[0] = T0 + 10
-    ward = WARD | {"north-1-03": new}
-    technical.check_beds(BEDS, ward, fresh("north-1-01", "north-1-02", at=T0 + 10), False)
+    ward = Ward(tuple(BEDS), PATIENTS | {"north-1-03": new})
+    technical.check_beds(ward, fresh("north-1-01", "north-1-02", at=T0 + 10), False)
     assert technical.alarms() == []
 
 
 def test_an_emptied_bed_has_no_silent_alarm(technical, now):
     now[0] = T0 + 6
-    technical.check_beds(BEDS, WARD, fresh("north-1-01", at=T0 + 6), False)
+    technical.check_beds(WARD, fresh("north-1-01", at=T0 + 6), False)
     assert len(technical.alarms()) == 1
-    assert technical.check_beds(BEDS, {"north-1-01": ADA}, fresh("north-1-01", at=T0 + 6), False)
+    assert technical.check_beds(Ward(tuple(BEDS), {"north-1-01": ADA}), fresh("north-1-01", at=T0 + 6), False)
     assert technical.alarms() == []
 
 
