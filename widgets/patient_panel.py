@@ -22,7 +22,8 @@ from widgets.alarm_limits_editor import vital_of
 from widgets.patient_form import PatientForm
 from widgets.patient_form_notices import QUEUED, REFUSED, WideningBar
 from widgets.patient_list import PatientList
-from widgets.patient_panel_pages import column, move_onto, row, scrolled
+from widgets.patient_panel_pages import column, move_onto, row
+from widgets.scrolled import scrolled
 
 LIST_TAB, RECORD_TAB, LIMITS_TAB = 0, 1, 2
 LIMITS_TITLE = "Alarm limits"
