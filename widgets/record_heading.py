@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 
 class RecordHeading(QLabel):
-    """"<b>Jane Doe</b> · north-1"; beside a row of tabs it takes only the room they leave, so
-    that no tab is pushed out of sight: the name gives way first, the ward last."""
+    """Reads "<b>Jane Doe</b> · north-1". Beside a row of tabs it takes only the room they
+    leave, so that no tab is pushed out of sight: the ward gives way first, then the name."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
