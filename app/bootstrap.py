@@ -99,8 +99,9 @@ def apply_theme(app: QApplication) -> None:
 
 
 async def run_station(config: Config, screenshot: Path | None = None,
-                      after_s: float = 8.0) -> int:
-    """Run the station until its window closes, or render a screenshot after `after_s`."""
+                      after_s: float = 8.0, size: tuple[int, int] | None = None) -> int:
+    """Run the station until its window closes, or render a screenshot after `after_s`;
+    `size` (width, height) in px, else maximised (a screenshot: SCREENSHOT_SIZE)."""
     started = time.monotonic()
     stores = await open_station_stores(config)
     station = await start_station(config, stores)
@@ -111,15 +112,19 @@ async def run_station(config: Config, screenshot: Path | None = None,
     _close_on_interrupt(window)
     try:
         if screenshot is not None:
-            window.resize(SCREENSHOT_SIZE)
+            window.resize(QSize(*size) if size else SCREENSHOT_SIZE)
             window.show()
             await asyncio.sleep(max(0.0, after_s - (time.monotonic() - started)))
             saved = _save_screenshot(window, screenshot)
             # ended by the program, not a nurse: no question to hang on, and said so
             window.skip_close_confirmation(f"screenshot saved to {screenshot}")
             return saved
-        window.resize(1600, 960)
-        window.showMaximized()
+        if size:
+            window.resize(*size)
+            window.show()
+        else:
+            window.resize(1600, 960)
+            window.showMaximized()
         await closed.wait()
         return 0
     finally:

@@ -18,6 +18,7 @@ from app.startup import StartupError
 PROG = "ward-station"
 COMMANDS = ("run", "simulate", "check", "bench")
 MAX_BENCH_BEDS = 64
+MIN_WINDOW, MAX_WINDOW = 200, 8192  # px a side of --size: a window, not a typo
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="render the window to a PNG after --after seconds, then exit")
     run.add_argument("--after", type=float, default=8.0, metavar="SECONDS",
                      help="seconds of simulated ward before --screenshot (default: 8)")
+    run.add_argument("--size", type=_window_size, default=None, metavar="WIDTHxHEIGHT",
+                     help="the window's size in pixels, e.g. 1366x768 (default: maximised "
+                          "on a screen, 1920x1080 for --screenshot)")
     simulate = commands.add_parser("simulate", help="run the bedside simulator on its own, "
                                    "feeding the configured stores until interrupted (real "
                                    "stores only with environment = \"training\")")
@@ -116,6 +120,17 @@ def _bench_parser(commands) -> None:
                        choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="default: WARNING")
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size such as 1366x768")
+    size = int(width), int(height)
+    if not all(MIN_WINDOW <= side <= MAX_WINDOW for side in size):
+        raise argparse.ArgumentTypeError(
+            f"each side must be between {MIN_WINDOW} and {MAX_WINDOW} pixels")
+    return size
+
+
 def _duration(text: str) -> int:
     from app.simulator.backfill import parse_duration
 
@@ -168,14 +183,15 @@ def main(argv: list[str] | None = None) -> int:
             return run_standalone(config, args.backfill, args.backfill_only, args.only_region)
         if args.command == "check":
             return _check(config, args.init)
-        return _run_window(config, args.screenshot, args.after)
+        return _run_window(config, args.screenshot, args.after, args.size)
     except (ConfigError, StartupError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
 
 
-def _run_window(config: Config, screenshot: Path | None, after_s: float) -> int:
+def _run_window(config: Config, screenshot: Path | None, after_s: float,
+                size: tuple[int, int] | None) -> int:
     if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
@@ -187,7 +203,7 @@ def _run_window(config: Config, screenshot: Path | None, after_s: float) -> int:
     route_qt_messages_to_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Ward Station")  # its theme comes once the window is built
-    return qasync.run(run_station(config, screenshot, after_s))
+    return qasync.run(run_station(config, screenshot, after_s, size))
 
 
 def _check(config: Config, init: bool) -> int:

@@ -155,7 +155,8 @@ class MainWindow(QMainWindow):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for panel in (self.patients_panel, self.network_panel, self.reports):
             bottom.addWidget(panel)
-        bottom.setSizes([640, 640, 640])
+        # the reports hold three regions' charts side by side; the care graph scales to fit
+        bottom.setSizes([640, 560, 720])
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
         body.addWidget(bottom)

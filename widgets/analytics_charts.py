@@ -6,15 +6,19 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 
 from stores.model import WardHour, WardOccupancy
 from widgets import palette
+from widgets.label_room import RoomUnderLabel
+from widgets.value_axis import ValueAxis
 
 HOUR = 3600.0
 ALARM_BARS = "#8a9bb0"  # neutral: the count mixes every priority, so no alarm colour fits it
 OCCUPANCY_BAR = "#2f6f9f"
-HEADROOM = 0.35  # of a plot's height, kept free above the data for its name
+NAME_TOP = -2  # px from the top of a plot to its name's box (in the grid's line above the data)
+LABEL_GAP = 8  # px at least between two clock labels of a time axis
+TEXT_PADDING = 12  # px around a ward's occupancy text in its bar
 USUAL_RANGE = {"heart_rate": (50.0, 110.0), "spo2": (90.0, 100.0)}  # widened to take in data
 
 
@@ -27,9 +31,9 @@ def merge_wards(hours: list[WardHour]) -> list[WardHour]:
 
 
 def hour_ticks(start: float, end: float, every_h: int = 6) -> list[tuple[float, str]]:
-    """Local clock hours ("06:00") every few hours: a day in ~180 px has room for four labels.
+    """Local clock hours ("06:00") every `every_h` hours (see `hours_per_label`).
 
-    DateAxisItem alone would pick one label a day at this width.
+    DateAxisItem alone would pick one label a day at a column's width.
     """
     first = datetime.fromtimestamp(start).replace(minute=0, second=0, microsecond=0)
     ticks = []
@@ -42,6 +46,19 @@ def hour_ticks(start: float, end: float, every_h: int = 6) -> list[tuple[float, 
     return ticks
 
 
+def hours_per_label(width: float, day_s: float = 24 * HOUR) -> int:
+    """Every 6, 12 or 24 hours: the closest spacing at which a day `width` px wide keeps its
+    clock labels apart (a column of a narrow panel has room for two, not four)."""
+    room = QFontMetrics(tick_font()).horizontalAdvance("00:00") + LABEL_GAP
+    return next((every for every in (6, 12) if width * every * HOUR / day_s >= room), 24)
+
+
+def tick_font() -> QFont:
+    small = QFont()
+    small.setPointSizeF(7.5)
+    return small
+
+
 class RegionColumn:
     """Plots of one region, stacked in one column of a GraphicsLayout; created once, then updated."""
 
@@ -49,9 +66,11 @@ class RegionColumn:
         self.region = region
         hr_colour, spo2_colour = palette.VITAL_COLOURS["heart_rate"], palette.VITAL_COLOURS["spo2"]
         self.title = layout.addLabel(region, row=0, col=column, justify="left", color=palette.TEXT)
-        self.alarm_plot = _plot(layout, 1, column, "alarms / h", palette.TEXT_DIM)
-        self.heart_rate_plot = _plot(layout, 2, column, "HR bpm", hr_colour)
-        self.spo2_plot = _plot(layout, 3, column, "SpO\u2082 %", spo2_colour, time_axis=True)
+        self.alarm_plot, self.alarm_room = _plot(layout, 1, column, "alarms / h",
+                                                 palette.TEXT_DIM, padding=0)
+        self.heart_rate_plot, self.heart_rate_room = _plot(layout, 2, column, "HR bpm", hr_colour)
+        self.spo2_plot, self.spo2_room = _plot(layout, 3, column, "SpO\u2082 %", spo2_colour,
+                                               time_axis=True)
         self.occupancy_plot = _occupancy_plot(layout, 4, column)
         for plot in (self.alarm_plot, self.heart_rate_plot):
             plot.setXLink(self.spo2_plot)
@@ -63,6 +82,8 @@ class RegionColumn:
         self.ward_tracks = _bars(self.occupancy_plot, palette.BORDER, **ward_rows)
         self.ward_bars = _bars(self.occupancy_plot, OCCUPANCY_BAR, **ward_rows)
         self.ward_texts: list[pg.TextItem] = []
+        self._day: tuple[float, float] | None = None  # the window of the hours shown
+        self.spo2_plot.vb.sigResized.connect(self._label_hours)
 
     def show_hours(self, hours: list[WardHour], start: float, end: float) -> None:
         """This region's rollups (any wards, any order) over the window from `start` to `end`."""
@@ -70,16 +91,27 @@ class RegionColumn:
         alarms = np.array([h.alarms for h in region], dtype=np.float64)
         starts = np.array([h.hour for h in region], dtype=np.float64)
         self.alarm_bars.setOpts(x=starts + HOUR / 2, height=alarms)
-        self.alarm_plot.setYRange(0, max(4.0, alarms.max(initial=0)) * (1 + HEADROOM), padding=0)
-        self.title.setText(f"<b>{self.region}</b> &nbsp;{int(alarms.sum())} alarms in 24 h")
+        self.alarm_room.show(0, max(4.0, alarms.max(initial=0)))
+        # two lines: a column then needs no more width than its charts, and three regions fit
+        # side by side in a third of a 1366 px window
+        self.title.setText(f"<b>{self.region}</b><br><span style='color: {palette.TEXT_DIM}'>"
+                           f"{int(alarms.sum())} alarms in 24 h</span>")
         # Lines run over every hour of the window, so that an hour without data is a gap.
         slots = np.arange(start, end, HOUR)
         by_hour = {h.hour: h for h in region}
         hours_of_window = [by_hour.get(slot) for slot in slots]
-        _show_means(self.heart_rate_curve, slots, hours_of_window, "heart_rate")
-        _show_means(self.spo2_curve, slots, hours_of_window, "spo2")
+        _show_means(self.heart_rate_curve, self.heart_rate_room, slots, hours_of_window,
+                    "heart_rate")
+        _show_means(self.spo2_curve, self.spo2_room, slots, hours_of_window, "spo2")
         self.spo2_plot.setXRange(start, end, padding=0)
-        self.spo2_plot.getAxis("bottom").setTicks([hour_ticks(start, end)])
+        self._day = (start, end)
+        self._label_hours()
+
+    def _label_hours(self, *_view) -> None:
+        """The time axis's clock labels, as many as its width keeps apart."""
+        if self._day is not None:
+            every = hours_per_label(self.spo2_plot.vb.width(), self._day[1] - self._day[0])
+            self.spo2_plot.getAxis("bottom").setTicks([hour_ticks(*self._day, every)])
 
     def show_occupancy(self, wards: list[WardOccupancy], rows: int) -> None:
         wards = sorted(wards, key=lambda w: w.ward)
@@ -97,6 +129,9 @@ class RegionColumn:
                 text.setText(f"{ward.ward}  {ward.occupied}/{ward.beds}  {ward.fraction:.0%}")
                 text.setPos(0.02, index)
         self.occupancy_plot.setYRange(-0.5, max(rows, 1) - 0.5, padding=0)
+        # the plot clips what lies outside it: its column is made at least as wide as the names
+        shown = [text.boundingRect().width() for text in self.ward_texts if text.isVisible()]
+        self.occupancy_plot.setMinimumWidth(max(shown, default=0) + TEXT_PADDING)
 
     def occupancy_texts(self) -> list[str]:
         return [text.toPlainText() for text in self.ward_texts if text.isVisible()]
@@ -110,14 +145,17 @@ def _still_plot(layout: pg.GraphicsLayout, row: int, column: int, **options) -> 
     return plot
 
 
-def _plot(layout: pg.GraphicsLayout, row: int, column: int, name: str, colour: str, time_axis=False):
-    axes = {"bottom": pg.DateAxisItem()} if time_axis else {}
+def _plot(layout: pg.GraphicsLayout, row: int, column: int, name: str, colour: str,
+          time_axis: bool = False, padding: float = 0.02) -> tuple[pg.PlotItem, RoomUnderLabel]:
+    """A plot with its name in the top-left corner, and what keeps its data under the name."""
+    axes = {"left": ValueAxis("left")}
+    if time_axis:
+        axes["bottom"] = pg.DateAxisItem()
     plot = _still_plot(layout, row, column, axisItems=axes)
     plot.showGrid(x=True, y=True, alpha=0.12)
     if not time_axis:
         plot.hideAxis("bottom")  # the time axis under the column's last plot serves all three
-    small = QFont()
-    small.setPointSizeF(7.5)
+    small = tick_font()
     for axis_name in ("left", "bottom"):
         axis = plot.getAxis(axis_name)
         axis.setPen(palette.BORDER)
@@ -126,8 +164,8 @@ def _plot(layout: pg.GraphicsLayout, row: int, column: int, name: str, colour: s
     plot.getAxis("left").setWidth(26)
     label = pg.LabelItem(name, justify="left", size="7.5pt", color=colour)
     label.setParentItem(plot.vb)
-    label.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(2, -2))
-    return plot
+    label.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(2, NAME_TOP))
+    return plot, RoomUnderLabel(plot, label, padding)
 
 
 def _occupancy_plot(layout: pg.GraphicsLayout, row: int, column: int) -> pg.PlotItem:
@@ -145,9 +183,8 @@ def _bars(plot: pg.PlotItem, colour: str, **shape) -> pg.BarGraphItem:
     return bars
 
 
-def _show_means(
-    curve: pg.PlotDataItem, slots: np.ndarray, hours: list[WardHour | None], vital: str
-) -> None:
+def _show_means(curve: pg.PlotDataItem, room: RoomUnderLabel, slots: np.ndarray,
+                hours: list[WardHour | None], vital: str) -> None:
     """Mean `vital` ("heart_rate", "spo2") per hour; NaN, a gap, where an hour has none."""
     means = [getattr(h, f"{vital}_mean") if h else None for h in hours]
     values = np.array([np.nan if m is None else m for m in means], dtype=np.float64)
@@ -155,7 +192,7 @@ def _show_means(
         curve.setData(slots + HOUR / 2, values, connect="finite")
     else:
         curve.setData([], [])  # all gaps: pyqtgraph cannot bound an all-NaN curve
-    _fit_y(curve.getViewBox(), values, USUAL_RANGE[vital])
+    room.show(*_usual_or_wider(values, USUAL_RANGE[vital]))
 
 
 def _curve(plot: pg.PlotItem, colour: str) -> pg.PlotDataItem:
@@ -163,9 +200,9 @@ def _curve(plot: pg.PlotItem, colour: str) -> pg.PlotDataItem:
     return plot.plot(pen=pen, symbol="o", symbolSize=3, symbolPen=None, symbolBrush=colour)
 
 
-def _fit_y(view: pg.ViewBox, values: np.ndarray, usual: tuple[float, float]) -> None:
-    """The usual range, widened only to take in the data, with headroom for the plot's name."""
+def _usual_or_wider(values: np.ndarray, usual: tuple[float, float]) -> tuple[float, float]:
+    """The usual range, widened only to take in the data."""
     low, high = usual
     if np.isfinite(values).any():
         low, high = min(low, np.nanmin(values)), max(high, np.nanmax(values))
-    view.setYRange(low, high + (high - low) * HEADROOM, padding=0.02)
+    return low, high

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
@@ -9,10 +11,13 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 from stores.model import WardHour, WardOccupancy
 from widgets import palette
 from widgets.analytics_charts import HOUR, RegionColumn
+from widgets.scrolled import scrolled
 
 DAY = 24 * HOUR
 TITLE_ROW, OCCUPANCY_ROW = 0, 4
+MESSAGE, CHARTS = 0, 1  # the pages of the panel
 PLOT_ROWS = {1: 3, 2: 3, 3: 4}  # share of the height: alarms, HR, SpO₂ (it has the time axis)
+TITLE_HEIGHT = 34  # px: the region's name, and under it its alarms
 WARD_ROW = 17  # px per ward in the occupancy bars
 
 
@@ -30,9 +35,9 @@ class AnalyticsPanel(QWidget):
         self._columns: dict[str, RegionColumn] = {}
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.message)
-        self._stack.addWidget(self.charts)
+        self._stack.addWidget(scrolled(self.charts))
         grid = self.charts.ci.layout
-        grid.setRowFixedHeight(TITLE_ROW, 18)
+        grid.setRowFixedHeight(TITLE_ROW, TITLE_HEIGHT)
         for row, share in PLOT_ROWS.items():
             grid.setRowStretchFactor(row, share)
         self.show_message("No analytics yet")
@@ -52,7 +57,8 @@ class AnalyticsPanel(QWidget):
         end = max(h.hour for rollups in hours.values() for h in rollups) + HOUR
         for region, rollups in hours.items():
             self._column(region).show_hours(rollups, end - DAY, end)
-        self._stack.setCurrentWidget(self.charts)
+        self._hold_charts_whole()
+        self._stack.setCurrentIndex(CHARTS)
 
     @Slot(list)
     def show_occupancy(self, occupancy: list[WardOccupancy]) -> None:
@@ -63,11 +69,18 @@ class AnalyticsPanel(QWidget):
         for region in [*self._columns, *by_region]:
             self._column(region).show_occupancy(by_region.get(region, []), rows)
         self.charts.ci.layout.setRowFixedHeight(OCCUPANCY_ROW, rows * WARD_ROW + 4)
+        self._hold_charts_whole()
 
     @Slot(str)
     def show_message(self, text: str) -> None:
         self.message.setText(text)
-        self._stack.setCurrentWidget(self.message)
+        self._stack.setCurrentIndex(MESSAGE)
+
+    def _hold_charts_whole(self) -> None:
+        """Never narrower than the region columns need: in a small panel they scroll, where
+        the view would otherwise cut the last column off at its edge."""
+        needed = self.charts.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        self.charts.setMinimumSize(math.ceil(needed.width()), math.ceil(needed.height()))
 
     def _column(self, region: str) -> RegionColumn:
         if region not in self._columns:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QResizeEvent, QTransform
 from PySide6.QtWidgets import (
     QGraphicsScene,
@@ -23,6 +23,10 @@ from widgets.care_graph_legend import care_legend
 
 MARGIN = 12.0  # px of scene kept around the drawing
 MAX_ZOOM = 1.15  # a three-person team is not blown up to fill the panel
+MIN_ZOOM = 0.5  # names stay readable: a larger team scrolls rather than shrinks further
+# How much wider apart the rings are drawn, tried in turn until every name finds room: a
+# team of twenty has too many names for the closest rings.
+SPREADS = (1.0, 1.2, 1.45, 1.75, 2.1, 2.5, 3.0)
 BOW = 28.0  # px a link bends away from another link between the same two people
 
 
@@ -62,16 +66,18 @@ class CareGraphView(QWidget):
             self.show_message("No care team recorded")
             return
         self._focus_id = graph.focus_id
-        self.scene.clear()
-        nodes = self._add_nodes(graph)
-        links = self._add_links(graph, nodes)
-        place_labels(list(nodes.values()), links)
+        for spread in SPREADS:
+            self.scene.clear()
+            nodes = self._add_nodes(graph, spread)
+            links = self._add_links(graph, nodes)
+            if place_labels(list(nodes.values()), links):
+                break
         self._stack.setCurrentWidget(self._drawing)
         self.view.fit()
 
-    def _add_nodes(self, graph: CareGraph) -> dict[str, CareNodeItem]:
+    def _add_nodes(self, graph: CareGraph, spread: float) -> dict[str, CareNodeItem]:
         items = {}
-        for node_id, (x, y) in ring_layout(graph).items():
+        for node_id, (x, y) in ring_layout(graph, spread).items():
             item = CareNodeItem(graph.node(node_id), focus=node_id == graph.focus_id)
             item.setPos(x, y)
             self.scene.addItem(item)
@@ -103,7 +109,8 @@ class CareGraphView(QWidget):
 
 
 class _FittedView(QGraphicsView):
-    """Shows the whole drawing at any size and reports which person was clicked."""
+    """Shows the whole drawing, scaled to the room it has but never so small that names cannot
+    be read (it scrolls then, around the focus patient), and reports which person was clicked."""
 
     node_clicked = Signal(object)
 
@@ -112,18 +119,28 @@ class _FittedView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.setBackgroundBrush(QColor(palette.PANEL))
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)  # a scrolled team pans by hand
+        self._scroll_bars(False)
 
     def fit(self) -> None:
         drawing = self.scene().itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.setSceneRect(drawing)
-        room = self.viewport().size()
+        room = self.maximumViewportSize()  # without scroll bars, whether they show or not
         if room.isEmpty():  # not laid out yet: the first resize fits it
             return
-        zoom = min(room.width() / drawing.width(), room.height() / drawing.height(), MAX_ZOOM)
+        fitting = min(room.width() / drawing.width(), room.height() / drawing.height())
+        # Scroll bars only where the drawing does not fit at the smallest zoom; a bar that came
+        # and went with the zoom resized the view, and each resize called for the next.
+        self._scroll_bars(fitting < MIN_ZOOM)
+        zoom = min(max(fitting, MIN_ZOOM), MAX_ZOOM)
         self.setTransform(QTransform.fromScale(zoom, zoom))
-        self.centerOn(drawing.center())
+        self.centerOn(QPointF(0, 0))  # the focus patient
+
+    def _scroll_bars(self, shown: bool) -> None:
+        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if shown else \
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -152,25 +152,28 @@ def text_patch(text: str, colour: str, bold: bool = False, scale: float = 1.0) -
     return patch
 
 
-def place_labels(nodes: list[CareNodeItem], links: list[CareLinkItem]) -> None:
-    """Give every name a spot clear of people and other names.
+def place_labels(nodes: list[CareNodeItem], links: list[CareLinkItem]) -> bool:
+    """Give every name a spot clear of people and other names; False if some name found none.
 
-    People's names always show: shortened where the full name finds no room, at their first
-    choice if even that finds none. A link's name that finds no room is left out, since its
-    colour, dash and tooltip still say what it is.
+    A person's name is shortened where the full name finds no room, and put at its first
+    choice if even that finds none (the caller then spreads the people wider apart). A link's
+    name that finds no room is left out, since its colour, dash and tooltip still say what it is.
     """
     taken = [node.sceneBoundingRect() for node in nodes]
+    every_name_placed = True
     for item in [*nodes, *links]:
         spot = _free_spot(item, taken)
         if spot is None and isinstance(item, CareNodeItem):
             item.shorten_name()
             spot = _free_spot(item, taken)
+            every_name_placed = every_name_placed and spot is not None
         item.tag.setVisible(spot is not None or isinstance(item, CareNodeItem))
         if spot is None:
             spot = item.label_spots()[0]
         _put(item.tag, item, spot)
         if item.tag.isVisible():
             taken.append(item.tag.sceneBoundingRect())
+    return every_name_placed
 
 
 def _free_spot(item: CareNodeItem | CareLinkItem, taken: list[QRectF]) -> QPointF | None:

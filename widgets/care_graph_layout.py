@@ -18,31 +18,46 @@ NODE_PITCH = 42.0  # px of ring per node, so that neighbours' names do not touch
 FIRST = math.pi
 
 
-def ring_layout(graph: CareGraph) -> dict[str, tuple[float, float]]:
-    """Scene positions (px) by node id.
+def ring_layout(graph: CareGraph, spread: float = 1.0) -> dict[str, tuple[float, float]]:
+    """Scene positions (px) by node id; `spread` > 1 draws the same rings wider apart.
 
     A shell layout rather than a force layout: the focus stays in the middle, the care team on
-    the first ring and their other patients and colleagues on the second, the same way every time.
-    A node on an outer ring sits as near as it can to the neighbour that links it inwards, so
-    links between rings stay short and rarely cross.
+    the first ring and their other patients and colleagues on the second, evenly spaced around
+    each ring (networkx's circular layout), the same way every time. An outer ring is ordered
+    by, and turned towards, where the people who link it inwards sit, so that links between
+    rings stay short and rarely cross. A ring holding many people is made wider.
     """
     network = _network(graph)
     angles: dict[str, float] = {}
     positions: dict[str, tuple[float, float]] = {}
+    radius = 0.0
     for hop, ring in enumerate(_rings(graph, network)):
         if not ring:
             continue
-        radius = max(hop * RING_GAP, len(ring) * NODE_PITCH / math.tau) if hop else 0.0
-        if hop <= 1:
-            wanted = [FIRST + index * math.tau / len(ring) for index in range(len(ring))]
-        else:
-            wanted = [_inward_angle(network, node, angles) for node in ring]
-        # Crowds around one clinician spread over at least three quarters of the ring.
-        gap = max(NODE_PITCH / radius, 0.75 * math.tau / len(ring)) if radius else 0.0
-        for node, angle in zip(ring, _spread(wanted, gap)):
+        if hop:
+            radius = max(radius + RING_GAP, len(ring) * NODE_PITCH / math.tau)
+        for node, angle in _ring_angles(network, ring, angles, inner=hop <= 1).items():
             angles[node] = angle
-            positions[node] = (ASPECT * radius * math.cos(angle), radius * math.sin(angle))
+            distance = radius * spread
+            positions[node] = (ASPECT * distance * math.cos(angle), distance * math.sin(angle))
     return positions
+
+
+def _ring_angles(network: nx.Graph, ring: list[str], placed: dict[str, float],
+                 inner: bool) -> dict[str, float]:
+    """Evenly around the ring: the care team from nine o'clock in their given order; an outer
+    ring in the order of its inward neighbours, turned to lie nearest to them."""
+    import networkx as nx
+
+    if not inner:
+        ring = sorted(ring, key=lambda node: _inward_angle(network, node, placed))
+    slots = {node: math.atan2(y, x) for node, (x, y) in nx.circular_layout(ring).items()}
+    turn = FIRST
+    if not inner:  # the mean of how far each is from where it wants to be
+        wanted = {node: _inward_angle(network, node, placed) for node in ring}
+        turn = math.atan2(sum(math.sin(wanted[n] - slots[n]) for n in ring),
+                          sum(math.cos(wanted[n] - slots[n]) for n in ring))
+    return {node: slots[node] + turn for node in ring}
 
 
 def _network(graph: CareGraph) -> nx.Graph:
@@ -81,40 +96,3 @@ def _inward_angle(network: nx.Graph, node: str, angles: dict[str, float]) -> flo
     if not placed:
         return FIRST
     return math.atan2(sum(map(math.sin, placed)), sum(map(math.cos, placed)))
-
-
-def _spread(wanted: list[float], gap: float) -> list[float]:
-    """Angles as near as possible to the wanted ones, but at least `gap` apart around the ring."""
-    count = len(wanted)
-    order = sorted(range(count), key=lambda i: wanted[i] % math.tau)
-    ring = [wanted[i] % math.tau for i in order]
-    if count * gap >= math.tau:  # a full ring: spread evenly, in the wanted order
-        return _unsort(order, [ring[0] + rank * math.tau / count for rank in range(count)])
-    # Cut the circle open at its widest empty stretch, so that no crowd straddles the cut.
-    after = [later - earlier for earlier, later in zip(ring, ring[1:] + [ring[0] + math.tau])]
-    cut = after.index(max(after)) + 1
-    order = order[cut:] + order[:cut]
-    line = ring[cut:] + [angle + math.tau for angle in ring[:cut]]
-    crowds: list[list[float]] = []  # neighbours that had to be pushed apart, as one group
-    for angle in line:
-        crowds.append([angle])
-        while len(crowds) > 1 and _first(crowds[-1], gap) - _last(crowds[-2], gap) < gap:
-            crowds[-2:] = [crowds[-2] + crowds[-1]]
-    placed = [_first(crowd, gap) + rank * gap for crowd in crowds for rank in range(len(crowd))]
-    return _unsort(order, placed)
-
-
-def _first(crowd: list[float], gap: float) -> float:
-    """Where a crowd starts when spread `gap` apart around the mean of what its members want."""
-    return sum(crowd) / len(crowd) - (len(crowd) - 1) * gap / 2
-
-
-def _last(crowd: list[float], gap: float) -> float:
-    return _first(crowd, gap) + (len(crowd) - 1) * gap
-
-
-def _unsort(order: list[int], values: list[float]) -> list[float]:
-    result = [0.0] * len(order)
-    for rank, index in enumerate(order):
-        result[index] = values[rank]
-    return result

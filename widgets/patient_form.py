@@ -8,7 +8,7 @@ from functools import partial
 from datetime import date
 
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from stores import patient_text
 from stores.model import AlarmLimits, Bed, Patient, Sex, Vital, patient_problems
@@ -23,6 +23,7 @@ from widgets.patient_form_grid import (
     make_fields,
 )
 from widgets.patient_form_notices import UnsavedBar, message_line
+from widgets.record_heading import RecordHeading
 
 # Fields whose text is checked at every keystroke (length, invisible characters).
 CHECKED_AS_TYPED = (*TEXT_FIELDS, *LIST_FIELDS, "notes")
@@ -42,7 +43,7 @@ class PatientForm(QWidget):
         self._today = today
         self._region, self._ward = "", ""
         self._loaded: Patient | None = None
-        self.heading = QLabel()  # names the record shown; the panel decides where it goes
+        self.heading = RecordHeading()  # names the record shown; the panel decides where it goes
         self.heading.setContentsMargins(0, 0, 4, 4)
         self.message = message_line()
         self.unsaved = UnsavedBar()
@@ -200,7 +201,7 @@ class PatientForm(QWidget):
     def _show_heading(self) -> None:
         who = self._loaded.full_name if self._loaded else "New patient"
         ward = self._loaded.ward if self._loaded else self._ward
-        self.heading.setText(f"<b>{who}</b> · {ward}" if ward else f"<b>{who}</b>")
+        self.heading.show_record(who, ward)
 
     def _check_as_typed(self, name: str, *_args: object) -> None:
         """Say at once what the field's text may not hold, without moving the focus."""

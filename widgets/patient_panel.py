@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
@@ -22,10 +23,12 @@ from widgets.alarm_limits_editor import vital_of
 from widgets.patient_form import PatientForm
 from widgets.patient_form_notices import QUEUED, REFUSED, WideningBar
 from widgets.patient_list import PatientList
-from widgets.patient_panel_pages import column, move_onto, row, scrolled
+from widgets.patient_panel_pages import column, move_onto, row
+from widgets.scrolled import scrolled
 
 LIST_TAB, RECORD_TAB, LIMITS_TAB = 0, 1, 2
 LIMITS_TITLE = "Alarm limits"
+HEADING_GAP = 8  # px between the last tab and the record's name
 
 
 class PatientPanel(QWidget):
@@ -298,4 +301,14 @@ class PatientPanel(QWidget):
         # Seen from the record page too: this patient does not alarm at the ward's limits.
         title = f"{LIMITS_TITLE} \u00b7 {own} own" if own else LIMITS_TITLE
         self.tabs.setTabText(LIMITS_TAB, title)
+        self._fit_heading()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_heading()
+
+    def _fit_heading(self) -> None:
+        """The record's name beside the tabs takes only the room they leave: every tab shows."""
+        tabs = self.tabs.tabBar().sizeHint().width()
+        self.form.heading.set_room(self.tabs.width() - tabs - HEADING_GAP)
 

@@ -1,8 +1,8 @@
-"""Building the patient panel's pages: rows, columns, a quiet scroll area, shared parts moved."""
+"""Building the patient panel's pages: rows, columns, shared parts moved."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 
 def row(*widgets: QWidget, stretch_at: int) -> QWidget:
@@ -25,16 +25,6 @@ def column(*widgets: QWidget, stretch: bool = True) -> QWidget:
     for index, widget in enumerate(widgets):
         layout.addWidget(widget, 1 if stretch and index == 0 else 0)
     return column
-
-
-def scrolled(content: QWidget) -> QScrollArea:
-    """`content` in a scroll area that draws nothing of its own, for a panel made small."""
-    area = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
-    area.setWidget(content)
-    area.viewport().setAutoFillBackground(False)  # the tab page's colour shows through
-    area.setCornerWidget(QWidget())  # else the corner between two scroll bars is painted white
-    content.setAutoFillBackground(False)
-    return area
 
 
 def move_onto(page: QWidget, top: QWidget, bottom: QWidget) -> None:

@@ -20,6 +20,7 @@ from stores.model import VitalSample, VitalTrend
 from widgets import palette
 from widgets.trend_arrays import mean_line, min_max_bars, trend_extremes, value_extremes
 from widgets.trend_live import LiveWindow, column
+from widgets.value_axis import ValueAxis
 from widgets.vital_plot import PLOTS, VitalPlot, fit_y
 
 REDRAW_MS = 250  # live: at most 4 redraws a second; samples come at 1 Hz
@@ -65,7 +66,8 @@ class TrendChart(pg.GraphicsLayoutWidget):
         self.plots[0].item.vb.sigXRangeChanged.connect(self._on_view_moved)
 
     def _add_plot(self, row: int, name: str, vitals, y_range) -> VitalPlot:
-        item = self.addPlot(row=row, col=0, axisItems={"bottom": pg.DateAxisItem()})
+        axes = {"bottom": pg.DateAxisItem(), "left": ValueAxis("left")}
+        item = self.addPlot(row=row, col=0, axisItems=axes)
         item.setMenuEnabled(False)
         item.setMouseEnabled(x=False, y=False)  # live: a nurse cannot lose "now" by a stray drag
         item.hideButtons()

@@ -7,8 +7,9 @@ from PySide6.QtGui import QColor
 
 from stores.model import Vital, VitalSample
 from widgets import palette, vital_text
+from widgets.label_room import RoomUnderLabel
 
-_LABEL_HEADROOM = 0.3  # of the y range, kept free above the data for the value label
+LABEL_TOP = 2  # px from the top of the plot to its value label's text
 
 
 class VitalPlot:
@@ -19,7 +20,6 @@ class VitalPlot:
         self, item: pg.PlotItem, name: str, vitals: tuple[Vital, ...], y_range: tuple[float, float]
     ) -> None:
         self.item, self.name, self.vitals, self.y_range = item, name, vitals, y_range
-        self.y_shown: tuple[float, float] | None = None  # the range `fit_y` set last
         # bare curves, not PlotDataItems: nothing here needs their downsampling or symbols,
         # and the live view sets every curve's data once a second
         self.curves = {v: _curve(item, _pen(v), "finite") for v in vitals}
@@ -28,7 +28,10 @@ class VitalPlot:
             band.setZValue(-1)  # the mean line stays readable on top of its band
         self.label = pg.LabelItem("", justify="left", size="10pt")
         self.label.setParentItem(item.vb)
-        self.label.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(6, 2))
+        # the text's box has a margin above the text: lifted by it, the text is LABEL_TOP down
+        margin = self.label.item.document().documentMargin()
+        self.label.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(6, LABEL_TOP - margin))
+        self.room = RoomUnderLabel(item, self.label)  # the y range `fit_y` sets
 
     def show_value(self, sample: VitalSample | None, stale: str) -> None:
         """The newest value; a stale one is struck through, greyed and says how old it is."""
@@ -84,12 +87,9 @@ def _band_pen(vital: Vital) -> pg.QtGui.QPen:
 
 
 def fit_y(plot: VitalPlot, extremes: tuple[float, float] | None) -> None:
-    """Keep the usual range, widened only when a value falls outside it (no jumpy autoscale)."""
+    """Keep the usual range, widened only when a value falls outside it (no jumpy autoscale),
+    with room above the data for the value label in the top-left corner, at any plot height."""
     low, high = plot.y_range
     if extremes is not None:
         low, high = min(low, extremes[0]), max(high, extremes[1])
-    # Headroom above the data keeps the value label in the top-left corner off the curve.
-    wanted = (low, high + (high - low) * _LABEL_HEADROOM)
-    if wanted != plot.y_shown:  # the same range again still costs pyqtgraph a relayout
-        plot.item.setYRange(*wanted, padding=0.02)
-        plot.y_shown = wanted
+    plot.room.show(low, high)

@@ -68,7 +68,7 @@ def test_a_ward_of_another_region(tmp_path):
     assert_one_line_error(result, "ward 'north-1' is in region 'north', not 'south'")
 
 
-def test_the_station_is_drawn_in_its_theme(tmp_path):
+def test_the_station_is_drawn_in_its_theme_at_the_size_asked(tmp_path):
     """The theme is applied once the window is built (it builds faster so): still before the
     window is first shown."""
     from PySide6.QtGui import QImage
@@ -77,11 +77,24 @@ def test_the_station_is_drawn_in_its_theme(tmp_path):
 
     shot = tmp_path / "s.png"
     result = ward_station("--data-dir", str(tmp_path / "data"), "--screenshot", str(shot),
-                          "--after", "0")
+                          "--after", "0", "--size", "1366x768")
     assert result.returncode == 0, result.stderr
     image = QImage(str(shot))
-    assert image.width() == 1920
+    assert (image.width(), image.height()) == (1366, 768)
     assert image.pixelColor(2, 500).name() == palette.BACKGROUND  # the window's edge, not Qt's
+
+
+@pytest.mark.parametrize(("size", "words"), [("big", "is not a size such as 1366x768"),
+                                             ("1366x50", "between 200 and 8192 pixels")])
+def test_a_window_size_it_cannot_use(size, words):
+    assert_one_line_error(ward_station("--size", size), words)
+
+
+def test_a_window_size_is_read_as_width_and_height():
+    from app.cli import parse_args
+
+    assert parse_args(["--size", "1366X768"]).size == (1366, 768)
+    assert parse_args([]).size is None
 
 
 def test_a_screenshot_folder_that_cannot_be_made(tmp_path):

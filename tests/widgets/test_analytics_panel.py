@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from stores.model import WardHour, WardOccupancy
-from widgets.analytics_charts import hour_ticks, merge_wards
+from tests.app.window_geometry import cut_off
+from widgets.analytics_charts import hour_ticks, hours_per_label, merge_wards
 from widgets.analytics_panel import AnalyticsPanel
 
 T0 = 1_779_400_800.0  # the start of an hour
@@ -119,3 +120,34 @@ def test_overview_plots_offer_no_context_menu_nor_pan(panel):
         assert not plot.menuEnabled() and not plot.vb.menuEnabled()
         assert plot.vb.menu is None  # never built: it would only slow the panel's first draw
         assert plot.vb.mouseEnabled() == [False, False]
+
+
+@pytest.mark.parametrize(("width", "every"), [(40, 24), (115, 12), (200, 6)])
+def test_a_narrow_time_axis_labels_fewer_hours(width, every):
+    """Four clock labels need about 140 px; a column of a 1366 px window has 115."""
+    assert hours_per_label(width) == every
+
+
+@pytest.mark.parametrize("width", [300, 470, 900])
+def test_a_narrow_panel_scrolls_rather_than_cut_a_region_off(qtbot, panel, width):
+    panel.resize(width, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_hours(HOURS)
+    panel.show_occupancy(OCCUPANCY + [WardOccupancy("central", "central-22", 15, 16, T0)])
+
+    def whole():
+        assert cut_off(panel) == []
+        assert [text for text, bars in ward_texts(panel)
+                if not bars.left() <= text.left() < text.right() <= bars.right()] == []
+
+    qtbot.waitUntil(whole, timeout=1000)  # pyqtgraph lays its plots out a pass later
+
+
+def ward_texts(panel):
+    """Each ward's occupancy text beside the plot that clips it, as scene rectangles."""
+    for name in panel.regions():
+        region = panel.region(name)
+        for text in region.ward_texts:
+            if text.isVisible():
+                yield text.sceneBoundingRect(), region.occupancy_plot.vb.sceneBoundingRect()

@@ -6,9 +6,10 @@ import itertools
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from stores.model import CareGraph, CareLink, CareLinkKind, CareNode, CareNodeKind
-from widgets.care_graph import CareGraphView
+from widgets.care_graph import MIN_ZOOM, CareGraphView
 from widgets.care_graph_layout import ring_layout
 
 PATIENT, DOCTOR, NURSE = CareNodeKind.PATIENT, CareNodeKind.DOCTOR, CareNodeKind.NURSE
@@ -44,6 +45,34 @@ def ward_team(other_patients: int) -> CareGraph:
         TEAM.nodes[:4] + tuple(others),
         TEAM.links[:4] + tuple(CareLink("d-mensah", node.id, TREATS) for node in others),
     )
+
+
+GIVEN = "Amara Bogdan Chen Dmitri Elena Farah Goran Hana Ivo Jun Kaia Luca Mei Nils Olu Pia".split()
+FAMILY = "Okafor Lindqvist Papadopoulos Nakamura Fernandez Kowalczyk Mensah Brennan".split()
+
+
+def large_team(members: int) -> CareGraph:
+    """A patient with `members` clinicians, each caring for two other patients of the ward
+    (some shared), covering for one another and escalating to the first doctor."""
+    def name(n: int) -> str:
+        return f"{GIVEN[n % len(GIVEN)]} {FAMILY[(n * 3 + n // len(GIVEN)) % len(FAMILY)]}"
+
+    others = [CareNode(f"p{n}", name(n + 5), PATIENT) for n in range(members)]
+    nodes, links = [CareNode("p-jane", "Jane Doe", PATIENT), *others], []
+    for m in range(members):
+        doctor = m % 3 == 0
+        clinician = CareNode(f"c{m}", f"Dr {name(m)}" if doctor else name(m),
+                             DOCTOR if doctor else NURSE)
+        nodes.append(clinician)
+        duty = TREATS if doctor else NURSES
+        links += [CareLink(clinician.id, "p-jane", duty),
+                  CareLink(clinician.id, others[m * 3 % members].id, duty),
+                  CareLink(clinician.id, others[(m * 7 + 1) % members].id, duty)]
+        if m % 4 == 1:
+            links.append(CareLink(clinician.id, f"c{m - 1}", COVERS))
+        if m % 5 == 2:
+            links.append(CareLink(clinician.id, "c0", ESCALATES))
+    return CareGraph("p-jane", tuple(nodes), tuple(links))
 
 
 @pytest.fixture
@@ -96,6 +125,51 @@ def test_names_shown_never_overlap(view, graph):
         if a.sceneBoundingRect().intersects(b.sceneBoundingRect())
     ]
     assert overlapping == []
+
+
+@pytest.mark.parametrize("members", [12, 20, 24])
+def test_a_large_care_team_names_everyone_clear_of_one_another(qtbot, view, members):
+    """Rings spread wider until every name finds room; the view scrolls rather than shrink the
+    names past reading (the panel at 1366x768 is about 420x250)."""
+    view.resize(420, 250)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_graph(large_team(members))
+    names = [item.tag for item in view.node_items()]
+    assert len(names) == 2 * members + 1 and all(tag.isVisible() for tag in names)
+    tags = [item.tag for item in view.node_items() + view.link_items() if item.tag.isVisible()]
+    overlapping = [(text_of(a), text_of(b)) for a, b in itertools.combinations(tags, 2)
+                   if a.sceneBoundingRect().intersects(b.sceneBoundingRect())]
+    covering = [(text_of(tag), person.node.label) for tag in tags for person in view.node_items()
+                if tag.parentItem() is not person
+                and tag.sceneBoundingRect().intersects(person.sceneBoundingRect())]
+    assert (overlapping, covering) == ([], [])
+    assert view.view.transform().m11() >= MIN_ZOOM
+    assert view.view.sceneRect().contains(view.scene.itemsBoundingRect())  # all can be scrolled to
+
+
+@pytest.mark.parametrize("graph", [ward_team(20), large_team(20)], ids=["ward", "team"])
+def test_a_resize_settles_at_once(qtbot, view, graph):
+    """Near the smallest zoom, scroll bars that came and went with the zoom resized the view,
+    and each resize asked for another fit: the station window hung at 1366x768."""
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_graph(graph)
+    fits = []
+    fit = view.view.fit
+    view.view.fit = lambda: (fits.append(view.view.size()), fit())
+    for width in range(380, 520, 3):
+        for height in (250, 300):
+            view.resize(width, height)
+            QApplication.processEvents()
+            QApplication.processEvents()
+            settled = len(fits)
+            QApplication.processEvents()  # what the resize set off has been handled: no more
+            assert len(fits) == settled, f"fitted again and again at {width}x{height}"
+
+
+def text_of(tag) -> str:
+    return tag.childItems()[0].text()
 
 
 def test_clicking_another_patient_selects_them(qtbot, view):

@@ -359,3 +359,23 @@ def test_the_record_holds_nfc_text_whichever_way_an_accent_was_typed(qtbot, pane
     with qtbot.waitSignal(panel.save_requested) as saved:
         panel.save_button.click()
     assert saved.args[0].given_name == "Am\u00e9lie"
+
+
+LONG_NAME = dataclasses.replace(JANE, given_name="Maria-Antonia Josefina",
+                                family_name="Papadopoulou-Lindqvist")
+
+
+@pytest.mark.parametrize("width", [300, 420, 900])
+def test_the_record_name_gives_way_to_the_tabs(qtbot, panel, width):
+    """Beside the tabs, a long name is shortened with "…" (the ward dropped first) rather than
+    push the last tab out of sight; the whole name is in its tooltip."""
+    panel.resize(width, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_patient(LONG_NAME)
+    bar, heading = panel.tabs.tabBar(), panel.form.heading
+    qtbot.waitUntil(lambda: heading.geometry().left() >= bar.geometry().right(), timeout=1000)
+    assert all(bar.rect().contains(bar.tabRect(tab)) for tab in range(bar.count()))
+    assert panel.tabs.rect().contains(heading.geometry())
+    assert heading.full_text() == f"{LONG_NAME.full_name} \u00b7 north-1"
+    assert ("\u2026" in heading.text()) == (width < 900)

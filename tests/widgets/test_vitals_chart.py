@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from stores.model import Vital, VitalSample, VitalTrend
+from widgets.trend_chart import TrendChart
 from widgets.vitals_chart import REDRAW_MS, VitalsChart
 
 T0 = 1_750_000_000.0
@@ -236,3 +238,44 @@ def test_the_selected_bed_says_simulated_while_its_data_is(chart, now):
     assert chart.is_simulated()
     chart.show_patient("Bed 8 \u00b7 Kofi Boateng")
     assert not chart.is_simulated()  # until the new patient's samples say
+
+
+def highest(time: float) -> VitalSample:
+    """Every vital at the top of its usual range, where the trace runs nearest the label."""
+    return VitalSample("north-1-07", time, heart_rate=160.0, spo2=100.0, resp_rate=35.0,
+                       nibp_sys=180.0, nibp_dia=120.0, nibp_mean=140.0, temperature=39.0)
+
+
+# the trend chart's height in the station window at 1366x768, 1600x950 and 3840x2160
+@pytest.mark.parametrize("height", [241, 319, 837], ids=["1366x768", "1600x950", "3840x2160"])
+def test_a_value_label_never_sits_on_its_trace(qtbot, now, height):
+    """The label sits at the top of its plot; the y range leaves it room in pixels, so that the
+    trace passes under it in a short plot (a small window) as in a tall one."""
+    trends = TrendChart(window_s=60, clock=lambda: now[0])
+    qtbot.addWidget(trends)
+    trends.resize(700, height)
+    trends.show()
+    qtbot.waitExposed(trends)
+    trends.follow(True)
+    trends.add_samples([highest(T0 - back) for back in range(30)])
+    trends.redraw()
+    # the axes take their room for the new ticks in the next layout pass, and the plots follow
+    def clear_of_labels():
+        assert traces_under_labels(trends) == []
+
+    qtbot.waitUntil(clear_of_labels, timeout=1000)
+
+
+def traces_under_labels(trends: TrendChart) -> list[str]:
+    """The plots whose trace reaches up into their value label's text."""
+    covered = []
+    for plot in trends.plots:
+        margin = plot.label.item.document().documentMargin()
+        text = plot.label.item.sceneBoundingRect().adjusted(0, margin, 0, -margin)
+        view = plot.item.vb
+        for curve in plot.curves.values():
+            top = min(view.mapViewToScene(QPointF(x, y)).y() for x, y in zip(*curve.getData()))
+            if top <= text.bottom():
+                covered.append(f"{plot.name}: trace at {top:.1f} px, label down to "
+                               f"{text.bottom():.1f} px")
+    return covered
