@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from stores.model import Alarm, Bed, Patient, VitalSample, WaveformChunk, banner_order
-from widgets import ecg_sweep_paint
 from widgets.bed_tile import BedTile
+from widgets.sweep.scale import screen_px_per_mm
 
 STALENESS_CHECK_MS = 1000
 MAX_FRAME_HZ = 60.0  # no screen needs more; a faster one would only cost CPU
@@ -36,7 +36,8 @@ def rows_for(bed_count: int) -> int:
 
 
 class BedGrid(QWidget):
-    """Tiles of every bed. Staleness is re-checked every second, even when no data arrives."""
+    """Tiles of every bed. Staleness is re-checked every second, even when no data arrives.
+    `pixels_per_mm` is the station's calibration of the screen (None: the screen's own)."""
 
     patient_selected = Signal(str)
 
@@ -60,9 +61,10 @@ class BedGrid(QWidget):
         self._layout.setSpacing(6)
         self._timer = QTimer(self, interval=STALENESS_CHECK_MS, timeout=self.refresh_staleness)
         self._timer.start()
-        # None: the screen's own scale, looked up when shown (and when it moves to another)
-        self._fixed_pixels_per_mm = pixels_per_mm
-        self._pixels_per_mm = pixels_per_mm or ecg_sweep_paint.px_per_mm(None)
+        # the station's calibration; None: the screen's own scale, looked up when shown (and
+        # when it moves to another)
+        self._calibrated_px_per_mm = pixels_per_mm
+        self._pixels_per_mm = screen_px_per_mm(None, pixels_per_mm)
         self._followed_window = None
         # ONE timer for every tile's sweep: a frame is one pass over the tiles, and Qt merges
         # their repainted columns into one flush of the window
@@ -182,7 +184,7 @@ class BedGrid(QWidget):
         screen = self.screen()
         if screen is not None and screen.refreshRate() > 0:
             self.frame_timer.setInterval(round(1000 / min(screen.refreshRate(), MAX_FRAME_HZ)))
-        scale = self._fixed_pixels_per_mm or ecg_sweep_paint.px_per_mm(screen)
+        scale = screen_px_per_mm(screen, self._calibrated_px_per_mm)
         if scale != self._pixels_per_mm:
             self._pixels_per_mm = scale
             for tile in self._tiles.values():

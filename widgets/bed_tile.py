@@ -10,9 +10,8 @@ from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from stores.model import Alarm, Bed, Patient, Vital, VitalSample, WaveformChunk
-from widgets import bed_tile_paint, ecg_sweep_paint, vital_text
-from widgets.bed_tile_ecg import TileEcg
+from stores.model import Alarm, Bed, Patient, Vital, VitalSample, Waveform, WaveformChunk
+from widgets import bed_tile_paint, vital_text
 from widgets.bed_tile_layout import TileLayout, layout_tile
 from widgets.bed_tile_sparkline import TREND_SECONDS
 from widgets.bed_tile_still import TileStill, base_key
@@ -24,6 +23,8 @@ from widgets.bed_tile_view import (
     describe,
     numerics,
 )
+from widgets.sweep.painter import SweepPainter
+from widgets.sweep.scale import screen_px_per_mm
 
 _TREND_POINTS = 256  # a little more than two minutes at 1 Hz
 
@@ -41,9 +42,9 @@ class BedTile(QWidget):
     patient_clicked = Signal(str)
 
     def __init__(self, bed: Bed, stale_after_s: float, clock: Callable[[], float],
-                 pixels_per_mm: float = ecg_sweep_paint.FALLBACK_DPI / ecg_sweep_paint.MM_PER_INCH) -> None:
+                 pixels_per_mm: float | None = None) -> None:
         super().__init__()
-        self.ecg = TileEcg(pixels_per_mm)
+        self.ecg = SweepPainter(Waveform.ECG_II, pixels_per_mm or screen_px_per_mm(None))
         self._still = TileStill()  # everything but the trace
         # given a tile with new numbers: True if it will call show_numbers() soon
         self.numbers_pacer: Callable[[BedTile], bool] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stores.model import Priority
+from stores.model import Priority, Waveform
 
 # IEC 60601-1-8 colours of the visual alarm signal.
 ALARM_COLOURS = {
@@ -41,4 +41,9 @@ VITAL_COLOURS = {
     "nibp_dia": "#c060b0",
     "nibp_mean": "#ff9ae6",
     "temperature": "#ffffff",
+}
+# Each waveform in the colour of the number it goes with: ECG with the heart rate, pleth with SpO₂.
+WAVEFORM_COLOURS = {
+    Waveform.ECG_II: VITAL_COLOURS["heart_rate"],
+    Waveform.PLETH: VITAL_COLOURS["spo2"],
 }

@@ -1,40 +1,51 @@
-"""A bed tile's ECG sweep in numpy: where each sample lands, the write head, the erase bar, and
-which columns of the strip changed since the last frame (so a tile repaints only those)."""
+"""A monitor's sweep of one waveform, without Qt: where each sample lands, the write head, the
+erase bar, the signal's state, and which columns changed since the last frame. The bed tiles
+and the selected bed's strips draw from it alike, with the settings below."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
-SWEEP_MM_S = 25.0  # paper speed: a strip reads like every monitor's
-DELAY_S = 0.75  # the head trails the clock: chunks of 250 ms, polled every 250 ms, are in by then
-ERASE_S = 0.08  # the blank bar ahead of the head, 2 mm at 25 mm/s
-NO_SIGNAL_S = 2.0  # no valid sample this long behind the head: the strip says so
+from stores.model import Waveform, WaveformChunk
+from widgets.sweep.ring import SampleRing
+
+SWEEP_MM_S = 25.0  # paper speed: a strip reads like every monitor's and every printed one
+# The head trails the clock by this much. The bedside writes 250 ms chunks and the feeds poll
+# every 250 ms, so a chunk's first sample reaches the station about 0.5 s after it was taken,
+# plus the store's round trip: 0.25 s to spare. Less, and chunks land behind the head (drawn
+# late); more, and the trace lags the numerics for nothing.
+HEAD_DELAY_S = 0.75
+# The blank bar ahead of the head: 3 mm at 25 mm/s, a few millimetres as on a bedside monitor,
+# enough to see at a glance where the head is, small enough to hide little of the last sweep.
+ERASE_S = 0.12
+# No valid sample this long behind the head: the strip says so. Eight chunks in a row missing
+# is not a late poll but a lost signal; a flat trace (asystole) is samples, never this.
+NO_SIGNAL_S = 2.0
 _SLACK_S = 4.0  # kept beyond one sweep: chunks that arrive ahead of the head
 _MARGIN_PX = 2.0  # a line into a repainted column starts at the sample left of it
 
 Span = tuple[float, float]  # x from, x to, in pixels from the strip's left edge
-Run = tuple[np.ndarray, np.ndarray]  # x and mV of consecutive valid samples
+Run = tuple[np.ndarray, np.ndarray]  # x and value of consecutive valid samples
 
 
-class EcgSweep:
-    """One bed's recent ECG samples in a ring, numbered `round(time * rate)`, and the sweep that
-    writes them across a strip `width` pixels wide at `px_per_s`, wrapping at the right edge.
+class Sweep:
+    """One waveform's recent samples and the sweep that writes them across a strip `width`
+    pixels wide at `px_per_s`, wrapping at the right edge.
 
     The head is at `now - delay_s`; a sample is shown once the head has passed it, at
     x = (time mod period) * px_per_s, until the head comes round again (the erase bar blanks
-    `erase_s` ahead of the head). A missing or NaN sample is a gap."""
+    `erase_s` ahead of the head). x depends on time alone, so strips of different rates and
+    the same width keep their heads level. A missing or NaN sample is a gap."""
 
-    def __init__(self, rate_hz: float = 250.0, delay_s: float = DELAY_S,
+    def __init__(self, rate_hz: float, delay_s: float = HEAD_DELAY_S,
                  erase_s: float = ERASE_S) -> None:
         self.rate_hz, self.delay_s, self.erase_s = rate_hz, delay_s, erase_s
         self.width, self.px_per_s = 0.0, 1.0
-        # room from the start: chunks may come before the tile is laid out
-        self._numbers = np.full(int((delay_s + _SLACK_S) * rate_hz), -1, dtype=np.int64)
-        self._values = np.full(len(self._numbers), np.nan)
-        self.newest: float | None = None  # time of the newest sample received, valid or not
-        self.newest_valid: float | None = None
+        # room from the start: chunks may come before the strip is laid out
+        self.samples = SampleRing(rate_hz, int((delay_s + _SLACK_S) * rate_hz))
         self._drawn_head: float | None = None  # the head at the last frame
         self._late: list[Span] = []  # columns the head had passed when their samples came
 
@@ -43,47 +54,34 @@ class EcgSweep:
         """Seconds one sweep across the strip takes."""
         return self.width / self.px_per_s if self.width > 0 else 0.0
 
+    @property
+    def newest(self) -> float | None:
+        """Time of the newest sample received, valid or not."""
+        return self.samples.newest
+
     def set_geometry(self, width: float, px_per_s: float) -> None:
         if (width, px_per_s) == (self.width, self.px_per_s):
             return
         self.width, self.px_per_s = float(width), float(px_per_s)
         self._drawn_head = None  # everything moved: the next frame repaints the whole strip
-        self._grow(math.ceil((self.period + self.delay_s + _SLACK_S) * self.rate_hz))
-
-    def _grow(self, capacity: int) -> None:
-        if capacity <= len(self._numbers):
-            return
-        kept = self._numbers >= 0
-        numbers, values = self._numbers[kept], self._values[kept]
-        self._numbers = np.full(capacity, -1, dtype=np.int64)
-        self._values = np.full(capacity, np.nan)
-        self._numbers[numbers % capacity], self._values[numbers % capacity] = numbers, values
+        self.samples.grow(math.ceil((self.period + self.delay_s + _SLACK_S) * self.rate_hz))
 
     def clear(self) -> None:
-        self._numbers.fill(-1)
-        self._values.fill(np.nan)
-        self.newest = self.newest_valid = None
+        self.samples.clear()
         self._drawn_head = None
 
     def add(self, start: float, values) -> None:
         """Keep samples taken every 1/rate s from `start`; NaN stays NaN (a gap)."""
-        values = np.asarray(values, dtype=np.float64)
-        if len(values) == 0:
-            return
-        numbers = round(start * self.rate_hz) + np.arange(len(values), dtype=np.int64)
-        numbers, values = numbers[-len(self._numbers):], values[-len(self._numbers):]
-        slots = numbers % len(self._numbers)
-        self._numbers[slots], self._values[slots] = numbers, values
-        self._note_newest(numbers, values)
-        self._note_late(numbers[0] / self.rate_hz, numbers[-1] / self.rate_hz)
+        kept = self.samples.add(start, values)
+        if kept is not None:
+            self._note_late(kept[0] / self.rate_hz, kept[1] / self.rate_hz)
 
-    def _note_newest(self, numbers: np.ndarray, values: np.ndarray) -> None:
-        last = numbers[-1] / self.rate_hz
-        self.newest = last if self.newest is None else max(self.newest, last)
-        valid = np.flatnonzero(np.isfinite(values))
-        if len(valid):
-            last_valid = numbers[valid[-1]] / self.rate_hz
-            self.newest_valid = max(self.newest_valid or last_valid, last_valid)
+    def add_chunks(self, chunks: Iterable[WaveformChunk], waveform: Waveform,
+                   since: float = -math.inf) -> None:
+        """Keep the chunks of `waveform` that end after `since` (older ones are someone else's)."""
+        for chunk in chunks:
+            if chunk.waveform is waveform and chunk.end > since:
+                self.add(chunk.start, chunk.values)
 
     def _note_late(self, first: float, last: float) -> None:
         """Samples behind the drawn head are already on screen: their columns must be redrawn."""
@@ -112,9 +110,10 @@ class EcgSweep:
     def signal(self, now: float) -> str:
         """"live", "invalid" (samples arrive, all NaN: leads off) or "none" (nothing arrives)."""
         since = self.head(now) - NO_SIGNAL_S
-        if self.newest_valid is not None and self.newest_valid > since:
+        newest_valid, newest = self.samples.newest_valid, self.samples.newest
+        if newest_valid is not None and newest_valid > since:
             return "live"
-        return "invalid" if self.newest is not None and self.newest > since else "none"
+        return "invalid" if newest is not None and newest > since else "none"
 
     def advance(self, now: float) -> list[Span]:
         """Move the head to `now`; the columns to repaint: those the head and the erase bar swept
@@ -156,22 +155,11 @@ class EcgSweep:
         return runs
 
     def _runs_of(self, lo: int, hi: int, sweep_start: float) -> list[Run]:
-        """The samples numbered lo..hi as runs; called for every tile at every frame, so the
-        usual case (no wrap in the ring) reads slices, not fancy-indexed copies."""
-        count, capacity = hi - lo + 1, len(self._numbers)
-        steps = np.arange(count, dtype=np.int64)
-        numbers = steps + lo
-        first_slot = lo % capacity
-        if first_slot + count <= capacity:
-            held = self._numbers[first_slot:first_slot + count]
-            values = self._values[first_slot:first_slot + count].copy()  # the ring moves on
-        else:
-            slots = numbers % capacity
-            held, values = self._numbers[slots], self._values[slots]
+        """The samples numbered lo..hi, split into runs of valid ones."""
+        values, valid = self.samples.read(lo, hi)
         # from the first sample's x: small numbers, no cancellation of two huge ones
+        steps = np.arange(len(values), dtype=np.float64)
         xs = steps * (self.px_per_s / self.rate_hz) + (lo / self.rate_hz - sweep_start) * self.px_per_s
-        valid = np.isfinite(values)
-        valid &= held == numbers  # a slot still holding an older sample: that one was not received
         if valid.all():  # the usual case, and the cheap one
             return [(xs, values)]
         # boundaries between valid and invalid stretches; keep only the valid stretches

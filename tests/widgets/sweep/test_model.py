@@ -1,4 +1,5 @@
-"""The ECG sweep: head moving with the clock, wrapping, erase bar, samples placed by time, gaps."""
+"""The sweep model both renderers draw from: head moving with the clock, wrapping, erase bar,
+samples placed by time, gaps, the signal's state, the columns a frame changes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from widgets.ecg_sweep import EcgSweep
+from widgets.sweep.model import NO_SIGNAL_S, Sweep
 
 RATE = 250.0
 PX_PER_MM = 96 / 25.4
@@ -17,13 +18,13 @@ T0 = 1_750_000_000.0  # a multiple of the sweep's period is not needed: x comes 
 
 
 @pytest.fixture
-def sweep() -> EcgSweep:
-    sweep = EcgSweep(RATE, delay_s=0.5, erase_s=0.08)
+def sweep() -> Sweep:
+    sweep = Sweep(RATE, delay_s=0.5, erase_s=0.08)
     sweep.set_geometry(WIDTH, PX_PER_S)
     return sweep
 
 
-def add(sweep: EcgSweep, start: float, seconds: float, values=None) -> None:
+def add(sweep: Sweep, start: float, seconds: float, values=None) -> None:
     count = round(seconds * RATE)
     sweep.add(start, np.full(count, 0.5) if values is None else values)
 
@@ -57,7 +58,7 @@ def test_samples_land_where_their_time_puts_them(sweep):
 
 def test_the_chunk_timing_does_not_move_the_samples(sweep):
     now, start = T0 + 10.0, T0 + 8.0
-    whole = EcgSweep(RATE, delay_s=0.5, erase_s=0.08)
+    whole = Sweep(RATE, delay_s=0.5, erase_s=0.08)
     whole.set_geometry(WIDTH, PX_PER_S)
     add(whole, start, 1.0)
     for k in range(10):  # the same second in ten chunks arriving in any order
@@ -147,3 +148,22 @@ def test_a_wider_strip_keeps_the_samples(sweep):
     sweep.set_geometry(WIDTH * 3, PX_PER_S)
     assert len(xs_of(sweep.runs(now), 3 * WIDTH)) >= before
     assert math.isclose(sweep.period, 3 * WIDTH / PX_PER_S)
+
+
+def test_chunk_starts_a_hair_off_the_sample_grid_join_without_a_gap(sweep):
+    now = T0 + 10.0
+    start = now - 3.0
+    add(sweep, start, 0.248)  # 62 samples
+    add(sweep, start + (62 - 0.3) / RATE, 0.248)  # a start rounded down: still sample 62
+    add(sweep, start + 124 / RATE, 0.248)
+    runs = [r for r in sweep.runs(now) if len(r[0]) > 1]
+    # nearest sample: one run of the 186 samples; floor would have put the second chunk one
+    # sample early, over the first's last sample, and left a gap before the third
+    assert [len(xs) for xs, _ in runs] == [186]
+
+
+def test_the_strip_says_no_signal_once_the_head_is_past_the_last_sample_by_the_limit(sweep):
+    add(sweep, T0, 1.0)
+    newest = T0 + 1.0 - 1 / RATE
+    assert sweep.signal(newest + sweep.delay_s + NO_SIGNAL_S - 0.01) == "live"
+    assert sweep.signal(newest + sweep.delay_s + NO_SIGNAL_S + 0.01) == "none"
