@@ -21,13 +21,16 @@ class VitalsChart(QWidget):
 
     Live (the default, and on every new patient): the last `window_s` seconds of samples.
     A past range asks for its trend through `trend_requested(start, end, buckets)`;
-    `range_changed(label)` says which range the user chose ("Live 10 min", "24 h", ...)."""
+    `range_changed(label)` says which range the user chose ("Live 10 min", "24 h", ...).
+    `pixels_per_mm` is the station's calibration of the screen for the strips (None: the
+    screen's own)."""
 
     trend_requested = Signal(float, float, int)
     range_changed = Signal(str)
 
     def __init__(self, window_s: float = 600, clock: Callable[[], float] = time.time,
-                 parent=None, *, stale_after_s: float = 5.0) -> None:
+                 parent=None, *, stale_after_s: float = 5.0,
+                 pixels_per_mm: float | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("VitalsChart")
         # its own dark ground behind the title and buttons, wherever it is placed
@@ -41,7 +44,7 @@ class VitalsChart(QWidget):
             "font-weight: bold; padding: 1px 6px; border-radius: 3px;")
         self.simulated_mark.hide()
         self.ranges = RangeBar()
-        self.waveforms = WaveformView(clock)
+        self.waveforms = WaveformView(clock, pixels_per_mm=pixels_per_mm)
         self.trends = TrendChart(window_s, clock, stale_after_s=stale_after_s)
         self.plots = self.trends.plots
         self._build_layout()
