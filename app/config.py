@@ -27,6 +27,9 @@ MIN_ARCHIVE_AFTER_S = 3600.0  # younger, an alarm just resolved would leave the 
 # older, the bus would refuse them as too old to be genuine (a year: stores/alerts/redis_records)
 # before they could be archived
 MAX_ARCHIVE_AFTER_S = 300 * 86400.0
+# A screen's calibration in logical pixels per mm: from a picture projected 4 m wide (0.5) to
+# the densest panel (600 dpi); a dots-per-inch figure (96) is refused rather than taken for one.
+SCREEN_PX_PER_MM = (0.5, 24.0)
 
 
 class ConfigError(Exception):
@@ -68,6 +71,9 @@ class Config:
     environment: str | None = None
     # resolved alarms this long ago leave the alarm bus for the analytics store's archive
     alarm_archive_after_s: float = 7 * 86400.0
+    # logical pixels per millimetre of this station's screen, for the 25 mm/s sweeps; None: the
+    # screen's own size where it reports a plausible one (a projector or some TVs do not)
+    screen_px_per_mm: float | None = None
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -137,6 +143,7 @@ _TOP_LEVEL = {
     "outbox_limit": int,
     "environment": str,
     "alarm_archive_after_s": float,
+    "screen_px_per_mm": float,
 }
 
 
@@ -313,6 +320,15 @@ def _check_archive_age(seconds: float) -> None:
             "alarms older than this move from the alarm bus to the analytics store's archive")
 
 
+def _check_screen_scale(px_per_mm: float | None) -> None:
+    low, high = SCREEN_PX_PER_MM
+    if px_per_mm is not None and not (math.isfinite(px_per_mm) and low <= px_per_mm <= high):
+        raise ConfigError(
+            f"screen_px_per_mm must be the screen's logical pixels per millimetre, from {low:g} "
+            f"to {high:g}, not {px_per_mm:g}: the picture's width in pixels divided by its "
+            "width in millimetres (a dots-per-inch figure divided by 25.4)")
+
+
 def _check(config: Config) -> None:
     if not config.region.strip() or not config.ward.strip():
         raise ConfigError("region and ward must not be empty")
@@ -327,6 +343,7 @@ def _check(config: Config) -> None:
         raise ConfigError(f"environment must be \"training\" or \"clinical\", not "
                           f"{config.environment!r}")
     _check_archive_age(config.alarm_archive_after_s)
+    _check_screen_scale(config.screen_px_per_mm)
     _check_alarm_limits(config)
     check_training_only(config)
     for name, url in config.stores.items():

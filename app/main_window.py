@@ -109,9 +109,12 @@ class MainWindow(QMainWindow):
         # looked up at call time, so that tests can keep a developer's speakers quiet
         self.alarm_sound = AlarmSound(clock=self._clock, output_factory=open_burst_output,
                                       parent=self)
-        self.bed_grid = BedGrid(stale_after_s=self.config.stale_after_s, clock=self._clock)
-        self.vitals_chart = VitalsChart(clock=self._clock,
-                                        stale_after_s=self.config.stale_after_s)
+        # the waveforms' 25 mm/s at the station's calibration of its screen, if it has one
+        scale = self.config.screen_px_per_mm
+        self.bed_grid = BedGrid(stale_after_s=self.config.stale_after_s, clock=self._clock,
+                                pixels_per_mm=scale)
+        self.vitals_chart = VitalsChart(clock=self._clock, stale_after_s=self.config.stale_after_s,
+                                        pixels_per_mm=scale)
         self.patient_panel = PatientPanel()
         self.care_graph = CareGraphView()
         self.analytics = AnalyticsPanel()

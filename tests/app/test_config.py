@@ -222,3 +222,18 @@ def test_the_alarm_archive_age_is_a_week_by_default_from_an_hour_to_300_days(tmp
             load_config(write(tmp_path, text), environ={})
     with pytest.raises(ConfigError, match="WARD_STATION_ALARM_ARCHIVE_AFTER_S must be a float"):
         load_config(None, environ={"WARD_STATION_ALARM_ARCHIVE_AFTER_S": "soon"})
+
+
+def test_the_screen_calibration_is_the_screens_own_unless_set_and_must_be_pixels_per_mm(tmp_path):
+    assert load_config(None, environ={}).screen_px_per_mm is None  # the screen's own size
+    config = load_config(write(tmp_path, "screen_px_per_mm = 0.8\n"), environ={})  # a projector
+    assert config.screen_px_per_mm == 0.8
+    environ = {"WARD_STATION_SCREEN_PX_PER_MM": "4"}
+    assert load_config(None, environ=environ).screen_px_per_mm == 4.0
+    for text, words in [("screen_px_per_mm = 96", "from 0.5 to 24, not 96: the picture's width "
+                                                  "in pixels divided by its width in millimetres"),
+                        ("screen_px_per_mm = 0", "not 0"),
+                        ("screen_px_per_mm = nan", "not nan"),
+                        ('screen_px_per_mm = "auto"', "must be a float")]:
+        with pytest.raises(ConfigError, match=re.escape(words)):
+            load_config(write(tmp_path, text), environ={})
