@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         vitals.history_loaded.connect(self.vitals_chart.show_history)
         vitals.samples_added.connect(self.vitals_chart.add_samples)
         self.waveform_feed.chunks_added.connect(self.bed_grid.add_waveforms)
+        # the selected bed's strips: its ECG from the ward's one fetch, its pleth on their own
+        self.waveform_feed.selected_chunks_added.connect(self.vitals_chart.add_waveforms)
         # history at any range; the chart says itself when only the history fails, so the
         # live vitals stay up
         self.vitals_chart.trend_requested.connect(self.trend_feed.request_range)
@@ -322,6 +324,8 @@ class MainWindow(QMainWindow):
             self.vitals_chart.clear("This patient has no bed on this ward")
         else:
             self.vitals_chart.show_patient(self._chart_title(patient))
+        # after the chart emptied its strips: the feed hands over the bed's kept ECG at once
+        self.waveform_feed.select_bed(bed_id)
 
     def _chart_title(self, patient: Patient) -> str:
         bed = self._ward.bed(patient.bed_id)
@@ -358,6 +362,7 @@ class MainWindow(QMainWindow):
             self.vitals_feed.select_bed(None)
             self.trend_feed.select_bed(None)
             self.selected_waveforms_feed.select_bed(None)
+            self.waveform_feed.select_bed(None)
             self.network_feed.select_patient(None)
             self.vitals_chart.clear("Select a bed to see its vital signs")
             self.care_graph.show_message("Select a bed to see the care team")

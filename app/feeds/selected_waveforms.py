@@ -1,4 +1,5 @@
-"""Waveform feed: the selected bed's ECG and pleth chunks, polled a few times a second."""
+"""Waveform feed: the selected bed's pleth chunks, polled a few times a second (its ECG comes
+with every bed's from the ward's waveform feed, app/feeds/waveforms.py: fetched once)."""
 
 from __future__ import annotations
 
@@ -9,27 +10,28 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed
+# the ECG's, so that both strips fill at once on a selection and keep pace
+from app.feeds.waveforms import BACKLOG_S, POLL_S
 from stores.model import Waveform, WaveformChunk
 from stores.vitals import VitalsStore
 
-POLL_S = 0.25  # the simulator writes 250 ms chunks
-BACKLOG_S = 20.0  # on selection, enough to fill the widest sweep at once
-
 
 class SelectedWaveformsFeed(Feed):
-    """Emits each chunk of the selected bed once, oldest first; none of a bed no longer selected."""
+    """Emits each chunk of `waveform` of the selected bed once, oldest first; none of a bed no
+    longer selected."""
     title = "Selected bed's waveforms"
 
     waveforms_added = Signal(object)  # list[WaveformChunk] of the selected bed
 
     def __init__(self, store: VitalsStore, poll_s: float = POLL_S,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 waveform: Waveform = Waveform.PLETH) -> None:
         super().__init__()
-        self._store, self._poll_s, self._clock = store, poll_s, clock
+        self._store, self._poll_s, self._clock, self._waveform = store, poll_s, clock, waveform
         self._bed_id: str | None = None
         self._selection = 0  # bumped on each selection: a poll begun before it is discarded
-        self._last_start: dict[Waveform, float] = {}  # newest chunk emitted, per waveform
-        self._last_end: dict[Waveform, float] = {}
+        self._last_start = float("-inf")  # of the newest chunk emitted
+        self._last_end: float | None = None
         self._wake = asyncio.Event()
 
     def start(self) -> None:
@@ -40,11 +42,12 @@ class SelectedWaveformsFeed(Feed):
         return self._bed_id
 
     def select_bed(self, bed_id: str | None) -> None:
-        if bed_id != self._bed_id:
-            self._bed_id = bed_id
-            self._selection += 1
-            self._last_start, self._last_end = {}, {}
-            self._wake.set()
+        """Follow `bed_id` from its backlog on, also when it was followed already: the chart
+        emptied its strips for the selection, and the ECG's backlog comes again too."""
+        self._bed_id = bed_id
+        self._selection += 1
+        self._last_start, self._last_end = float("-inf"), None
+        self._wake.set()
 
     async def _run(self) -> None:
         while True:
@@ -60,20 +63,17 @@ class SelectedWaveformsFeed(Feed):
         bed, selection = self._bed_id, self._selection
         if bed is None:
             return
-        found = await self._store.waveforms([bed], self._since())
+        found = await self._store.waveforms([bed], self._since(), self._waveform)
         if selection == self._selection:
             self._emit_new(found.get(bed, []))
 
     def _since(self) -> float:
-        # the oldest of the waveforms' newest ends: neither misses a chunk; repeats are dropped
-        if not self._last_end:
-            return self._clock() - BACKLOG_S
-        return min(self._last_end.values())
+        return self._clock() - BACKLOG_S if self._last_end is None else self._last_end
 
     def _emit_new(self, chunks: list[WaveformChunk]) -> None:
-        new = [c for c in chunks if c.start > self._last_start.get(c.waveform, float("-inf"))]
-        for chunk in new:
-            self._last_start[chunk.waveform] = chunk.start
-            self._last_end[chunk.waveform] = max(chunk.end, self._last_end.get(chunk.waveform, 0))
+        new = [c for c in chunks if c.waveform is self._waveform and c.start > self._last_start]
+        for chunk in new:  # oldest first
+            self._last_start = chunk.start
+            self._last_end = max(chunk.end, self._last_end or chunk.end)
         if new:
             self.waveforms_added.emit(new)

@@ -1,4 +1,5 @@
-"""Waveform feed: every bed's new ECG chunks, a few times a second, for the tiles' sweeps."""
+"""Waveform feed: every bed's new ECG chunks, a few times a second, for the tiles' sweeps and the
+selected bed's strip: the one fetch of the ward's ECG."""
 
 from __future__ import annotations
 
@@ -13,16 +14,21 @@ from stores.model import Waveform, WaveformChunk
 from stores.vitals import VitalsStore
 
 POLL_S = 0.25  # the simulator writes 250 ms chunks: one poll per chunk
-BACKLOG_S = 5.0  # at start (or for a bed new to the ward): enough to fill a sweep
+# Asked for at start (or for a bed new to the ward) and kept per bed: the selected bed's strip,
+# as wide as the widest sweep, is filled at once when a bed is selected.
+BACKLOG_S = 20.0
 LIVE_S = 3.0  # a bed silent for longer no longer holds back what the poll asks for
 
 
 class WaveformFeed(Feed):
     """Polls the vitals store for the ward's ECG II chunks, all beds in one call, and emits
-    `chunks_added({bed_id: [chunk, ...]})` with only the chunks it has not emitted before."""
+    `chunks_added({bed_id: [chunk, ...]})` with only the chunks it has not emitted before, and
+    the selected bed's in `selected_chunks_added`: those it keeps when the bed is selected,
+    then its new ones."""
     title = "Live waveforms"
 
     chunks_added = Signal(object)  # dict[bed_id, list[WaveformChunk]], oldest first
+    selected_chunks_added = Signal(object)  # list[WaveformChunk] of the selected bed, oldest first
 
     def __init__(self, store: VitalsStore, poll_s: float = POLL_S,
                  clock: Callable[[], float] = time.time,
@@ -30,7 +36,8 @@ class WaveformFeed(Feed):
         super().__init__()
         self._store, self._poll_s, self._clock, self._waveform = store, poll_s, clock, waveform
         self._bed_ids: list[str] = []
-        self._seen: dict[str, dict[float, float]] = {}  # per bed: start -> end of chunks emitted
+        self._seen: dict[str, dict[float, WaveformChunk]] = {}  # per bed: chunks emitted, by start
+        self._selected: str | None = None
         self._new_beds: set[str] = set()  # beds whose backlog is still to be fetched
         self._wake = asyncio.Event()
 
@@ -45,6 +52,14 @@ class WaveformFeed(Feed):
         self._bed_ids = list(bed_ids)
         self._seen = {bed: self._seen.get(bed, {}) for bed in self._bed_ids}
         self._wake.set()
+
+    @Slot(object)
+    def select_bed(self, bed_id: str | None) -> None:
+        """The bed of the selected view (None: none): the chunks kept of it go out at once."""
+        self._selected = bed_id
+        kept = sorted(self._seen.get(bed_id, {}).values(), key=lambda c: c.start)
+        if kept:
+            self.selected_chunks_added.emit(kept)
 
     async def _run(self) -> None:
         while True:
@@ -67,12 +82,14 @@ class WaveformFeed(Feed):
             self._forget_before(since - BACKLOG_S)
             if new:
                 self.chunks_added.emit(new)
+            if self._selected in new:
+                self.selected_chunks_added.emit(new[self._selected])
 
     def _since(self, now: float) -> float:
         """The oldest newest-end among beds still live; a new bed asks for its backlog."""
         if self._new_beds & set(self._bed_ids):
             return now - BACKLOG_S
-        ends = [max(seen.values()) for seen in self._seen.values() if seen]
+        ends = [max(c.end for c in seen.values()) for seen in self._seen.values() if seen]
         live = [end for end in ends if end >= now - LIVE_S]
         return min(live) if live else now - LIVE_S
 
@@ -84,7 +101,7 @@ class WaveformFeed(Feed):
                 continue
             fresh = [c for c in chunks if c.waveform is self._waveform and c.start not in seen]
             for chunk in fresh:
-                seen[chunk.start] = chunk.end
+                seen[chunk.start] = chunk
             if fresh:
                 new[bed_id] = sorted(fresh, key=lambda c: c.start)
         return new
@@ -92,6 +109,6 @@ class WaveformFeed(Feed):
     def _forget_before(self, time_s: float) -> None:
         """Chunks that ended this long ago cannot come back: the poll asks for later ones."""
         for bed_id, seen in self._seen.items():
-            old = [start for start, end in seen.items() if end < time_s]
+            old = [start for start, chunk in seen.items() if chunk.end < time_s]
             for start in old:
                 del seen[start]

@@ -39,9 +39,10 @@ class FakeVitals(VitalsStore):
         return VitalTrend(bed_id, start, end, (end - start) / buckets, means, means, means)
 
     async def waveforms(self, bed_ids, since, waveform=None):
+        self.asked.append(("waveforms", tuple(bed_ids), waveform))
         found: dict[str, list[WaveformChunk]] = {}
         for chunk in sorted(self.chunks, key=lambda c: c.start):
-            if chunk.bed_id in bed_ids and chunk.end > since:
+            if chunk.bed_id in bed_ids and chunk.end > since and waveform in (None, chunk.waveform):
                 found.setdefault(chunk.bed_id, []).append(chunk)
         return found
 
@@ -129,26 +130,33 @@ def ecg(bed: str, start: float) -> WaveformChunk:
     return WaveformChunk(bed, Waveform.ECG_II, start, 250.0, (0.1,) * 62)
 
 
-def test_the_selected_beds_chunks_come_once_each_and_a_previous_beds_never(qapp):
+def pleth(bed: str, start: float) -> WaveformChunk:
+    return WaveformChunk(bed, Waveform.PLETH, start, 125.0, (0.5,) * 31)
+
+
+def test_the_selected_beds_pleth_comes_once_each_and_a_previous_beds_never(qapp):
     async def scenario() -> None:
         store = FakeVitals()
         now = [T0]
         feed = SelectedWaveformsFeed(store, poll_s=0.05, clock=lambda: now[0])
         added: list[list[WaveformChunk]] = []
         feed.waveforms_added.connect(added.append)
-        store.chunks = [ecg("bed-1", T0 - 60), ecg("bed-1", T0 - 0.5), ecg("bed-2", T0 - 0.5)]
+        store.chunks = [pleth("bed-1", T0 - 60), pleth("bed-1", T0 - 0.5),
+                        pleth("bed-2", T0 - 0.5), ecg("bed-1", T0 - 0.5)]
         feed.start()
         try:
             feed.select_bed("bed-1")
             await eventually(lambda: added, 5, "the first chunks")
             assert [c.start for c in added[0]] == [T0 - 0.5]  # the backlog, not the last hour
-            store.chunks.append(ecg("bed-1", T0 - 0.25))
+            store.chunks.append(pleth("bed-1", T0 - 0.25))
             await eventually(lambda: len(added) == 2, 5, "the next chunk")
             await asyncio.sleep(0.2)
             assert [[c.start for c in batch] for batch in added] == [[T0 - 0.5], [T0 - 0.25]]
             feed.select_bed("bed-2")
             await eventually(lambda: len(added) == 3, 5, "the other bed's chunks")
             assert {c.bed_id for c in added[2]} == {"bed-2"}
+            # the ECG is the ward's waveform feed's: this one never asks for it
+            assert {call[2] for call in store.asked if call[0] == "waveforms"} == {Waveform.PLETH}
         finally:
             await feed.stop()
 

@@ -41,7 +41,7 @@ def starts(emitted: dict) -> dict[str, list[float]]:
 
 def test_emits_the_backlog_then_only_new_chunks(qapp):
     store, now = FakeVitals(), [T0 + 1.0]
-    store.chunks = [chunk("b1", T0 - 10), chunk("b1", T0), chunk("b1", T0 + 0.25),
+    store.chunks = [chunk("b1", T0 - 30), chunk("b1", T0), chunk("b1", T0 + 0.25),
                     chunk("b2", T0 + 0.25), chunk("b3", T0 + 0.25),  # b3 is not in the ward
                     chunk("b1", T0 + 0.25, Waveform.PLETH)]
     feed = WaveformFeed(store, clock=lambda: now[0])
@@ -61,6 +61,33 @@ def test_emits_the_backlog_then_only_new_chunks(qapp):
         await feed.poll()
         assert starts(heard[-1]) == {"b1": [0.5], "b2": [0.5]}
         assert all(len(call[0]) == 2 for call in store.calls)  # one call for all beds each time
+
+    run_on_qt_loop(scenario())
+
+
+def test_the_selected_bed_gets_its_kept_chunks_at_once_then_its_new_ones(qapp):
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0 - 15.0), chunk("b1", T0), chunk("b2", T0)]
+    feed = WaveformFeed(store, clock=lambda: now[0])
+    selected: list[list[WaveformChunk]] = []
+    feed.selected_chunks_added.connect(selected.append)
+    feed.set_beds(["b1", "b2"])
+
+    async def scenario() -> None:
+        await feed.poll()
+        assert selected == []  # no bed selected
+        feed.select_bed("b1")  # the strip is filled at once, from the one fetch
+        assert [[c.start - T0 for c in batch] for batch in selected] == [[-15.0, 0.0]]
+        store.chunks += [chunk("b1", T0 + 0.25), chunk("b2", T0 + 0.25)]
+        await feed.poll()
+        assert [c.bed_id for c in selected[-1]] == ["b1"] and selected[-1][0].start == T0 + 0.25
+        feed.select_bed("b2")
+        assert [c.start - T0 for c in selected[-1]] == [0.0, 0.25]
+        feed.select_bed(None)
+        store.chunks.append(chunk("b2", T0 + 0.5))
+        await feed.poll()
+        assert len(selected) == 3  # nothing for no bed
+        assert {call[2] for call in store.calls} == {Waveform.ECG_II}
 
     run_on_qt_loop(scenario())
 
