@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stores.model import Waveform, WaveformChunk
+from stores.model import Bed, Waveform, WaveformChunk
 from widgets.bed_tile import BedTile
 from widgets.sweep.curves import SEGMENT_PX
 from widgets.waveform_view import FRAME_MS, WaveformView
@@ -122,8 +122,6 @@ def test_ecg_and_pleth_heads_stay_level(view, now):
 
 
 def test_the_strips_and_the_tiles_sweep_with_the_same_settings(qtbot, view):
-    from stores.model import Bed
-
     tile = BedTile(Bed("b1", "north", "north-1", "Bed 1", 1), 5.0, lambda: T0)
     qtbot.addWidget(tile)
     for strip in view.strips.values():
