@@ -34,6 +34,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+from redis.commands.core import AsyncScript
 
 from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.alerts.redis_archive import PRUNE, prune_args, prune_keys, resolved_before
@@ -280,8 +283,9 @@ class RedisAlertBus(AlertBus):
         if reader is not None:
             await reader.ensure_positioned()
 
-    async def _write(self, keys, args, script, priority: Priority | None, alarm_id: str,
-                     records: RecordReader | None = None):
+    async def _write(self, keys: list[str], args: list[str | int], script: AsyncScript,
+                     priority: Priority | None, alarm_id: str,
+                     records: RecordReader | None = None) -> Any:  # what the script returns
         """Run a script; after a write about a critical alarm, wait for a replica. `priority`
         None: an acknowledgement, whose alarm's priority the script returns."""
         # WAIT counts the writes of its own connection: run the script and WAIT on one.
