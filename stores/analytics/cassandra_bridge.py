@@ -82,7 +82,7 @@ async def _all_pages(session: Session, statement: object, parameters: object, ti
     while True:
         try:
             rows.extend(await pages.next_page(timeout_s * _GUARD))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise OperationTimedOut("no answer from the driver") from None
         if not response.has_more_pages:
             return rows

@@ -67,7 +67,7 @@ class Connector:
         if self._session is None and not self._closed and not self._first_attempt.is_set():
             try:
                 await asyncio.wait_for(self._first_attempt.wait(), self._settings.timeout_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         if self._closed:
             raise StoreUnavailable("the analytics store is closed")
