@@ -1,10 +1,13 @@
-"""The lint rules, checked by ruff as pyproject.toml says."""
+"""The lint rules and the types of stores/, checked by ruff and mypy as pyproject.toml says."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,3 +35,13 @@ def test_ruff_applies_the_projects_rules():
                  stdin=bad)
     assert result.returncode == 1 and "B006" in result.stdout, result.stdout + result.stderr
 
+
+def test_mypy_finds_nothing_in_stores():
+    # A cache of this tree's own outside it: a second run takes seconds, the first ~30 s.
+    tree = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    cache = Path(tempfile.gettempdir()) / f"ward-station-mypy-{tree}"
+    result = run(tool("mypy"), "--cache-dir", str(cache))
+    assert result.returncode == 0, result.stdout + result.stderr
+    checked = re.search(r"no issues found in (\d+) source files", result.stdout)
+    assert checked, result.stdout
+    assert int(checked.group(1)) == len(list(ROOT.glob("stores/**/*.py")))

@@ -34,9 +34,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
-
-from redis.commands.core import AsyncScript
+from typing import TYPE_CHECKING, Any
 
 from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.alerts.redis_archive import PRUNE, prune_args, prune_keys, resolved_before
@@ -55,6 +53,9 @@ from stores.alerts.signing import Signer, SigningKeyError
 from stores.errors import NotFound, StoreUnavailable, ValidationError
 from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.urls import StoreUrl
+
+if TYPE_CHECKING:
+    from redis.commands.core import AsyncScript
 
 DRAIN_AT_CLOSE_S = 1.0
 EVICTION_CHECK_S = 60.0
