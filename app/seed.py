@@ -6,7 +6,7 @@ import functools
 import logging
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.demo_hospital import (
     SECOND_DOCTOR_SHARE,
@@ -61,7 +61,7 @@ async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | 
     if await _has_demo_beds(stores, hospital):
         return False
     now = time.time() if now is None else now
-    today = datetime.fromtimestamp(now, timezone.utc).date()
+    today = datetime.fromtimestamp(now, UTC).date()
     rng = random.Random(rng_seed)
     beds = {ward.id: ward_beds(hospital, ward) for ward in hospital.wards}
     for clinician in clinicians(hospital):

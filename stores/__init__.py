@@ -6,9 +6,10 @@ A backend's driver is imported only when that backend is configured, so start-up
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from stores.alerts import AlertBus
 from stores.errors import StoreUnavailable
@@ -21,6 +22,9 @@ from stores.urls import (
     EMBEDDED, StoreUrl, StoreUrlError, check_transport, insecurity, parse_store_url,
 )
 from stores.vitals import VitalsStore
+
+if TYPE_CHECKING:
+    from stores.embedded_db import EmbeddedDb
 
 STORE_NAMES = ("vitals", "patients", "network", "analytics", "alerts")
 DB_FILE_NAME = "ward-station.sqlite3"
@@ -65,7 +69,7 @@ class Stores:
     network: CareNetworkStore
     analytics: AnalyticsStore
     alerts: AlertBus
-    _closers: list = field(default_factory=list, repr=False)
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list, repr=False)
 
     def by_name(self) -> dict[str, Store]:
         return {name: getattr(self, name) for name in STORE_NAMES}
@@ -89,7 +93,7 @@ async def open_stores(config: StoreConfig) -> Stores:
 
     urls = {name: config.url(name) for name in STORE_NAMES}
     db = await EmbeddedDb.open(config.db_path)
-    built: dict[str, Store] = {}
+    built: dict[str, Any] = {}  # name -> its store, of the interface that `Stores` names
     try:
         for name in STORE_NAMES:
             built[name] = await _open_one(name, urls[name], config, db)
@@ -101,7 +105,8 @@ async def open_stores(config: StoreConfig) -> Stores:
     return Stores(**built, _closers=[db.close])
 
 
-async def _open_one(name: str, url: StoreUrl | None, config: StoreConfig, db) -> Store:
+async def _open_one(name: str, url: StoreUrl | None, config: StoreConfig,
+                    db: EmbeddedDb) -> Store:
     """An embedded store, or a real one whose writes fall back to the outbox in `db`; the
     real one is built as its backend's spec says (`stores/backends.py`)."""
     if url is None:
@@ -123,32 +128,32 @@ async def _open_one(name: str, url: StoreUrl | None, config: StoreConfig, db) ->
     return store
 
 
-def _embedded_vitals(db):
+def _embedded_vitals(db: EmbeddedDb) -> VitalsStore:
     from stores.vitals.embedded import EmbeddedVitalsStore
     return EmbeddedVitalsStore(db)
 
 
-def _embedded_patients(db):
+def _embedded_patients(db: EmbeddedDb) -> PatientStore:
     from stores.patients.embedded import EmbeddedPatientStore
     return EmbeddedPatientStore(db)
 
 
-def _embedded_network(db):
+def _embedded_network(db: EmbeddedDb) -> CareNetworkStore:
     from stores.network.embedded import EmbeddedCareNetworkStore
     return EmbeddedCareNetworkStore(db)
 
 
-def _embedded_analytics(db):
+def _embedded_analytics(db: EmbeddedDb) -> AnalyticsStore:
     from stores.analytics.embedded import EmbeddedAnalyticsStore
     return EmbeddedAnalyticsStore(db)
 
 
-def _embedded_alerts(db):
+def _embedded_alerts(db: EmbeddedDb) -> AlertBus:
     from stores.alerts.embedded import EmbeddedAlertBus
     return EmbeddedAlertBus(db)
 
 
-_EMBEDDED_FACTORIES = {
+_EMBEDDED_FACTORIES: dict[str, Callable[[EmbeddedDb], Store]] = {
     "vitals": _embedded_vitals,
     "patients": _embedded_patients,
     "network": _embedded_network,

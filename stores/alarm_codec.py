@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from stores.errors import ValidationError
 from stores.model import VITAL_RANGES, Alarm, AlarmKind, Priority, Vital
@@ -47,7 +48,7 @@ def alarm_from_dict(data: object) -> Alarm:
     if not isinstance(data, Mapping):
         raise AlarmRecordError(f"An alarm record must be a mapping, not {type(data).__name__}.")
     name = _shown(data.get("id"))
-    values = {}
+    values: dict[str, Any] = {}
     for field in dataclasses.fields(Alarm):
         if field.name not in data:
             if field.default is dataclasses.MISSING:

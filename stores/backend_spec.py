@@ -11,8 +11,16 @@ no driver.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stores.outbox.wrappers import Outboxed
+    from stores.store import Store
+
+# a backend's `async def open_store(url, secret, **takes)`; what it takes differs by backend
+OpenStore = Callable[..., Awaitable["Store"]]
 
 
 @dataclass(frozen=True)
@@ -51,15 +59,17 @@ class BackendSpec:
     unverifying_schemes: frozenset[str] = frozenset()
     takes: tuple[str, ...] = ()  # what `open_store` also takes from StoreConfig, by name
 
-    def open_store(self):
+    def open_store(self) -> OpenStore:
         """The backend's `open_store`, imported now (with its driver); ImportError where the
         driver is not installed."""
-        return _load(self.factory)
+        open_store: OpenStore = _load(self.factory)
+        return open_store
 
-    def outbox_wrapper(self) -> type:
-        return _load(self.outbox)
+    def outbox_wrapper(self) -> type[Outboxed[Any]]:
+        wrapper: type[Outboxed[Any]] = _load(self.outbox)
+        return wrapper
 
 
-def _load(where: str):
+def _load(where: str) -> Any:  # whatever the named module holds: the caller says what
     module, _, name = where.partition(":")
     return getattr(importlib.import_module(module), name)

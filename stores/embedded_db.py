@@ -101,7 +101,7 @@ class _Connection:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._disconnect)
         self._executor.shutdown(wait=True)
 
-    async def _run(self, fn: Callable[..., T], *args) -> T:
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
         if self._closed:
             raise StoreUnavailable("closed")
         loop = asyncio.get_running_loop()

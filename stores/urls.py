@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import overload
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -94,6 +95,13 @@ class StoreUrl:
     @property
     def addresses(self) -> list[str]:
         return [f"{host}:{port}" for host, port in self.hosts]
+
+    @overload
+    def option(self, name: str) -> str | None: ...
+    @overload
+    def option(self, name: str, default: str) -> str: ...
+    @overload
+    def option(self, name: str, default: str | None) -> str | None: ...
 
     def option(self, name: str, default: str | None = None) -> str | None:
         return self.options.get(name, default)

@@ -185,7 +185,8 @@ def _kept_as(conn: sqlite3.Connection, alarm: Alarm) -> bool:
         return False
 
 
-def _alarms(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple[list[Alarm], list[str]]:
+def _alarms(conn: sqlite3.Connection, sql: str,
+            args: tuple[object, ...]) -> tuple[list[Alarm], list[str]]:
     """The alarms the rows hold, and why each row that does not read was skipped: one bad row
     (a bug, a file edited by hand) must not hide the others."""
     alarms, refused = [], []

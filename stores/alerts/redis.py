@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.alerts.redis_archive import PRUNE, prune_args, prune_keys, resolved_before
@@ -52,6 +53,9 @@ from stores.alerts.signing import Signer, SigningKeyError
 from stores.errors import NotFound, StoreUnavailable, ValidationError
 from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.urls import StoreUrl
+
+if TYPE_CHECKING:
+    from redis.commands.core import AsyncScript
 
 DRAIN_AT_CLOSE_S = 1.0
 EVICTION_CHECK_S = 60.0
@@ -280,8 +284,9 @@ class RedisAlertBus(AlertBus):
         if reader is not None:
             await reader.ensure_positioned()
 
-    async def _write(self, keys, args, script, priority: Priority | None, alarm_id: str,
-                     records: RecordReader | None = None):
+    async def _write(self, keys: list[str], args: list[str | int], script: AsyncScript,
+                     priority: Priority | None, alarm_id: str,
+                     records: RecordReader | None = None) -> Any:  # what the script returns
         """Run a script; after a write about a critical alarm, wait for a replica. `priority`
         None: an acknowledgement, whose alarm's priority the script returns."""
         # WAIT counts the writes of its own connection: run the script and WAIT on one.

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from stores.alerts import archivable
 from stores.alerts.redis_records import RecordReader
 from stores.alerts.redis_scripts import RegionKeys
 from stores.model import Alarm
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 PAGE = 500  # ids read from the history at a time
 
@@ -36,15 +40,15 @@ return removed
 Latest = Callable[[RegionKeys, list[str]], Awaitable[list[Alarm]]]
 
 
-async def resolved_before(client, keys: RegionKeys, latest: Latest, cutoff: float,
+async def resolved_before(client: Redis, keys: RegionKeys, latest: Latest, cutoff: float,
                           limit: int) -> list[Alarm]:
     """Up to `limit` archivable alarms raised before `cutoff`, oldest first, read page by page
     past those still open (or refused: they are counted, and stay)."""
     found: list[Alarm] = []
     offset = 0
     while len(found) < limit:
-        ids = await client.zrangebyscore(keys.raised, "-inf", f"({cutoff!r}", start=offset,
-                                         num=PAGE)
+        ids = [_text(member) for member in await client.zrangebyscore(
+            keys.raised, "-inf", f"({cutoff!r}", start=offset, num=PAGE)]
         if not ids:
             break
         offset += len(ids)
@@ -52,17 +56,28 @@ async def resolved_before(client, keys: RegionKeys, latest: Latest, cutoff: floa
     return found[:limit]
 
 
-async def prune_args(client, keys: RegionKeys, records: RecordReader,
+async def prune_args(client: Redis, keys: RegionKeys, records: RecordReader,
                      alarms: Sequence[Alarm]) -> list[str]:
     """PRUNE's ARGV: each alarm whose stored texts still read as the version given."""
     ids = [alarm.id for alarm in alarms]
-    texts = await client.hmget(keys.alarms, ids)
-    acks = await client.hmget(keys.acks, ids)
+    texts = [_text_or_none(text) for text in await client.hmget(keys.alarms, ids)]
+    acks = [_text_or_none(ack) for ack in await client.hmget(keys.acks, ids)]
     args: list[str] = []
     for alarm, text, ack in zip(alarms, texts, acks):
         if text is not None and records.stored(text, ack) == alarm:
             args += [alarm.id, text, ack or ""]
     return args
+
+
+def _text(answer: object) -> str:
+    """A text the server answered: the bus's client decodes every answer (`redis_conn`)."""
+    if not isinstance(answer, str):
+        raise TypeError(f"the client answered {type(answer).__name__}, not decoded text")
+    return answer
+
+
+def _text_or_none(answer: object) -> str | None:
+    return None if answer is None else _text(answer)
 
 
 def prune_keys(keys: RegionKeys) -> list[str]:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import redis.asyncio as aioredis
 import redis.exceptions as rex
@@ -16,6 +17,12 @@ from redis.backoff import NoBackoff
 from stores.alerts.redis_errors import store_error
 from stores.errors import StoreUnavailable
 from stores.urls import StoreUrl, StoreUrlError
+
+if TYPE_CHECKING:
+    from redis.typing import SentinelMastersResponse
+
+# the driver's keyword arguments, of as many types as it has options
+Options = dict[str, Any]
 
 CONNECT_TIMEOUT_S = 2.0
 
@@ -61,7 +68,7 @@ def _number(url: StoreUrl, name: str, text: str, low: int, high: int) -> int:
     return int(text)
 
 
-def _tls_options(url: StoreUrl) -> dict[str, object]:
+def _tls_options(url: StoreUrl) -> Options:
     """The driver's TLS arguments for `?tls_ca=...&tls_cert=...&tls_key=...&tls_verify=false`."""
     if not url.tls:
         return {}
@@ -72,7 +79,7 @@ def _tls_options(url: StoreUrl) -> dict[str, object]:
             "ssl_check_hostname": verify and url.option("tls_check_hostname", "true") != "false"}
 
 
-def _client_options(settings: RedisSettings, secret: str | None) -> dict[str, object]:
+def _client_options(settings: RedisSettings, secret: str | None) -> Options:
     # No retries inside the driver: a retried script could write an alarm twice, and a call
     # must fail promptly so that the station can say the bus is away.
     # RESP2: RESP3 adds a handshake round trip per connection and nothing the bus uses.
@@ -86,13 +93,13 @@ def _client_options(settings: RedisSettings, secret: str | None) -> dict[str, ob
             "retry": Retry(NoBackoff(), 0), **_tls_options(settings.url)}
 
 
-class _SentinelClient(aioredis.Redis):
+class SentinelClient(aioredis.Redis):
     """A Sentinel's client that remembers why it last failed to answer (the driver's own
     "no master found" error says only "network:ConnectionError")."""
 
     last_error: BaseException | None = None
 
-    async def sentinel_masters(self):
+    async def sentinel_masters(self) -> SentinelMastersResponse:
         try:
             masters = await super().sentinel_masters()
         except (rex.ConnectionError, rex.TimeoutError) as exc:
@@ -116,7 +123,7 @@ class Connection:
         self.secret = secret
         options = _client_options(settings, secret)
         self.sentinel: Sentinel | None = None
-        if settings.sentinel:
+        if settings.master_name is not None:  # a Sentinel URL
             self.sentinel = _sentinel(settings, options)
             self.client = self.sentinel.master_for(settings.master_name, db=settings.db)
         else:
@@ -131,11 +138,16 @@ class Connection:
         name = self.settings.master_name
         return f"master {name!r} at {address[0]}:{address[1]}" if address else f"master {name!r}"
 
+    def sentinels(self) -> list[SentinelClient]:
+        """The Sentinels, in the order the driver asks them now; none for a direct URL."""
+        found = [] if self.sentinel is None else self.sentinel.sentinels
+        return [sentinel for sentinel in found if isinstance(sentinel, SentinelClient)]
+
     def store_error(self, exc: BaseException) -> StoreUnavailable:
         """The backend's translator (`redis_errors.store_error`) with what this connection
         knows: the server in use, the Sentinels' last failures, the secret to scrub."""
-        sentinels = [] if self.sentinel is None else sorted(
-            ((s.address, s.last_error) for s in self.sentinel.sentinels),
+        sentinels = sorted(
+            ((s.address, s.last_error) for s in self.sentinels()),
             key=lambda pair: self.settings.url.addresses.index(pair[0]))  # as the URL has them
         return store_error(exc, self.where(), self.settings.timeout_s, sentinels, self.secret)
 
@@ -155,11 +167,11 @@ class Connection:
             await self.sentinel.aclose()
 
 
-def _sentinel(settings: RedisSettings, options: dict[str, object]) -> Sentinel:
+def _sentinel(settings: RedisSettings, options: Options) -> Sentinel:
     """The Sentinel client; it is given the secret too unless `?sentinel_auth=false`."""
     sentinel_options = dict(options) if settings.sentinel_auth else {
         **options, "username": None, "password": None}
     sentinel = Sentinel([], sentinel_kwargs=sentinel_options, **options)
-    sentinel.sentinels = [_SentinelClient(host=host, port=port, **sentinel_options)
+    sentinel.sentinels = [SentinelClient(host=host, port=port, **sentinel_options)
                           for host, port in settings.url.hosts]
     return sentinel

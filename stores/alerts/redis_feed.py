@@ -11,14 +11,18 @@ import asyncio
 import contextlib
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from stores.alerts.redis_conn import Connection
 from stores.alerts.redis_records import RecordReader, ServerClock
-from stores.alerts.redis_scripts import RegionKeys, entry_key
+from stores.alerts.redis_scripts import RegionKeys, entry_id, entry_key
 from stores.alerts.redis_subscription import Key, Subscription
 from stores.backoff import backoff_s
 from stores.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from redis.asyncio.client import PubSub
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +73,7 @@ class RegionReader:
         newest = await self._conn.client.xrevrange(self.keys.stream, count=1)
         return entry_key(newest[0][0]) if newest else (0, 0)
 
-    def _deliver(self, entries: list, now: float) -> None:
+    def _deliver(self, entries: Sequence[tuple[str, object]], now: float) -> None:
         """Hand the stream's entries to the subscriptions, each once; an entry that is refused
         is counted (`records.refused`) and skipped, and never stops the ones after it. `now`:
         the server's clock, which the alarms' times are checked against."""
@@ -119,10 +123,16 @@ class RegionReader:
             with contextlib.suppress(Exception):
                 await pubsub.aclose()
 
+    def _positioned(self) -> Key:
+        """The last entry seen: fixed by `ensure_positioned` before the stream is read."""
+        if self.last is None:
+            raise RuntimeError(f"the alarm reader of {self.keys.region} read before positioning")
+        return self.last
+
     async def _catch_up(self) -> None:
         """Read what the stream holds after the last entry seen."""
         tip = await self._tip()
-        if tip < self.last:
+        if tip < self._positioned():
             # The server lost entries this reader saw (a failover before they were replicated,
             # or a restart without persistence): go on from what the server has, or new
             # entries would be taken for ones already seen.
@@ -140,14 +150,15 @@ class RegionReader:
         self.records.refused.add(
             self.keys.region, f"the alarm stream {self.keys.stream} ends with an entry id far "
             "ahead of the server's clock (forged): new alarms may soon not be added at all; an "
-            f"administrator must delete {self.keys.stream}", "tip %d-%d" % tip)
+            f"administrator must delete {self.keys.stream}", f"tip {entry_id(tip)}")
 
     async def _check_trimmed(self) -> None:
         """The stream is capped: a reader away for long may find its last entry trimmed, and
         entries after it that it never read. Its subscribers are told to read the current
         alarms again, and the station says so."""
         oldest = await self._conn.client.xrange(self.keys.stream, count=1)
-        if not oldest or self.last == (0, 0) or entry_key(oldest[0][0]) <= self.last:
+        last = self._positioned()
+        if not oldest or last == (0, 0) or entry_key(oldest[0][0]) <= last:
             return
         why = ("the alarm stream was trimmed past the last entry this station read; the "
                "current alarms were read again")
@@ -157,7 +168,7 @@ class RegionReader:
 
     async def backfill(self) -> None:
         while True:
-            start = "%d-%d" % self.last
+            start = entry_id(self._positioned())
             answer = await self._conn.client.xread({self.keys.stream: start}, count=BACKFILL_BATCH)
             entries = answer[0][1] if answer else []
             self._deliver(entries, await self._clock.now(self._conn.client))
@@ -166,7 +177,7 @@ class RegionReader:
                     await self._check_tip(self.last)
                 return
 
-    async def _listen(self, pubsub) -> None:
+    async def _listen(self, pubsub: PubSub) -> None:
         loop = asyncio.get_running_loop()
         heard, pinged, tip_checked = loop.time(), False, loop.time()
         while not self._stopping:
@@ -188,7 +199,7 @@ class RegionReader:
                     async with self._conn.calling(PONG_WAIT_S):
                         await self._check_tip()
 
-    async def _woken(self, pubsub) -> None:
+    async def _woken(self, pubsub: PubSub) -> None:
         """Something was published: read the stream once for every message already here."""
         for _ in range(BACKFILL_BATCH):
             message = await pubsub.get_message(timeout=0)
@@ -216,7 +227,7 @@ class RegionReader:
             subscription.end()
 
 
-async def _confirmed(pubsub) -> None:
+async def _confirmed(pubsub: PubSub) -> None:
     """Wait for the server to confirm the SUBSCRIBE: from then on every publish arrives."""
     while True:
         message = await pubsub.get_message(timeout=1.0)

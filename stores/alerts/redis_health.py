@@ -10,8 +10,12 @@ import asyncio
 import collections
 import logging
 import time
+from collections.abc import Sequence
+from typing import Any
 
-from stores.alerts.redis_conn import Connection, RedisSettings
+import redis.asyncio as aioredis
+
+from stores.alerts.redis_conn import Connection, RedisSettings, SentinelClient
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, NodeStatus, StoreHealth
 
@@ -19,6 +23,8 @@ log = logging.getLogger(__name__)
 
 HEALTH_TIMEOUT_S = 2.0
 UNCONFIRMED_DEGRADES_S = 300.0
+
+Info = dict[str, Any]  # what the server's INFO and SENTINEL commands answer, by name
 
 
 class ReplicaWatch:
@@ -44,7 +50,7 @@ class ReplicaWatch:
         if connected_replicas > 0 and self._settings.wait_replicas > 0:
             self.expected = True
 
-    async def confirm(self, single, alarm_id: str) -> None:
+    async def confirm(self, single: aioredis.Redis, alarm_id: str) -> None:
         """`single` is the client (one connection) that just wrote the alarm."""
         wanted = self._settings.wait_replicas
         if wanted == 0:
@@ -74,7 +80,7 @@ class ReplicaWatch:
             return None
         return f"no replica confirmed the last critical alarm ({self._missed_why})"
 
-    def master_state(self, info: dict) -> tuple[str | None, str | None]:
+    def master_state(self, info: Info) -> tuple[str | None, str | None]:
         """(problem, note) for health from the master's INFO replication: a replica missing
         where one is expected is a problem; where none ever was, a note."""
         connected = int(info.get("connected_slaves", 0) or 0)
@@ -88,7 +94,7 @@ class ReplicaWatch:
 
 
 async def bus_health(conn: Connection, replicas: ReplicaWatch, bus_problems: list[str],
-                     bus_notes: list[str] = (), flags: tuple[str, ...] = ()) -> StoreHealth:
+                     bus_notes: Sequence[str] = (), flags: tuple[str, ...] = ()) -> StoreHealth:
     """Never raises: DOWN with the reason when the master does not answer; DEGRADED with
     `bus_problems` (the bus's own: channels not followed, alarms refused); `bus_notes` are
     said without degrading (alarms not signed)."""
@@ -114,7 +120,7 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch, bus_problems: lis
                        flags)
 
 
-async def _ping(conn: Connection) -> tuple[float, dict] | StoreUnavailable:
+async def _ping(conn: Connection) -> tuple[float, Info] | StoreUnavailable:
     try:
         async with conn.calling(HEALTH_TIMEOUT_S):
             start = time.perf_counter()
@@ -125,7 +131,7 @@ async def _ping(conn: Connection) -> tuple[float, dict] | StoreUnavailable:
         return exc
 
 
-def _replication_nodes(conn: Connection, info: dict) -> list[NodeStatus]:
+def _replication_nodes(conn: Connection, info: Info) -> list[NodeStatus]:
     here = conn.settings.url.addresses[0]
     if info.get("role") != "master":
         master = f"{info.get('master_host')}:{info.get('master_port')}"
@@ -142,7 +148,7 @@ def _replication_nodes(conn: Connection, info: dict) -> list[NodeStatus]:
 async def _sentinel_nodes(conn: Connection) -> list[NodeStatus]:
     """The master and replicas as the first Sentinel that answers reports them, then the
     Sentinels themselves."""
-    answers = await asyncio.gather(*(_ask_sentinel(conn, s) for s in conn.sentinel.sentinels))
+    answers = await asyncio.gather(*(_ask_sentinel(conn, s) for s in conn.sentinels()))
     nodes: list[NodeStatus] = []
     for _, report in answers:
         if report:
@@ -151,12 +157,13 @@ async def _sentinel_nodes(conn: Connection) -> list[NodeStatus]:
     return nodes + [sentinel for sentinel, _ in answers]
 
 
-async def _ask_sentinel(conn: Connection, sentinel) -> tuple[NodeStatus, list[NodeStatus]]:
+async def _ask_sentinel(conn: Connection,
+                        sentinel: SentinelClient) -> tuple[NodeStatus, list[NodeStatus]]:
     address = sentinel.address
     name = conn.settings.master_name
     try:
         async with conn.calling(HEALTH_TIMEOUT_S):
-            master = await sentinel.sentinel_master(name)
+            master = _node_state(await sentinel.sentinel_master(name))
             replicas = await sentinel.sentinel_slaves(name)
     except StoreUnavailable as exc:
         # "refused the command": it answers, but does not watch this master
@@ -165,7 +172,15 @@ async def _ask_sentinel(conn: Connection, sentinel) -> tuple[NodeStatus, list[No
     return NodeStatus(address, "sentinel"), report
 
 
-def _reported(state: dict, role: str) -> NodeStatus:
+def _node_state(answer: object) -> Info:
+    """A Sentinel's answer about a node: its state by name (the driver's types allow a bool
+    too, which only its Sentinel manager answers, never one Sentinel)."""
+    if not isinstance(answer, dict):
+        raise StoreUnavailable(f"the Sentinel answered {type(answer).__name__}, not a node's state")
+    return answer
+
+
+def _reported(state: Info, role: str) -> NodeStatus:
     down = state.get("is_sdown") or state.get("is_odown") or state.get("is_disconnected")
     return NodeStatus(f"{state.get('ip')}:{state.get('port')}", role, not down)
 
@@ -174,7 +189,7 @@ def _reported(state: dict, role: str) -> NodeStatus:
 EVICTING_POLICIES = ("allkeys-lru", "allkeys-lfu", "allkeys-random")
 
 
-def eviction_problem(memory_info: dict) -> str | None:
+def eviction_problem(memory_info: Info) -> str | None:
     """What is wrong with the server's eviction policy for the alarm bus, if anything: under
     memory pressure an `allkeys-*` policy would silently drop alarms and acknowledgements."""
     policy = str(memory_info.get("maxmemory_policy", "noeviction"))
@@ -184,7 +199,7 @@ def eviction_problem(memory_info: dict) -> str | None:
             "noeviction (or a volatile-* policy) on the alarm bus's Redis")
 
 
-def server_problems(info: dict) -> list[str]:
+def server_problems(info: Info) -> list[str]:
     """What the server lacks for the alarm bus: streams came with Redis 5.0."""
     version = str(info.get("redis_version", "0"))
     major = int(version.split(".")[0]) if version.split(".")[0].isdigit() else 0

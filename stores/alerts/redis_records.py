@@ -13,12 +13,16 @@ import hashlib
 import json
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from stores.alarm_codec import (
     AlarmRecordError, acknowledgement_from_dict, alarm_from_dict, check_times,
 )
 from stores.alerts.signing import Signer, UnknownKey
 from stores.model import Alarm
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +167,7 @@ class ServerClock:
         self._offset: float | None = None
         self._asked_at = 0.0
 
-    async def now(self, client) -> float:
+    async def now(self, client: Redis) -> float:
         """The server's time now; `client` is asked for it when the last answer is a minute
         old (call inside the connection's deadline)."""
         if self._offset is None or time.monotonic() - self._asked_at > self.REFRESH_S:

@@ -113,7 +113,7 @@ return {alarm, ARGV[2], entry}
 
 
 def publish_args(alarm: Alarm, keys: RegionKeys, maxlen: int,
-                 signer: Signer) -> tuple[list[str], list[object]]:
+                 signer: Signer) -> tuple[list[str], list[str | int]]:
     own_ack = (ack_text(alarm.acknowledged_by, alarm.acknowledged_at, alarm.id, signer)
                if alarm.acknowledged else "")
     record = json.dumps(signer.sign_alarm(alarm_to_dict(alarm)), allow_nan=False)
@@ -124,7 +124,7 @@ def publish_args(alarm: Alarm, keys: RegionKeys, maxlen: int,
 
 
 def acknowledge_args(alarm_id: str, by: str, at: float, keys: RegionKeys, maxlen: int,
-                     signer: Signer, replacing: str = "") -> tuple[list[str], list[object]]:
+                     signer: Signer, replacing: str = "") -> tuple[list[str], list[str | int]]:
     return ([keys.alarms, keys.acks, keys.attention, keys.stream, keys.ongoing],
             [alarm_id, ack_text(by, at, alarm_id, signer), maxlen, keys.channel, replacing])
 
@@ -140,3 +140,9 @@ def entry_key(entry: str) -> tuple[int, int]:
     if not (ms.isdigit() and (seq.isdigit() or seq == "")) or len(entry) > 41:
         raise ValueError(f"not a stream entry id: {entry[:41]!r}")
     return int(ms), int(seq or 0)
+
+
+def entry_id(key: tuple[int, int]) -> str:
+    """The stream entry id of a number pair: `entry_key` undone."""
+    ms, seq = key
+    return f"{ms}-{seq}"

@@ -35,6 +35,8 @@ check_hostname, timeout (seconds), fetch_size. The password comes as `secret`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from stores.analytics import AnalyticsStore
 from stores.analytics.cassandra_connect import Connector
 from stores.analytics.cassandra_settings import CassandraSettings
@@ -67,21 +69,21 @@ class CassandraAnalytics(AnalyticsStore):
             self._store = CassandraAnalyticsStore(session, self._settings, self._connector.hosts)
         return self._store
 
-    async def add_hours(self, rollups) -> None:
+    async def add_hours(self, rollups: Sequence[WardHour]) -> None:
         if rollups:
             await (await self._connected()).add_hours(rollups)
 
     async def hours(self, region: str, start: float, end: float) -> list[WardHour]:
         return await (await self._connected()).hours(region, start, end)
 
-    async def record_occupancy(self, occupancy) -> None:
+    async def record_occupancy(self, occupancy: Sequence[WardOccupancy]) -> None:
         if occupancy:
             await (await self._connected()).record_occupancy(occupancy)
 
     async def occupancy(self) -> list[WardOccupancy]:
         return await (await self._connected()).occupancy()
 
-    async def archive_alarms(self, alarms) -> None:
+    async def archive_alarms(self, alarms: Sequence[Alarm]) -> None:
         if alarms:
             await (await self._connected()).archive_alarms(alarms)
 

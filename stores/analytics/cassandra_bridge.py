@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cassandra import OperationTimedOut
+from cassandra.cluster import Session
 
 T = TypeVar("T")
+Row = dict[str, Any]  # a row as the cluster's `dict_factory` makes it: column -> value
 # How much longer than the driver's own request timeout to wait for its answer: the driver's
 # OperationTimedOut comes first; this only guards against a callback that never arrives.
 _GUARD = 1.5
@@ -26,25 +28,25 @@ class _Pages:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
-        self._waiter: asyncio.Future = loop.create_future()
+        self._waiter: asyncio.Future[list[Row]] = loop.create_future()
 
     def expect_next(self) -> None:
         """Set up the next waiter before asking for the page, which may arrive at once."""
         self._waiter = self._loop.create_future()
 
-    def on_page(self, rows) -> None:  # a driver thread
+    def on_page(self, rows: Iterable[Row] | None) -> None:  # a driver thread
         self._hand_over(self._settle, rows)
 
     def on_error(self, exc: BaseException) -> None:  # a driver thread
         self._hand_over(self._fail, exc)
 
-    def _hand_over(self, settle: Callable, value) -> None:
+    def _hand_over(self, settle: Callable[[T], None], value: T) -> None:
         try:
             self._loop.call_soon_threadsafe(settle, value)
         except RuntimeError:
             pass  # the loop is closed: nobody is waiting for this answer any more
 
-    def _settle(self, rows) -> None:
+    def _settle(self, rows: Iterable[Row] | None) -> None:
         if not self._waiter.done():  # done: the caller gave up (cancelled or timed out)
             self._waiter.set_result(list(rows or ()))
 
@@ -52,12 +54,12 @@ class _Pages:
         if not self._waiter.done():
             self._waiter.set_exception(exc)
 
-    async def next_page(self, timeout_s: float) -> list:
+    async def next_page(self, timeout_s: float) -> list[Row]:
         return await asyncio.wait_for(self._waiter, timeout_s)
 
 
-async def execute(session, statement, parameters=None, timeout_s: float = 5.0,
-                  **options) -> list:
+async def execute(session: Session, statement: object, parameters: object = None,
+                  timeout_s: float = 5.0, **options: object) -> list[Row]:
     """Every row of `statement`, following the pages the driver hands out (its `fetch_size`).
 
     Driver errors are raised as they are (see cassandra_errors for their meaning); a callback
@@ -71,15 +73,16 @@ async def execute(session, statement, parameters=None, timeout_s: float = 5.0,
         raise OperationTimedOut(f"no complete answer within {total_s:g} s") from None
 
 
-async def _all_pages(session, statement, parameters, timeout_s: float, options: dict) -> list:
+async def _all_pages(session: Session, statement: object, parameters: object, timeout_s: float,
+                     options: dict[str, object]) -> list[Row]:
     pages = _Pages(asyncio.get_running_loop())
     response = session.execute_async(statement, parameters, timeout=timeout_s, **options)
     response.add_callbacks(pages.on_page, pages.on_error)
-    rows: list = []
+    rows: list[Row] = []
     while True:
         try:
             rows.extend(await pages.next_page(timeout_s * _GUARD))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise OperationTimedOut("no answer from the driver") from None
         if not response.has_more_pages:
             return rows

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import ssl
 import threading
+from collections.abc import Iterable
 
 from cassandra import DependencyException
 from cassandra.auth import PlainTextAuthProvider
 from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, DefaultConnection, ExecutionProfile
+from cassandra.pool import Host
 from cassandra.policies import (
     DCAwareRoundRobinPolicy, ExponentialReconnectionPolicy, HostStateListener, TokenAwarePolicy,
 )
@@ -26,11 +28,13 @@ from stores.model import NodeStatus
 
 def reactor() -> type:
     """The connection class the cluster uses (see the module's docstring)."""
+    connection: type = DefaultConnection
     try:
         from cassandra.io.libevreactor import LibevConnection
+        connection = LibevConnection
     except (ImportError, DependencyException):
-        return DefaultConnection
-    return LibevConnection
+        pass
+    return connection
 
 
 def build_cluster(settings: CassandraSettings, secret: str | None) -> Cluster:
@@ -80,24 +84,24 @@ class HostStates(HostStateListener):
     """Each host's datacenter and state as the driver sees them; told from the driver's threads."""
 
     def __init__(self) -> None:
-        self._hosts: dict[str, object] = {}
+        self._hosts: dict[str, Host] = {}
         self._lock = threading.Lock()
 
-    def seed(self, hosts) -> None:
+    def seed(self, hosts: Iterable[Host]) -> None:
         for host in hosts:
             self.on_add(host)
 
-    def on_add(self, host) -> None:
+    def on_add(self, host: Host) -> None:
         with self._lock:
             self._hosts[str(host.endpoint)] = host
 
-    def on_up(self, host) -> None:
+    def on_up(self, host: Host) -> None:
         self.on_add(host)  # the Host object carries the state; keep the newest we were given
 
-    def on_down(self, host) -> None:
+    def on_down(self, host: Host) -> None:
         self.on_add(host)
 
-    def on_remove(self, host) -> None:
+    def on_remove(self, host: Host) -> None:
         with self._lock:
             self._hosts.pop(str(host.endpoint), None)
 
@@ -107,7 +111,7 @@ class HostStates(HostStateListener):
         return tuple(_node(address, host) for address, host in hosts)
 
 
-def _node(address: str, host) -> NodeStatus:
+def _node(address: str, host: Host) -> NodeStatus:
     datacenter = host.datacenter or "datacenter?"
     if host.is_up is None:
         # The driver keeps no connection to hosts outside the local datacenter and learns of

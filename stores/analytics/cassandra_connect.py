@@ -12,6 +12,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from stores.analytics.cassandra_cluster import HostStates, build_cluster
 from stores.analytics.cassandra_errors import reason
@@ -20,6 +21,9 @@ from stores.errors import StoreUnavailable
 from stores.model import NodeStatus
 from stores.backoff import backoff_s
 from stores.urls import check_secret
+
+if TYPE_CHECKING:
+    from cassandra.cluster import Cluster, Session
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,7 @@ class Connector:
     """Connects in the background; `session()` gives the driver's Session once it is there."""
 
     def __init__(self, settings: CassandraSettings, secret: str | None,
-                 build: Callable = build_cluster, retry_s: tuple[float, float] = RETRY_S) -> None:
+                 build: Callable[[CassandraSettings, str | None], Cluster] = build_cluster, retry_s: tuple[float, float] = RETRY_S) -> None:
         check_secret("analytics", settings.username, secret)  # not an empty password
         self._settings = settings
         self._secret = secret
@@ -42,12 +46,12 @@ class Connector:
         self._retry_s = retry_s
         self.hosts = HostStates()
         self.reason = f"cannot reach {', '.join(settings.addresses)}: no answer yet"
-        self._cluster = None
-        self._session = None
+        self._cluster: Cluster | None = None
+        self._session: Session | None = None
         self._lock = threading.Lock()  # between an attempt's thread and close()
         self._closed = False
         self._first_attempt = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
@@ -57,13 +61,13 @@ class Connector:
     def connected(self) -> bool:
         return self._session is not None
 
-    async def session(self):
+    async def session(self) -> Session:
         """The connected Session; raises StoreUnavailable with the reason while there is none.
         Waits for the very first attempt (a few seconds at most), never for a later one."""
         if self._session is None and not self._closed and not self._first_attempt.is_set():
             try:
                 await asyncio.wait_for(self._first_attempt.wait(), self._settings.timeout_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         if self._closed:
             raise StoreUnavailable("the analytics store is closed")

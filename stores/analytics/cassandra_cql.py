@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cassandra.cluster import Session
 from cassandra.query import PreparedStatement, SimpleStatement
 
 from stores.analytics.cassandra_settings import CassandraSettings
@@ -123,14 +124,14 @@ class Statements:
     select_archived: PreparedStatement
 
     @classmethod
-    def prepare(cls, session, settings: CassandraSettings) -> Statements:
+    def prepare(cls, session: Session, settings: CassandraSettings) -> Statements:
         """Prepare every statement; blocking (a round trip per server), so run it in a thread."""
         keyspace = quoted(settings.keyspace)
         return cls(**{name: _prepared(session, text.format(ks=keyspace), name, settings)
                       for name, text in _STATEMENTS.items()})
 
 
-def _prepared(session, text: str, name: str, settings: CassandraSettings) -> PreparedStatement:
+def _prepared(session: Session, text: str, name: str, settings: CassandraSettings) -> PreparedStatement:
     statement = session.prepare(text)
     read = name in _READS
     statement.consistency_level = settings.read_consistency if read else settings.write_consistency

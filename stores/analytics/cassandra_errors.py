@@ -101,4 +101,4 @@ def _missing_schema(message: str) -> bool:
 
 
 def _level(level: int | None) -> str:
-    return ConsistencyLevel.value_to_name.get(level, "the configured level")
+    return str(ConsistencyLevel.value_to_name.get(level, "the configured level"))

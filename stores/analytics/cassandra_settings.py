@@ -75,7 +75,7 @@ def _level(url: StoreUrl, option: str, default: str) -> int:
     if name not in ConsistencyLevel.name_to_value:
         known = ", ".join(sorted(ConsistencyLevel.name_to_value))
         raise _error(f"{option}={name!r} is not a consistency level (known: {known})")
-    return ConsistencyLevel.name_to_value[name]
+    return int(ConsistencyLevel.name_to_value[name])
 
 
 def _replication(text: str) -> tuple[tuple[str, int], ...]:

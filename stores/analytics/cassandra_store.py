@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Sequence
 from functools import partial
+from typing import TypeVar
 
 from cassandra import ConsistencyLevel
+from cassandra.cluster import Session
+from cassandra.query import Statement
 
 from stores.analytics import AnalyticsStore
 from stores.analytics.alarm_archive import check_archivable
-from stores.analytics.cassandra_bridge import execute, gather_limited
+from stores.analytics.cassandra_bridge import Row, execute, gather_limited
 from stores.analytics.cassandra_cluster import HostStates
 from stores.analytics.cassandra_cql import (
     FIND_HOUR_COLUMNS, FIND_KEYSPACE, FIND_TABLES, PING, SUM_TYPES, TABLES, Statements,
@@ -29,13 +33,14 @@ from stores.model import Alarm, HealthState, StoreHealth, WardHour, WardOccupanc
 BACKEND = "cassandra"
 MAX_DAYS = 3660  # partitions one `hours` call may read: ten years
 SCHEMA_TIMEOUT_S = 30.0  # a schema change waits for every server to agree on it
+T = TypeVar("T")
 AHEAD_S = 86400.0  # archived alarms read "up to now" reach a day ahead: station clocks drift
 
 
 class CassandraAnalyticsStore(AnalyticsStore):
     """Regional analytics through `session`, a connected cassandra.cluster.Session."""
 
-    def __init__(self, session, settings: CassandraSettings, hosts: HostStates | None = None,
+    def __init__(self, session: Session, settings: CassandraSettings, hosts: HostStates | None = None,
                  totals: WriterTotals | None = None) -> None:
         self._session = session
         self._settings = settings
@@ -45,7 +50,7 @@ class CassandraAnalyticsStore(AnalyticsStore):
         self._preparing = asyncio.Lock()
         self._writing = asyncio.Lock()  # each add_hours starts from the totals the last one stored
 
-    async def add_hours(self, rollups) -> None:
+    async def add_hours(self, rollups: Sequence[WardHour]) -> None:
         if not rollups:
             return
         async with self._writing:
@@ -68,7 +73,7 @@ class CassandraAnalyticsStore(AnalyticsStore):
         pages = await self._call(gather_limited(reads))
         return summed_hours(region, (row for rows in pages for row in rows))
 
-    async def record_occupancy(self, occupancy) -> None:
+    async def record_occupancy(self, occupancy: Sequence[WardOccupancy]) -> None:
         if not occupancy:
             return
         statements = await self._prepared()
@@ -87,7 +92,7 @@ class CassandraAnalyticsStore(AnalyticsStore):
         return [occupancy_row(region, row) for region, rows in zip(regions, pages)
                 for row in sorted(rows, key=lambda row: row["ward"])]
 
-    async def archive_alarms(self, alarms) -> None:
+    async def archive_alarms(self, alarms: Sequence[Alarm]) -> None:
         check_archivable(alarms)
         if not alarms:
             return
@@ -141,7 +146,7 @@ class CassandraAnalyticsStore(AnalyticsStore):
         return missing + [f"column {keyspace}.ward_hours.{name} ({SUM_TYPES[name]})"
                           for name in columns], columns
 
-    async def _schema_rows(self, query: str) -> list:
+    async def _schema_rows(self, query: str) -> list[Row]:
         statement = simple(query, self._settings.read_consistency)
         return await self._call(execute(self._session, statement, [self._settings.keyspace],
                                         timeout_s=self._settings.timeout_s))
@@ -174,12 +179,13 @@ class CassandraAnalyticsStore(AnalyticsStore):
                     asyncio.to_thread(Statements.prepare, self._session, self._settings))
         return self._statements
 
-    async def _execute(self, statement, values: dict | None = None) -> list:
+    async def _execute(self, statement: Statement,
+                       values: dict[str, object] | None = None) -> list[Row]:
         if values is not None:
             statement = statement.bind(values)
         return await execute(self._session, statement, timeout_s=self._settings.timeout_s)
 
-    async def _call(self, awaitable):
+    async def _call(self, awaitable: Awaitable[T]) -> T:
         """Await a driver call; its failures become StoreUnavailable with a reason for people."""
         try:
             return await awaitable

@@ -7,6 +7,7 @@ import dataclasses
 import enum
 import math
 from dataclasses import dataclass
+from typing import Any
 
 
 class Vital(str, enum.Enum):
@@ -84,7 +85,7 @@ class VitalSample:
     def cleaned(self) -> VitalSample:
         """The sample with every invalid value replaced by None: how stores keep it, so that
         it is drawn as a gap, never as a spike, and raises no alarm."""
-        changes = {v.value: None for v in Vital
+        changes: dict[str, Any] = {v.value: None for v in Vital
                    if getattr(self, v.value) is not None and self.value(v) is None}
         return dataclasses.replace(self, **changes) if changes else self
 

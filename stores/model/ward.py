@@ -8,6 +8,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from stores import patient_text
 from stores.model.limits import AlarmLimits, alarm_limit_problems
@@ -136,9 +137,9 @@ def patient_text_problems(patient: Patient) -> list[FieldProblem]:
 
 def normalised_patient(patient: Patient) -> Patient:
     """`patient` with every text in Unicode NFC (what the stores keep and compare)."""
-    texts = {name: patient_text.normalised(getattr(patient, name))
+    texts: dict[str, Any] = {name: patient_text.normalised(getattr(patient, name))
              for name in patient_text.MAX_LENGTHS if getattr(patient, name)}
-    lists = {name: tuple(patient_text.normalised(item) for item in getattr(patient, name))
+    lists: dict[str, Any] = {name: tuple(patient_text.normalised(item) for item in getattr(patient, name))
              for name in patient_text.LIST_FIELDS}
     return dataclasses.replace(patient, **texts, **lists)
 

@@ -95,7 +95,7 @@ def _kind_of(conn: sqlite3.Connection, node_id: str) -> str | None:
     return None if row is None else row["kind"]
 
 
-def _refuse_other_kind(conn, node_id: str, allowed: tuple[str, ...], other: str) -> None:
+def _refuse_other_kind(conn: sqlite3.Connection, node_id: str, allowed: tuple[str, ...], other: str) -> None:
     kind = _kind_of(conn, node_id)
     if kind is not None and kind not in allowed:
         raise ValidationError("id", f"{node_id} is already in the care network as {other}.")

@@ -21,7 +21,8 @@ def care_team(conn: sqlite3.Connection, patient_id: str) -> CareGraph:
     team = _column(conn, "SELECT source_id FROM care_links WHERE target_id = ?", [patient_id])
     ids = {patient_id, *team, *_second_hop(conn, team)}
     nodes = sorted(_nodes(conn, ids), key=lambda n: (_KIND_ORDER[n.kind], n.label.casefold(), n.id))
-    links = sorted(_links_among(conn, ids), key=lambda l: (l.source_id, l.target_id, l.kind.value))
+    links = sorted(_links_among(conn, ids),
+                   key=lambda link: (link.source_id, link.target_id, link.kind.value))
     return CareGraph(focus_id=patient_id, nodes=tuple(nodes), links=tuple(links))
 
 

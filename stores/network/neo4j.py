@@ -36,7 +36,7 @@ class Neo4jCareNetworkStore(CareNetworkStore):
 
     `driver` is a `neo4j.AsyncDriver` (the tests hand in a recording stand-in for it)."""
 
-    def __init__(self, driver, database: str | None, *, addresses: list[str],
+    def __init__(self, driver: neo4j.AsyncDriver, database: str | None, *, addresses: list[str],
                  timeout_s: float = 5.0, routing: bool = True) -> None:
         self._sessions = Neo4jSessions(driver, database, addresses, timeout_s)
         self._seed_role = "router" if routing else "server"
@@ -60,7 +60,7 @@ class Neo4jCareNetworkStore(CareNetworkStore):
     async def link(self, link: CareLink) -> None:
         ends = {"source_id": link.source_id, "target_id": link.target_id}
 
-        async def check_then_link(tx) -> None:
+        async def check_then_link(tx: neo4j.AsyncManagedTransaction) -> None:
             # One transaction: no one can remove an end between the check and the MERGE.
             found = (await rows(tx, cypher.LINK_ENDS, **ends))[0]
             check_link_ends(link, found["source_kind"], found["target_kind"])

@@ -9,6 +9,7 @@ as routers when the driver first looks for the cluster.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import neo4j
@@ -17,6 +18,8 @@ from stores.urls import StoreUrl, StoreUrlError
 
 DEFAULT_USER = "neo4j"
 DEFAULT_TIMEOUT_S = 5.0
+# the driver's resolver: an address to the addresses to try for it
+Resolver = Callable[[neo4j.Address], Sequence[tuple[Any, ...]]]
 
 
 def call_timeout_s(url: StoreUrl) -> float:
@@ -69,12 +72,12 @@ def _tls(url: StoreUrl) -> dict[str, Any]:
     return {"encrypted": True, "trusted_certificates": trust}
 
 
-def _seed_resolver(hosts: tuple[tuple[str, int], ...]):
+def _seed_resolver(hosts: tuple[tuple[str, int], ...]) -> Resolver:
     """Resolve the first configured server to all of them; the driver calls this for every
     router, so the cluster's own addresses pass through unchanged."""
     first = hosts[0]
 
-    def resolve(address):
+    def resolve(address: neo4j.Address) -> Sequence[tuple[Any, ...]]:
         return list(hosts) if (address[0], address[1]) == first else [address]
 
     return resolve

@@ -75,7 +75,7 @@ def unreachable_why(exc: BaseException) -> str:
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
-    stack = [exc]
+    stack: list[BaseException | None] = [exc]
     while stack:
         cause = stack.pop()
         if cause is None or id(cause) in seen:

@@ -47,7 +47,7 @@ async def check_health(sessions: Neo4jSessions, seed_role: str) -> StoreHealth:
 
 async def _routing_table(sessions: Neo4jSessions) -> list[dict[str, Any]] | None:
     """The servers of the routing table, or None when the server does not serve it."""
-    params = {"context": {}, "database": sessions.database}
+    params: dict[str, Any] = {"context": {}, "database": sessions.database}
     try:
         found = await sessions.read(lambda tx: rows(tx, ROUTING_TABLE, **params))
     except (Neo4jError, StoreError):  # no such procedure, or not allowed: not a health problem

@@ -33,10 +33,10 @@ def care_graph(patient_id: str, row: dict[str, Any] | None) -> CareGraph:
     if row is None or not row["nodes"]:
         return CareGraph(focus_id=patient_id)
     nodes = [CareNode(n["id"], n["label"], CareNodeKind(n["kind"])) for n in row["nodes"]]
-    links = {CareLink(l["source_id"], l["target_id"], LINK_KINDS[l["type"]])
-             for per_person in row["links"] for l in per_person}
+    links = {CareLink(link["source_id"], link["target_id"], LINK_KINDS[link["type"]])
+             for per_person in row["links"] for link in per_person}
     nodes.sort(key=lambda n: (_KIND_ORDER[n.kind], n.label.casefold(), n.id))
-    ordered = sorted(links, key=lambda l: (l.source_id, l.target_id, l.kind.value))
+    ordered = sorted(links, key=lambda link: (link.source_id, link.target_id, link.kind.value))
     return CareGraph(focus_id=patient_id, nodes=tuple(nodes), links=tuple(ordered))
 
 

@@ -3,6 +3,7 @@ index on the clinicians' region; what is missing, in words, and creating it."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from stores.network.neo4j_cypher import (
@@ -35,7 +36,7 @@ async def prepare_schema(sessions: Neo4jSessions, create: bool) -> list[str]:
     if create:
         for what, _label, _prop, statement in CONSTRAINTS + INDEXES:
             if what in missing:  # one statement per transaction: schema changes stand alone
-                await sessions.write(lambda tx, statement=statement: rows(tx, statement))
+                await sessions.write(functools.partial(rows, query=statement))
     return missing
 
 

@@ -13,7 +13,7 @@ from stores.errors import StoreUnavailable
 from stores.network.neo4j_errors import store_error
 
 T = TypeVar("T")
-Work = Callable[[Any], Awaitable[T]]  # a transaction function: gets the driver's transaction
+Work = Callable[[neo4j.AsyncManagedTransaction], Awaitable[T]]  # a transaction function
 SYSTEM_DATABASE = "system"
 
 
@@ -24,7 +24,7 @@ class Neo4jSessions:
     even when the cluster routes it to a follower that has not caught up yet.
     """
 
-    def __init__(self, driver, database: str | None, addresses: list[str],
+    def __init__(self, driver: neo4j.AsyncDriver, database: str | None, addresses: list[str],
                  timeout_s: float) -> None:
         self.driver = driver
         self.database = database  # None: the server's default database
@@ -74,7 +74,8 @@ class Neo4jSessions:
             await self.driver.close()
 
 
-async def rows(tx, query: str, **parameters: Any) -> list[dict[str, Any]]:
+async def rows(tx: neo4j.AsyncManagedTransaction, query: str,
+               **parameters: Any) -> list[dict[str, Any]]:
     """Every row of one query in the transaction `tx`, as dicts."""
     result = await tx.run(query, parameters)
     return await result.data()

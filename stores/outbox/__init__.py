@@ -59,7 +59,7 @@ class Courier:
         self._waiting: int | None = None  # rows waiting; None until first counted
         self._refused = 0
         self._listeners: list[Listener] = []
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._closed = False
 
@@ -76,7 +76,8 @@ class Courier:
         Raises OutboxFull, keeping nothing, when the store is away and the outbox is full."""
         made_at = time.time() if made_at is None else made_at
         async with self._lock:
-            if await self._count() == 0:
+            waiting = await self._count()
+            if waiting == 0:
                 try:
                     return await self._deliver(op, args)
                 except StoreUnavailable as exc:
@@ -86,24 +87,25 @@ class Courier:
                     # a write whose answer never came (a time-out) is: delivered again later.
                     await self._keep_cut_short(op, args, made_at)
                     raise
-            if self._waiting + self._refused >= self.limit:
+            if waiting + self._refused >= self.limit:
                 raise OutboxFull(
                     f"the {self._store} store is unavailable and its outbox is full ("
                     f"{self.limit} writes kept); nothing more is kept until the store returns "
                     "or the pending writes are dealt with")
             seq = await self._outbox.add(self._store, op, args, made_at)
-            self._waiting += 1
+            self._waiting = waiting + 1
             self.start()  # under the lock: the courier cannot be deciding it is done meanwhile
         self._tell("queued", QueuedWrite(seq, self._store, op, args, made_at))
         return Queued(self._store, seq, made_at)
 
     async def _keep_cut_short(self, op: str, args: object, made_at: float) -> None:
-        if self._waiting + self._refused >= self.limit:
+        waiting = await self._count()
+        if waiting + self._refused >= self.limit:
             log.error("%s: a write cut short by the close is lost: the outbox is full (%s)",
                       self._store, op)
             return
         await self._outbox.add(self._store, op, args, made_at)
-        self._waiting += 1
+        self._waiting = waiting + 1
         log.warning("%s: a write cut short by the close is kept in the outbox (%s)",
                     self._store, op)
 
@@ -118,10 +120,11 @@ class Courier:
 
     async def counts(self) -> tuple[int, int]:
         """(waiting, refused) writes, as kept; the table is read only the first time."""
-        if self._waiting is None:
+        waiting = self._waiting
+        if waiting is None:
             async with self._lock:
-                await self._count()
-        return self._waiting, self._refused
+                waiting = await self._count()
+        return waiting, self._refused
 
     async def listed(self) -> list[QueuedWrite]:
         """The refused writes and the first waiting ones, for people to see."""
@@ -240,11 +243,12 @@ class Courier:
     async def _settle(self, write: QueuedWrite, refused: str | None) -> None:
         """Take a write off the queue, delivered (`refused` None) or refused with the reason."""
         async with self._lock:
+            waiting = await self._count()
             if refused is None:
                 await self._outbox.delivered(write.seq)
             else:
                 await self._outbox.refused(write.seq, refused)
                 self._refused += 1
-            self._waiting -= 1
+            self._waiting = waiting - 1
         self._tell("delivered" if refused is None else "refused",
                    dataclasses.replace(write, refused=refused))

@@ -8,8 +8,11 @@ import enum
 import functools
 import types
 import typing
+from typing import Any, TypeVar
 
 from stores import model
+
+T = TypeVar("T")
 
 # the records a queued write may carry; the name is stored with each one
 RECORDS = {cls.__name__: cls for cls in (
@@ -41,7 +44,7 @@ def from_json(value: object) -> object:
         if cls is None:
             raise ValueError(f"unknown record type {value['record']!r}")
         hints = _hints(cls)
-        fields = {name: _typed(hints[name], raw) for name, raw in value["fields"].items()
+        fields: dict[str, Any] = {name: _typed(hints[name], raw) for name, raw in value["fields"].items()
                   if name in hints}
         return cls(**fields)
     if isinstance(value, list):
@@ -65,13 +68,20 @@ def _typed(hint: object, raw: object) -> object:
         origin = typing.get_origin(hint)
     if origin is tuple:
         item = typing.get_args(hint)[0]
-        return tuple(_typed(item, element) for element in raw)
+        return tuple(_typed(item, element) for element in _of(raw, list, tuple))
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return hint(raw)
     if hint is datetime.date:
-        return datetime.date.fromisoformat(raw)
+        return datetime.date.fromisoformat(_of(raw, str))
     if dataclasses.is_dataclass(hint):
         return from_json(raw)
     if hint is float and isinstance(raw, int):
         return float(raw)
     return raw
+
+
+def _of(raw: object, *kinds: type[T]) -> T:
+    """`raw` if it is one of `kinds`; ValueError if a stored value is not what its field holds."""
+    if isinstance(raw, kinds):
+        return raw
+    raise ValueError(f"a stored {type(raw).__name__} where {kinds[0].__name__} was expected")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from stores.model import Alarm, AuditEntry, Patient, PendingWrite
 from stores.outbox.operations import STATION
+from stores.outbox.table import QueuedWrite
+
+# a write's arguments by name, as read back: of whatever shape the payload had (see `_what`)
+Args = dict[str, Any]
 
 
-def pending(write) -> PendingWrite:
+def pending(write: QueuedWrite) -> PendingWrite:
     """The `QueuedWrite` as the station shows it; a payload it cannot read still says so."""
-    args = write.args if isinstance(write.args, dict) else {}
+    args: Args = write.args if isinstance(write.args, dict) else {}
     patient = args.get("patient") if isinstance(args.get("patient"), Patient) else None
     entry = args.get("entry") if isinstance(args.get("entry"), AuditEntry) else None
     user = args.get("user") or (entry.user if entry else "") or STATION
@@ -22,7 +27,7 @@ def pending(write) -> PendingWrite:
         record=patient, refused=write.refused)
 
 
-def _what(op: str, args: dict, unreadable: str | None) -> str:
+def _what(op: str, args: Args, unreadable: str | None) -> str:
     if unreadable:
         return f"{op}: {unreadable}"
     words = _WORDS.get(op)
@@ -41,14 +46,14 @@ def _alarm(alarm: Alarm) -> str:
     return f"Publish alarm {alarm.priority.name} {alarm.condition} on {where}"
 
 
-def _count(noun: str) -> Callable[[dict], str]:
-    def words(args: dict) -> str:
-        items = next(iter(args.values()), [])
+def _count(noun: str) -> Callable[[Args], str]:
+    def words(args: Args) -> str:
+        items: list[object] = next(iter(args.values()), [])
         return f"{len(items)} {noun}"
     return words
 
 
-_WORDS: dict[str, Callable[[dict], str]] = {
+_WORDS: dict[str, Callable[[Args], str]] = {
     "patients.admit": lambda a: f"Admit {_name(a['patient'])}",
     "patients.update": lambda a: f"Save changes to {_name(a['patient'])}",
     "patients.discharge": lambda a: f"Discharge patient {a['patient_id']}",

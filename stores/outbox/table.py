@@ -37,9 +37,15 @@ class Outbox:
     async def add(self, store: str, op: str, args: object, made_at: float | None = None) -> int:
         payload = json.dumps(to_json(args))
         made_at = time.time() if made_at is None else made_at
-        return await self._db.write(lambda conn: conn.execute(
-            "INSERT INTO outbox (store, op, payload_version, payload, queued_at) "
-            "VALUES (?, ?, ?, ?, ?)", (store, op, PAYLOAD_VERSION, payload, made_at)).lastrowid)
+
+        def insert(conn: sqlite3.Connection) -> int:
+            seq = conn.execute(
+                "INSERT INTO outbox (store, op, payload_version, payload, queued_at) "
+                "VALUES (?, ?, ?, ?, ?)", (store, op, PAYLOAD_VERSION, payload, made_at)).lastrowid
+            assert seq is not None, "a row inserted has a rowid"
+            return seq
+
+        return await self._db.write(insert)
 
     async def waiting(self, store: str, limit: int = BATCH) -> list[QueuedWrite]:
         return await self._select(store, "refused IS NULL", limit)

@@ -13,6 +13,7 @@ import datetime
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Generic, TypeVar
 
 from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.analytics import AnalyticsStore
@@ -26,13 +27,17 @@ from stores.network import CareNetworkStore
 from stores.outbox import DEFAULT_LIMIT, Courier, Outbox
 from stores.outbox.operations import OPERATIONS
 from stores.patients import PatientStore
+from stores.store import Store
 from stores.vitals import VitalsStore
 
+S = TypeVar("S", bound=Store)
+T = TypeVar("T")
 
-class _Outboxed:
+
+class Outboxed(Store, Generic[S]):
     """What every wrapped store shares: the courier, health with the outbox's counts, close."""
 
-    def __init__(self, inner, store: str, outbox: Outbox, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(self, inner: S, store: str, outbox: Outbox, limit: int = DEFAULT_LIMIT) -> None:
         self.inner = inner
         self.courier = Courier(outbox, store, self._deliver, limit)
 
@@ -43,9 +48,11 @@ class _Outboxed:
             raise ValidationError("op", f"{op!r} is not a write of this store")
         return await getattr(self.inner, operation.method)(**args)
 
-    async def _send(self, op: str, **args) -> object:
-        """The store's answer, or `Queued`; `at` (when given) is when the write was made."""
-        return await self.courier.send(op, args, made_at=args.get("at"))
+    async def _send(self, op: str, at: float | None = None, **args: object) -> object:
+        """The store's answer, or `Queued`; `at` (when given) is when the write was made, and
+        is passed on to the store with the other arguments."""
+        sent = args if at is None else {**args, "at": at}
+        return await self.courier.send(op, sent, made_at=at)
 
     async def prepare(self, create: bool = False) -> list[str]:
         return await self.inner.prepare(create)
@@ -68,7 +75,7 @@ class _Outboxed:
         await self.inner.close()
 
 
-class OutboxedVitals(_Outboxed, VitalsStore):
+class OutboxedVitals(Outboxed[VitalsStore], VitalsStore):
     """Samples wait in the outbox while the store is away. Waveform chunks never do: they are
     live data (eight chunks a second per bed) that would fill the outbox in an outage and then
     hold the queued samples up behind a flood of stale strips. They go straight to the store,
@@ -101,7 +108,7 @@ class OutboxedVitals(_Outboxed, VitalsStore):
         return await self.inner.recent(bed_ids, since)
 
 
-class OutboxedPatients(_Outboxed, PatientStore):
+class OutboxedPatients(Outboxed[PatientStore], PatientStore):
 
     async def set_beds(self, beds: Sequence[Bed]) -> None:
         await self._send("patients.set-beds", beds=list(beds))
@@ -120,7 +127,8 @@ class OutboxedPatients(_Outboxed, PatientStore):
         _check(patient)  # bad input is refused now, not after the store returns
         at = time.time() if at is None else at
         patient = dataclasses.replace(patient, id=patient.id or uuid.uuid4().hex)
-        result = await self._send("patients.admit", patient=patient, user=user, at=at)
+        result = _answer(await self._send("patients.admit", patient=patient, user=user, at=at),
+                         Patient)
         if not isinstance(result, Queued):
             return result
         return dataclasses.replace(result, record=dataclasses.replace(
@@ -131,7 +139,8 @@ class OutboxedPatients(_Outboxed, PatientStore):
                      at: float | None = None) -> Patient | Queued:
         _check(patient)
         at = time.time() if at is None else at
-        result = await self._send("patients.update", patient=patient, user=user, at=at)
+        result = _answer(await self._send("patients.update", patient=patient, user=user, at=at),
+                         Patient)
         if not isinstance(result, Queued):
             return result
         # as it will be saved: the next edit of the form builds on this version
@@ -141,13 +150,21 @@ class OutboxedPatients(_Outboxed, PatientStore):
     async def discharge(self, patient_id: str, user: str,
                         at: float | None = None) -> Queued | None:
         at = time.time() if at is None else at
-        return await self._send("patients.discharge", patient_id=patient_id, user=user, at=at)
+        return _answer(await self._send("patients.discharge", patient_id=patient_id, user=user,
+                                        at=at), type(None))
 
     async def record(self, entry: AuditEntry, region: str) -> Queued | None:
-        return await self._send("patients.audit", entry=entry, region=region)
+        return _answer(await self._send("patients.audit", entry=entry, region=region), type(None))
 
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
         return await self.inner.audit_log(patient_id, limit)
+
+
+def _answer(result: object, answer: type[T]) -> T | Queued:
+    """A write's result as its interface says: the store's `answer`, or `Queued`."""
+    if isinstance(result, (answer, Queued)):
+        return result
+    raise TypeError(f"a write answered {type(result).__name__}, not {answer.__name__}")
 
 
 def _check(patient: Patient) -> None:
@@ -156,7 +173,7 @@ def _check(patient: Patient) -> None:
         raise ValidationError(problems[0].field, problems[0].message)
 
 
-class OutboxedNetwork(_Outboxed, CareNetworkStore):
+class OutboxedNetwork(Outboxed[CareNetworkStore], CareNetworkStore):
 
     async def put_clinician(self, clinician: Clinician) -> None:
         await self._send("network.put-clinician", clinician=clinician)
@@ -181,7 +198,7 @@ class OutboxedNetwork(_Outboxed, CareNetworkStore):
         return await self.inner.care_team(patient_id)
 
 
-class OutboxedAnalytics(_Outboxed, AnalyticsStore):
+class OutboxedAnalytics(Outboxed[AnalyticsStore], AnalyticsStore):
 
     async def add_hours(self, rollups: Sequence[WardHour]) -> None:
         if rollups:
@@ -204,7 +221,8 @@ class OutboxedAnalytics(_Outboxed, AnalyticsStore):
 
         check_archivable(alarms)  # refused now, not queued to be refused at every delivery
         if alarms:
-            return await self._send("analytics.archive-alarms", alarms=list(alarms))
+            return _answer(await self._send("analytics.archive-alarms", alarms=list(alarms)),
+                           type(None))
         return None
 
     async def archived_alarms(self, region: str, since: float, until: float | None = None,
@@ -212,7 +230,7 @@ class OutboxedAnalytics(_Outboxed, AnalyticsStore):
         return await self.inner.archived_alarms(region, since, until, patient_id)
 
 
-class OutboxedAlerts(_Outboxed, AlertBus):
+class OutboxedAlerts(Outboxed[AlertBus], AlertBus):
     """Alarm publishes wait in the outbox while the bus is away; an acknowledgement does not:
     queued, it would silence the alarm at this station while every other station still sees it
     unacknowledged, and it needs the alarm's stored state. It fails visibly, the banner says

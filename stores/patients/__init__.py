@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
-from stores.model import AuditEntry, Bed, Patient
+from stores.model import AuditEntry, Bed, Patient, Queued
 from stores.store import Store
 
 
@@ -36,21 +36,24 @@ class PatientStore(Store):
         """One patient; `NotFound` if there is none with that id."""
 
     @abc.abstractmethod
-    async def create(self, patient: Patient, user: str, at: float | None = None) -> Patient:
+    async def create(self, patient: Patient, user: str,
+                     at: float | None = None) -> Patient | Queued:
         """Admit a patient; returns it saved with version 1. A taken MRN in the region or an
         occupied bed raises `ValidationError` on that field."""
 
     @abc.abstractmethod
-    async def update(self, patient: Patient, user: str, at: float | None = None) -> Patient:
+    async def update(self, patient: Patient, user: str,
+                     at: float | None = None) -> Patient | Queued:
         """Save a change made to `patient` as read at `patient.version`; returns the saved record
         with the version raised by one. `Conflict` if someone saved in between."""
 
     @abc.abstractmethod
-    async def discharge(self, patient_id: str, user: str, at: float | None = None) -> None:
+    async def discharge(self, patient_id: str, user: str,
+                        at: float | None = None) -> Queued | None:
         """Remove a patient from the ward (the audit log keeps the record of it)."""
 
     @abc.abstractmethod
-    async def record(self, entry: AuditEntry, region: str) -> None:
+    async def record(self, entry: AuditEntry, region: str) -> Queued | None:
         """Add to the audit log something done outside the records (an alarm acknowledged, in
         `region`), as it is: time and user are the caller's."""
 

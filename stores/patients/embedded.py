@@ -127,9 +127,9 @@ class EmbeddedPatientStore(PatientStore):
         await self._db.write(once)
 
     async def audit_log(self, patient_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
-        where, args = ("WHERE patient_id = ?", [patient_id]) if patient_id is not None else ("", [])
+        where, args = ("WHERE patient_id = ?", (patient_id,)) if patient_id is not None else ("", ())
         sql = f"SELECT * FROM audit {where} ORDER BY seq DESC LIMIT ?"
-        args.append(max(limit, 0))
+        args = (*args, max(limit, 0))
         rows = await self._db.read(lambda conn: conn.execute(sql, args).fetchall())
         return [audit_from_row(row) for row in rows]
 

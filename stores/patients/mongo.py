@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from pymongo import AsyncMongoClient, UpdateOne
+from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from stores.errors import StoreError, StoreUnavailable, ValidationError
@@ -22,7 +22,7 @@ from stores.model import AuditEntry, Bed, Patient, StoreHealth
 from stores.patients import PatientStore
 from stores.patients import mongo_health, mongo_prepare
 from stores.patients.mongo_calls import Calls, Session
-from stores.patients.mongo_client import SCHEMA_TIMEOUT_S, build_client
+from stores.patients.mongo_client import SCHEMA_TIMEOUT_S, Client, Document, build_client
 from stores.patients.mongo_docs import (
     audit_from_doc,
     audit_to_doc,
@@ -53,7 +53,7 @@ async def open_store(url: StoreUrl, secret: str | None) -> MongoPatientStore:
 
 
 class MongoPatientStore(PatientStore):
-    def __init__(self, url: StoreUrl, client: AsyncMongoClient) -> None:
+    def __init__(self, url: StoreUrl, client: Client) -> None:
         self._url = url
         self._client = client
         self._db = client[url.path]
@@ -217,7 +217,7 @@ class MongoPatientStore(PatientStore):
     async def _stored(self, patient_id: str, session: Session) -> Patient:
         return patient_from_doc(await self._stored_doc(patient_id, session))
 
-    async def _stored_doc(self, patient_id: str, session: Session) -> dict:
+    async def _stored_doc(self, patient_id: str, session: Session) -> Document:
         doc = await self._patients.find_one({"_id": patient_id}, session=session)
         if doc is None:
             raise not_found(patient_id)

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
 import pymongo
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from stores.errors import StoreUnavailable
+from stores.patients.mongo_client import Client
 from stores.patients.mongo_errors import translated
 from stores.urls import StoreUrl
 
@@ -20,7 +20,7 @@ Session = AsyncClientSession | None
 
 
 class Calls:
-    def __init__(self, client: AsyncMongoClient, url: StoreUrl) -> None:
+    def __init__(self, client: Client, url: StoreUrl) -> None:
         self.client = client
         self.url = url
         self.transactions: bool | None = None  # learnt from the server's hello

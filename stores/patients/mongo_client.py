@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from typing import Any
 
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError
@@ -13,7 +14,10 @@ from stores.urls import StoreUrl, StoreUrlError, check_secret, time_limit
 # Patient records are strong (ARCHITECTURE.md): a write is acknowledged once a majority of the
 # replica set has it in its journal, and reads see only majority-committed data. A URL may not
 # weaken that.
-CONSISTENCY = {"w": "majority", "journal": True, "readConcernLevel": "majority",
+Document = dict[str, Any]  # a MongoDB document as the driver reads and writes it
+Client = AsyncMongoClient[Document]
+
+CONSISTENCY: dict[str, Any] = {"w": "majority", "journal": True, "readConcernLevel": "majority",
                "retryWrites": True}
 _FIXED = {name.lower() for name in CONSISTENCY} | {"wtimeoutms"}
 # A call must turn into StoreUnavailable within seconds, whatever holds it up: finding a server
@@ -32,7 +36,7 @@ SCHEMA_TIMEOUT_S = 120.0
 _FILE_OPTIONS = ("tlsCAFile", "tlsCertificateKeyFile", "tlsCRLFile")
 
 
-def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
+def build_client(url: StoreUrl, secret: str | None) -> Client:
     """The client for `url` (its query options passed through); the secret goes in as a keyword,
     never into a URL string. Raises StoreUrlError for an option the driver refuses."""
     if any(name.lower() == "password" for name in url.options):
@@ -46,7 +50,8 @@ def build_client(url: StoreUrl, secret: str | None) -> AsyncMongoClient:
     # insecure=true is Ward Station's (stores.urls), not PyMongo's
     passed = {name: value for name, value in url.options.items() if name != "insecure"}
     given = {name.lower() for name in passed}
-    options = {name: value for name, value in DEFAULTS.items() if name.lower() not in given}
+    options: dict[str, Any] = {name: value for name, value in DEFAULTS.items()
+                               if name.lower() not in given}
     options.update(passed)
     if url.username:
         options["username"] = url.username
@@ -88,6 +93,6 @@ def _file_problem(url: StoreUrl, exc: OSError) -> str:
     return f"MongoDB option {which}: {why}"
 
 
-def address_text(host: str, port: int) -> str:
+def address_text(host: str, port: int | None) -> str:
     """"m1:27017", or "[::1]:27017" for an IPv6 address."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

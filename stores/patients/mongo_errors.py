@@ -7,9 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, TypeGuard
 
-from pymongo import AsyncMongoClient
 from pymongo.errors import (
     BulkWriteError,
     ConfigurationError,
@@ -23,7 +23,7 @@ from pymongo.errors import (
 )
 
 from stores.errors import StoreError, StoreUnavailable, ValidationError
-from stores.patients.mongo_client import address_text
+from stores.patients.mongo_client import Client, address_text
 from stores.urls import StoreUrl
 
 _AUTHENTICATION_FAILED = 18
@@ -45,7 +45,7 @@ _NOT_NOW_LABELS = ("TransientTransactionError", "RetryableWriteError")
 
 
 @contextlib.asynccontextmanager
-async def translated(client: AsyncMongoClient, url: StoreUrl) -> AsyncIterator[None]:
+async def translated(client: Client, url: StoreUrl) -> AsyncIterator[None]:
     """Turn a driver failure in the block into the store's error: ValidationError when the
     server refused the request for good (retrying cannot help, so the outbox must not keep
     retrying it), StoreUnavailable for everything that may pass. Duplicate keys are left to the
@@ -58,14 +58,14 @@ async def translated(client: AsyncMongoClient, url: StoreUrl) -> AsyncIterator[N
         raise store_error(exc, client, url) from exc
 
 
-def store_error(exc: PyMongoError, client: AsyncMongoClient, url: StoreUrl) -> StoreError:
+def store_error(exc: PyMongoError, client: Client, url: StoreUrl) -> StoreError:
     """ValidationError when the server refused the request for good, else StoreUnavailable."""
     if refused_for_good(exc):
         return refusal(exc)
     return StoreUnavailable(reason(exc, client, url))
 
 
-def refused_for_good(exc: PyMongoError) -> bool:
+def refused_for_good(exc: PyMongoError) -> TypeGuard[OperationFailure]:
     """Whether the server answered "no" (a document its validator refuses, a bad value), not
     "not now" (no connection, a time-out, no primary, an election, a transient label)."""
     if not isinstance(exc, OperationFailure) or isinstance(exc, WriteConcernError):
@@ -92,7 +92,7 @@ def refusal(exc: OperationFailure) -> ValidationError:
     return ValidationError("record", f"MongoDB refused the change: {message} (code {code})")
 
 
-def _failing_field(info: dict) -> str | None:
+def _failing_field(info: Mapping[str, Any]) -> str | None:
     """The first property MongoDB 5+ says the document lacks or breaks, as a record field."""
     for rule in (info.get("details") or {}).get("schemaRulesNotSatisfied") or ():
         for name in rule.get("missingProperties") or ():
@@ -104,7 +104,7 @@ def _failing_field(info: dict) -> str | None:
     return None
 
 
-def reason(exc: PyMongoError, client: AsyncMongoClient, url: StoreUrl) -> str:
+def reason(exc: PyMongoError, client: Client, url: StoreUrl) -> str:
     """Why the call failed, without a secret or a driver object in it."""
     if _is_authentication(exc):
         return "authentication failed"
@@ -126,7 +126,7 @@ def reason(exc: PyMongoError, client: AsyncMongoClient, url: StoreUrl) -> str:
     return f"the driver failed: {type(exc).__name__}"
 
 
-def unreachable(client: AsyncMongoClient, url: StoreUrl) -> str:
+def unreachable(client: Client, url: StoreUrl) -> str:
     """"cannot reach m1:27017: connection refused", from what the driver saw of each server."""
     servers = list(client.topology_description.server_descriptions().values())
     failures = [f"{address_text(*sd.address)}: {_why(str(sd.error))}"

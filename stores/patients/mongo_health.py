@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import time
 
-from pymongo import AsyncMongoClient
-
 from stores.model import HealthState, NodeStatus, StoreHealth
-from stores.patients.mongo_client import address_text
+from stores.patients.mongo_client import Client, address_text
 from stores.urls import StoreUrl
 
 BACKEND = "mongodb"
@@ -24,7 +22,7 @@ _ROLES = {
 }
 
 
-def nodes(client: AsyncMongoClient, url: StoreUrl) -> tuple[NodeStatus, ...]:
+def nodes(client: Client, url: StoreUrl) -> tuple[NodeStatus, ...]:
     """Every server the driver knows of; one it cannot reach is "unknown" and down."""
     servers = client.topology_description.server_descriptions().values()
     found = tuple(
@@ -36,12 +34,12 @@ def nodes(client: AsyncMongoClient, url: StoreUrl) -> tuple[NodeStatus, ...]:
     return found or tuple(NodeStatus(address, "unknown", up=False) for address in url.addresses)
 
 
-def health_down(client: AsyncMongoClient, url: StoreUrl, reason: str) -> StoreHealth:
+def health_down(client: Client, url: StoreUrl, reason: str) -> StoreHealth:
     return StoreHealth("patients", BACKEND, HealthState.DOWN, reason=reason,
                        nodes=nodes(client, url))
 
 
-def health_up(client: AsyncMongoClient, url: StoreUrl, started: float,
+def health_up(client: Client, url: StoreUrl, started: float,
               transactions: bool) -> StoreHealth:
     """UP, or DEGRADED while a known server is down (a replica set still serving)."""
     latency_ms = (time.perf_counter() - started) * 1000.0

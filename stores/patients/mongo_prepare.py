@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pymongo import IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import CollectionInvalid, OperationFailure
 
+from stores.patients.mongo_client import Document
 from stores.patients.mongo_schema import COLLECTIONS, Collection, Index
 
-_VALIDATION = {"validationLevel": "strict", "validationAction": "error"}
+Database = AsyncDatabase[Document]
+Info = Mapping[str, Any]  # what the server says of a collection or an index
+
+_VALIDATION: dict[str, Any] = {"validationLevel": "strict", "validationAction": "error"}
 # createIndexes refusing an index whose keys or name an existing index already uses differently
 _INDEX_CONFLICTS = (85, 86)
 _NAMESPACE_EXISTS = 48
 NOT_KEPT = " (created, but the server did not keep it)"
 
 
-async def missing(db: AsyncDatabase) -> list[str]:
+async def missing(db: Database) -> list[str]:
     """The collections, validators and indexes the database lacks, in words."""
     found = await _collections(db)
     problems: list[str] = []
@@ -26,7 +31,7 @@ async def missing(db: AsyncDatabase) -> list[str]:
     return problems
 
 
-async def create(db: AsyncDatabase) -> list[str]:
+async def create(db: Database) -> list[str]:
     """Create what is missing (idempotent); returns what was missing. What the server still lacks
     afterwards is marked: a server may accept a validator or an index option and drop it."""
     before = await missing(db)
@@ -38,11 +43,11 @@ async def create(db: AsyncDatabase) -> list[str]:
     return [item + NOT_KEPT if item in after else item for item in before] + refused
 
 
-async def _collections(db: AsyncDatabase) -> dict[str, dict]:
+async def _collections(db: Database) -> dict[str, Info]:
     return {info["name"]: info async for info in await db.list_collections()}
 
 
-async def _missing_in(db: AsyncDatabase, collection: Collection, info: dict | None) -> list[str]:
+async def _missing_in(db: Database, collection: Collection, info: Info | None) -> list[str]:
     if info is None:
         return [f"collection {collection.name}", _validator_text(collection)] + [
             index.describe(collection.name) for index in collection.indexes]
@@ -58,14 +63,14 @@ def _validator_text(collection: Collection) -> str:
     return f"$jsonSchema validator on {collection.name}"
 
 
-def _same(index: Index, present: dict[str, Any]) -> bool:
+def _same(index: Index, present: Info) -> bool:
     """Matched by what the index does, not its name: some servers rename indexes."""
     return (list(present["key"].items()) == list(index.keys)
             and bool(present.get("unique")) == index.unique
             and present.get("partialFilterExpression") == index.partial)
 
 
-async def _create(db: AsyncDatabase, collection: Collection, info: dict | None) -> list[str]:
+async def _create(db: Database, collection: Collection, info: Info | None) -> list[str]:
     if info is None:
         try:
             await db.create_collection(collection.name, validator=collection.validator,

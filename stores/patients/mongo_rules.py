@@ -11,11 +11,12 @@ from pymongo.errors import DuplicateKeyError
 from stores.errors import StoreError, ValidationError
 from stores.model import Patient
 from stores.patients import rules
+from stores.patients.mongo_client import Document
 from stores.patients.mongo_docs import patient_from_doc
 from stores.patients.mongo_errors import duplicate_field
 
 
-async def taken(patients: AsyncCollection, exc: DuplicateKeyError | None,
+async def taken(patients: AsyncCollection[Document], exc: DuplicateKeyError | None,
                 patient: Patient) -> StoreError:
     """The ValidationError for the unique key `patient` collides on: the one the server named
     in `exc`, or, when it named none, the one another patient holds."""
@@ -32,14 +33,14 @@ async def taken(patients: AsyncCollection, exc: DuplicateKeyError | None,
     return ValidationError("record", "MongoDB refused the change without giving a reason")
 
 
-async def _held_key(patients: AsyncCollection, patient: Patient) -> str | None:
+async def _held_key(patients: AsyncCollection[Document], patient: Patient) -> str | None:
     for field in ("mrn", "bed_id"):
         if getattr(patient, field) and await patients.find_one(_holder(patient, field)):
             return field
     return None
 
 
-def _holder(patient: Patient, field: str) -> dict:
+def _holder(patient: Patient, field: str) -> Document:
     """Another patient of the region holding the same value of `field`."""
     return {"region": patient.region, field: getattr(patient, field), "_id": {"$ne": patient.id}}
 

@@ -75,7 +75,7 @@ class ServerProcess:
         self.log_path = folder / "server.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "ServerProcess":
+    def start(self) -> ServerProcess:
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(self.argv, cwd=self.folder, stdout=log,

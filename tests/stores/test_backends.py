@@ -10,7 +10,7 @@ import pytest
 
 from stores import STORE_NAMES
 from stores.backends import SPECS, spec_for, specs_of
-from stores.outbox.wrappers import _Outboxed
+from stores.outbox.wrappers import Outboxed
 from stores.store import Store
 
 
@@ -29,7 +29,7 @@ def test_a_spec_opens_its_backend_and_wraps_it_for_the_outbox(spec):
     assert inspect.iscoroutinefunction(open_store)
     assert set(spec.takes) <= set(inspect.signature(open_store).parameters)
     wrapper = spec.outbox_wrapper()
-    assert issubclass(wrapper, _Outboxed) and issubclass(wrapper, Store)
+    assert issubclass(wrapper, Outboxed) and issubclass(wrapper, Store)
     # the backend's code lives in its store's folder: swapping it touches that folder only
     assert spec.factory.startswith(f"stores.{spec.store}.")
     assert set(spec.tls_schemes | spec.unverifying_schemes) <= set(spec.schemes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from cassandra import (
@@ -39,7 +39,7 @@ def settings(options: str = "") -> CassandraSettings:
 
 def stamp(seconds: float) -> datetime:
     """A CQL timestamp as the driver returns it: a naive UTC datetime."""
-    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
 def hour_row(hour: float, ward: str, alarms: int = 0, hr_sum: float = 0.0, hr_count: int = 0,

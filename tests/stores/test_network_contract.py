@@ -70,7 +70,8 @@ async def test_care_team_is_in_a_stable_order_patients_doctors_nurses_by_label(s
     graph = await stores.network.care_team("p1")
 
     assert [n.id for n in graph.nodes] == ["p1", "p2", "p3", "d-far", "d-ng", "d-oak", "n-kim"]
-    assert list(graph.links) == sorted(graph.links, key=lambda l: (l.source_id, l.target_id))
+    assert list(graph.links) == sorted(graph.links,
+                                       key=lambda link: (link.source_id, link.target_id))
     assert await stores.network.care_team("p1") == graph
 
 
@@ -134,7 +135,7 @@ async def test_remove_patient_takes_their_links_with_them(stores):
 
     graph = await stores.network.care_team("p1")
     assert "p2" not in {n.id for n in graph.nodes}
-    assert all("p2" not in (l.source_id, l.target_id) for l in graph.links)
+    assert all("p2" not in (link.source_id, link.target_id) for link in graph.links)
     assert (await stores.network.care_team("p2")).nodes == ()
 
 

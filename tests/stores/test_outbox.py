@@ -280,7 +280,6 @@ async def test_the_courier_outlives_a_failure_of_the_table_and_says_so(db, caplo
 
 
 async def test_a_queued_discharge_of_a_patient_already_gone_is_done_not_refused(db):
-    destination = Destination()
     outbox = Outbox(db)
     await outbox.add("patients", "patients.discharge", {"patient_id": "p1", "user": "nurse.kim"})  # delivered once, then a crash
 
