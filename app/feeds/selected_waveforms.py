@@ -54,10 +54,7 @@ class SelectedWaveformsFeed(Feed):
             self._wake.clear()
             with self.reporting():
                 await self._poll()
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._poll_s)
-            except TimeoutError:
-                pass
+            await self.wait_or_wake(self._wake, self._poll_s)
 
     async def _poll(self) -> None:
         bed, selection = self._bed_id, self._selection

@@ -65,10 +65,7 @@ class WaveformFeed(Feed):
         while True:
             self._wake.clear()
             await self.poll()
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._poll_s)
-            except TimeoutError:
-                pass
+            await self.wait_or_wake(self._wake, self._poll_s)
 
     async def poll(self) -> None:
         """One poll: ask for what ended after the oldest end still awaited, emit what is new."""
@@ -108,7 +105,7 @@ class WaveformFeed(Feed):
 
     def _forget_before(self, time_s: float) -> None:
         """Chunks that ended this long ago cannot come back: the poll asks for later ones."""
-        for bed_id, seen in self._seen.items():
+        for seen in self._seen.values():
             old = [start for start, chunk in seen.items() if chunk.end < time_s]
             for start in old:
                 del seen[start]

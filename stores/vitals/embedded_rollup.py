@@ -8,6 +8,7 @@ import math
 import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from stores.errors import ValidationError
 from stores.model import VITAL_RANGES, Vital, VitalSample, VitalTrend
@@ -43,7 +44,7 @@ _FROM_MINUTES = (
     + " FROM vitals WHERE bed_id = :bed AND time >= :last * 60 AND time < :end) GROUP BY b")
 
 
-def cleaned_rows(samples: Sequence[VitalSample]) -> list[tuple]:
+def cleaned_rows(samples: Sequence[VitalSample]) -> list[tuple[Any, ...]]:
     """Each sample as a row, with the values `VitalSample.cleaned` would drop as NULL.
     Inlined rather than calling `cleaned()`: a 100 000-sample batch takes a third of the time."""
     rows = []
@@ -58,13 +59,13 @@ def cleaned_rows(samples: Sequence[VitalSample]) -> list[tuple]:
     return rows
 
 
-def _not_a_number(values: list) -> tuple[str, str]:
+def _not_a_number(values: list[Any]) -> tuple[str, str]:
     name, value = next((name, value) for name, value in zip(NAMES, values)
                        if value is not None and not isinstance(value, (int, float)))
     return name, f"{value!r} is not a number"
 
 
-def write_samples(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+def write_samples(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
     conn.executemany(UPSERT, rows)
     # In key order: the recounts then walk the table's pages once, not back and forth.
     touched = sorted({(bed_id, minute_of(time)) for bed_id, time, *_ in rows})
@@ -87,7 +88,7 @@ def trend(conn: sqlite3.Connection, bed_id: str, plan: BucketPlan) -> VitalTrend
     return builder.build()
 
 
-def _bucket_rows(conn: sqlite3.Connection, bed_id: str, plan: BucketPlan) -> Iterable[tuple]:
+def _bucket_rows(conn: sqlite3.Connection, bed_id: str, plan: BucketPlan) -> Iterable[tuple[Any, ...]]:
     params = {"bed": bed_id, "start": plan.start, "end": plan.end, "bucket_s": plan.bucket_s}
     if not plan.by_minute:
         return conn.execute(_FROM_SAMPLES, params)

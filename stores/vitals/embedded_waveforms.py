@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from stores.embedded_db import EmbeddedDb
 from stores.model import Waveform, WaveformChunk
@@ -77,6 +78,6 @@ class WaveformShelf:
         return await self._db.read(query) if bed_ids else {}
 
 
-def _row(chunk: WaveformChunk) -> tuple:
+def _row(chunk: WaveformChunk) -> tuple[Any, ...]:
     return (chunk.bed_id, chunk.waveform.value, float(chunk.start), chunk.end,
             float(chunk.rate_hz), pack(chunk.values), chunk.simulated is True)

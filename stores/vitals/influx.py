@@ -15,11 +15,10 @@ from collections.abc import Iterable, Sequence
 
 from stores.model import StoreHealth, Vital, VitalSample, VitalTrend, Waveform, WaveformChunk
 from stores.urls import StoreUrl, check_secret
-from stores.vitals import TREND_LIMIT_S, VitalsStore
+from stores.vitals import TREND_LIMIT_S, VitalsStore, influx_trend, influx_waveforms
 from stores.vitals import influx_ql as ql
 from stores.vitals import influx_rollup as rollup
 from stores.vitals import influx_rollup_trend as rollup_trend
-from stores.vitals import influx_trend, influx_waveforms
 from stores.vitals.influx_admin import prepare_database, raw_retention_s, server_health
 from stores.vitals.influx_config import influx_settings
 from stores.vitals.influx_http import InfluxHttp

@@ -4,6 +4,8 @@ store's token."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from stores.errors import StoreUnavailable
 from stores.vitals.influx_config import Policy
 from stores.vitals.influx_http import InfluxHttp
@@ -19,7 +21,7 @@ async def prepare_buckets(http: InfluxHttp, create: bool) -> list[str]:
     return missing
 
 
-async def _prepare_bucket(http: InfluxHttp, org: dict, policy: Policy, create: bool
+async def _prepare_bucket(http: InfluxHttp, org: dict[str, Any], policy: Policy, create: bool
                           ) -> list[str]:
     """The bucket is named as 2.x itself maps names to databases, `db/rp`, and keeps points as
     long as the policy says."""
@@ -40,12 +42,14 @@ async def _prepare_bucket(http: InfluxHttp, org: dict, policy: Policy, create: b
     return missing
 
 
-async def find_org(http: InfluxHttp) -> dict:
+async def find_org(http: InfluxHttp) -> dict[str, Any]:
     """The URL's ?org=, or the only organisation the token sees."""
     wanted = http.settings.org
     params = {"org": wanted} if wanted else {}
     answer = await http.api("GET", "/api/v2/orgs", params, absent_ok=True) or {}
-    orgs = [org for org in answer.get("orgs") or () if not wanted or org.get("name") == wanted]
+    orgs: list[dict[str, Any]] = [
+        org for org in answer.get("orgs") or ()
+        if isinstance(org, dict) and (not wanted or org.get("name") == wanted)]
     if len(orgs) == 1:
         return orgs[0]
     if wanted:
@@ -59,17 +63,18 @@ async def find_org(http: InfluxHttp) -> dict:
                            "?org=NAME in the vitals URL")
 
 
-async def _mapping(http: InfluxHttp, org_id: str, db: str, rp: str) -> dict | None:
+async def _mapping(http: InfluxHttp, org_id: str, db: str, rp: str) -> dict[str, Any] | None:
     """The mapping the v1 API would use for the retention policy. Virtual ones (2.x's own,
     from bucket names) count."""
     answer = await http.api("GET", "/api/v2/dbrps", {"orgID": org_id, "db": db}) or {}
-    for mapping in answer.get("content") or ():
-        if mapping.get("database") == db and mapping.get("retention_policy") == rp:
-            return mapping
-    return None
+    mappings: list[dict[str, Any]] = [
+        mapping for mapping in answer.get("content") or () if isinstance(mapping, dict)]
+    return next((mapping for mapping in mappings
+                 if mapping.get("database") == db and mapping.get("retention_policy") == rp),
+                None)
 
 
-async def _bucket(http: InfluxHttp, org_id: str, name: str) -> dict | None:
+async def _bucket(http: InfluxHttp, org_id: str, name: str) -> dict[str, Any] | None:
     answer = await http.api("GET", "/api/v2/buckets", {"orgID": org_id, "name": name},
                             absent_ok=True) or {}
     # Checked by name too: 2.x adds its system buckets to lists it answers unfiltered.
@@ -77,7 +82,7 @@ async def _bucket(http: InfluxHttp, org_id: str, name: str) -> dict | None:
 
 
 async def _create_bucket(http: InfluxHttp, org_id: str, name: str, seconds: int | None
-                         ) -> dict:
+                         ) -> dict[str, Any]:
     rules = [{"type": "expire", "everySeconds": seconds}] if seconds else []  # none: for ever
     body = {"orgID": org_id, "name": name, "retentionRules": rules}
     try:

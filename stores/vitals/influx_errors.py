@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from typing import Any
 
 import aiohttp
 
@@ -53,7 +54,7 @@ class ResponseProblem:
         self._database = database
         self._secret = secret
 
-    def check_query(self, status: int, body: bytes, address: str) -> list[dict]:
+    def check_query(self, status: int, body: bytes, address: str) -> list[dict[str, Any]]:
         """The statement results of a /query answer (one JSON document per chunk line)."""
         self._check_status(status, body, address, writing=False)
         results = []
@@ -84,7 +85,7 @@ class ResponseProblem:
         if status >= 300 and status not in (401, 403):
             raise StoreUnavailable(f"{address} answered /ping with HTTP {status}")
 
-    def check_api(self, status: int, body: bytes, address: str) -> dict | None:
+    def check_api(self, status: int, body: bytes, address: str) -> dict[str, Any] | None:
         """The JSON of an InfluxDB 2.x /api/v2 answer (orgs, buckets, DBRP mappings). 2.x says
         401 also for a token that lacks a permission, and names the permission: shown."""
         if status >= 300:
@@ -133,7 +134,7 @@ class ResponseProblem:
         raise ValueError(f"InfluxDB refused the query: {text}")
 
 
-def _other_problem(text: str, beyond: re.Match) -> bool:
+def _other_problem(text: str, beyond: re.Match[str]) -> bool:
     """A partial write that also refused points for another reason (a field type conflict)."""
     rest = (text[:beyond.start()] + text[beyond.end():]).lower()
     return "conflict" in rest or "unable to parse" in rest or "invalid" in rest

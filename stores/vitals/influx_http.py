@@ -4,10 +4,10 @@ can read (and never the secret)."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import time
+from typing import Any
 
 import aiohttp
 
@@ -37,7 +37,7 @@ class InfluxHttp:
         self._current = 0
         self._closed = False
 
-    async def select(self, query: str, in_database: bool = True) -> list[dict]:
+    async def select(self, query: str, in_database: bool = True) -> list[dict[str, Any]]:
         """The statement results of a read query; failures raised as StoreUnavailable/ValueError.
         `in_database=False` for server-wide ones (SHOW DATABASES): the database may not exist."""
         params = {"q": query, "epoch": "ms", "chunked": "true", "chunk_size": CHUNK_ROWS}
@@ -46,7 +46,7 @@ class InfluxHttp:
         status, body, _ = await self._request("GET", "/query", params)
         return self._problem.check_query(status, body, self._address())
 
-    async def command(self, query: str) -> list[dict]:
+    async def command(self, query: str) -> list[dict[str, Any]]:
         """A query that changes the server (CREATE ...): POST, as InfluxDB 1.x requires."""
         status, body, _ = await self._request("POST", "/query", {"q": query})
         return self._problem.check_query(status, body, self._address())
@@ -73,8 +73,8 @@ class InfluxHttp:
         self._problem.check_ping(status, self._address())
         return version or _json_version(body) or "?"
 
-    async def api(self, method: str, path: str, params: dict | None = None,
-                  body: dict | None = None, absent_ok: bool = False) -> dict | None:
+    async def api(self, method: str, path: str, params: dict[str, Any] | None = None,
+                  body: dict[str, Any] | None = None, absent_ok: bool = False) -> dict[str, Any] | None:
         """The JSON answer of an InfluxDB 2.x /api/v2 call; None for an empty answer, or for a
         404 when `absent_ok` (2.x answers a lookup by name of nothing with 404)."""
         data = json.dumps(body).encode() if body is not None else None
@@ -106,8 +106,8 @@ class InfluxHttp:
                 connector=aiohttp.TCPConnector(ssl=self.settings.ssl, limit=8))
         return self._session
 
-    async def _request(self, method: str, path: str, params: dict, data: bytes | None = None,
-                       headers: dict | None = None, only: int | None = None,
+    async def _request(self, method: str, path: str, params: dict[str, str], data: bytes | None = None,
+                       headers: dict[str, Any] | None = None, only: int | None = None,
                        ) -> tuple[int, bytes, str | None]:
         """Status, body and X-Influxdb-Version of the first server that answers."""
         session = self._open_session()
@@ -119,7 +119,7 @@ class InfluxHttp:
                 async with session.request(method, self._bases[index] + path, params=params,
                                            data=data, headers=headers) as response:
                     body = await response.read()
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 failures.append(store_error(exc, self.addresses[index]).reason)
                 continue
             version = response.headers.get("X-Influxdb-Version")

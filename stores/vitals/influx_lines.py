@@ -70,15 +70,21 @@ def check_bed_id(bed_id: str) -> str:
     return bed_id
 
 
+def escaped_key(measurement: str, tags: Sequence[tuple[str, str]]) -> str:
+    """`measurement,tag=value,...` as line protocol, escaped by influxdb-client's `Point`."""
+    point = Point(measurement)  # type: ignore[no-untyped-call]  # influxdb-client is untyped
+    for name, value in tags:
+        point = point.tag(name, value)  # type: ignore[no-untyped-call]
+    line: str = point.field("n", 0).to_line_protocol()  # type: ignore[no-untyped-call]
+    return line.removesuffix(" n=0i")
+
+
 @lru_cache(maxsize=4096)
 def series_key(bed_id: str, simulated: bool = False) -> str:
-    """`vitals,bed=<escaped id>` (`,simulated=true` for the simulator's): escaped once per bed
-    by influxdb-client's `Point`."""
-    line = Point(MEASUREMENT).tag(BED_TAG, check_bed_id(bed_id))
-    if simulated:
-        line = line.tag(SIMULATED_TAG, "true")
-    line = line.field(PRESENT_FIELD, 0)
-    return line.to_line_protocol().removesuffix(f" {PRESENT_FIELD}=0i")
+    """`vitals,bed=<escaped id>` (`,simulated=true` for the simulator's): escaped once per
+    bed."""
+    tags = [(BED_TAG, check_bed_id(bed_id))] + ([(SIMULATED_TAG, "true")] if simulated else [])
+    return escaped_key(MEASUREMENT, tags)
 
 
 def encode_line(sample: VitalSample, ms: int) -> str:

@@ -8,11 +8,19 @@ the v1 `/query` endpoint of InfluxDB 3 Core does not, and one query text must se
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from stores.model import VitalSample
 from stores.vitals.influx_lines import (
-    BED_TAG, MEASUREMENT, PRESENT_BITS, PRESENT_FIELD, SIMULATED_TAG, to_ms,
+    BED_TAG,
+    MEASUREMENT,
+    PRESENT_BITS,
+    PRESENT_FIELD,
+    SIMULATED_TAG,
+    to_ms,
 )
+
+Json = dict[str, Any]  # one statement's result, or one series of it, as InfluxDB answers
 
 # InfluxQL's scanner knows exactly these escapes inside quotes; a raw newline ends a string.
 _ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n"})
@@ -69,7 +77,7 @@ def health_query(rp: str | None) -> str:
     return f"SELECT * FROM {source(rp)} WHERE time > now() LIMIT 1"
 
 
-def samples(results: Sequence[dict]) -> Iterator[VitalSample]:
+def samples(results: Sequence[dict[str, Any]]) -> Iterator[VitalSample]:
     """Every row of the statement results as a sample. The bed comes from the series' tags
     (1.x and 2.x with GROUP BY) or from a `bed` column (no GROUP BY; InfluxDB 3)."""
     for result in results:
@@ -80,7 +88,7 @@ def samples(results: Sequence[dict]) -> Iterator[VitalSample]:
                              tags.get(SIMULATED_TAG))
 
 
-def _rows(columns: list[str], rows: list[list], bed: str | None,
+def _rows(columns: list[str], rows: list[list[Any]], bed: str | None,
           simulated: str | None = None) -> Iterator[VitalSample]:
     at = {name: index for index, name in enumerate(columns)}
     time_at, bed_at, present_at = at["time"], at.get(BED_TAG), at.get(PRESENT_FIELD)
@@ -94,6 +102,8 @@ def _rows(columns: list[str], rows: list[list], bed: str | None,
             # No `present` field (points written by other tools): trust whatever is there.
             if value is not None and (present is None or present & bit):
                 values[name] = float(value)
+        bed_id = bed if bed_at is None else row[bed_at]
+        if not isinstance(bed_id, str):  # a row no bed can be told for: nobody's
+            continue
         mark = row[simulated_at] if simulated_at is not None else simulated
-        yield VitalSample(bed if bed_at is None else row[bed_at], row[time_at] / 1000.0, **values,
-                          simulated=mark == "true")
+        yield VitalSample(bed_id, row[time_at] / 1000.0, **values, simulated=mark == "true")

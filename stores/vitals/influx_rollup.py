@@ -24,12 +24,17 @@ import gzip
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-
-from influxdb_client import Point
+from typing import Any
 
 from stores.model import VITAL_RANGES, Vital, VitalSample
 from stores.vitals.influx_lines import (
-    BED_TAG, GZIP_LEVEL, MEASUREMENT, Keyed, check_bed_id, to_ms,
+    BED_TAG,
+    GZIP_LEVEL,
+    MEASUREMENT,
+    Keyed,
+    check_bed_id,
+    escaped_key,
+    to_ms,
 )
 from stores.vitals.influx_ql import beds_condition, present_condition, quote_ident
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S
@@ -82,7 +87,7 @@ def recount_query(vital: str, first: int, end: int, beds: Sequence[str], raw_rp:
             f"AND {present_condition(vital)} GROUP BY time(1m), {quote_ident(BED_TAG)} fill(none)")
 
 
-def add_recount(counts: Counts, vital: str, results: Sequence[dict]) -> None:
+def add_recount(counts: Counts, vital: str, results: Sequence[dict[str, Any]]) -> None:
     for result in results:
         for series in result.get("series", ()):
             bed = series.get("tags", {}).get(BED_TAG)
@@ -98,7 +103,7 @@ def add_recount(counts: Counts, vital: str, results: Sequence[dict]) -> None:
 
 def count_samples(samples: Iterable[VitalSample]) -> dict[str, Count]:
     """One minute's count from its samples (invalid values count as missing, as stored)."""
-    found: dict[str, list] = {}
+    found: dict[str, list[Any]] = {}
     for sample in samples:
         for vital in Vital:
             value = getattr(sample, vital.value)
@@ -168,7 +173,7 @@ def aggregates() -> str:
                      for v in _NAMES)
 
 
-def add_aggregates(counts: Counts, unit_ms: int, results: Sequence[dict]) -> None:
+def add_aggregates(counts: Counts, unit_ms: int, results: Sequence[dict[str, Any]]) -> None:
     """The rows of an `aggregates()` query grouped by time and bed, as counts by (bed, unit)."""
     for result in results:
         for series in result.get("series", ()):
@@ -178,7 +183,7 @@ def add_aggregates(counts: Counts, unit_ms: int, results: Sequence[dict]) -> Non
                     counts[(bed, row[0] // unit_ms)] = row_counts(row)
 
 
-def row_counts(row: Sequence) -> dict[str, Count]:
+def row_counts(row: Sequence[Any]) -> dict[str, Count]:
     """A row of time then four numbers per vital, as counts of the vitals that have values."""
     found = {}
     for n, name in enumerate(_NAMES):
@@ -192,8 +197,7 @@ def row_counts(row: Sequence) -> dict[str, Count]:
 
 @lru_cache(maxsize=8192)
 def _key(measurement: str, bed_id: str) -> str:
-    line = Point(measurement).tag(BED_TAG, check_bed_id(bed_id)).field("n", 0)
-    return line.to_line_protocol().removesuffix(" n=0i")
+    return escaped_key(measurement, [(BED_TAG, check_bed_id(bed_id))])
 
 
 def rollup_line(measurement: str, bed_id: str, start_ms: int, count: dict[str, Count]) -> str:

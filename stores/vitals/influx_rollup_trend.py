@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from stores.model import Vital, VitalSample
 from stores.vitals.influx_ql import beds_condition, time_literal
 from stores.vitals.influx_rollup import (
-    MINUTES, TEN_MINUTES, aggregates, count_samples, row_counts, source,
+    MINUTES,
+    TEN_MINUTES,
+    aggregates,
+    count_samples,
+    row_counts,
+    source,
 )
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S, BucketPlan, TrendBuilder
 
@@ -46,7 +52,7 @@ class BucketTotals:
 
     def __init__(self, plan: BucketPlan) -> None:
         self.plan = plan
-        self._totals: dict[tuple[Vital, int], list] = {}
+        self._totals: dict[tuple[Vital, int], list[Any]] = {}
 
     def add(self, vital: Vital, index: int | None, low: float, high: float, total: float,
             n: int) -> None:
@@ -60,7 +66,7 @@ class BucketTotals:
         now[2] += total
         now[3] += n
 
-    def add_rollups(self, results: Sequence[dict]) -> None:
+    def add_rollups(self, results: Sequence[dict[str, Any]]) -> None:
         """The rows of `rollup_query`: the bucket's time, then four numbers per vital."""
         for result in results:
             for series in result.get("series", ()):
@@ -70,7 +76,7 @@ class BucketTotals:
                         self.add(Vital(name), index, *count)
 
     def add_samples(self, samples: Iterable[VitalSample]) -> None:
-        plan, by_bucket = self.plan, {}
+        plan, by_bucket = self.plan, dict[int, list[VitalSample]]()
         for sample in samples:
             start = plan.start + plan.bucket_s * ((sample.time - plan.start) // plan.bucket_s)
             index = plan.index(start)

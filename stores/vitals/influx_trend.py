@@ -11,11 +11,16 @@ without a vital leaves that field's old value behind (see influx_lines).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from stores.model import Vital
 from stores.vitals.influx_lines import to_ms
 from stores.vitals.influx_ql import (
-    beds_condition, present_condition, quote_ident, source, time_literal,
+    beds_condition,
+    present_condition,
+    quote_ident,
+    source,
+    time_literal,
 )
 from stores.vitals.trend_buckets import BucketPlan, TrendBuilder
 
@@ -30,7 +35,7 @@ def vital_query(bed_id: str, vital: Vital, plan: BucketPlan, rp: str | None) -> 
             f"GROUP BY time({bucket_ms}ms, {offset_ms}ms) fill(none)")
 
 
-def add_results(builder: TrendBuilder, vital: Vital, results: Sequence[dict]) -> None:
+def add_results(builder: TrendBuilder, vital: Vital, results: Sequence[dict[str, Any]]) -> None:
     """One vital's answer into the builder, each row at the bucket its time names."""
     for result in results:
         for series in result.get("series", ()):

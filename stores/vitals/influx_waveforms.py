@@ -17,12 +17,18 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-
-from influxdb_client import Point
+from typing import Any
 
 from stores.model import Waveform, WaveformChunk
 from stores.vitals import CHUNK_LIMIT_S
-from stores.vitals.influx_lines import BED_TAG, GZIP_LEVEL, SIMULATED_TAG, check_bed_id, to_ms
+from stores.vitals.influx_lines import (
+    BED_TAG,
+    GZIP_LEVEL,
+    SIMULATED_TAG,
+    check_bed_id,
+    escaped_key,
+    to_ms,
+)
 from stores.vitals.influx_ql import beds_condition, quote_ident, quote_string, time_literal
 from stores.vitals.waveform_codec import checked, pack_text, unpack_text
 
@@ -34,10 +40,8 @@ KIND_TAG = "waveform"
 def _series_key(bed_id: str, kind: str, simulated: bool = False) -> str:
     """`waveform,bed=<escaped id>,waveform=ecg_ii` (and `simulated=true` for the simulator's),
     escaped by influxdb-client's `Point`."""
-    point = Point(MEASUREMENT).tag(BED_TAG, check_bed_id(bed_id)).tag(KIND_TAG, kind)
-    if simulated:
-        point = point.tag(SIMULATED_TAG, "true")
-    return point.field("n", 0).to_line_protocol().removesuffix(" n=0i")
+    tags = [(BED_TAG, check_bed_id(bed_id)), (KIND_TAG, kind)]
+    return escaped_key(MEASUREMENT, tags + ([(SIMULATED_TAG, "true")] if simulated else []))
 
 
 def encode_chunks(chunks: Sequence[WaveformChunk]) -> bytes:
@@ -74,7 +78,7 @@ def _source(rp: str | None) -> str:
     return f"{quote_ident(rp)}.{quote_ident(MEASUREMENT)}" if rp else quote_ident(MEASUREMENT)
 
 
-def chunks(results: Sequence[dict]) -> Iterator[WaveformChunk]:
+def chunks(results: Sequence[dict[str, Any]]) -> Iterator[WaveformChunk]:
     """Every row as a chunk; bed and waveform from the series' tags, or from columns (InfluxDB 3
     answers without series per tag)."""
     for result in results:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from stores.model import Vital, VitalTrend
 
@@ -64,6 +65,7 @@ def bucket_plan(start: float, end: float, buckets: int, limit_s: float) -> Bucke
     return BucketPlan(start, end, bucket_s, count, clipped_from)
 
 
+Number = float | int  # as a server or SQLite answers it
 Row = tuple[int, tuple[float | None, ...]]  # (bucket index, lowest, highest, mean)
 
 
@@ -73,16 +75,18 @@ class TrendBuilder:
     def __init__(self, bed_id: str, plan: BucketPlan) -> None:
         self.bed_id = bed_id
         self.plan = plan
-        self._parts = {vital: ([None] * plan.count, [None] * plan.count, [None] * plan.count)
-                       for vital in Vital}
+        self._parts: dict[Vital, tuple[list[float | None], ...]] = {
+            vital: ([None] * plan.count, [None] * plan.count, [None] * plan.count)
+            for vital in Vital}
 
-    def add(self, vital: Vital, index: int | None, lowest, highest, mean) -> None:
+    def add(self, vital: Vital, index: int | None, lowest: Number | None,
+            highest: Number | None, mean: Number | None) -> None:
         if index is None or not 0 <= index < self.plan.count:
             return  # a server's bucket outside the plan (should not happen): never misplaced
         low, high, means = self._parts[vital]
         low[index], high[index], means[index] = _number(lowest), _number(highest), _number(mean)
 
-    def add_rows(self, rows: Iterable[tuple]) -> None:
+    def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Rows of (bucket, then lowest, highest, mean of each vital in `Vital` order)."""
         for row in rows:
             for n, vital in enumerate(Vital):
@@ -98,5 +102,5 @@ class TrendBuilder:
             clipped_from=plan.clipped_from)
 
 
-def _number(value) -> float | None:
+def _number(value: Number | None) -> float | None:
     return None if value is None else float(value)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import math
+import numbers
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -30,7 +32,7 @@ def checked(chunk: WaveformChunk, limit_s: float) -> WaveformChunk:
     return chunk
 
 
-def pack(values) -> bytes:
+def pack(values: Iterable[float]) -> bytes:
     try:
         return np.asarray(values, dtype=_FLOAT32).tobytes()
     except (TypeError, ValueError):
@@ -41,7 +43,7 @@ def unpack(packed: bytes) -> tuple[float, ...]:
     return tuple(np.frombuffer(packed, dtype=_FLOAT32).tolist())
 
 
-def pack_text(values) -> str:
+def pack_text(values: Iterable[float]) -> str:
     """The packed values as base64 (line protocol's string fields carry text)."""
     return base64.b64encode(pack(values)).decode("ascii")
 
@@ -50,8 +52,7 @@ def unpack_text(text: str) -> tuple[float, ...]:
     return unpack(base64.b64decode(text))
 
 
-def _finite(value) -> bool:
-    try:
-        return math.isfinite(value) and not isinstance(value, bool)
-    except TypeError:
-        return False
+def _finite(value: object) -> bool:
+    # numbers.Real: numpy's scalars too (numpy registers them)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) \
+        and math.isfinite(value)

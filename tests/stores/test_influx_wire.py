@@ -295,3 +295,15 @@ async def test_a_server_trickling_its_answer_is_cut_off_at_the_total_deadline():
         await store.close()
         await runner.cleanup()
     assert time.monotonic() - started < 3
+
+
+async def test_rows_no_bed_can_be_told_for_are_nobodys(fake):
+    """A server's rows with neither a `bed` tag nor a `bed` column (another tool's points, or a
+    server that answers oddly) are left out, never made a sample of bed None."""
+    fake.answer = lambda q: (200, {"results": [{"statement_id": 0, "series": [
+        {"name": "vitals", "columns": ["time", "heart_rate"], "values": [[1000, 70]]}]}]})
+    store = await fake.open()
+
+    assert await store.latest(["b1"]) == {}
+    assert await store.history("b1", 0.0, 10.0) == []
+    await store.close()
