@@ -14,11 +14,14 @@ bits are needed. Retention is the server's: a retention policy or bucket retenti
 
 from __future__ import annotations
 
+import binascii
 import gzip
+import logging
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+from stores.errors import ValidationError
 from stores.model import Waveform, WaveformChunk
 from stores.vitals import CHUNK_LIMIT_S
 from stores.vitals.influx_lines import (
@@ -31,6 +34,8 @@ from stores.vitals.influx_lines import (
 )
 from stores.vitals.influx_ql import beds_condition, quote_ident, quote_string, time_literal
 from stores.vitals.waveform_codec import checked, pack_text, unpack_text
+
+log = logging.getLogger(__name__)
 
 MEASUREMENT = "waveform"
 KIND_TAG = "waveform"
@@ -80,18 +85,34 @@ def _source(rp: str | None) -> str:
 
 def chunks(results: Sequence[dict[str, Any]]) -> Iterator[WaveformChunk]:
     """Every row as a chunk; bed and waveform from the series' tags, or from columns (InfluxDB 3
-    answers without series per tag)."""
+    answers without series per tag). A row that is not a whole chunk (a field missing, a value
+    that does not decode) is left out and logged (once per answer), never allowed to stop the
+    feed that asked. InfluxDB 1.6 answers such rows for a chunk being written as it is read (some
+    of a point's fields before the others): the next poll, which asks from the oldest end still
+    awaited, reads it whole."""
+    left_out, why = 0, ""
     for result in results:
         for series in result.get("series", ()):
-            tags = series.get("tags", {})
+            tags = series.get("tags") or {}
             at = {name: index for index, name in enumerate(series["columns"])}
             for row in series.get("values", ()):
-                bed = tags.get(BED_TAG) or row[at[BED_TAG]]
-                kind = tags.get(KIND_TAG) or row[at[KIND_TAG]]
-                mark = row[at[SIMULATED_TAG]] if SIMULATED_TAG in at else tags.get(SIMULATED_TAG)
-                yield WaveformChunk(bed, Waveform(kind), row[at["time"]] / 1000.0,
-                                    float(row[at["rate"]]), unpack_text(row[at["values"]]),
-                                    simulated=mark == "true")
+                try:
+                    yield _chunk(row, at, tags)
+                except (KeyError, TypeError, ValueError, binascii.Error, ValidationError) as exc:
+                    left_out, why = left_out + 1, f"{type(exc).__name__}: {exc}: {row!r:.200}"
+    if left_out:
+        log.warning("%d waveform row(s) left out, the last for %s", left_out, why)
+
+
+def _chunk(row: list[Any], at: dict[str, int], tags: dict[str, str]) -> WaveformChunk:
+    bed = tags.get(BED_TAG) or row[at[BED_TAG]]
+    kind = tags.get(KIND_TAG) or row[at[KIND_TAG]]
+    mark = row[at[SIMULATED_TAG]] if SIMULATED_TAG in at else tags.get(SIMULATED_TAG)
+    if not isinstance(bed, str) or not isinstance(row[at["values"]], str):
+        raise TypeError("no bed, or no values")
+    return checked(WaveformChunk(bed, Waveform(kind), row[at["time"]] / 1000.0,
+                                 float(row[at["rate"]]), unpack_text(row[at["values"]]),
+                                 simulated=mark == "true"), CHUNK_LIMIT_S)
 
 
 def by_bed(found: Iterator[WaveformChunk], since: float) -> dict[str, list[WaveformChunk]]:

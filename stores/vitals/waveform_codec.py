@@ -49,7 +49,8 @@ def pack_text(values: Iterable[float]) -> str:
 
 
 def unpack_text(text: str) -> tuple[float, ...]:
-    return unpack(base64.b64decode(text))
+    """binascii.Error for text that is not base64 (never quietly fewer values)."""
+    return unpack(base64.b64decode(text, validate=True))
 
 
 def _finite(value: object) -> bool:

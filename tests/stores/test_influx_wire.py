@@ -307,3 +307,21 @@ async def test_rows_no_bed_can_be_told_for_are_nobodys(fake):
     assert await store.latest(["b1"]) == {}
     assert await store.history("b1", 0.0, 10.0) == []
     await store.close()
+
+
+async def test_a_waveform_row_that_is_not_a_whole_chunk_is_left_out(fake, caplog):
+    columns = ["time", "bed", "waveform", "n", "rate", "values"]
+    whole = [1000, "b1", "ecg_ii", 1, 250.0, "AACAPw=="]  # one float32: 1.0
+    rows = [[2000, "b1", "ecg_ii", 1, None, "AACAPw=="], [3000, "b1", "ecg_ii", 1, 250.0, "%%"],
+            [4000, None, "ecg_ii", 1, 250.0, "AACAPw=="], [float("nan"), "b1", "ecg_ii", 1,
+                                                            250.0, "AACAPw=="], whole]
+    series = [{"name": "waveform", "columns": columns, "values": rows}]
+    fake.answer = lambda q: (200, {"results": [{"statement_id": 0, "series": (
+        [] if "DESC" in q else series)}]})  # the chunks from `since`, none before it
+    store = await fake.open()
+
+    found = await store.waveforms(["b1"], 0.0)
+    await store.close()
+
+    assert [(c.start, c.values) for c in found["b1"]] == [(1.0, (1.0,))]
+    assert "4 waveform row(s) left out" in caplog.text
