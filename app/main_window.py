@@ -30,6 +30,7 @@ from app.feeds.health import HealthFeed
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
+from app.feeds.selection import SelectedBed
 from app.feeds.trends import TrendFeed
 from app.feeds.vitals import VitalsFeed
 from app.feeds.waveforms import WaveformFeed
@@ -83,6 +84,9 @@ class MainWindow(QMainWindow):
                                           ward_limits=self.ward_limits,
                                           alarm_bounds=c.alarm_bounds)
         self.network_feed = CareNetworkFeed(stores.network)
+        self.selected_bed = SelectedBed(self.vitals_feed, self.trend_feed,
+                                        self.selected_waveforms_feed, self.waveform_feed,
+                                        self.network_feed)
         self.analytics_feed = AnalyticsFeed(stores.analytics, regions, clock=self._clock)
         self.alarms_feed = AlarmsFeed(stores.alerts, c.region, c.ward, c.user, clock=self._clock,
                                       stale_after_s=c.stale_after_s, audit=stores.patients,
@@ -314,18 +318,11 @@ class MainWindow(QMainWindow):
         patient = self._ward.patient(patient_id)
         self.bed_grid.select_patient(patient_id)
         self.patients_feed.load(patient_id)
-        self.network_feed.select_patient(patient_id)
-        # The bed's samples before this patient's admission belong to someone else.
-        bed_id = patient.bed_id if patient else None
-        self.vitals_feed.select_bed(bed_id, since=patient.admitted_at if patient else 0.0)
-        self.trend_feed.select_bed(bed_id)
-        self.selected_waveforms_feed.select_bed(bed_id)
         if patient is None:
             self.vitals_chart.clear("This patient has no bed on this ward")
         else:
             self.vitals_chart.show_patient(self._chart_title(patient))
-        # after the chart emptied its strips: the feed hands over the bed's kept ECG at once
-        self.waveform_feed.select_bed(bed_id)
+        self.selected_bed.select(patient, patient_id)
 
     def _chart_title(self, patient: Patient) -> str:
         bed = self._ward.bed(patient.bed_id)
@@ -346,7 +343,7 @@ class MainWindow(QMainWindow):
     def _follow_selected_patient(self) -> None:
         """Keep the chart on the selected patient's bed when they move, and off a bed they left."""
         selected = self.selected_patient_id
-        shown_bed = self.vitals_feed.selected_bed
+        shown_bed = self.selected_bed.bed_id
         if selected is None:
             if self._ward.patients:
                 self.select_patient(self._ward.patients[0].id)  # the first bed's
@@ -359,12 +356,8 @@ class MainWindow(QMainWindow):
         self.patient_panel.new_patient()
         if patient_id == self.selected_patient_id:
             self.selected_patient_id = None
-            self.vitals_feed.select_bed(None)
-            self.trend_feed.select_bed(None)
-            self.selected_waveforms_feed.select_bed(None)
-            self.waveform_feed.select_bed(None)
-            self.network_feed.select_patient(None)
             self.vitals_chart.clear("Select a bed to see its vital signs")
+            self.selected_bed.select(None)
             self.care_graph.show_message("Select a bed to see the care team")
 
     def _keep_open_alarms(self, alarms: list[Alarm]) -> None:

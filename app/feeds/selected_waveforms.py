@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed
+from app.feeds.selection import SelectionToken
 # the ECG's, so that both strips fill at once on a selection and keep pace
 from app.feeds.waveforms import BACKLOG_S, POLL_S
 from stores.model import Waveform, WaveformChunk
@@ -29,7 +30,7 @@ class SelectedWaveformsFeed(Feed):
         super().__init__()
         self._store, self._poll_s, self._clock, self._waveform = store, poll_s, clock, waveform
         self._bed_id: str | None = None
-        self._selection = 0  # bumped on each selection: a poll begun before it is discarded
+        self._selection = SelectionToken()  # a poll begun before a newer selection is dropped
         self._last_start = float("-inf")  # of the newest chunk emitted
         self._last_end: float | None = None
         self._wake = asyncio.Event()
@@ -45,7 +46,7 @@ class SelectedWaveformsFeed(Feed):
         """Follow `bed_id` from its backlog on, also when it was followed already: the chart
         emptied its strips for the selection, and the ECG's backlog comes again too."""
         self._bed_id = bed_id
-        self._selection += 1
+        self._selection.bump()
         self._last_start, self._last_end = float("-inf"), None
         self._wake.set()
 
@@ -57,11 +58,11 @@ class SelectedWaveformsFeed(Feed):
             await self.wait_or_wake(self._wake, self._poll_s)
 
     async def _poll(self) -> None:
-        bed, selection = self._bed_id, self._selection
+        bed, selection = self._bed_id, self._selection.take()
         if bed is None:
             return
         found = await self._store.waveforms([bed], self._since(), self._waveform)
-        if selection == self._selection:
+        if self._selection.current(selection):
             self._emit_new(found.get(bed, []))
 
     def _since(self) -> float:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Signal, Slot
 
 from app.feeds.base import Feed
+from app.feeds.selection import SelectionToken
 from stores.vitals import VitalsStore
 
 
@@ -31,7 +32,7 @@ class TrendFeed(Feed):
         self._store = store
         self._bed_id: str | None = None
         self._wanted: TrendRequest | None = None
-        self._generation = 0  # bumped by every request and selection: older answers are stale
+        self._asked = SelectionToken()  # bumped by every request and selection: older are stale
         self._wake = asyncio.Event()
 
     def start(self) -> None:
@@ -46,7 +47,7 @@ class TrendFeed(Feed):
         another bed is dropped when it returns."""
         if bed_id != self._bed_id:
             self._bed_id, self._wanted = bed_id, None
-            self._generation += 1
+            self._asked.bump()
 
     @Slot(float, float, int)
     def request_range(self, start: float, end: float, buckets: int) -> None:
@@ -57,18 +58,18 @@ class TrendFeed(Feed):
     def request_trend(self, bed_id: str, start: float, end: float, buckets: int) -> None:
         """Load this trend; `trend_loaded` follows unless a newer request comes first."""
         self._wanted = TrendRequest(bed_id, start, end, max(1, int(buckets)))
-        self._generation += 1
+        self._asked.bump()
         self._wake.set()
 
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            wanted, generation = self._wanted, self._generation
+            wanted, asked = self._wanted, self._asked.take()
             if wanted is None:
                 continue
             with self.reporting():
                 trend = await self._store.trend(wanted.bed_id, wanted.start, wanted.end,
                                                 wanted.buckets)
-                if generation == self._generation:
+                if self._asked.current(asked):
                     self.trend_loaded.emit(trend)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed
+from app.feeds.selection import SelectionToken
 from stores.model import VitalSample
 from stores.vitals import VitalsStore
 from widgets.bed_tile_sparkline import TREND_SECONDS  # as much as a tile's trend line shows
@@ -34,7 +35,7 @@ class VitalsFeed(Feed):
         self._selected: str | None = None
         self._selected_since = 0.0  # the chart shows nothing older (e.g. the patient's admission)
         self._selected_until: float | None = None  # time of the newest sample the chart has
-        self._selection = 0  # bumped on each selection: a poll begun before it is discarded
+        self._selection = SelectionToken()  # a poll begun before a newer selection is dropped
         self._wake = asyncio.Event()
 
     def start(self) -> None:
@@ -59,7 +60,7 @@ class VitalsFeed(Feed):
         """Follow `bed_id` in the chart, showing nothing older than `since`."""
         self._selected, self._selected_since = bed_id, since
         self._selected_until = None
-        self._selection += 1
+        self._selection.bump()
         self._wake.set()
 
     async def _run(self) -> None:
@@ -86,17 +87,17 @@ class VitalsFeed(Feed):
             self.latest_changed.emit(changed)
 
     async def _poll_selected(self) -> None:
-        bed, selection, now = self._selected, self._selection, self._clock()
+        bed, selection, now = self._selected, self._selection.take(), self._clock()
         if bed is None:
             return
         if self._selected_until is None:
             start = max(now - CHART_SECONDS, self._selected_since)
             samples = await self._store.history(bed, start, now + 1)
-            if selection == self._selection:
+            if self._selection.current(selection):
                 self._selected_until = samples[-1].time if samples else start
                 self.history_loaded.emit(samples)
             return
         samples = await self._store.history(bed, self._selected_until + 1e-6, now + 1)
-        if samples and selection == self._selection:
+        if samples and self._selection.current(selection):
             self._selected_until = samples[-1].time
             self.samples_added.emit(samples)
