@@ -34,6 +34,8 @@ class TechnicalAlarms:
         self.region, self.ward = region, ward
         self.stale_after_s = stale_after_s
         self._clock = clock
+        # A bed is not silent before the station could have heard it: the start counts as heard.
+        self._started = clock()
         self._open: dict[str, Alarm] = {}
         self._events: dict[str, int] = {}  # event alarm id -> how many so far
 
@@ -77,7 +79,8 @@ class TechnicalAlarms:
         patients_by_bed = ward.patients_by_bed
         occupied = [bed for bed in ward.beds if bed.id in patients_by_bed]
         silent = [bed for bed in occupied
-                  if now - _admitted_or_seen(patients_by_bed[bed.id], latest.get(bed.id))
+                  if now - max(self._started, _admitted_or_seen(patients_by_bed[bed.id],
+                                                                latest.get(bed.id)))
                   > self.stale_after_s]
         feed_stopped = not vitals_down and bool(occupied) and len(silent) == len(occupied)
         changed = self._condition("feed-stopped", feed_stopped, Priority.MEDIUM,

@@ -129,3 +129,15 @@ def test_a_full_outbox_is_an_alarm_until_it_drains(technical):
     assert technical.alarms()[0].condition.startswith("Patient records: outbox full (10000")
     assert not technical.outbox_full("patients", True, 10_000)  # no change
     assert technical.outbox_full("patients", False, 10_000) and technical.alarms() == []
+
+
+def test_a_station_just_started_gives_the_beds_time_to_speak(technical, now):
+    """Patients admitted long ago, no sample read yet: the station's first checks, before its
+    first poll of the vitals store answered, are no reason to say the feed stopped."""
+    now[0] = T0 + 4
+    assert not technical.check_beds(WARD, {}, vitals_down=False)
+    assert technical.alarms() == []
+    now[0] = T0 + 6
+    assert technical.check_beds(WARD, {}, vitals_down=False)
+    [alarm] = technical.alarms()
+    assert alarm.condition.startswith("Bedside feed stopped")
