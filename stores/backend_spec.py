@@ -1,7 +1,7 @@
 """A real backend described without its driver: how its URL reads, how it is opened, how its
 writes wait in the outbox.
 
-Each backend declares one `BackendSpec` in its store's folder (`stores/vitals/influx_spec.py`...)
+Each backend declares one `BackendSpec` in its store's folder (`stores/vitals/influx/spec.py`...)
 and `stores/backends.py` lists them; the URL rules, the factories of `open_stores` and the test
 fixtures are built from that list. A spec names its factory and outbox wrapper as
 "module:attribute" text, imported only when the backend is opened, so reading the specs imports

@@ -10,7 +10,7 @@ from stores.analytics.cassandra_spec import SPEC as CASSANDRA
 from stores.backend_spec import BackendSpec
 from stores.network.neo4j_spec import SPEC as NEO4J
 from stores.patients.mongo_spec import SPEC as MONGODB
-from stores.vitals.influx_spec import SPEC as INFLUXDB
+from stores.vitals.influx.spec import SPEC as INFLUXDB
 
 SPECS: tuple[BackendSpec, ...] = (INFLUXDB, MONGODB, NEO4J, CASSANDRA, REDIS)
 

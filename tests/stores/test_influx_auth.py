@@ -9,7 +9,7 @@ import pytest
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, VitalSample
 from stores.urls import parse_store_url
-from stores.vitals.influx import open_store
+from stores.vitals.influx.store import open_store
 from tests.servers import start_or_skip
 from tests.servers.influx import KEEP_FOR_EVER, influxd_program, influxql, start_influxd
 

@@ -9,9 +9,9 @@ import pytest
 
 from stores.errors import ValidationError
 from stores.model import VitalSample
-from stores.vitals.influx_lines import (MAX_MS, PRESENT_BITS, batches, check_bed_id,
+from stores.vitals.influx.lines import (MAX_MS, PRESENT_BITS, batches, check_bed_id,
                                         encode_body, encode_line, to_ms)
-from stores.vitals.influx_ql import latest_query, quote_ident, quote_string, samples
+from stores.vitals.influx.ql import latest_query, quote_ident, quote_string, samples
 
 
 def encode_batches(samples: list[VitalSample], batch_size: int) -> list[bytes]:

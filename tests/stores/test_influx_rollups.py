@@ -21,7 +21,7 @@ from stores.embedded_db import EmbeddedDb
 from stores.model import Vital, VitalSample, VitalTrend
 from stores.urls import parse_store_url
 from stores.vitals.embedded import EmbeddedVitalsStore
-from stores.vitals.influx import open_store
+from stores.vitals.influx.store import open_store
 
 _names = itertools.count(1)
 DAY = 86400.0

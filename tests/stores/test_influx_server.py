@@ -14,7 +14,7 @@ import pytest_asyncio
 from stores.errors import StoreUnavailable, ValidationError
 from stores.model import HealthState, VitalSample
 from stores.urls import parse_store_url
-from stores.vitals.influx import open_store
+from stores.vitals.influx.store import open_store
 from tests.servers import free_port, start_or_skip
 from tests.servers.influx import KEEP_FOR_EVER, start_influxd
 

@@ -16,9 +16,9 @@ from stores.errors import StoreUnavailable, ValidationError
 from stores.model import Vital, VitalSample, Waveform, WaveformChunk
 from stores.urls import parse_store_url
 from stores.vitals import TREND_LIMIT_S
-from stores.vitals.influx import open_store
-from stores.vitals.influx_trend import vital_query
-from stores.vitals.influx_waveforms import encode_chunks
+from stores.vitals.influx.store import open_store
+from stores.vitals.influx.trend import vital_query
+from stores.vitals.influx.waveforms import encode_chunks
 from stores.vitals.trend_buckets import bucket_plan
 from stores.vitals.waveform_codec import unpack_text
 from tests.servers import free_port

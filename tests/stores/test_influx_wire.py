@@ -17,7 +17,7 @@ from aiohttp import web
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, VitalSample
 from stores.urls import parse_store_url
-from stores.vitals.influx import open_store
+from stores.vitals.influx.store import open_store
 from tests.servers import free_port
 
 pytestmark = pytest.mark.asyncio

@@ -9,7 +9,7 @@ from stores.analytics.cassandra_connect import Connector
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.patients.mongo_client import build_client
 from stores.urls import StoreUrlError, parse_store_url
-from stores.vitals.influx import open_store as open_influx
+from stores.vitals.influx.store import open_store as open_influx
 
 HINT = "no password was given; set WARD_STATION_{}_PASSWORD or the OS keyring entry"
 

@@ -153,7 +153,7 @@ def test_the_known_options_are_those_the_backends_read():
 ])
 def test_a_timeout_without_a_finite_deadline_is_refused_naming_the_option(store, url, timeout):
     from stores.analytics.cassandra_settings import CassandraSettings
-    from stores.vitals.influx_config import influx_settings
+    from stores.vitals.influx.config import influx_settings
 
     read = {"vitals": influx_settings, "analytics": CassandraSettings.from_url}[store]
     with pytest.raises(StoreUrlError, match=r"\?timeout=.* must be a number of seconds above 0 "

@@ -6,10 +6,10 @@ SPEC = BackendSpec(
     store="vitals", name="influxdb", server="InfluxDB",
     schemes={"influxdb": 8086, "influxdbs": 8086}, tls_schemes=frozenset({"influxdbs"}),
     path=PathRule("database", example="vitals"),
-    # read in stores/vitals/influx_config.py
+    # read in stores/vitals/influx/config.py
     options=frozenset({"insecure", "tls", "ca", "verify", "rp", "batch", "timeout", "org",
                        "retention", "rollup_rp", "rollup_retention", "waveform_rp",
                        "waveform_retention"}),
     unverifying={"verify": False},
-    factory="stores.vitals.influx:open_store", outbox="stores.outbox.wrappers:OutboxedVitals",
+    factory="stores.vitals.influx.store:open_store", outbox="stores.outbox.wrappers:OutboxedVitals",
 )

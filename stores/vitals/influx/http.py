@@ -13,8 +13,8 @@ import aiohttp
 
 from stores.errors import StoreUnavailable
 from stores.urls import StoreUrl
-from stores.vitals.influx_config import InfluxSettings
-from stores.vitals.influx_errors import ResponseProblem, store_error
+from stores.vitals.influx.config import InfluxSettings
+from stores.vitals.influx.errors import ResponseProblem, store_error
 
 CHUNK_ROWS = "10000"  # chunked answers are not cut by a server's max-row-limit
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from stores.model import VITAL_RANGES, Vital, VitalSample
-from stores.vitals.influx_lines import (
+from stores.vitals.influx.lines import (
     BED_TAG,
     GZIP_LEVEL,
     MEASUREMENT,
@@ -36,7 +36,7 @@ from stores.vitals.influx_lines import (
     escaped_key,
     to_ms,
 )
-from stores.vitals.influx_ql import beds_condition, present_condition, quote_ident
+from stores.vitals.influx.ql import beds_condition, present_condition, quote_ident
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S
 
 MINUTES = "vitals_minutes"

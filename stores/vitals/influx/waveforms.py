@@ -24,7 +24,7 @@ from typing import Any
 from stores.errors import ValidationError
 from stores.model import Waveform, WaveformChunk
 from stores.vitals import CHUNK_LIMIT_S
-from stores.vitals.influx_lines import (
+from stores.vitals.influx.lines import (
     BED_TAG,
     GZIP_LEVEL,
     SIMULATED_TAG,
@@ -32,7 +32,7 @@ from stores.vitals.influx_lines import (
     escaped_key,
     to_ms,
 )
-from stores.vitals.influx_ql import beds_condition, quote_ident, quote_string, time_literal
+from stores.vitals.influx.ql import beds_condition, quote_ident, quote_string, time_literal
 from stores.vitals.waveform_codec import checked, pack_text, unpack_text
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ InfluxDB starts `GROUP BY time(d)` buckets on multiples of d since 1970; the off
 start modulo d) moves them to start at the plan's start, and each answered bucket is placed by
 its own time, never by its position (`fill(none)` leaves empty buckets out). One query per
 vital, each keeping only points whose `present` bit says the vital is theirs: a sample rewritten
-without a vital leaves that field's old value behind (see influx_lines).
+without a vital leaves that field's old value behind (see lines).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from stores.model import Vital
-from stores.vitals.influx_lines import to_ms
-from stores.vitals.influx_ql import (
+from stores.vitals.influx.lines import to_ms
+from stores.vitals.influx.ql import (
     beds_condition,
     present_condition,
     quote_ident,

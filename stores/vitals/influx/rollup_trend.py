@@ -1,4 +1,4 @@
-"""Trends of whole minutes from InfluxDB's rollups (influx_rollup): whole ten minutes from the
+"""Trends of whole minutes from InfluxDB's rollups (rollup): whole ten minutes from the
 ten-minute points, the minutes after the last of those from the minute points, and the minute
 that the range's end cuts from its raw samples (a rollup of that minute may hold samples after
 the end). Each part is one statement; their counts add up per bucket."""
@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from stores.model import Vital, VitalSample
-from stores.vitals.influx_ql import beds_condition, time_literal
-from stores.vitals.influx_rollup import (
+from stores.vitals.influx.ql import beds_condition, time_literal
+from stores.vitals.influx.rollup import (
     MINUTES,
     TEN_MINUTES,
     aggregates,

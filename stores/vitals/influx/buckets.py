@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from stores.errors import StoreUnavailable
-from stores.vitals.influx_config import Policy
-from stores.vitals.influx_http import InfluxHttp
+from stores.vitals.influx.config import Policy
+from stores.vitals.influx.http import InfluxHttp
 
 
 async def prepare_buckets(http: InfluxHttp, create: bool) -> list[str]:

@@ -15,18 +15,16 @@ from collections.abc import Iterable, Sequence
 
 from stores.model import StoreHealth, Vital, VitalSample, VitalTrend, Waveform, WaveformChunk
 from stores.urls import StoreUrl, check_secret
-from stores.vitals import TREND_LIMIT_S, VitalsStore, influx_trend, influx_waveforms
-from stores.vitals import influx_ql as ql
-from stores.vitals import influx_rollup as rollup
-from stores.vitals import influx_rollup_trend as rollup_trend
-from stores.vitals.influx_admin import prepare_database, raw_retention_s, server_health
-from stores.vitals.influx_config import influx_settings
-from stores.vitals.influx_http import InfluxHttp
-from stores.vitals.influx_lines import Keyed, batches, check_bed_id, encode_body
+from stores.vitals import TREND_LIMIT_S, VitalsStore
+from stores.vitals.influx import ql, rollup, rollup_trend, trend, waveforms
+from stores.vitals.influx.admin import prepare_database, raw_retention_s, server_health
+from stores.vitals.influx.config import influx_settings
+from stores.vitals.influx.http import InfluxHttp
+from stores.vitals.influx.lines import Keyed, batches, check_bed_id, encode_body
 from stores.vitals.trend_buckets import BucketPlan, TrendBuilder, bucket_plan
 
 # Minutes this close to the end of the raw policy are counted from every sample known of them:
-# the server may drop some of their points and not others (see influx_rollup.GivenMinutes).
+# the server may drop some of their points and not others (see rollup.GivenMinutes).
 RAW_MARGIN_S = 3600.0
 # Encoding thousands of samples takes a while: off the event loop (Qt's), the window stays live.
 _ENCODE_IN_THREAD_FROM = 2000
@@ -133,7 +131,7 @@ class InfluxVitalsStore(VitalsStore):
         """One request per batch of chunks (a quarter second of a ward is one request)."""
         chunks, size = list(chunks), self._http.settings.batch_lines
         for begin in range(0, len(chunks), size):
-            await self._http.write(influx_waveforms.encode_chunks(chunks[begin:begin + size]),
+            await self._http.write(waveforms.encode_chunks(chunks[begin:begin + size]),
                                    self._waveforms_rp)
 
     async def waveforms(self, bed_ids: Iterable[str], since: float,
@@ -141,11 +139,11 @@ class InfluxVitalsStore(VitalsStore):
         beds = list(dict.fromkeys(bed_ids))
         if not beds:
             return {}
-        before, after = influx_waveforms.queries(beds, since, waveform,
+        before, after = waveforms.queries(beds, since, waveform,
                                                  self._waveforms_rp)
         answers = await asyncio.gather(self._http.select(before), self._http.select(after))
-        return influx_waveforms.by_bed(
-            (chunk for results in answers for chunk in influx_waveforms.chunks(results)), since)
+        return waveforms.by_bed(
+            (chunk for results in answers for chunk in waveforms.chunks(results)), since)
 
     async def trend(self, bed_id: str, start: float, end: float, buckets: int) -> VitalTrend:
         """One query per vital, all at once (one multi-statement request would do, but
@@ -158,9 +156,9 @@ class InfluxVitalsStore(VitalsStore):
         elif plan.count:
             vitals = list(Vital)
             answers = await asyncio.gather(*(self._http.select(
-                influx_trend.vital_query(bed_id, vital, plan, self._rp)) for vital in vitals))
+                trend.vital_query(bed_id, vital, plan, self._rp)) for vital in vitals))
             for vital, results in zip(vitals, answers):
-                influx_trend.add_results(builder, vital, results)
+                trend.add_results(builder, vital, results)
         return builder.build()
 
     async def _trend_from_minutes(self, builder: TrendBuilder, plan: BucketPlan) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from stores.model import VitalSample
-from stores.vitals.influx_lines import (
+from stores.vitals.influx.lines import (
     BED_TAG,
     MEASUREMENT,
     PRESENT_BITS,
@@ -50,7 +50,7 @@ def beds_condition(bed_ids: Sequence[str]) -> str:
 
 
 def present_condition(vital: str) -> str:
-    """Only points whose `present` bit says the vital is theirs (see influx_lines)."""
+    """Only points whose `present` bit says the vital is theirs (see lines)."""
     bit = PRESENT_BITS[vital]
     return f"{quote_ident(PRESENT_FIELD)} & {bit} = {bit}"
 

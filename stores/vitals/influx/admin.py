@@ -9,10 +9,10 @@ import re
 
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, NodeStatus, StoreHealth
-from stores.vitals.influx_buckets import prepare_buckets
-from stores.vitals.influx_config import Policy
-from stores.vitals.influx_http import InfluxHttp
-from stores.vitals.influx_ql import quote_ident
+from stores.vitals.influx.buckets import prepare_buckets
+from stores.vitals.influx.config import Policy
+from stores.vitals.influx.http import InfluxHttp
+from stores.vitals.influx.ql import quote_ident
 
 BACKEND = "influxdb"
 
