@@ -37,13 +37,13 @@ from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
 from stores import Stores
 from stores.model import Alarm, AlarmLimits, Patient, Vital, Ward
-from widgets.alarm_banner import AlarmBanner
-from widgets.alarm_history import AlarmHistoryView
+from widgets.alarm_banner.banner import AlarmBanner
+from widgets.alarm_history.view import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
 from widgets.alarm_sound_output import open_burst_output
 from widgets.analytics_panel import AnalyticsPanel
 from widgets.bed_grid import BedGrid
-from widgets.care_graph import CareGraphView
+from widgets.care_graph.view import CareGraphView
 from widgets.panel import Panel
 from widgets.patient_panel import PatientPanel
 from widgets.pending_writes import PendingCount, PendingWritesView

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from stores.model import (
-    Alarm, Bed, Patient, Vital, VitalSample, WardHour, WardOccupancy, hour_start,
+    Alarm,
+    Bed,
+    Patient,
+    Vital,
+    VitalSample,
+    WardHour,
+    WardOccupancy,
+    hour_start,
 )
 
 SAMPLE_INTERVAL_S = 1.0  # the simulator's tick: one sample per occupied bed per second

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
 from stores.model import AlarmLimits, Vital, alarm_limit_problems
-from widgets.patient_fields import parse_number
+from widgets.patient_form.fields import parse_number
 
 PARTS = ("low", "high", "delay_s")  # the fields of AlarmLimits a row edits, left to right
 WORDS = {"low": "low limit", "high": "high limit", "delay_s": "alarm delay"}

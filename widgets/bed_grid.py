@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from stores.model import Alarm, Bed, Patient, VitalSample, WaveformChunk, banner_order
-from widgets.bed_tile import BedTile
+from widgets.bed_tile.tile import BedTile
 from widgets.sweep.scale import screen_px_per_mm
 
 STALENESS_CHECK_MS = 1000

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from stores.alarm_bounds import AlarmBounds
 from stores.model import AlarmLimits, Bed, Patient, PendingWrite, Vital, widenings
 from widgets.alarm_limits_editor import vital_of
-from widgets.patient_form import PatientForm
-from widgets.patient_form_notices import QUEUED, REFUSED, WideningBar
+from widgets.patient_form.form import PatientForm
+from widgets.patient_form.notices import QUEUED, REFUSED, WideningBar
 from widgets.patient_list import PatientList
 from widgets.patient_panel_pages import column, move_onto, row
 from widgets.scrolled import scrolled

@@ -12,7 +12,14 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 
 from stores.model import (
-    Alarm, AlarmKind, HealthState, Patient, Priority, StoreHealth, VitalSample, Ward,
+    Alarm,
+    AlarmKind,
+    HealthState,
+    Patient,
+    Priority,
+    StoreHealth,
+    VitalSample,
+    Ward,
 )
 
 PREFIX = "technical:"

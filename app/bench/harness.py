@@ -21,6 +21,7 @@ from app.bench.common import BenchOptions, BenchStation, Measures
 from app.config import Config, ConfigError, load_config
 from stores import EMBEDDED, STORE_NAMES
 
+
 def benchmarks() -> dict[str, Measures]:
     """Each benchmark's functions by name (imported here: they need Qt)."""
     from app.bench.alarms import bench_alarms

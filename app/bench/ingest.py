@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from app.config import Config
 from app.simulator.history import samples, simulate_history
 from app.simulator.physiology import BedPhysiology
-from app.config import Config
 from app.startup import open_configured_stores
 from stores.model import VitalSample
 

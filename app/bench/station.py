@@ -11,7 +11,6 @@ import time
 from PySide6.QtWidgets import QApplication
 
 from app.bench import ward
-from app.bench.frames import WindowPaints
 from app.bench.common import (
     READY_LIMIT_S,
     WINDOW_SIZE,
@@ -19,6 +18,7 @@ from app.bench.common import (
     BenchStation,
     until,
 )
+from app.bench.frames import WindowPaints
 from app.bootstrap import apply_theme, start_station
 from app.config import Config, ConfigError
 from app.startup import StartupError, open_configured_stores

@@ -12,11 +12,19 @@ from collections.abc import Mapping
 from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed, action
-from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
 from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
+from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
 from stores.model import (
-    AlarmLimits, AuditEntry, Patient, PendingWrite, Queued, Vital, Ward, Widening,
-    alarm_limit_problems, widenings,
+    AlarmLimits,
+    AuditEntry,
+    Patient,
+    PendingWrite,
+    Queued,
+    Vital,
+    Ward,
+    Widening,
+    alarm_limit_problems,
+    widenings,
 )
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore

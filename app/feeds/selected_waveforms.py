@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed
 from app.feeds.selection import SelectionToken
+
 # the ECG's, so that both strips fill at once on a selection and keep pace
 from app.feeds.waveforms import BACKLOG_S, POLL_S
 from stores.model import Waveform, WaveformChunk

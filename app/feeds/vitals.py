@@ -12,7 +12,7 @@ from app.feeds.base import Feed
 from app.feeds.selection import SelectionToken
 from stores.model import VitalSample
 from stores.vitals import VitalsStore
-from widgets.bed_tile_sparkline import TREND_SECONDS  # as much as a tile's trend line shows
+from widgets.bed_tile.sparkline import TREND_SECONDS  # as much as a tile's trend line shows
 
 CHART_SECONDS = 600.0
 

@@ -13,7 +13,7 @@ from stores.outbox import Outbox
 from stores.outbox.wrappers import OutboxedAlerts
 from tests.app.qasync_helpers import eventually, run_on_qt_loop
 from tests.outbox_support import Away
-from widgets.alarm_banner import AlarmBanner
+from widgets.alarm_banner.banner import AlarmBanner
 
 SPO2 = Alarm(id="a1", region="north", ward="north-1", bed_id="", patient_id="p-ada",
              patient_name="Ada Okafor", priority=Priority.HIGH, condition="SpO2 low",

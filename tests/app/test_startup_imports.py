@@ -38,7 +38,7 @@ def test_reading_the_specs_and_parsing_urls_imports_no_driver():
 
 def test_networkx_is_imported_when_a_care_team_is_first_laid_out():
     loaded = modules_after(
-        "import widgets.care_graph_layout as layout, sys\n"
+        "import widgets.care_graph.layout as layout, sys\n"
         "assert 'networkx' not in sys.modules\n"
         "from stores.model import CareGraph\n"
         "assert layout.ring_layout(CareGraph('p1')) == {}")

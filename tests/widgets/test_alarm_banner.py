@@ -9,9 +9,14 @@ from PySide6.QtCore import Qt
 
 from stores.model import Alarm, AlarmKind, Priority, Vital
 from widgets import palette
-from widgets.alarm_banner import ACKNOWLEDGE_GUARD_S, NO_ALARMS, AlarmBanner, flash_interval_ms
-from widgets.alarm_banner_rows import MAX_ROWS
-from widgets.alarm_banner_text import calm_variant, dark_variant
+from widgets.alarm_banner.banner import (
+    ACKNOWLEDGE_GUARD_S,
+    NO_ALARMS,
+    AlarmBanner,
+    flash_interval_ms,
+)
+from widgets.alarm_banner.rows import MAX_ROWS
+from widgets.alarm_banner.text import calm_variant, dark_variant
 from widgets.vital_text import bed_label_from_id
 
 T0 = datetime(2026, 3, 4, 14, 3, 7).timestamp()

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 
 from stores.model import Alarm, AlarmKind, Bed, Priority, ShiftFigures, Vital
 from widgets import palette
-from widgets.alarm_history import AlarmHistoryView
-from widgets.alarm_history_model import COLUMNS
-from widgets.alarm_history_text import duration_text, resolved_at
+from widgets.alarm_history.model import COLUMNS
+from widgets.alarm_history.text import duration_text, resolved_at
+from widgets.alarm_history.view import AlarmHistoryView
 
 NOW = datetime(2026, 3, 10, 14, 0).timestamp()  # local time, so the clock texts are known
 BEDS = [Bed(f"north-1-{n:02d}", "north", "north-1", f"Bed {n}", n) for n in (2, 1, 3)]

@@ -11,7 +11,12 @@ import pytest
 from stores.model import Alarm, Priority
 from widgets.alarm_sound import AlarmSound
 from widgets.alarm_tones import (
-    FUNDAMENTAL_HZ, PATTERNS, SAMPLE_RATE, BurstPattern, burst_files, burst_samples,
+    FUNDAMENTAL_HZ,
+    PATTERNS,
+    SAMPLE_RATE,
+    BurstPattern,
+    burst_files,
+    burst_samples,
 )
 
 T0 = datetime(2026, 3, 4, 14, 3, 7).timestamp()

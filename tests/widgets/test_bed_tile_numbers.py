@@ -12,9 +12,9 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSize
 from PySide6.QtGui import QRegion
 
 from stores.model import Alarm, Bed, Patient, Priority, VitalSample
-from widgets import bed_tile_paint
 from widgets.bed_grid import NUMBERS_SPREAD_FRAMES, BedGrid
-from widgets.bed_tile_still import TileStill
+from widgets.bed_tile import paint as bed_tile_paint
+from widgets.bed_tile.still import TileStill
 
 T0 = 1_750_000_000.0
 BEDS = [Bed(f"b{n:02d}", "north", "north-1", f"Bed {n}", n) for n in range(1, 33)]

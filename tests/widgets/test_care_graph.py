@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from stores.model import CareGraph, CareLink, CareLinkKind, CareNode, CareNodeKind
-from widgets.care_graph import MIN_ZOOM, CareGraphView
-from widgets.care_graph_layout import ring_layout
+from widgets.care_graph.layout import ring_layout
+from widgets.care_graph.view import MIN_ZOOM, CareGraphView
 
 PATIENT, DOCTOR, NURSE = CareNodeKind.PATIENT, CareNodeKind.DOCTOR, CareNodeKind.NURSE
 TREATS, NURSES = CareLinkKind.TREATS, CareLinkKind.ASSIGNED_NURSE

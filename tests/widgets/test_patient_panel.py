@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from stores.model import Bed, Patient, Sex
-from widgets.patient_fields import WEIGHT_HINT
+from widgets.patient_form.fields import WEIGHT_HINT
 from widgets.patient_panel import PatientPanel
 
 TODAY = date(2026, 5, 1)

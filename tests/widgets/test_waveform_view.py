@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from stores.model import Bed, Waveform, WaveformChunk
-from widgets.bed_tile import BedTile
+from widgets.bed_tile.tile import BedTile
 from widgets.sweep.curves import SEGMENT_PX
 from widgets.waveform_view import FRAME_MS, WaveformView
 

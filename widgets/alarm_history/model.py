@@ -6,13 +6,17 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
 )
 from PySide6.QtGui import QColor
 
 from stores.model import Alarm, Bed, Priority
 from widgets import palette, vital_text
-from widgets import alarm_history_text as text
+from widgets.alarm_history import text
 
 COLUMNS = ("Raised", "Bed", "Patient", "Priority", "Kind", "Condition", "Acknowledged",
            "Response", "Resolved")  # "Response": the time from raised to acknowledged

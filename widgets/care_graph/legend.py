@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from stores.model import CareLinkKind, CareNodeKind
-from widgets.care_graph_items import NODE_COLOURS, link_pen, node_path
+from widgets.care_graph.items import NODE_COLOURS, link_pen, node_path
 
 
 def care_legend() -> QWidget:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from stores.model import Sex
-from widgets.patient_fields import BirthDateEdit, FormField
+from widgets.patient_form.fields import BirthDateEdit, FormField
 
 # By the names of the Patient fields, which are also the names ValidationError uses.
 LABELS = {

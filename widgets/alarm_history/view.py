@@ -8,14 +8,20 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QStackedLayout, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from stores.model import Alarm, Bed, Priority, ShiftFigures
-from widgets.alarm_history_model import ALARM_ROLE, AlarmFilter, AlarmHistoryModel
-from widgets.alarm_history_shifts import ShiftFiguresBar
-from widgets.alarm_history_text import PRIORITY_NAMES, RANGES, priority_text, range_text
+from widgets.alarm_history.model import ALARM_ROLE, AlarmFilter, AlarmHistoryModel
+from widgets.alarm_history.shifts import ShiftFiguresBar
+from widgets.alarm_history.text import PRIORITY_NAMES, RANGES, priority_text, range_text
 
 DEFAULT_RANGE_S = 8 * 3600.0
 

@@ -8,8 +8,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from stores.model import Alarm, Priority
 from widgets import palette
-from widgets.alarm_banner_text import (
-    SEPARATOR, alarm_details, alarm_summary, safe_colours, safe_priority_text, shown_safely,
+from widgets.alarm_banner.text import (
+    SEPARATOR,
+    alarm_details,
+    alarm_summary,
+    safe_colours,
+    safe_priority_text,
+    shown_safely,
     state_text,
 )
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from widgets import palette
-from widgets.bed_tile_layout import TileLayout, layout_tile
-from widgets.bed_tile_sparkline import paint_sparkline
-from widgets.bed_tile_view import SIMULATED, Numeric, TileView
+from widgets.bed_tile.layout import TileLayout, layout_tile
+from widgets.bed_tile.sparkline import paint_sparkline
+from widgets.bed_tile.view import SIMULATED, Numeric, TileView
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

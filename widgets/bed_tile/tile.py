@@ -11,11 +11,12 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from stores.model import Alarm, Bed, Patient, Vital, VitalSample, Waveform, WaveformChunk
-from widgets import bed_tile_paint, vital_text
-from widgets.bed_tile_layout import TileLayout, layout_tile
-from widgets.bed_tile_sparkline import TREND_SECONDS
-from widgets.bed_tile_still import TileStill, base_key
-from widgets.bed_tile_view import (
+from widgets import vital_text
+from widgets.bed_tile import paint as bed_tile_paint
+from widgets.bed_tile.layout import TileLayout, layout_tile
+from widgets.bed_tile.sparkline import TREND_SECONDS
+from widgets.bed_tile.still import TileStill, base_key
+from widgets.bed_tile.view import (
     ECG_TEXTS,
     EMPTY_BED,
     TileView,

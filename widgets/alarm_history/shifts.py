@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from stores.model import ShiftFigures
 from widgets import palette
-from widgets.alarm_history_text import shift_details, shift_lines, shift_title
+from widgets.alarm_history.text import shift_details, shift_lines, shift_title
 
 NO_FIGURES = "No shift figures yet"
 

@@ -8,15 +8,30 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QMouseEvent, QPaintEvent
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from stores.model import Alarm, Priority, banner_order
 from widgets import palette
-from widgets.alarm_banner_rows import AlarmList
-from widgets.alarm_banner_text import (  # noqa: F401 (re-exported: the banner's vocabulary)
-    NO_ALARMS, PRIORITY_WORDS, alarm_colours, alarm_summary, audio_state_text, dark_variant,
-    flash_interval_ms, safe_colours, shown_safely, state_text,
+from widgets.alarm_banner.rows import AlarmList
+from widgets.alarm_banner.text import (  # noqa: F401 (re-exported: the banner's vocabulary)
+    NO_ALARMS,
+    PRIORITY_WORDS,
+    alarm_colours,
+    alarm_summary,
+    audio_state_text,
+    dark_variant,
+    flash_interval_ms,
+    safe_colours,
+    shown_safely,
+    state_text,
 )
 
 # A nurse reaching for Acknowledge must not acknowledge an alarm that appeared under the finger.

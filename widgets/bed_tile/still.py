@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QPainter, QPixmap
 
-from widgets import bed_tile_paint
-from widgets.bed_tile_layout import TileLayout
-from widgets.bed_tile_view import TileView
+from widgets.bed_tile import paint as bed_tile_paint
+from widgets.bed_tile.layout import TileLayout
+from widgets.bed_tile.view import TileView
 
 
 def base_key(view: TileView, size: QSize, ratio: float, focused: bool) -> tuple:

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from stores.model import CareGraph, CareNodeKind
 from widgets import palette
-from widgets.care_graph_items import CareLinkItem, CareNodeItem, place_labels
-from widgets.care_graph_layout import ring_layout
-from widgets.care_graph_legend import care_legend
+from widgets.care_graph.items import CareLinkItem, CareNodeItem, place_labels
+from widgets.care_graph.layout import ring_layout
+from widgets.care_graph.legend import care_legend
 
 MARGIN = 12.0  # px of scene kept around the drawing
 MAX_ZOOM = 1.15  # a three-person team is not blown up to fill the panel

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from functools import partial
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from stores import patient_text
 from stores.model import AlarmLimits, Bed, Patient, Sex, Vital, patient_problems
 from widgets.alarm_limits_editor import AlarmLimitsEditor, vital_of
-from widgets.patient_fields import WEIGHT_HINT, parse_weight, split_items
-from widgets.patient_form_grid import (
+from widgets.patient_form.fields import WEIGHT_HINT, parse_weight, split_items
+from widgets.patient_form.grid import (
     LABELS,
     LIST_FIELDS,
     TEXT_FIELDS,
@@ -22,7 +22,7 @@ from widgets.patient_form_grid import (
     field_grid,
     make_fields,
 )
-from widgets.patient_form_notices import UnsavedBar, message_line
+from widgets.patient_form.notices import UnsavedBar, message_line
 from widgets.record_heading import RecordHeading
 
 # Fields whose text is checked at every keystroke (length, invisible characters).
