@@ -6,6 +6,7 @@ what they should for as long as they should."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import math
@@ -20,8 +21,12 @@ from hypothesis import strategies as st
 from stores.embedded_db import EmbeddedDb
 from stores.model import Vital, VitalSample, VitalTrend
 from stores.urls import parse_store_url
+from stores.vitals import TREND_LIMIT_S
 from stores.vitals.embedded import EmbeddedVitalsStore
+from stores.vitals.influx.rollup import pack_counts, unpack_counts
+from stores.vitals.influx.rollup_trend import BucketTotals
 from stores.vitals.influx.store import open_store
+from stores.vitals.trend_buckets import TrendBuilder, bucket_plan
 
 _names = itertools.count(1)
 DAY = 86400.0
@@ -181,3 +186,23 @@ def test_random_writes_give_the_embedded_stores_trends(influx_server, tmp_path, 
 
     for found, expected in asyncio.run(scenario()):
         assert_same_trend(found, expected)
+
+
+@given(packed=st.one_of(st.none(), st.integers(), st.text(max_size=400),
+                        st.binary(max_size=300).map(lambda b: base64.b64encode(b).decode())))
+def test_packed_counts_from_a_server_are_read_whole_or_left_out(packed):
+    """Whatever a server answers in `packed`, a trend takes it as 7 vitals' counts or leaves the
+    row out (counted), never raises and never reads a part."""
+    plan = bucket_plan(NOW - 3600, NOW, 60, TREND_LIMIT_S)
+    totals = BucketTotals(plan)
+    good = pack_counts([70.0, 80.0, 450.0, 6.0] + [1e300, -1e300, 0.0, 0.0] * 6)
+    rows = [[(NOW - 120) * 1000, good], [(NOW - 60) * 1000, packed]]
+
+    left_out = totals.add_rollups([{"series": [{"columns": ["time", "packed"], "values": rows}]}])
+
+    unpacked = unpack_counts(packed)
+    assert unpacked is None or unpacked.shape == (len(Vital), 4)
+    assert left_out == (unpacked is None)
+    builder = TrendBuilder("b1", plan)
+    totals.into(builder)
+    assert builder.build().mean[Vital.HEART_RATE][-2] == 75.0

@@ -17,6 +17,7 @@ from aiohttp import web
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, VitalSample
 from stores.urls import parse_store_url
+from stores.vitals.influx.rollup import unpack_counts
 from stores.vitals.influx.store import open_store
 from tests.servers import free_port
 
@@ -87,10 +88,15 @@ async def test_writes_are_gzip_line_protocol_in_batches_at_millisecond_precision
     # This server holds no raw point: the minute is counted from the samples given, every
     # field written (a vital without values as empty, so no earlier value survives a rewrite).
     empty = "{0}_min=1e+300,{0}_max=-1e+300,{0}_sum=0.0,{0}_n=0i"
-    assert lines[3][0] == (
+    numbers, _, packed = lines[3][0].partition(',packed="')
+    assert numbers == (
         "vitals_minutes,bed=b1 heart_rate_min=70.0,heart_rate_max=70.0,heart_rate_sum=350.0,"
         "heart_rate_n=5i," + ",".join(empty.format(name) for name in (
-            "spo2", "resp_rate", "nibp_sys", "nibp_dia", "nibp_mean", "temperature")) + " 0")
+            "spo2", "resp_rate", "nibp_sys", "nibp_dia", "nibp_mean", "temperature")))
+    assert packed.endswith('" 0')  # the same numbers, four per vital, for the trends to read
+    counts = unpack_counts(packed.removesuffix('" 0'))
+    assert counts[0].tolist() == [70.0, 70.0, 350.0, 5.0]
+    assert counts[1].tolist() == [1e300, -1e300, 0.0, 0.0]
     assert lines[4][0].startswith("vitals_10m,bed=b1 heart_rate_min=1e+300,")
 
 

@@ -8,7 +8,10 @@ holds. All four are written for every vital every time, so a recounted point nev
 stale value (InfluxDB merges the fields of a point written again): a vital with no value is
 written as n 0, sum 0, and a min and max that any real value beats (EMPTY_MIN, EMPTY_MAX). One
 query then takes every vital's min, max, sum and count over a range, and a bucket whose count
-is 0 has no value.
+is 0 has no value. The same numbers are also written packed in one field, `packed` (base64 of
+float64 little-endian, four per vital in `Vital` order), which is what the station's trends read:
+InfluxDB 1.x answers one field of a thousand points about ten times faster than 28 aggregates
+of them. The numeric fields are for the ten-minute recount and for other tools (Grafana).
 
 The store writes them with the samples: after the raw points, each touched (bed, minute) is
 counted again from the raw points the server holds (a rewritten sample replaces its old values,
@@ -20,11 +23,15 @@ is counted here instead (GivenMinutes).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gzip
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from stores.model import VITAL_RANGES, Vital, VitalSample
 from stores.vitals.influx.lines import (
@@ -48,6 +55,8 @@ MEMORY = 512  # minutes counted from given samples, remembered (at most 60 sampl
 _NAMES = tuple(vital.value for vital in Vital)
 EMPTY_MIN, EMPTY_MAX = 1e300, -1e300  # beyond every vital's range (VITAL_RANGES)
 _EMPTY = f"_min={EMPTY_MIN!r},{{name}}_max={EMPTY_MAX!r},{{name}}_sum=0.0,{{name}}_n=0i"
+PACKED_FIELD = "packed"
+_PACKED = np.dtype("<f8")
 
 Count = tuple[float, float, float, int]  # lowest, highest, sum, how many
 Counts = dict[tuple[str, int], dict[str, Count]]  # (bed, minute) -> vital name -> its count
@@ -201,7 +210,7 @@ def _key(measurement: str, bed_id: str) -> str:
 
 
 def rollup_line(measurement: str, bed_id: str, start_ms: int, count: dict[str, Count]) -> str:
-    fields = []
+    fields, packed = [], []
     for name in _NAMES:
         if name in count:
             low, high, total, n = count[name]
@@ -209,7 +218,34 @@ def rollup_line(measurement: str, bed_id: str, start_ms: int, count: dict[str, C
                           f"{name}_n={n}i")
         else:
             fields.append(name + _EMPTY.format(name=name))
+            low, high, total, n = EMPTY_MIN, EMPTY_MAX, 0.0, 0
+        packed += [low, high, total, float(n)]
+    fields.append(f'{PACKED_FIELD}="{pack_counts(packed)}"')
     return f"{_key(measurement, bed_id)} {','.join(fields)} {start_ms}"
+
+
+def pack_counts(numbers: Sequence[float]) -> str:
+    return base64.b64encode(np.asarray(numbers, dtype=_PACKED).tobytes()).decode("ascii")
+
+
+def unpack_counts(text: object) -> np.ndarray | None:
+    """A point's packed counts as (vitals, 4) float64, or None for a value that is not one
+    (not base64, the wrong length, a count that is not whole, values that are not finite)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != _PACKED.itemsize * 4 * len(_NAMES):
+        return None
+    counts = np.frombuffer(raw, dtype=_PACKED).reshape(len(_NAMES), 4)
+    n, has = counts[:, 3], counts[:, 3] > 0
+    numbers = counts[has, :3]
+    if not (np.isfinite(n).all() and (n >= 0).all() and (n == np.floor(n)).all()
+            and np.isfinite(numbers).all() and (numbers[:, 0] <= numbers[:, 1]).all()):
+        return None  # counts no store wrote: a vital's count is whole, its values finite
+    return counts
 
 
 def encode_rollups(measurement: str, unit_ms: int, counts: Counts, batch_lines: int

@@ -9,15 +9,12 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from stores.model import Vital, VitalSample
-from stores.vitals.influx.ql import beds_condition, time_literal
+from stores.vitals.influx.ql import beds_condition, quote_ident, time_literal
 from stores.vitals.influx.rollup import (
-    MINUTES,
-    TEN_MINUTES,
-    aggregates,
-    count_samples,
-    row_counts,
-    source,
+    MINUTES, PACKED_FIELD, TEN_MINUTES, count_samples, source, unpack_counts,
 )
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S, BucketPlan, TrendBuilder
 
@@ -35,15 +32,12 @@ def parts(plan: BucketPlan) -> list[Part]:
     return [part for part in found if part[2] > part[1]]
 
 
-def rollup_query(bed_id: str, plan: BucketPlan, part: Part, rp: str) -> str:
-    """The plan's buckets of one bed from one rollup measurement over [from, until)."""
+def rollup_query(bed_id: str, part: Part, rp: str) -> str:
+    """One bed's packed rollups of one measurement over [from, until), bucketed here."""
     measurement, since, until = part
-    bucket_ms = plan.bucket_s * 1000
-    offset_ms = round(plan.start * 1000) % bucket_ms
-    return (f"SELECT {aggregates()} FROM {source(rp, measurement)} "
+    return (f"SELECT {quote_ident(PACKED_FIELD)} FROM {source(rp, measurement)} "
             f"WHERE {beds_condition([bed_id])} AND time >= {time_literal(since)} "
-            f"AND time < {time_literal(until)} "
-            f"GROUP BY time({bucket_ms}ms, {offset_ms}ms) fill(none)")
+            f"AND time < {time_literal(until)}")
 
 
 class BucketTotals:
@@ -66,14 +60,44 @@ class BucketTotals:
         now[2] += total
         now[3] += n
 
-    def add_rollups(self, results: Sequence[dict[str, Any]]) -> None:
-        """The rows of `rollup_query`: the bucket's time, then four numbers per vital."""
+    def add_rollups(self, results: Sequence[dict[str, Any]]) -> int:
+        """The rows of `rollup_query` (time, packed counts), each into the bucket its time
+        falls in; how many rows were left out (not a packed rollup: unreadable, or written
+        without one)."""
+        times, counts, left_out = [], [], 0
         for result in results:
             for series in result.get("series", ()):
                 for row in series.get("values", ()):
-                    index = self.plan.index(row[0] / 1000.0)
-                    for name, count in row_counts(row).items():
-                        self.add(Vital(name), index, *count)
+                    unpacked = unpack_counts(row[-1]) if len(row) >= 2 else None
+                    if unpacked is None or not isinstance(row[0], (int, float)):
+                        left_out += 1
+                        continue
+                    times.append(row[0] / 1000.0)
+                    counts.append(unpacked)
+        if counts:
+            self._add_packed(np.asarray(times), np.stack(counts))
+        return left_out
+
+    def _add_packed(self, times: np.ndarray, counts: np.ndarray) -> None:
+        """Counts of (rows, vitals, 4) into their buckets, a vital at a time, with numpy."""
+        plan = self.plan
+        buckets = np.floor((times - plan.start) / plan.bucket_s).astype(np.int64)
+        inside = (buckets >= 0) & (buckets < plan.count)
+        for v, vital in enumerate(Vital):
+            has = inside & (counts[:, v, 3] > 0)
+            if not has.any():
+                continue
+            index, part = buckets[has], counts[has, v]
+            low = np.full(plan.count, np.inf)
+            high = np.full(plan.count, -np.inf)
+            total, n = np.zeros(plan.count), np.zeros(plan.count)
+            np.minimum.at(low, index, part[:, 0])
+            np.maximum.at(high, index, part[:, 1])
+            np.add.at(total, index, part[:, 2])
+            np.add.at(n, index, part[:, 3])
+            for i in np.flatnonzero(n):
+                self.add(vital, int(i), float(low[i]), float(high[i]), float(total[i]),
+                         int(n[i]))
 
     def add_samples(self, samples: Iterable[VitalSample]) -> None:
         plan, by_bucket = self.plan, dict[int, list[VitalSample]]()

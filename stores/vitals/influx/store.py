@@ -9,6 +9,7 @@ added: one that depended on the writing station's configuration would split a be
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,8 @@ from stores.vitals.influx.config import influx_settings
 from stores.vitals.influx.http import InfluxHttp
 from stores.vitals.influx.lines import Keyed, batches, check_bed_id, encode_body
 from stores.vitals.trend_buckets import BucketPlan, TrendBuilder, bucket_plan
+
+log = logging.getLogger(__name__)
 
 # Minutes this close to the end of the raw policy are counted from every sample known of them:
 # the server may drop some of their points and not others (see rollup.GivenMinutes).
@@ -166,15 +169,18 @@ class InfluxVitalsStore(VitalsStore):
         that `end` cuts: one statement each, all at once."""
         parts = rollup_trend.parts(plan)
         answers = await asyncio.gather(*(self._http.select(
-            rollup_trend.rollup_query(builder.bed_id, plan, part, self._minutes_rp) if part[0]
+            rollup_trend.rollup_query(builder.bed_id, part, self._minutes_rp) if part[0]
             else ql.history_query(builder.bed_id, part[1], part[2], self._rp))
             for part in parts))
-        totals = rollup_trend.BucketTotals(plan)
+        totals, left_out = rollup_trend.BucketTotals(plan), 0
         for part, results in zip(parts, answers):
             if part[0]:
-                totals.add_rollups(results)
+                left_out += totals.add_rollups(results)
             else:
                 totals.add_samples(ql.samples(results))
+        if left_out:
+            log.warning("a trend of %s left out %d rollup point(s) without readable packed "
+                        "counts", builder.bed_id, left_out)
         totals.into(builder)
 
     async def latest(self, bed_ids: Iterable[str]) -> dict[str, VitalSample]:
