@@ -10,7 +10,8 @@ from datetime import date
 from app.feeds.alarms import AlarmsFeed
 from stores import StoreConfig, open_stores
 from stores.model import Alarm, AlarmKind, Bed, Patient, Priority, VitalSample, Ward, hour_start
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 BEDS = [Bed(f"north-1-0{n}", "north", "north-1", f"Bed {n}", n) for n in (1, 2)]
 ADA = Patient("p-ada", "north", "north-1", "N1", "Ada", "Okafor", date(1950, 3, 1),

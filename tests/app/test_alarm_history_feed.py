@@ -11,7 +11,8 @@ from stores import StoreConfig, open_stores
 from stores.analytics import AnalyticsStore
 from stores.errors import StoreUnavailable
 from stores.model import Alarm, Priority, WardHour, shift_figures, ward_shifts
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 H = 3600.0
 NOW = datetime(2026, 3, 10, 10, 30).timestamp()  # local time: 3.5 h into the day shift

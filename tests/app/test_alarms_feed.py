@@ -11,7 +11,8 @@ from stores import STORE_NAMES, StoreConfig, open_stores
 from stores.alerts import AlertBus
 from stores.errors import StoreUnavailable
 from stores.model import Alarm, AlarmKind, Priority
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
 class DroppableBus(AlertBus):

@@ -12,9 +12,10 @@ from app.feeds.alarms import CHANNEL_LOST_ID, AlarmsFeed
 from stores import STORE_NAMES, StoreConfig, open_stores
 from stores.alerts import AlertBus
 from stores.model import Alarm, HealthState, Priority, StoreHealth
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.servers import free_port, start_or_skip
 from tests.servers.redis import start_redis
+from tests.waiting import eventually
 
 
 class RidingBus(AlertBus):

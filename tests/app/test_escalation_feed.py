@@ -8,7 +8,8 @@ import time
 from app.feeds.escalation import EscalationFeed
 from stores import StoreConfig, open_stores
 from stores.model import Alarm, CareLink, CareLinkKind, Clinician, ClinicianRole, Priority
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
 def test_an_unacknowledged_high_alarm_is_shown_escalated_along_the_care_team(qapp, tmp_path):

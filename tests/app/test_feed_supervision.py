@@ -13,7 +13,8 @@ from app.startup import open_station_stores
 from stores.backoff import backoff_s
 from stores.model import HealthState, Priority, StoreHealth
 from stores.vitals import VitalsStore
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
 class BuggyVitals(VitalsStore):

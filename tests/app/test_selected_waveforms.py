@@ -9,7 +9,8 @@ from app.bootstrap import start_station
 from app.config import Config
 from app.startup import open_station_stores
 from stores.model import Waveform, WaveformChunk
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
 def test_the_selected_beds_ecg_is_fetched_once_with_the_wards(qapp, tmp_path):

@@ -16,7 +16,8 @@ from app.config import Config
 from app.startup import open_station_stores
 from app.station_audit import CLOSED, MUTED, STARTED
 from stores.model import Alarm, AlarmKind, Priority
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 OPEN = Alarm(id="a1", region="north", ward="north-1", bed_id="north-1-01", patient_id="p1",
              patient_name="Ada Byron", priority=Priority.HIGH, condition="SpO\u2082 low",

@@ -11,7 +11,8 @@ from app.bootstrap import start_station
 from app.config import Config
 from app.startup import open_station_stores
 from stores.model import AlarmKind
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 

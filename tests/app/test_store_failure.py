@@ -9,7 +9,8 @@ from app.config import Config
 from app.startup import open_station_stores
 from stores.errors import StoreUnavailable
 from stores.network import CareNetworkStore
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 

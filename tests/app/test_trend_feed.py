@@ -16,7 +16,8 @@ from stores.model import (
     WaveformChunk,
 )
 from stores.vitals import VitalsStore
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 T0 = 1_750_000_000.0
 

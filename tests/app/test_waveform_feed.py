@@ -7,7 +7,8 @@ import asyncio
 from app.feeds.waveforms import BACKLOG_S, WaveformFeed
 from stores.errors import StoreUnavailable
 from stores.model import Waveform, WaveformChunk
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 T0 = 1_750_000_000.0
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.bootstrap import apply_theme, start_station
 from app.config import Config
 from app.startup import open_station_stores
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.app.window_geometry import cut_off
+from tests.waiting import eventually
 
 # 1366x768: the smallest laptop screen the station supports; 1600x950: where the analytics
 # were seen cut off; 3840x2160: a 4K screen
@@ -61,12 +61,11 @@ async def problems_at(window, size: tuple[int, int], folder) -> list[str]:
 async def settled(window: QWidget) -> None:
     """Until the layouts (and pyqtgraph's, a pass later) have placed everything: the same
     geometry twice in a row."""
-    placed = None
-    for _ in range(100):
-        now = [child.geometry().getRect() for child in window.findChildren(QWidget)
-               if child.isVisibleTo(window)]
-        if now == placed:
-            return
-        placed = now
-        await asyncio.sleep(0.02)
-    raise AssertionError("the window's layout never settled")
+    placed: list[list] = []
+
+    def placed_as_before() -> bool:
+        placed.append([child.geometry().getRect() for child in window.findChildren(QWidget)
+                       if child.isVisibleTo(window)])
+        return len(placed) > 1 and placed[-1] == placed[-2]
+
+    await eventually(placed_as_before, 5, "the window's layout settling")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from stores.embedded_db import EmbeddedDb
 from stores.errors import ValidationError
 from stores.outbox import Courier, Outbox
-from tests.app.qasync_helpers import eventually
+from tests.waiting import eventually
 
 
 junk_payloads = st.one_of(

@@ -15,6 +15,7 @@ from stores.urls import StoreUrlError
 from tests.servers import free_port
 from tests.servers.redis import start_redis
 from tests.stores.redis_support import Collector, alarm, open_bus  # noqa: F401
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 WRONG = "not-the-password-Zq81"
@@ -151,8 +152,7 @@ async def test_a_silent_server_is_noticed_within_about_two_seconds_and_the_feed_
         os.kill(server.process.pid, signal.SIGSTOP)  # no reset, no answer: a black hole
         try:
             started = time.monotonic()
-            while bus.channel_problem("north") is None and time.monotonic() - started < 5:
-                await asyncio.sleep(0.05)
+            await eventually(lambda: bus.channel_problem("north"), 5, "the silence noticed")
             noticed = time.monotonic() - started
         finally:
             os.kill(server.process.pid, signal.SIGCONT)

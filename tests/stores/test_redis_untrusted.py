@@ -20,6 +20,7 @@ from tests.servers.tcp_proxy import CuttableLink
 from tests.stores.redis_support import (  # noqa: F401
     T0, Collector, alarm, followed, following, open_bus, raw_client,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 OLD_KEY, NEW_KEY, WRONG_KEY = b"old-key-north-0123456789", b"new-key-north-0123456789", b"x" * 32
@@ -241,13 +242,11 @@ async def test_a_forged_entry_id_at_the_top_of_the_stream_changes_nothing_and_is
 
 async def refused_saying(station, words: str, timeout_s: float = 5.0) -> str:
     """The reason of the station's last refused record, once it says `words`."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    def said() -> str | None:
         _, why = station.unreadable_messages("north")
-        if words in why:
-            return why
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no refusal saying {words!r}: {station.unreadable_messages('north')}")
+        return why if words in why else None
+
+    return await eventually(said, timeout_s, f"a refusal saying {words!r}")
 
 
 async def test_records_in_bytes_that_are_not_utf8_or_beyond_any_float_are_only_refused(
