@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 import pytest_asyncio
 
-from app.seed import demo_ward_ids, seed_demo_hospital
+from app.seed import demo_ward_ids
 from app.simulator.runner import BedsideSimulator, run_simulator
 from stores import StoreConfig, open_stores
 from stores.alerts import AlertBus
@@ -127,9 +127,9 @@ class FlakyAnalytics(AnalyticsStore):
 
 
 @pytest_asyncio.fixture
-async def stores(tmp_path):
+async def stores(tmp_path, seeded_demo):
+    seeded_demo.copy_into(tmp_path, now=T0)
     opened = await open_stores(StoreConfig(data_dir=tmp_path))
-    await seed_demo_hospital(opened, now=T0)
     yield opened
     await opened.close()
 
