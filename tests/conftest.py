@@ -6,7 +6,10 @@ import os
 
 import pytest
 
+from tests.hypothesis_profiles import load_profile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+load_profile()  # Hypothesis: quick unless HYPOTHESIS_PROFILE says otherwise
 
 
 @pytest.fixture(autouse=True)
