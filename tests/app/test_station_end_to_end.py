@@ -22,8 +22,8 @@ def tiles_with_values(window) -> list:
             and any(n.value not in ("", "--", "-?-") for n in t.view().numerics)]
 
 
-def test_the_station_shows_live_beds_alarms_and_keeps_edits(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test")
+def test_the_station_shows_live_beds_alarms_and_keeps_edits(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test")
 
     async def scenario() -> str:
         stores = await open_station_stores(config)

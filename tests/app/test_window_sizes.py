@@ -17,8 +17,8 @@ from tests.waiting import eventually
 SIZES = [(1366, 768), (1600, 950), (3840, 2160)]
 
 
-def test_no_panel_is_cut_off_at_any_window_size(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test", simulator=False)
+def test_no_panel_is_cut_off_at_any_window_size(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False)
 
     async def scenario() -> dict:
         stores = await open_station_stores(config)
@@ -31,13 +31,13 @@ def test_no_panel_is_cut_off_at_any_window_size(qapp, tmp_path):
             await eventually(lambda: len(window.analytics.regions()) == 3, 20, "analytics")
             await eventually(window.care_graph.node_items, 20, "the care team")
             await eventually(lambda: window.patient_panel.form.loaded, 20, "a patient's record")
-            return {size: await problems_at(window, size, tmp_path) for size in SIZES}
+            return {size: await problems_at(window, size, demo_data_dir) for size in SIZES}
         finally:
             window.skip_close_confirmation("test done")
             await station.stop()
 
     problems = run_on_qt_loop(scenario())
-    assert problems == {size: [] for size in SIZES}, f"screenshots in {tmp_path}"
+    assert problems == {size: [] for size in SIZES}, f"screenshots in {demo_data_dir}"
 
 
 async def problems_at(window, size: tuple[int, int], folder) -> list[str]:
