@@ -6,7 +6,10 @@ import os
 
 import pytest
 
+from tests.hypothesis_profiles import load_profile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+load_profile()  # Hypothesis: quick unless HYPOTHESIS_PROFILE says otherwise
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +33,22 @@ def quiet_alarm_sound(monkeypatch):
     import app.main_window
 
     monkeypatch.setattr(app.main_window, "open_burst_output", lambda parent: None)
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory):
+    """The demo hospital seeded once per session: `seeded_demo.copy_into(data_dir, now=...)`
+    puts a copy into a test's data folder (tests/seeded_demo.py)."""
+    from tests.seeded_demo import SeededDemo
+
+    return SeededDemo(tmp_path_factory.mktemp("seeded-demo"))
+
+
+@pytest.fixture
+def demo_data_dir(tmp_path, seeded_demo):
+    """`tmp_path` as a station's data folder after its first run seeded the demo hospital."""
+    seeded_demo.copy_into(tmp_path)
+    return tmp_path
 
 
 # the real servers' session fixtures (each skips with its reason where it cannot run)

@@ -1,11 +1,10 @@
-"""Running a coroutine on a qasync loop inside a test, and waiting for a condition on it."""
+"""Running a coroutine on a qasync loop inside a test, as the app runs its own."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
-import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 
 import qasync
 from PySide6.QtWidgets import QApplication
@@ -25,14 +24,3 @@ def run_on_qt_loop(coroutine: Coroutine, timeout_s: float = 90.0):
         # may be freed on a driver's thread, and Qt crashes stopping its timers there.
         gc.collect()
 
-
-async def eventually(condition: Callable[[], object], timeout_s: float = 20.0,
-                     what: str = "the condition") -> object:
-    """Await until `condition()` is truthy; fail the test naming `what` after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{what} did not happen within {timeout_s} s")

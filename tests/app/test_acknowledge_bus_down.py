@@ -11,8 +11,9 @@ from stores.embedded_db import EmbeddedDb
 from stores.model import Alarm, Priority
 from stores.outbox import Outbox
 from stores.outbox.wrappers import OutboxedAlerts
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.outbox_support import Away
+from tests.waiting import eventually
 from widgets.alarm_banner.banner import AlarmBanner
 
 SPO2 = Alarm(id="a1", region="north", ward="north-1", bed_id="", patient_id="p-ada",

@@ -3,14 +3,14 @@ stores: audit log, per-shift counts, unknown beds, unreadable messages."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import date
 
 from app.feeds.alarms import AlarmsFeed
 from stores import StoreConfig, open_stores
 from stores.model import Alarm, AlarmKind, Bed, Patient, Priority, VitalSample, Ward, hour_start
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 BEDS = [Bed(f"north-1-0{n}", "north", "north-1", f"Bed {n}", n) for n in (1, 2)]
 ADA = Patient("p-ada", "north", "north-1", "N1", "Ada", "Okafor", date(1950, 3, 1),
@@ -102,12 +102,12 @@ def test_a_silent_bed_raises_a_technical_alarm(qapp, tmp_path):
         feed.set_ward(Ward(tuple(BEDS), {"north-1-01": ADA, "north-1-02": admitted}))
         feed.start()
         try:
-            feed.show_latest({"north-1-01": _sample("north-1-01")})
-            for _ in range(30):  # bed 1 keeps talking, bed 2 never does
-                feed.show_latest({"north-1-01": _sample("north-1-01")})
-                if shown and any(a.bed_id == "north-1-02" for a in shown[-1]):
-                    break
-                await asyncio.sleep(0.1)
+
+            def bed_two_said_silent() -> bool:
+                feed.show_latest({"north-1-01": _sample("north-1-01")})  # bed 1 keeps talking
+                return bool(shown) and any(a.bed_id == "north-1-02" for a in shown[-1])
+
+            await eventually(bed_two_said_silent, 5, "the silent bed's technical alarm")
             [silent] = [a for a in shown[-1] if a.kind is AlarmKind.TECHNICAL]
             assert (silent.bed_id, silent.patient_name) == ("north-1-02", "Ben Walsh")
         finally:

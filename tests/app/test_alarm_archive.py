@@ -16,8 +16,9 @@ from stores.embedded_db import EmbeddedDb
 from stores.model import Alarm, Priority
 from stores.outbox import Outbox
 from stores.outbox.wrappers import OutboxedAnalytics
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.outbox_support import Away
+from tests.waiting import eventually
 
 DAY = 86400.0
 NOW = float(int(time.time()))
@@ -59,7 +60,7 @@ def test_resolved_alarms_older_than_the_age_are_archived_pruned_and_still_in_the
         qapp, redis_server, tmp_path):
     async def body(stores) -> None:
         await publish_week_old_and_recent(stores.alerts)
-        archived = recorded(stores.analytics)
+        pruned = recorded(stores.alerts, "prune")
         archiver = AlarmArchiver(stores.alerts, stores.analytics, "north", AGE,
                                  clock=lambda: NOW, round_s=0.2, first_round_s=0.0)
         feed = AlarmHistoryFeed(stores.alerts, stores.analytics, "north", "north-1",
@@ -68,7 +69,7 @@ def test_resolved_alarms_older_than_the_age_are_archived_pruned_and_still_in_the
         feed.history_loaded.connect(shown.append)
         archiver.start()
         try:
-            await eventually(lambda: archived, 10, "a round of the archiver")
+            await eventually(lambda: pruned, 10, "a round of the archiver, to the pruning")
             await archiver.stop()
             on_bus = [a.id for a in await stores.alerts.history("north", NOW - 10 * DAY)]
             assert on_bus == ["old-open", "old-latched", "recent"]
@@ -89,17 +90,18 @@ def test_resolved_alarms_older_than_the_age_are_archived_pruned_and_still_in_the
     on_redis(redis_server, tmp_path, body)
 
 
-def recorded(analytics) -> list[Alarm]:
-    """The alarms `analytics` archives from now on (once each call has returned)."""
-    archived: list[Alarm] = []
-    real = analytics.archive_alarms
+def recorded(store, method: str) -> list[Alarm]:
+    """The alarms `store.method(region?, alarms)` is called with from now on (archive_alarms of
+    the analytics store, prune of the bus), once each call has returned."""
+    done: list[Alarm] = []
+    real = getattr(store, method)
 
-    async def archive(alarms):
-        answer = await real(alarms)
-        archived.extend(alarms)
+    async def record(*args):
+        answer = await real(*args)
+        done.extend(args[-1])
         return answer
-    analytics.archive_alarms = archive
-    return archived
+    setattr(store, method, record)
+    return done
 
 
 def test_an_alarm_acknowledged_meanwhile_is_not_pruned_and_goes_in_the_next_round(

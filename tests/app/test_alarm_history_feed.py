@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from datetime import datetime
 
@@ -11,7 +10,8 @@ from stores import StoreConfig, open_stores
 from stores.analytics import AnalyticsStore
 from stores.errors import StoreUnavailable
 from stores.model import Alarm, Priority, WardHour, shift_figures, ward_shifts
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 H = 3600.0
 NOW = datetime(2026, 3, 10, 10, 30).timestamp()  # local time: 3.5 h into the day shift
@@ -65,11 +65,21 @@ def test_a_shift_without_monitored_beds_has_no_rate():
 
 
 class Recorder:
-    def __init__(self, feed: AlarmHistoryFeed) -> None:
+    """What the feed emitted, and its rounds: each load looks at the clock once, at its start
+    (round n + 1 under way: round n is over)."""
+
+    def __init__(self) -> None:
+        self.rounds = 0
         self.history: list[list[Alarm]] = []
         self.shifts: list = []
         self.shifts_down: list[str] = []
         self.down: list[str] = []
+
+    def clock(self) -> float:
+        self.rounds += 1
+        return NOW
+
+    def follow(self, feed: AlarmHistoryFeed) -> None:
         feed.history_loaded.connect(self.history.append)
         feed.shifts_loaded.connect(self.shifts.append)
         feed.shifts_unavailable.connect(self.shifts_down.append)
@@ -104,9 +114,10 @@ class FailingAnalytics(AnalyticsStore):
 def scenario_on(tmp_path, body, analytics: AnalyticsStore | None = None, refresh_s=10.0):
     async def scenario() -> None:
         stores = await open_stores(StoreConfig(data_dir=tmp_path))
+        recorder = Recorder()
         feed = AlarmHistoryFeed(stores.alerts, analytics or stores.analytics, "north", "north-1",
-                                clock=lambda: NOW, refresh_s=refresh_s)
-        recorder = Recorder(feed)
+                                clock=recorder.clock, refresh_s=refresh_s)
+        recorder.follow(feed)
         feed.start()
         try:
             await body(stores, feed, recorder)
@@ -143,13 +154,15 @@ def test_the_wards_alarms_of_the_period_newest_first_latest_version(qapp, tmp_pa
 
 def test_nothing_loads_until_shown_then_it_refreshes_and_emits_only_changes(qapp, tmp_path):
     async def body(stores, feed, seen):
+        pauses = paused(feed)
         await stores.alerts.publish(alarm("a1", 1))
-        await asyncio.sleep(0.3)
-        assert seen.history == [] and seen.shifts == []
+        await eventually(lambda: pauses == [None], 5, "the feed waiting to be shown")
+        assert seen.history == [] and seen.shifts == [] and seen.rounds == 0
 
         feed.set_shown(True)
         await eventually(lambda: seen.history and seen.shifts, 5, "the first load")
-        await asyncio.sleep(0.3)  # refreshes with nothing new
+        rounds = seen.rounds
+        await eventually(lambda: seen.rounds >= rounds + 2, 5, "a refresh with nothing new")
         assert (len(seen.history), len(seen.shifts)) == (1, 1)
 
         await stores.alerts.acknowledge("a1", "nurse.kim", NOW - 0.5 * H)
@@ -157,13 +170,25 @@ def test_nothing_loads_until_shown_then_it_refreshes_and_emits_only_changes(qapp
         assert seen.history[-1][0].acknowledged_by == "nurse.kim"
 
         feed.set_shown(False)
-        await asyncio.sleep(0.2)  # a round under way may still end
-        loads = len(seen.history)
+        await eventually(lambda: pauses[-1] is None, 5, "the feed waiting to be shown again")
+        rounds, loads = seen.rounds, len(seen.history)
         await stores.alerts.publish(alarm("a2", 0.1))
-        await asyncio.sleep(0.4)
-        assert len(seen.history) == loads
+        assert (seen.rounds, len(seen.history)) == (rounds, loads)
 
     scenario_on(tmp_path, body, refresh_s=0.1)
+
+
+def paused(feed: AlarmHistoryFeed) -> list[float | None]:
+    """The pauses the feed takes between rounds from now on: None is a pause without end, until
+    it is shown or its period changes (no round can come while it lasts)."""
+    pauses: list[float | None] = []
+    wait_or_wake = feed.wait_or_wake
+
+    async def recorded(wake, timeout_s: float | None) -> bool:
+        pauses.append(timeout_s)
+        return await wait_or_wake(wake, timeout_s)
+    feed.wait_or_wake = recorded
+    return pauses
 
 
 def test_shift_figures_of_this_ward_from_analytics(qapp, tmp_path):
@@ -192,7 +217,8 @@ def test_analytics_down_takes_only_the_shift_figures_away(qapp, tmp_path):
         feed.set_shown(True)
 
         await eventually(lambda: seen.history and seen.shifts_down, 5, "history and the failure")
-        await asyncio.sleep(0.3)  # a few more refreshes
+        rounds = seen.rounds
+        await eventually(lambda: seen.rounds >= rounds + 3, 5, "a few more refreshes")
         assert seen.shifts_down == ["cannot reach c1:9042"]  # once, not once per refresh
         assert seen.ids() == ["a1"] and seen.down == [] and feed.down_reason is None
 

@@ -11,7 +11,8 @@ from stores import STORE_NAMES, StoreConfig, open_stores
 from stores.alerts import AlertBus
 from stores.errors import StoreUnavailable
 from stores.model import Alarm, AlarmKind, Priority
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
 class DroppableBus(AlertBus):
@@ -21,6 +22,7 @@ class DroppableBus(AlertBus):
         self._bus = bus
         self.down = False
         self._cut = asyncio.Event()
+        self.subscribed = self.health_checks = 0  # the feed's attempts to follow, its looks
 
     def _check(self) -> None:
         if self.down:
@@ -51,9 +53,11 @@ class DroppableBus(AlertBus):
         return await self._bus.history(region, since)
 
     def subscribe(self, region):
+        self.subscribed += 1
         return _CuttableSubscription(self._bus.subscribe(region), self._cut, self)
 
     async def health(self):
+        self.health_checks += 1
         return await self._bus.health()
 
     async def close(self):
@@ -99,6 +103,11 @@ def test_channel_loss_is_an_alarm_until_the_channel_is_back(qapp, tmp_path):
         shown: list[list[Alarm]] = []
         feed.alarms_changed.connect(shown.append)
         ids = lambda: {a.id for a in (shown[-1] if shown else [])}  # noqa: E731
+
+        def lost_acknowledged_by() -> str | None:
+            lost = [a.acknowledged_by for a in shown[-1] if a.id == CHANNEL_LOST_ID]
+            return lost[0] if lost else "(not listed)"
+
         feed.start()
         try:
             await eventually(lambda: shown, 2, "the first list of alarms")
@@ -113,9 +122,14 @@ def test_channel_loss_is_an_alarm_until_the_channel_is_back(qapp, tmp_path):
             lost = next(a for a in shown[-1] if a.id == CHANNEL_LOST_ID)
             assert (lost.kind, lost.priority) == (AlarmKind.TECHNICAL, Priority.HIGH)
             assert "redis-1:6379" in lost.condition
-            feed.acknowledge(CHANNEL_LOST_ID)  # cannot be acknowledged away while lost
-            await asyncio.sleep(1.5)
-            assert CHANNEL_LOST_ID in ids()
+            # cannot be acknowledged away while lost: silenced, listed, also once the feed
+            # has tried the channel again and looked at its health
+            await feed.acknowledge(CHANNEL_LOST_ID)
+            attempts, looks = bus.subscribed, bus.health_checks
+            assert lost_acknowledged_by() == "nurse.test"
+            await eventually(lambda: bus.subscribed > attempts and bus.health_checks > looks, 10,
+                             "the feed trying the channel again and looking at its health")
+            assert lost_acknowledged_by() == "nurse.test"
 
             await stores.alerts.publish(alarm("a2", priority=Priority.HIGH))  # missed live
             bus.restore()

@@ -10,7 +10,6 @@ import pytest
 import pytest_asyncio
 
 from app.cli import parse_args
-from app.seed import seed_demo_hospital
 from app.simulator.backfill import backfill_wards, parse_duration
 from app.simulator.history import simulate_history
 from app.simulator.physiology import BedPhysiology
@@ -21,9 +20,9 @@ HOUR = 3600
 
 
 @pytest_asyncio.fixture
-async def stores(tmp_path):
+async def stores(tmp_path, seeded_demo):
+    seeded_demo.copy_into(tmp_path, now=NOW - 7200)
     opened = await open_stores(StoreConfig(data_dir=tmp_path))
-    await seed_demo_hospital(opened, now=NOW - 7200)
     yield opened
     await opened.close()
 

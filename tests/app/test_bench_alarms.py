@@ -16,6 +16,7 @@ from app.bench.harness import bench_config
 from app.bench.stats import latency_summary, percentile
 from stores import EMBEDDED, StoreConfig, open_stores
 from stores.model import Alarm, Priority
+from tests.app.cli_runs import ward_station  # noqa: F401 (a fixture)
 from tests.app.qasync_helpers import run_on_qt_loop
 from tests.servers import accept_plain, free_port
 
@@ -108,8 +109,8 @@ def test_an_unreachable_redis_is_one_line_and_exit_1(tmp_path):
     (["alarms", "--beds", "0"], "--beds must be between 1 and 64"),
     (["alarms", "--seconds", "-2"], "--seconds must be a number more than 0"),
 ])
-def test_bad_arguments_are_one_line_and_exit_2(args, words):
-    result = bench(*args)
+def test_bad_arguments_are_one_line_and_exit_2(args, words, ward_station):
+    result = ward_station("bench", *args)
     assert result.returncode == 2
     assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -129,10 +130,10 @@ def test_a_config_gives_only_the_alert_store(tmp_path):
     assert set(bench_config(None, tmp_path).stores.values()) == {EMBEDDED}
 
 
-def test_the_bench_feeds_a_real_store_only_from_a_training_config(tmp_path):
+def test_the_bench_feeds_a_real_store_only_from_a_training_config(tmp_path, ward_station):
     config = tmp_path / "bench.toml"
     config.write_text('[stores]\nalerts = "redis://127.0.0.1:6379/0"\n')
-    result = bench("alarms", "--config", str(config), "--seconds", "1")
+    result = ward_station("bench", "alarms", "--config", str(config), "--seconds", "1")
     assert result.returncode == 2
     assert result.stderr.startswith("ward-station: error: the bench runs the simulator: ")
     assert 'only with environment = "training"' in result.stderr

@@ -1,22 +1,22 @@
 """`ward-station check`: every store's health, nodes and schema; the exit code says if all are
-ready. Run as a person would, in a process of its own."""
+ready. Run in this process through `app.cli.main` (its output is the test's); whether a shell
+sees the exit code and no traceback, in a process of its own."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import pytest
 
+from tests.app.cli_runs import Run, ward_station, ward_station_process  # noqa: F401 (a fixture)
 from tests.servers import free_port
 
 
-def check(tmp_path, *args: str, env: dict[str, str] | None = None,
-          **stores: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
-    env.update({f"WARD_STATION_STORE_{name.upper()}": url for name, url in stores.items()})
-    return subprocess.run([sys.executable, "-m", "app", "check", "--data-dir",
-                           str(tmp_path / "station"), *args],
-                          capture_output=True, text=True, timeout=90, env=env)
+@pytest.fixture
+def check(tmp_path, ward_station):
+    """`check(*args, env=..., **stores)`: `ward-station check` on a data folder of the test."""
+    def run(*args: str, env: dict[str, str] | None = None, **stores: str) -> Run:
+        return ward_station("check", "--data-dir", str(tmp_path / "station"), *args, env=env,
+                            **stores)
+    return run
 
 
 def block(output: str, store: str) -> str:
@@ -28,8 +28,8 @@ def block(output: str, store: str) -> str:
     return "\n".join(lines[start:end])
 
 
-def test_the_embedded_stores_are_all_ready(tmp_path):
-    result = check(tmp_path)
+def test_the_embedded_stores_are_all_ready(check):
+    result = check()
     assert result.returncode == 0, result.stdout + result.stderr
     for store in ("vitals", "patients", "network", "analytics", "alerts"):
         assert "embedded   UP" in block(result.stdout, store)
@@ -39,7 +39,8 @@ def test_the_embedded_stores_are_all_ready(tmp_path):
 
 def test_an_unreachable_server_fails_the_check_with_its_reason(tmp_path):
     port = free_port()  # nothing listens there
-    result = check(tmp_path, alerts=f"redis://127.0.0.1:{port}/0")
+    result = ward_station_process("check", "--data-dir", str(tmp_path / "station"), timeout_s=90,
+                                  alerts=f"redis://127.0.0.1:{port}/0")
     assert result.returncode == 1
     alerts = block(result.stdout, "alerts")
     assert "DOWN" in alerts and f"127.0.0.1:{port}" in alerts
@@ -47,31 +48,31 @@ def test_an_unreachable_server_fails_the_check_with_its_reason(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_a_bad_url_is_one_line_and_exit_2(tmp_path):
-    result = check(tmp_path, vitals="influxdb://influx:8086")
+def test_a_bad_url_is_one_line_and_exit_2(check):
+    result = check(vitals="influxdb://influx:8086")
     assert result.returncode == 2
     assert result.stderr.strip() == ("ward-station: error: stores.vitals: the URL must name the "
                                      "database after the servers, for example .../vitals")
 
 
-def test_a_password_over_a_plain_connection_is_refused_or_said_insecure(tmp_path):
+def test_a_password_over_a_plain_connection_is_refused_or_said_insecure(check):
     port = free_port()  # nothing listens there: what matters is what check says first
     env = {"WARD_STATION_ALERTS_PASSWORD": "s3cret-pw"}
-    refused = check(tmp_path, env=env, alerts=f"redis://127.0.0.1:{port}/0")
+    refused = check(env=env, alerts=f"redis://127.0.0.1:{port}/0")
     assert refused.returncode == 2
     assert "stores.alerts: a plain connection would send the password" in refused.stderr
     assert "insecure=true" in refused.stderr and "s3cret-pw" not in refused.stderr
-    accepted = check(tmp_path, env=env, alerts=f"redis://127.0.0.1:{port}/0?insecure=true")
+    accepted = check(env=env, alerts=f"redis://127.0.0.1:{port}/0?insecure=true")
     assert "INSECURE (insecure=true)" in block(accepted.stdout, "alerts")
     assert "Traceback" not in accepted.stderr
 
 
-def test_init_creates_what_a_real_server_lacks(tmp_path, mongo_server):
+def test_init_creates_what_a_real_server_lacks(check, mongo_server):
     url = mongo_server.fresh_url("check")
 
-    before = check(tmp_path, patients=url)
-    init = check(tmp_path, "--init", patients=url)
-    after = check(tmp_path, patients=url)
+    before = check(patients=url)
+    init = check("--init", patients=url)
+    after = check(patients=url)
 
     assert before.returncode == 1
     assert "schema missing: " in block(before.stdout, "patients")
@@ -89,15 +90,13 @@ def test_init_creates_what_a_real_server_lacks(tmp_path, mongo_server):
         assert "$jsonSchema validator on patients" in block(after.stdout, "patients")
 
 
-def test_check_says_whether_the_regions_alarms_are_signed(tmp_path, redis_server):
+def test_check_says_whether_the_regions_alarms_are_signed(check, redis_server):
     url = redis_server.fresh_url("signing")
     secret = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret or ""}
 
-    unsigned = check(tmp_path, env=secret, alerts=url)
-    signed = check(tmp_path, env=secret | {"WARD_STATION_ALARM_KEY_NORTH": "k" * 32},
-                   alerts=url)
-    too_short = check(tmp_path, env=secret | {"WARD_STATION_ALARM_KEY_NORTH": "short"},
-                      alerts=url)
+    unsigned = check(env=secret, alerts=url)
+    signed = check(env=secret | {"WARD_STATION_ALARM_KEY_NORTH": "k" * 32}, alerts=url)
+    too_short = check(env=secret | {"WARD_STATION_ALARM_KEY_NORTH": "short"}, alerts=url)
 
     assert unsigned.returncode == 0, unsigned.stdout + unsigned.stderr
     assert "alarms of region north are NOT signed" in block(unsigned.stdout, "alerts")

@@ -1,23 +1,16 @@
-"""The command line: mistakes end in one line naming the problem and exit code 2, never a traceback."""
+"""The command line: mistakes end in one line naming the problem and exit code 2, never a
+traceback. Parsing and messages are checked in this process (`ward_station`); the exit code and
+the absence of a traceback also as a process of its own (`ward_station_process`), as a shell
+sees them."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-
-def ward_station(*args: str, cwd=None, **stores: str) -> subprocess.CompletedProcess:
-    """Run ward-station; `stores` are store URLs given as WARD_STATION_STORE_<NAME>."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.update({f"WARD_STATION_STORE_{name.upper()}": url for name, url in stores.items()})
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
-                          timeout=60, env=env, cwd=cwd)
+from tests.app.cli_runs import Run, ward_station, ward_station_process  # noqa: F401 (a fixture)
 
 
-def assert_one_line_error(result: subprocess.CompletedProcess, words: str) -> None:
+def assert_one_line_error(result: Run, words: str) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -27,44 +20,45 @@ def assert_one_line_error(result: subprocess.CompletedProcess, words: str) -> No
 
 
 def test_unknown_option(tmp_path):
-    assert_one_line_error(ward_station("--bogus", "--data-dir", str(tmp_path)),
+    assert_one_line_error(ward_station_process("--bogus", "--data-dir", str(tmp_path)),
                           "unrecognized arguments: --bogus")
 
 
-def test_missing_config_file(tmp_path):
+def test_missing_config_file(tmp_path, ward_station):
     assert_one_line_error(ward_station("--config", str(tmp_path / "missing.toml")),
                           "missing.toml does not exist")
 
 
-def test_malformed_config_file(tmp_path):
+def test_malformed_config_file(tmp_path, ward_station):
     config = tmp_path / "station.toml"
     config.write_text('ward = "north-1\n', encoding="utf-8")
     assert_one_line_error(ward_station("--config", str(config)), "is not valid TOML")
 
 
-def test_unwritable_data_folder(tmp_path):
+def test_unwritable_data_folder(tmp_path, ward_station):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     assert_one_line_error(ward_station("--data-dir", str(blocker / "data")),
                           "is not writable")
 
 
-def test_unknown_ward(tmp_path):
-    result = ward_station("--data-dir", str(tmp_path), "--ward", "east-9",
-                          "--screenshot", str(tmp_path / "s.png"), "--after", "0")
+def test_unknown_ward(demo_data_dir):
+    result = ward_station_process("--data-dir", str(demo_data_dir), "--ward", "east-9",
+                                  "--screenshot", str(demo_data_dir / "s.png"), "--after", "0")
     assert_one_line_error(result, "ward 'east-9' has no beds")
 
 
 @pytest.mark.parametrize("command", [["--help"], ["run", "--help"], ["simulate", "--help"]])
-def test_help_describes_the_commands(command):
+def test_help_describes_the_commands(command, ward_station):
     result = ward_station(*command)
     assert result.returncode == 0
     assert "usage: ward-station" in result.stdout
 
 
-def test_a_ward_of_another_region(tmp_path):
-    result = ward_station("--data-dir", str(tmp_path), "--region", "south", "--ward", "north-1",
-                          "--screenshot", str(tmp_path / "s.png"), "--after", "0")
+def test_a_ward_of_another_region(demo_data_dir):
+    result = ward_station_process("--data-dir", str(demo_data_dir), "--region", "south",
+                                  "--ward", "north-1",
+                                  "--screenshot", str(demo_data_dir / "s.png"), "--after", "0")
     assert_one_line_error(result, "ward 'north-1' is in region 'north', not 'south'")
 
 
@@ -76,8 +70,8 @@ def test_the_station_is_drawn_in_its_theme_at_the_size_asked(tmp_path):
     from widgets import palette
 
     shot = tmp_path / "s.png"
-    result = ward_station("--data-dir", str(tmp_path / "data"), "--screenshot", str(shot),
-                          "--after", "0", "--size", "1366x768")
+    result = ward_station_process("--data-dir", str(tmp_path / "data"), "--screenshot", str(shot),
+                                  "--after", "0", "--size", "1366x768")
     assert result.returncode == 0, result.stderr
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (1366, 768)
@@ -86,7 +80,7 @@ def test_the_station_is_drawn_in_its_theme_at_the_size_asked(tmp_path):
 
 @pytest.mark.parametrize(("size", "words"), [("big", "is not a size such as 1366x768"),
                                              ("1366x50", "between 200 and 8192 pixels")])
-def test_a_window_size_it_cannot_use(size, words):
+def test_a_window_size_it_cannot_use(size, words, ward_station):
     assert_one_line_error(ward_station("--size", size), words)
 
 
@@ -97,11 +91,12 @@ def test_a_window_size_is_read_as_width_and_height():
     assert parse_args([]).size is None
 
 
-def test_a_screenshot_folder_that_cannot_be_made(tmp_path):
+def test_a_screenshot_folder_that_cannot_be_made(tmp_path, seeded_demo):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    result = ward_station("--data-dir", str(tmp_path / "data"),
-                          "--screenshot", str(blocker / "shots" / "s.png"), "--after", "0")
+    seeded_demo.copy_into(tmp_path / "data")
+    result = ward_station_process("--data-dir", str(tmp_path / "data"),
+                                  "--screenshot", str(blocker / "shots" / "s.png"), "--after", "0")
     assert_one_line_error(result, "cannot write the screenshot")
 
 
@@ -115,7 +110,8 @@ SECRET = "S3cretPW"
     ("network", f"neo4j://n1:7687?auth={SECRET}", "Neo4j URLs have no option 'auth'"),
     ("analytics", f"cassandra://c1/ks?dc=dc1&pass={SECRET}", "Cassandra URLs have no option"),
 ])
-def test_check_never_prints_a_secret_written_into_a_store_url(tmp_path, store, url, words):
+def test_check_never_prints_a_secret_written_into_a_store_url(tmp_path, ward_station, store, url,
+                                                              words):
     result = ward_station("check", "--data-dir", str(tmp_path), **{store: url})
 
     assert_one_line_error(result, f"stores.{store}: {words}")
@@ -128,13 +124,14 @@ def test_check_never_prints_a_secret_written_into_a_store_url(tmp_path, store, u
     ("patients", "mongodb://127.0.0.1:1/ward?tls=true&tlsCAFile=/nonexistent/ca.pem",
      "stores.patients: MongoDB option tlsCAFile=/nonexistent/ca.pem: no such file"),
 ])
-def test_a_malformed_store_url_is_one_line_not_a_traceback(tmp_path, store, url, words):
+def test_a_malformed_store_url_is_one_line_not_a_traceback(tmp_path, ward_station, store, url,
+                                                            words):
     result = ward_station("check", "--data-dir", str(tmp_path), **{store: url})
 
     assert_one_line_error(result, words)
 
 
-def test_a_tls_file_that_is_not_pem_is_one_line_not_a_traceback(tmp_path):
+def test_a_tls_file_that_is_not_pem_is_one_line_not_a_traceback(tmp_path, ward_station):
     not_pem = tmp_path / "ca.pem"
     not_pem.write_text("this is no certificate\n")
     url = f"mongodb://127.0.0.1:1/ward?tls=true&tlsCAFile={not_pem}"

@@ -8,11 +8,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
 from stores import DB_FILE_NAME, StoreConfig, open_stores
+from tests.waiting import eventually_blocking
 
 pytestmark = pytest.mark.slow
 
@@ -25,22 +25,15 @@ def count(db_path, table: str) -> int:
         return 0
 
 
-def wait_for(condition, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
-
-
-def test_kill_while_the_simulator_writes_keeps_the_data(tmp_path):
-    db_path = tmp_path / DB_FILE_NAME
+def test_kill_while_the_simulator_writes_keeps_the_data(demo_data_dir):
+    db_path = demo_data_dir / DB_FILE_NAME
     simulator = subprocess.Popen([sys.executable, "-m", "app", "simulate", "--data-dir",
-                                  str(tmp_path)], stderr=subprocess.DEVNULL)
+                                  str(demo_data_dir)], stderr=subprocess.DEVNULL)
     try:
-        wait_for(lambda: count(db_path, "beds") > 0, 60)  # the demo seeding is finished
         seeded = count(db_path, "vitals")
-        wait_for(lambda: count(db_path, "vitals") >= seeded + 300, 30)
+        eventually_blocking(lambda: count(db_path, "vitals") >= seeded + 300, 30,
+                            "300 samples written")
         written_before_kill = count(db_path, "vitals")
-        assert written_before_kill >= seeded + 300, "the simulator wrote nothing to kill it over"
     finally:
         os.kill(simulator.pid, signal.SIGKILL)
         simulator.wait(10)
@@ -49,7 +42,7 @@ def test_kill_while_the_simulator_writes_keeps_the_data(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     async def newest_samples():
-        stores = await open_stores(StoreConfig(data_dir=tmp_path))
+        stores = await open_stores(StoreConfig(data_dir=demo_data_dir))
         try:
             beds = await stores.patients.beds("north-1")
             return await stores.vitals.latest(b.id for b in beds)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from app.feeds.escalation import EscalationFeed
 from stores import StoreConfig, open_stores
 from stores.model import Alarm, CareLink, CareLinkKind, Clinician, ClinicianRole, Priority
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
 def test_an_unacknowledged_high_alarm_is_shown_escalated_along_the_care_team(qapp, tmp_path):
     now = [time.time()]
+    looks: list[float] = []
+
+    def clock() -> float:
+        """The test's time; each round of the feed looks at it once, at its start."""
+        looks.append(now[0])
+        return now[0]
 
     async def scenario() -> None:
         stores = await open_stores(StoreConfig(data_dir=tmp_path))
@@ -22,7 +28,7 @@ def test_an_unacknowledged_high_alarm_is_shown_escalated_along_the_care_team(qap
         await network.put_clinician(Clinician("d1", "Dr Kwame Mensah", ClinicianRole.DOCTOR, "north"))
         await network.link(CareLink("n1", "p1", CareLinkKind.ASSIGNED_NURSE))
         await network.link(CareLink("n1", "d1", CareLinkKind.ESCALATES_TO))
-        feed = EscalationFeed(network, after_s=60, clock=lambda: now[0])
+        feed = EscalationFeed(network, after_s=60, clock=clock)
         said: list[dict] = []
         feed.escalations_changed.connect(said.append)
         alarm = Alarm("a1", "north", "north-1", "north-1-01", "p1", "Ada Okafor", Priority.HIGH,
@@ -30,7 +36,7 @@ def test_an_unacknowledged_high_alarm_is_shown_escalated_along_the_care_team(qap
         feed.show_alarms([alarm])
         feed.start()
         try:
-            await asyncio.sleep(1.5)  # the feed looks at least once
+            await eventually(lambda: len(looks) >= 2, 5, "a whole round of the feed")
             assert said == []  # 30 s: not yet
             now[0] += 31
             await eventually(lambda: said, 3, "the first escalation")

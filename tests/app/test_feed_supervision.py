@@ -13,7 +13,8 @@ from app.startup import open_station_stores
 from stores.backoff import backoff_s
 from stores.model import HealthState, Priority, StoreHealth
 from stores.vitals import VitalsStore
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
 class BuggyVitals(VitalsStore):
@@ -85,8 +86,8 @@ def test_backoff_grows_is_capped_and_jittered():
 
 
 @pytest.mark.slow
-def test_the_station_shows_a_feed_restarting_after_a_bug(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test")
+def test_the_station_shows_a_feed_restarting_after_a_bug(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test")
 
     async def scenario() -> None:
         stores = await open_station_stores(config)

@@ -12,8 +12,9 @@ from app.main_window import MainWindow
 from stores import STORE_NAMES, Stores, _EMBEDDED_FACTORIES
 from stores.embedded_db import EmbeddedDb
 from stores.model import Patient
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.outbox_support import outboxed_patients
+from tests.waiting import eventually
 
 ADA = Patient(id="p-ada", region="north", ward="north-1", mrn="N1", given_name="Ada",
               family_name="Okafor", birth_date=date(1950, 3, 1))

@@ -13,8 +13,9 @@ from app.feeds.pending_writes import PendingWritesFeed
 from stores.embedded_db import EmbeddedDb
 from stores.model import Bed, Patient, Priority
 from stores.network.embedded import EmbeddedCareNetworkStore
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.outbox_support import outboxed_patients
+from tests.waiting import eventually
 
 BED = Bed("north-1-01", "north", "north-1", "Bed 1", 1)
 NEW = Patient(id="", region="north", ward="north-1", mrn="N1", given_name="Ada",

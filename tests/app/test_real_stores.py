@@ -10,9 +10,10 @@ from app.config import Config
 from app.seed import seed_demo_hospital
 from app.startup import open_station_stores
 from stores import STORE_NAMES
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.servers import free_port, start_or_skip
 from tests.servers.mongo import nx_process
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 

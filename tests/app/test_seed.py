@@ -35,7 +35,17 @@ def patients(hospital):
 
 @pytest_asyncio.fixture
 async def stores(tmp_path):
+    """Empty stores: the test seeds them."""
     opened = await open_stores(StoreConfig(data_dir=tmp_path))
+    yield opened
+    await opened.close()
+
+
+@pytest_asyncio.fixture
+async def seeded(tmp_path, seeded_demo):
+    """Stores as `seed_demo_hospital(stores, now=NOW)` leaves them (seeded once a session)."""
+    seeded_demo.copy_into(tmp_path / "seeded", now=NOW)
+    opened = await open_stores(StoreConfig(data_dir=tmp_path / "seeded"))
     yield opened
     await opened.close()
 
@@ -147,10 +157,9 @@ async def test_seeding_creates_the_hospital_once(stores):
 
 
 @pytest.mark.asyncio
-async def test_every_patient_has_doctors_and_a_nurse_of_their_ward(stores):
-    await seed_demo_hospital(stores, now=NOW)
-    for patient in await stores.patients.search("central"):
-        team = await stores.network.care_team(patient.id)
+async def test_every_patient_has_doctors_and_a_nurse_of_their_ward(seeded):
+    for patient in await seeded.patients.search("central"):
+        team = await seeded.network.care_team(patient.id)
         links = [link for link in team.links if link.target_id == patient.id]
         doctors = [link.source_id for link in links if link.kind is CareLinkKind.TREATS]
         nurses = [link.source_id for link in links if link.kind is CareLinkKind.ASSIGNED_NURSE]
@@ -161,13 +170,12 @@ async def test_every_patient_has_doctors_and_a_nurse_of_their_ward(stores):
 
 
 @pytest.mark.asyncio
-async def test_on_every_ward_size_each_nurse_has_a_block_of_at_most_four_beds(stores):
-    await seed_demo_hospital(stores, now=NOW)
+async def test_on_every_ward_size_each_nurse_has_a_block_of_at_most_four_beds(seeded):
     for ward_id, bed_count in WARD_BEDS.items():
         region = ward_id.split("-")[0]
         beds_of = Counter()
-        for patient in await stores.patients.search(region, ward_id):
-            team = await stores.network.care_team(patient.id)
+        for patient in await seeded.patients.search(region, ward_id):
+            team = await seeded.network.care_team(patient.id)
             nurse = next(link.source_id for link in team.links if link.target_id == patient.id
                          and link.kind is CareLinkKind.ASSIGNED_NURSE)
             beds_of[nurse] += 1
@@ -175,53 +183,52 @@ async def test_on_every_ward_size_each_nurse_has_a_block_of_at_most_four_beds(st
 
 
 @pytest.mark.asyncio
-async def test_nurses_pair_up_and_escalation_reaches_the_consultant(stores):
-    await seed_demo_hospital(stores, now=NOW)
-    patient = (await stores.patients.search("south", "south-1"))[0]
-    links = set((await stores.network.care_team(patient.id)).links)
+async def test_nurses_pair_up_and_escalation_reaches_the_consultant(seeded):
+    patient = (await seeded.patients.search("south", "south-1"))[0]
+    links = set((await seeded.network.care_team(patient.id)).links)
     kinds = Counter(link.kind for link in links)
     assert kinds[CareLinkKind.COVERS_FOR] >= 1
     assert any(link.kind is CareLinkKind.ESCALATES_TO and link.target_id == "south-consultant"
                for link in links)
-    assert {c.ward for c in await stores.network.clinicians("south")} == {
+    assert {c.ward for c in await seeded.network.clinicians("south")} == {
         None, "south-1", "south-2", "south-3"}
 
 
 @pytest.mark.asyncio
-async def test_seeding_writes_a_day_of_analytics_that_differs_between_regions(stores):
-    await seed_demo_hospital(stores, now=NOW)
+async def test_seeding_writes_a_day_of_analytics_that_differs_between_regions(seeded):
     alarms = {}
     for region in REGIONS:
-        hours = await stores.analytics.hours(region, NOW - 25 * 3600, NOW)
+        hours = await seeded.analytics.hours(region, NOW - 25 * 3600, NOW)
         assert len(hours) == 24 * len([w for w in WARD_BEDS if w.startswith(region)])
         assert all(60 <= h.heart_rate_mean <= 100 and 93 <= h.spo2_mean <= 99 for h in hours)
         alarms[region] = sum(h.alarms for h in hours)
     assert len(set(alarms.values())) == 3
-    occupancy = await stores.analytics.occupancy()
+    occupancy = await seeded.analytics.occupancy()
     assert [o.ward for o in occupancy] == sorted(demo_ward_ids())
     assert all(o.beds == WARD_BEDS[o.ward] and o.beds * 0.7 <= o.occupied <= o.beds
                for o in occupancy)
 
 
 @pytest.mark.asyncio
-async def test_the_same_seed_gives_the_same_hospital(tmp_path):
-    async def seeded(folder, rng_seed):
+async def test_the_same_seed_gives_the_same_hospital(tmp_path, seeded):
+    async def seeded_now(folder, rng_seed):
         opened = await open_stores(StoreConfig(data_dir=tmp_path / folder))
         await seed_demo_hospital(opened, rng_seed=rng_seed, now=NOW)
-        found = [(p.id, p.full_name, p.mrn, p.bed_id) for p in await opened.patients.search("north")]
+        found = await north(opened)
         await opened.close()
         return found
 
-    assert await seeded("a", 7) == await seeded("b", 7)
-    assert await seeded("c", 8) != await seeded("a", 7)
+    async def north(stores):
+        return [(p.id, p.full_name, p.mrn, p.bed_id) for p in await stores.patients.search("north")]
+
+    earlier = await north(seeded)  # seeded with 7 earlier in this session
+    assert await seeded_now("a", 7) == earlier
+    assert await seeded_now("b", 8) != earlier
 
 
 @pytest.mark.asyncio
-async def test_an_interrupted_seeding_is_completed(stores, tmp_path):
-    reference = await open_stores(StoreConfig(data_dir=tmp_path / "reference"))
-    await seed_demo_hospital(reference, now=NOW)
-    first = (await reference.patients.search("north"))[0]
-    await reference.close()
+async def test_an_interrupted_seeding_is_completed(stores, seeded):
+    first = (await seeded.patients.search("north"))[0]
     # As if the first run stopped after admitting one patient: no beds were written yet.
     await stores.patients.create(first, "demo-seed")
 

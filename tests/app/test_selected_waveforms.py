@@ -9,11 +9,13 @@ from app.bootstrap import start_station
 from app.config import Config
 from app.startup import open_station_stores
 from stores.model import Waveform, WaveformChunk
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
-def test_the_selected_beds_ecg_is_fetched_once_with_the_wards(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test", simulator=False, screen_px_per_mm=3.0)
+def test_the_selected_beds_ecg_is_fetched_once_with_the_wards(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False,
+                    screen_px_per_mm=3.0)
 
     async def scenario() -> None:
         stores = await open_station_stores(config)

@@ -7,11 +7,12 @@ import dataclasses
 from app.bootstrap import start_station
 from app.config import Config
 from app.startup import open_station_stores
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 
-def test_the_chart_follows_the_selected_patient_to_another_bed(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test", simulator=False)
+def test_the_chart_follows_the_selected_patient_to_another_bed(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False)
 
     async def scenario() -> None:
         stores = await open_station_stores(config)

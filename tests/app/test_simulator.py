@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 import pytest_asyncio
 
-from app.seed import demo_ward_ids, seed_demo_hospital
+from app.seed import demo_ward_ids
 from app.simulator.runner import BedsideSimulator, run_simulator
 from stores import StoreConfig, open_stores
 from stores.alerts import AlertBus
@@ -19,6 +19,7 @@ from stores.analytics import AnalyticsStore
 from stores.errors import StoreUnavailable
 from stores.model import Patient, Waveform, hour_start
 from stores.vitals import VitalsStore
+from tests.waiting import eventually
 
 T0 = 1_750_000_000.0
 BUSY = 400.0  # episodes per bed-hour: alarms within a simulated minute
@@ -126,9 +127,9 @@ class FlakyAnalytics(AnalyticsStore):
 
 
 @pytest_asyncio.fixture
-async def stores(tmp_path):
+async def stores(tmp_path, seeded_demo):
+    seeded_demo.copy_into(tmp_path, now=T0)
     opened = await open_stores(StoreConfig(data_dir=tmp_path))
-    await seed_demo_hospital(opened, now=T0)
     yield opened
     await opened.close()
 
@@ -302,14 +303,14 @@ async def test_the_loop_keeps_running_through_an_outage_and_stops_cleanly(stores
     simulator = BedsideSimulator(dataclasses.replace(stores, vitals=flaky), ["north-1"],
                                  rng_seed=6, tick_interval=0.01)
     await simulator.start()
-    await _until(lambda: simulator.stats.ticks >= 5)
+    await eventually(lambda: simulator.stats.ticks >= 5)
     assert simulator.running and simulator.stats.errors >= 5
     flaky.down = False
-    await _until(lambda: simulator.stats.samples_written > 0)
+    await eventually(lambda: simulator.stats.samples_written > 0)
     await simulator.stop()
-    ticks = simulator.stats.ticks
-    await asyncio.sleep(0.05)
-    assert not simulator.running and simulator.stats.ticks == ticks
+    assert not simulator.running
+    # stopped for good: nothing is left on the loop that could tick again
+    assert asyncio.all_tasks() == {asyncio.current_task()}
 
 
 @pytest.mark.asyncio
@@ -325,7 +326,7 @@ async def test_run_simulator_runs_until_the_stop_event(stores, monkeypatch):
     stop = asyncio.Event()
     running = asyncio.create_task(run_simulator(stores, ["south-2"], stop, tick_interval=0.01))
     # ticking, whatever the machine's load; then the stop
-    await _until(lambda: made and made[0].stats.ticks >= 3, timeout=10.0)
+    await eventually(lambda: made and made[0].stats.ticks >= 3, 10.0)
     stop.set()
     simulator = await asyncio.wait_for(running, 5)
     assert simulator is made[0] and simulator.stats.ticks >= 3 and not simulator.running
@@ -339,13 +340,6 @@ async def test_a_tick_of_the_whole_hospital_is_cheap(stores, clock):
     await run_seconds(simulator, clock, 20)
     per_tick = (time.process_time() - started) / 20
     assert per_tick < 0.05  # under 5 % of a core at one tick a second, stores included
-
-
-async def _until(condition, timeout: float = 2.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
 
 
 @pytest.mark.asyncio
@@ -439,7 +433,7 @@ async def test_the_tick_loop_delivers_waveforms_between_the_vitals(stores):
     stop = asyncio.Event()
     running = asyncio.create_task(run_simulator(
         dataclasses.replace(stores, vitals=vitals), ["south-3"], stop, tick_interval=1.0))
-    await _until(lambda: len(vitals.calls) >= 3, timeout=3.0)
+    await eventually(lambda: len(vitals.calls) >= 3, 3.0)
     stop.set()
     simulator = await asyncio.wait_for(running, 2)
     assert simulator.stats.ticks <= 2  # three chunks of 250 ms within the first second or so

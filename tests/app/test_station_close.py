@@ -16,7 +16,8 @@ from app.config import Config
 from app.startup import open_station_stores
 from app.station_audit import CLOSED, MUTED, STARTED
 from stores.model import Alarm, AlarmKind, Priority
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 OPEN = Alarm(id="a1", region="north", ward="north-1", bed_id="north-1-01", patient_id="p1",
              patient_name="Ada Byron", priority=Priority.HIGH, condition="SpO\u2082 low",
@@ -58,8 +59,8 @@ def run_station_scenario(config: Config, act) -> list:
     return run_on_qt_loop(scenario())
 
 
-def test_closing_with_open_alarms_asks_first_and_is_audited(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test", simulator=False)
+def test_closing_with_open_alarms_asks_first_and_is_audited(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False)
     closed = []
 
     async def act(window):
@@ -85,8 +86,8 @@ def test_closing_with_open_alarms_asks_first_and_is_audited(qapp, tmp_path):
     assert entries[1].detail == "ward north-1, closed by nurse.test with 1 alarm(s) open, confirmed"
 
 
-def test_closing_without_open_alarms_or_by_the_program_asks_nothing(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test", simulator=False)
+def test_closing_without_open_alarms_or_by_the_program_asks_nothing(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False)
 
     async def act(window):
         window.show()
@@ -106,8 +107,8 @@ def test_closing_without_open_alarms_or_by_the_program_asks_nothing(qapp, tmp_pa
     assert entries[-1].detail == "ward north-1, screenshot saved to /tmp/s.png"
 
 
-def test_a_muted_training_station_says_so_and_audits_it(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="trainer.ng", simulator=False, alarm_audio=False)
+def test_a_muted_training_station_says_so_and_audits_it(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="trainer.ng", simulator=False, alarm_audio=False)
 
     async def act(window):
         assert window.alarm_audio.muted
@@ -119,9 +120,9 @@ def test_a_muted_training_station_says_so_and_audits_it(qapp, tmp_path):
     assert "environment training" in muted[0].detail
 
 
-def test_a_clinical_station_never_mutes(qapp, tmp_path):
+def test_a_clinical_station_never_mutes(qapp, demo_data_dir):
     # load_config refuses this; built directly, the window still does not obey it
-    config = Config(data_dir=tmp_path, simulator=False, alarm_audio=False,
+    config = Config(data_dir=demo_data_dir, simulator=False, alarm_audio=False,
                     environment="clinical")
 
     async def act(window):
@@ -131,8 +132,9 @@ def test_a_clinical_station_never_mutes(qapp, tmp_path):
     run_station_scenario(config, act)
 
 
-def test_a_screenshot_closes_without_asking_and_is_audited(tmp_path):
+def test_a_screenshot_closes_without_asking_and_is_audited(tmp_path, seeded_demo):
     data = tmp_path / "data"
+    seeded_demo.copy_into(data)
     result = subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(data), "--screenshot",
          str(tmp_path / "s.png"), "--after", "0"], capture_output=True, text=True, timeout=120)
@@ -144,8 +146,8 @@ def test_a_screenshot_closes_without_asking_and_is_audited(tmp_path):
     assert rows[1][1].startswith("ward north-1, screenshot saved to ")
 
 
-def test_the_start_is_audited_even_when_the_window_never_closes(qapp, tmp_path):
-    config = dataclasses.replace(Config(data_dir=tmp_path, simulator=False), user="bench")
+def test_the_start_is_audited_even_when_the_window_never_closes(qapp, demo_data_dir):
+    config = dataclasses.replace(Config(data_dir=demo_data_dir, simulator=False), user="bench")
 
     async def act(window):
         pass

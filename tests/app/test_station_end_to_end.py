@@ -11,7 +11,8 @@ from app.bootstrap import start_station
 from app.config import Config
 from app.startup import open_station_stores
 from stores.model import AlarmKind
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +22,8 @@ def tiles_with_values(window) -> list:
             and any(n.value not in ("", "--", "-?-") for n in t.view().numerics)]
 
 
-def test_the_station_shows_live_beds_alarms_and_keeps_edits(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test")
+def test_the_station_shows_live_beds_alarms_and_keeps_edits(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test")
 
     async def scenario() -> str:
         stores = await open_station_stores(config)

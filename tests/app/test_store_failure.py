@@ -9,7 +9,8 @@ from app.config import Config
 from app.startup import open_station_stores
 from stores.errors import StoreUnavailable
 from stores.network import CareNetworkStore
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
@@ -64,8 +65,8 @@ def status_text(window) -> str:
     return " | ".join(window.store_status.texts())
 
 
-def test_a_failing_store_is_shown_and_recovers_by_itself(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test")
+def test_a_failing_store_is_shown_and_recovers_by_itself(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test")
 
     async def scenario() -> None:
         stores = await open_station_stores(config)

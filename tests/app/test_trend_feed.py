@@ -16,7 +16,8 @@ from stores.model import (
     WaveformChunk,
 )
 from stores.vitals import VitalsStore
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 T0 = 1_750_000_000.0
 
@@ -26,6 +27,7 @@ class FakeVitals(VitalsStore):
 
     def __init__(self) -> None:
         self.asked: list[tuple] = []
+        self.answered = 0  # trends sent back: the feed has dealt with each once it counts
         self.gates: dict[str, asyncio.Event] = {}
         self.chunks: list[WaveformChunk] = []
         self.down = False
@@ -36,6 +38,7 @@ class FakeVitals(VitalsStore):
             raise StoreUnavailable("cannot reach influx:8086")
         await self.gates.setdefault(bed_id, asyncio.Event()).wait()
         means = {v: (70.0,) * buckets for v in Vital}
+        self.answered += 1
         return VitalTrend(bed_id, start, end, (end - start) / buckets, means, means, means)
 
     async def waveforms(self, bed_ids, since, waveform=None):
@@ -90,8 +93,7 @@ def test_an_answer_to_a_superseded_request_is_dropped(qapp):
         feed.request_trend("bed-2", T0 - 8 * 3600, T0, 736)  # ... and another, at once
         store.gates.setdefault("bed-1", asyncio.Event()).set()
         store.gates.setdefault("bed-2", asyncio.Event()).set()
-        await eventually(lambda: loaded, 5, "the newest trend")
-        await asyncio.sleep(0.2)
+        await eventually(lambda: store.answered == 2, 5, "both answers")
         assert [(t.bed_id, t.start) for t in loaded] == [("bed-2", T0 - 8 * 3600)]
         assert [a[2] - a[1] for a in store.asked] == [7 * 86400, 8 * 3600]  # 1 h never asked
 
@@ -105,7 +107,7 @@ def test_a_trend_of_a_bed_no_longer_selected_is_dropped(qapp):
         await eventually(lambda: store.asked, 5, "the query")
         feed.select_bed("bed-2")
         store.gates.setdefault("bed-1", asyncio.Event()).set()
-        await asyncio.sleep(0.2)
+        await eventually(lambda: store.answered, 5, "the answer")
         assert loaded == []
 
     with_trend_feed(body)
@@ -150,7 +152,8 @@ def test_the_selected_beds_pleth_comes_once_each_and_a_previous_beds_never(qapp)
             assert [c.start for c in added[0]] == [T0 - 0.5]  # the backlog, not the last hour
             store.chunks.append(pleth("bed-1", T0 - 0.25))
             await eventually(lambda: len(added) == 2, 5, "the next chunk")
-            await asyncio.sleep(0.2)
+            polls = len(store.asked)
+            await eventually(lambda: len(store.asked) >= polls + 2, 5, "a poll with nothing new")
             assert [[c.start for c in batch] for batch in added] == [[T0 - 0.5], [T0 - 0.25]]
             feed.select_bed("bed-2")
             await eventually(lambda: len(added) == 3, 5, "the other bed's chunks")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from app.feeds.waveforms import BACKLOG_S, WaveformFeed
 from stores.errors import StoreUnavailable
 from stores.model import Waveform, WaveformChunk
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
+from tests.waiting import eventually
 
 T0 = 1_750_000_000.0
 
@@ -178,8 +178,7 @@ def test_the_running_feed_polls_by_itself_and_stops(qapp):
         store.chunks.append(chunk("b1", T0 + 0.25))
         await eventually(lambda: len(heard) == 2, 5.0, "the next chunk")
         await feed.stop()
-        calls = len(store.calls)
-        await asyncio.sleep(0.05)
-        assert len(store.calls) == calls
+        # stopped for good: none of its loops is left to poll again
+        assert all(task.done() for task in feed._tasks)  # noqa: SLF001
 
     run_on_qt_loop(scenario())

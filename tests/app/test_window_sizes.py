@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.bootstrap import apply_theme, start_station
 from app.config import Config
 from app.startup import open_station_stores
-from tests.app.qasync_helpers import eventually, run_on_qt_loop
+from tests.app.qasync_helpers import run_on_qt_loop
 from tests.app.window_geometry import cut_off
+from tests.waiting import eventually
 
 # 1366x768: the smallest laptop screen the station supports; 1600x950: where the analytics
 # were seen cut off; 3840x2160: a 4K screen
 SIZES = [(1366, 768), (1600, 950), (3840, 2160)]
 
 
-def test_no_panel_is_cut_off_at_any_window_size(qapp, tmp_path):
-    config = Config(data_dir=tmp_path, user="nurse.test", simulator=False)
+def test_no_panel_is_cut_off_at_any_window_size(qapp, demo_data_dir):
+    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False)
 
     async def scenario() -> dict:
         stores = await open_station_stores(config)
@@ -31,13 +31,13 @@ def test_no_panel_is_cut_off_at_any_window_size(qapp, tmp_path):
             await eventually(lambda: len(window.analytics.regions()) == 3, 20, "analytics")
             await eventually(window.care_graph.node_items, 20, "the care team")
             await eventually(lambda: window.patient_panel.form.loaded, 20, "a patient's record")
-            return {size: await problems_at(window, size, tmp_path) for size in SIZES}
+            return {size: await problems_at(window, size, demo_data_dir) for size in SIZES}
         finally:
             window.skip_close_confirmation("test done")
             await station.stop()
 
     problems = run_on_qt_loop(scenario())
-    assert problems == {size: [] for size in SIZES}, f"screenshots in {tmp_path}"
+    assert problems == {size: [] for size in SIZES}, f"screenshots in {demo_data_dir}"
 
 
 async def problems_at(window, size: tuple[int, int], folder) -> list[str]:
@@ -61,12 +61,11 @@ async def problems_at(window, size: tuple[int, int], folder) -> list[str]:
 async def settled(window: QWidget) -> None:
     """Until the layouts (and pyqtgraph's, a pass later) have placed everything: the same
     geometry twice in a row."""
-    placed = None
-    for _ in range(100):
-        now = [child.geometry().getRect() for child in window.findChildren(QWidget)
-               if child.isVisibleTo(window)]
-        if now == placed:
-            return
-        placed = now
-        await asyncio.sleep(0.02)
-    raise AssertionError("the window's layout never settled")
+    placed: list[list] = []
+
+    def placed_as_before() -> bool:
+        placed.append([child.geometry().getRect() for child in window.findChildren(QWidget)
+                       if child.isVisibleTo(window)])
+        return len(placed) > 1 and placed[-1] == placed[-2]
+
+    await eventually(placed_as_before, 5, "the window's layout settling")

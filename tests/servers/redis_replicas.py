@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import redis
 
 from tests.servers import ServerProcess, free_port, start_or_skip
 from tests.servers.redis import answers, redis_program, start_redis
+from tests.waiting import eventually_blocking
 
 
 @dataclass
@@ -105,15 +105,10 @@ def _group_ready(group: SentinelGroup) -> bool:
 
 
 def _wait_until(check, timeout_s: float, failure: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except redis.RedisError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(failure)
+    try:
+        eventually_blocking(check, timeout_s, failure, ignoring=(redis.RedisError,))
+    except AssertionError:
+        raise RuntimeError(failure) from None  # start_or_skip skips a group that cannot form
 
 
 @pytest.fixture

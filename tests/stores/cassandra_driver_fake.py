@@ -10,6 +10,7 @@ with the driver's CQL types, so a value of the wrong type fails as it would on t
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import re
 import threading
@@ -87,6 +88,14 @@ class DriverThread:
     def stop(self) -> None:
         self._jobs.put(None)
         self.thread.join(5)
+
+    async def drained(self) -> None:
+        """Return once every delivery submitted so far is done, and what each handed the event
+        loop has run there too (it was queued on the loop before this returns)."""
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self.submit(lambda: loop.call_soon_threadsafe(done.set_result, None))
+        await done
 
 
 class FakeResponseFuture:

@@ -11,6 +11,7 @@ import redis
 from stores.alerts.redis import RedisAlertBus, open_store
 from stores.model import Alarm, Priority
 from stores.urls import parse_store_url
+from tests.waiting import eventually
 
 
 # Times near now: the bus refuses alarms whose times lie years from its server's clock.
@@ -44,6 +45,7 @@ class Collector:
 
     def __init__(self, subscription) -> None:
         self.ids: list[str] = []
+        self._markers = 0
         self._task = asyncio.ensure_future(self._collect(subscription))
 
     async def _collect(self, subscription) -> None:
@@ -55,10 +57,23 @@ class Collector:
         return self._task.done()
 
     async def wait_for(self, count: int, timeout_s: float) -> list[str]:
-        deadline = time.monotonic() + timeout_s
-        while len(self.ids) < count and time.monotonic() < deadline and not self.ended:
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.2)  # anything beyond `count` (a duplicate) has time to show
+        """The ids delivered, once there are `count` (or the subscription ended)."""
+        await eventually(lambda: len(self.ids) >= count or self.ended, timeout_s,
+                         f"{count} alarm(s) delivered")
+        return list(self.ids)
+
+    async def settled(self, bus, timeout_s: float = 10.0) -> list[str]:
+        """Every id delivered, once a marker alarm that `bus` publishes now has come (the marker
+        left out): the region's stream is read in order, so nothing published before the
+        marker, a duplicate included, is still on its way. The marker is resolved and raised
+        before the tests' origin: never among the open alarms nor in a history since `T0`."""
+        self._markers += 1
+        marker = f"settled-{self._markers}"
+        await bus.publish(alarm(marker, -60.0).clear(T0 - 59.0))
+        await eventually(lambda: marker in self.ids or self.ended, timeout_s,
+                         f"the marker {marker} delivered")
+        if marker in self.ids:
+            self.ids.remove(marker)
         return list(self.ids)
 
     async def stop(self) -> None:

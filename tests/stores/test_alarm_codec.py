@@ -7,7 +7,7 @@ import math
 from datetime import datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from stores.alarm_codec import (
@@ -148,7 +148,6 @@ def _safe_to_show(alarm: Alarm) -> None:
     assert isinstance(alarm.priority, Priority) and isinstance(alarm.kind, AlarmKind)
 
 
-@settings(max_examples=300, deadline=None)
 @given(field=st.sampled_from(sorted(alarm_to_dict(FULL))), value=JSON_VALUES)
 def test_a_genuine_record_with_one_field_mutated_is_read_safely_or_refused(field, value):
     data = alarm_to_dict(FULL) | {field: value}
@@ -159,7 +158,6 @@ def test_a_genuine_record_with_one_field_mutated_is_read_safely_or_refused(field
     _safe_to_show(alarm)
 
 
-@settings(max_examples=300, deadline=None)
 @given(data=JSON_VALUES)
 def test_any_json_value_is_read_safely_or_refused(data):
     try:

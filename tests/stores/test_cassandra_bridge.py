@@ -88,7 +88,7 @@ async def test_an_answer_after_the_caller_gave_up_is_dropped(session, strict_loo
 
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(execute(session, QUERY, ["north"]), 0.05)
-    await asyncio.sleep(0.3)  # the late page arrives; the session fixture checks nothing broke
+    await session.io.drained()  # the late page came; the session fixture checks nothing broke
 
 
 async def test_gather_limited_keeps_the_order_and_the_limit():

@@ -23,6 +23,7 @@ from stores.model import HealthState, NodeStatus, WardHour
 from stores.urls import parse_store_url
 from tests.servers import free_port
 from tests.stores.cassandra_driver_fake import FakeSession
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 REFUSED = NoHostAvailable("Unable to connect to any servers",
@@ -41,6 +42,7 @@ class FakeCluster:
         self.gate = gate
         self.listeners: list = []
         self.shutdown_threads: list[str] = []
+        self.connecting = False
         host = Host(DefaultEndPoint("10.0.0.1", 9042), SimpleConvictionPolicy, datacenter="dc1")
         host.set_up()
         self.metadata = SimpleNamespace(all_hosts=lambda: [host])
@@ -49,6 +51,7 @@ class FakeCluster:
         self.listeners.append(listener)
 
     def connect(self) -> FakeSession:
+        self.connecting = True
         if self.gate is not None:
             self.gate.wait(5)
         return self.session
@@ -136,7 +139,7 @@ async def test_the_connector_retries_until_the_cluster_answers(session):
     with pytest.raises(StoreUnavailable) as raised:
         await connector.session()
     assert raised.value.reason == "cannot reach c1:9042, c2:9042: connection refused"
-    await asyncio.sleep(0.3)
+    await eventually(lambda: connector.connected, 5, "the connector's next attempt")
 
     assert await connector.session() is session
     assert cluster.listeners == [connector.hosts]
@@ -155,15 +158,11 @@ async def test_a_cluster_that_connects_after_close_is_shut_down(session):
     settings = CassandraSettings.from_url(url("c1", "&timeout=0.1"))
     connector = Connector(settings, None, build=lambda settings, secret: cluster)
     connector.start()
-    await asyncio.sleep(0.05)
+    await eventually(lambda: cluster.connecting, 5, "the attempt under way in its thread")
 
     await connector.close()
     gate.set()  # the attempt in its thread connects only now
-    for _ in range(100):
-        if cluster.shutdown_threads:
-            break
-        await asyncio.sleep(0.01)
-
+    await eventually(lambda: cluster.shutdown_threads, 5, "the late cluster shut down")
     assert len(cluster.shutdown_threads) == 1
 
 

@@ -15,6 +15,7 @@ from stores.errors import Conflict, NotFound, StoreUnavailable
 from stores.model import Queued
 from stores.outbox import Courier, Outbox
 from stores.outbox.codec import from_json, to_json
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 
@@ -43,13 +44,6 @@ async def db(tmp_path):
     await db.close()
 
 
-async def until(condition, timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
-
-
 async def test_a_write_goes_straight_to_a_store_that_is_there(db):
     destination = Destination()
     courier = Courier(Outbox(db), "vitals", destination)
@@ -71,9 +65,9 @@ async def test_writes_wait_while_the_store_is_away_and_arrive_in_order_when_it_r
     destination.away = False
     assert isinstance(await courier.send("update", [5]), Queued)  # behind the others
 
-    await until(lambda: len(destination.received) == 6)
+    await eventually(lambda: len(destination.received) == 6)
     assert [args for _, args in destination.received] == [[n] for n in range(6)]
-    await until(lambda: courier._waiting == 0)
+    await eventually(lambda: courier._waiting == 0)
     assert await courier.counts() == (0, 0)
     assert await courier.send("update", [6]) == "took update"  # straight again
     await courier.close()
@@ -94,7 +88,7 @@ async def test_queued_writes_survive_a_restart_and_are_delivered_by_the_next_run
     destination.away = False
     second = Courier(Outbox(db), "alerts", destination)
     second.start()
-    await until(lambda: len(destination.received) == 2)
+    await eventually(lambda: len(destination.received) == 2)
     assert destination.received == [("publish", ["a1"]), ("publish", ["a2"])]
     await second.close()
     await db.close()
@@ -111,9 +105,9 @@ async def test_a_write_the_store_refuses_is_kept_with_its_reason_and_does_not_bl
     destination.away = False
     courier.start()
 
-    await until(lambda: len(destination.received) == 1)
+    await eventually(lambda: len(destination.received) == 1)
     assert destination.received == [("discharge", ["p2"])]
-    await until(lambda: courier._waiting == 0)
+    await eventually(lambda: courier._waiting == 0)
     assert await courier.counts() == (0, 1)
     reason = await db.read(lambda c: c.execute("SELECT refused FROM outbox").fetchone()[0])
     assert "someone saved first" in reason
@@ -181,13 +175,13 @@ async def test_a_new_write_after_a_restart_waits_behind_what_the_last_run_left(d
     courier = Courier(outbox, "alerts", destination)
     courier.start()  # as open_stores does
 
-    await until(lambda: 1 in destination.started)  # the first is delivered, two still wait
+    await eventually(lambda: 1 in destination.started)  # the first is delivered, two still wait
     assert isinstance(await courier.send("publish", ["new"]), Queued)
     destination.release()
 
-    await until(lambda: len(destination.received) == 4)
+    await eventually(lambda: len(destination.received) == 4)
     assert arrived(destination) == [0, 1, 2, "new"]
-    await until(lambda: courier._waiting == 0)
+    await eventually(lambda: courier._waiting == 0)
     assert await courier.send("publish", ["later"]) == "took publish"
     await courier.close()
 
@@ -220,12 +214,12 @@ async def test_a_send_during_a_delivery_does_not_lose_count_of_what_waits(db):
 
     outbox.after_first_delete = send_meanwhile
     courier.start()
-    await until(lambda: "new" in destination.started)  # 0 and 1 delivered; "new" under way
+    await eventually(lambda: "new" in destination.started)  # 0 and 1 delivered; "new" under way
     assert sends and isinstance(await sends[0], Queued)
     assert isinstance(await courier.send("publish", ["later"]), Queued)  # "new" waits
     destination.release()
 
-    await until(lambda: len(destination.received) == 4)
+    await eventually(lambda: len(destination.received) == 4)
     assert arrived(destination) == [0, 1, "new", "later"]
     await courier.close()
 
@@ -241,9 +235,9 @@ async def test_a_row_that_cannot_be_read_back_is_refused_and_the_rest_still_arri
     courier = Courier(outbox, "patients", destination)
     courier.start()
 
-    await until(lambda: len(destination.received) == 2)
+    await eventually(lambda: len(destination.received) == 2)
     assert arrived(destination) == ["before", "after"]
-    await until(lambda: courier._waiting == 0)
+    await eventually(lambda: courier._waiting == 0)
     assert await courier.counts() == (0, 1)
     reason = await db.read(lambda c: c.execute("SELECT refused FROM outbox").fetchone()[0])
     assert "cannot be read back" in reason and "Ghost" in reason
@@ -272,8 +266,8 @@ async def test_the_courier_outlives_a_failure_of_the_table_and_says_so(db, caplo
     courier = Courier(outbox, "vitals", destination)
     courier.start()
 
-    await until(lambda: destination.received == [("write", [1])])
-    await until(lambda: courier._waiting == 0)
+    await eventually(lambda: destination.received == [("write", [1])])
+    await eventually(lambda: courier._waiting == 0)
     assert "database is locked" in caplog.text
     assert await courier.counts() == (0, 0)
     await courier.close()
@@ -289,7 +283,7 @@ async def test_a_queued_discharge_of_a_patient_already_gone_is_done_not_refused(
     courier = Courier(outbox, "patients", gone)
     courier.start()
 
-    await until(lambda: courier._waiting == 0)
+    await eventually(lambda: courier._waiting == 0)
     assert await courier.counts() == (0, 0)
     await courier.close()
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from stores.embedded_db import EmbeddedDb
 from stores.errors import ValidationError
 from stores.outbox import Courier, Outbox
-from tests.app.qasync_helpers import eventually
+from tests.hypothesis_profiles import examples
+from tests.waiting import eventually
 
 
 junk_payloads = st.one_of(
@@ -25,7 +26,7 @@ junk_payloads = st.one_of(
 )
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(0.5), deadline=None,  # each example opens a file
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(st.booleans(), junk_payloads, st.integers(0, 4),
                                st.sampled_from(["vitals.write", "write", "x", ""])),

@@ -16,8 +16,8 @@ from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable
 from stores.model import Bed, Patient, Queued
 from stores.outbox import Courier, Outbox
 from stores.outbox.describe import pending
-from tests.app.qasync_helpers import eventually
 from tests.outbox_support import outboxed_patients
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 

@@ -18,6 +18,7 @@ from tests.servers.influx import KEEP_FOR_EVER, start_influxd
 from tests.servers.mongo import nx_process
 from tests.servers.redis import start_redis
 from tests.stores.redis_support import alarm
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 
@@ -32,9 +33,10 @@ def config(tmp_path, store: str, url: str) -> StoreConfig:
 
 async def delivered(store, timeout: float = 20.0) -> None:
     """Wait until the store's outbox is empty."""
-    async with asyncio.timeout(timeout):
-        while (await store.courier.counts())[0]:
-            await asyncio.sleep(0.1)
+    async def empty() -> bool:
+        return (await store.courier.counts())[0] == 0
+
+    await eventually(empty, timeout, "the outbox emptied")
 
 
 @pytest.fixture
@@ -187,9 +189,10 @@ async def test_a_patient_mongodb_refuses_is_refused_at_once_or_kept_refused_bloc
         await stores.patients.create(bad, "nurse.kim")  # queued: the store is away
         await stores.patients.create(ADA, "nurse.kim")
         process.start()
-        async with asyncio.timeout(20):
-            while await stores.patients.courier.counts() != (0, 1):
-                await asyncio.sleep(0.1)
+        async def only_the_refusal_left() -> bool:
+            return await stores.patients.courier.counts() == (0, 1)
+
+        await eventually(only_the_refusal_left, 20, "the outbox delivering all but the refusal")
 
         assert (await stores.patients.get("p1")).mrn == "MRN-001"  # not held behind the refusal
         health = await stores.patients.health()

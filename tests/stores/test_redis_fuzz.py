@@ -17,6 +17,7 @@ from stores.alerts.redis import open_store
 from stores.alerts.redis_scripts import RegionKeys
 from stores.alerts.signing import Signer
 from stores.urls import parse_store_url
+from tests.hypothesis_profiles import examples
 from tests.stores.redis_support import alarm, raw_client
 
 KEY = b"fuzz-signing-key-0123456789abcdef"
@@ -59,7 +60,7 @@ def _send_junk(client: redis.Redis, keys: RegionKeys, junk, signer: Signer) -> N
     client.publish(keys.channel, f"{entry}\n{fields.get('alarm', '')}\n")
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=examples(0.5), deadline=None,  # each example talks to Redis
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(plan=st.lists(st.one_of(st.just("genuine"), JUNK), min_size=1, max_size=25))
 @example(plan=[("live", "99999999999999-0\n{}\n"), "genuine", "genuine"])

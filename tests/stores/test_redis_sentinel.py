@@ -13,6 +13,7 @@ from stores.errors import StoreUnavailable
 from stores.model import HealthState, Priority
 from tests.servers.redis_replicas import replicated_pair, sentinel_group  # noqa: F401
 from tests.stores.redis_support import Collector, alarm, following, open_bus  # noqa: F401
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 
@@ -68,12 +69,12 @@ async def test_a_failover_loses_no_alarm_reported_as_sent_and_duplicates_none(
         + [("sentinel", f"127.0.0.1:{port}", True) for port in group.sentinel_ports])
 
     publishing = asyncio.ensure_future(publisher.run(lambda p: p.sent_after_failure >= 20))
-    await asyncio.sleep(1.0)
+    await eventually(lambda: len(publisher.sent) >= 20, 10, "alarms sent before the failover")
     group.master.kill()
     killed_at = time.monotonic()
     await asyncio.wait_for(publishing, 30.0)
 
-    received = await collector.wait_for(len(publisher.sent), 15.0)
+    received = await collector.settled(station, 15.0)
     assert publisher.failed, "the failover should have interrupted publishing"
     before_failure = [a for a in publisher.sent if a < publisher.failed[0]]
     assert not set(publisher.bus.unconfirmed) & set(before_failure), \

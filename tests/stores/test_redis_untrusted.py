@@ -20,6 +20,7 @@ from tests.servers.tcp_proxy import CuttableLink
 from tests.stores.redis_support import (  # noqa: F401
     T0, Collector, alarm, followed, following, open_bus, raw_client,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.asyncio
 OLD_KEY, NEW_KEY, WRONG_KEY = b"old-key-north-0123456789", b"new-key-north-0123456789", b"x" * 32
@@ -46,7 +47,7 @@ async def test_a_live_message_with_an_entry_id_far_ahead_blinds_nothing(redis_se
     for n, alarm_id in enumerate(genuine):
         await station.publish(alarm(alarm_id, 100.0 + n))
 
-    assert await collector.wait_for(30, 10.0) == genuine
+    assert await collector.settled(station) == genuine
     assert station.unreadable_messages("north")[0] == 0  # a wake-up is not a record
     await collector.stop()
 
@@ -68,7 +69,7 @@ async def test_records_no_station_would_publish_are_refused_counted_and_block_no
 
     await station.publish(alarm("a1"))
 
-    assert await collector.wait_for(1, 5.0) == ["a1"]
+    assert await collector.settled(station) == ["a1"]
     count, why = station.unreadable_messages("north")
     assert count == len(junk) and "'acknowledged_by'" in why
     await collector.stop()
@@ -83,7 +84,7 @@ async def test_alarms_are_checked_against_the_server_clock_not_the_station_clock
 
     await station.publish(alarm("now", time.time() - T0 - 3 * 86400))  # the server's now
 
-    assert await collector.wait_for(1, 5.0) == ["now"]
+    assert await collector.settled(station) == ["now"]
     assert station.unreadable_messages("north") == (0, "")
     await collector.stop()
 
@@ -99,7 +100,7 @@ async def test_with_a_key_unsigned_and_forged_records_are_refused(redis_server, 
     await unsigned.publish(alarm("hello").clear(T0 + 200))  # "clear" a real one
     await station.publish(alarm("genuine"))
 
-    assert await collector.wait_for(1, 5.0) == ["genuine"]
+    assert await collector.settled(station) == ["genuine"]
     count, why = station.unreadable_messages("north")
     assert count == 3 and "unsigned" in why
     assert "genuine" in [a.id for a in await station.active("north")]
@@ -124,7 +125,7 @@ async def test_a_forged_acknowledgement_leaves_the_alarm_unacknowledged_and_a_nu
     acknowledged = await station.acknowledge("a1", "nurse.kim", T0 + 102, "north")
 
     assert (acknowledged.acknowledged_by, acknowledged.acknowledged_at) == ("nurse.kim", T0 + 102)
-    assert await collector.wait_for(2, 5.0) == ["a1", "a1"]
+    assert await collector.settled(station) == ["a1", "a1"]
     await collector.stop()
 
 
@@ -140,7 +141,7 @@ async def test_a_key_rotation_keeps_every_alarm_readable(redis_server, open_bus)
     new_signer = await open_bus(url, redis_server.secret, alarm_keys=keys(NEW_KEY, OLD_KEY))
     await new_signer.publish(alarm("signed-new"))
 
-    assert await collector.wait_for(2, 5.0) == ["signed-old", "signed-new"]
+    assert await collector.settled(reader) == ["signed-old", "signed-new"]
     assert reader.unreadable_messages("north") == (0, "")
     await collector.stop()
 
@@ -241,13 +242,11 @@ async def test_a_forged_entry_id_at_the_top_of_the_stream_changes_nothing_and_is
 
 async def refused_saying(station, words: str, timeout_s: float = 5.0) -> str:
     """The reason of the station's last refused record, once it says `words`."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    def said() -> str | None:
         _, why = station.unreadable_messages("north")
-        if words in why:
-            return why
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no refusal saying {words!r}: {station.unreadable_messages('north')}")
+        return why if words in why else None
+
+    return await eventually(said, timeout_s, f"a refusal saying {words!r}")
 
 
 async def test_records_in_bytes_that_are_not_utf8_or_beyond_any_float_are_only_refused(
@@ -265,7 +264,7 @@ async def test_records_in_bytes_that_are_not_utf8_or_beyond_any_float_are_only_r
 
     await station.publish(alarm("genuine"))
 
-    assert await collector.wait_for(1, 5.0) == ["genuine"]
+    assert await collector.settled(station) == ["genuine"]
     assert "genuine" in {a.id for a in await station.active("north")}
     assert station.unreadable_messages("north")[0] >= 4
     assert station.channel_problem("north") is None

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from stores.model import Alarm, AlarmKind, Priority, Vital
+from tests.widgets.qt_timers import fire_every_timer
 from widgets import palette
 from widgets.alarm_banner.banner import (
     ACKNOWLEDGE_GUARD_S,
@@ -130,7 +131,7 @@ def test_an_acknowledged_alarm_stays_listed_steady_and_calm_with_who_and_when(qt
     banner.show_alarms([acked])
     assert banner.state.text() == "ACK nurse.jones 14:03"
     assert not banner.acknowledge.isVisibleTo(banner) and not banner.pause_audio.isVisibleTo(banner)
-    qtbot.wait(flash_interval_ms(Priority.MEDIUM) + 200)
+    fire_every_timer(banner)  # a flash's interval passes: it does not flash
     assert banner.is_bright()
     assert top_colour(banner) == calm_variant(palette.ALARM_COLOURS[Priority.MEDIUM])
 
@@ -238,7 +239,7 @@ def test_a_row_needing_attention_flashes_its_chip(qtbot, banner):
 
 def test_low_priority_is_steady(qtbot, banner):
     banner.show_alarms([RR_LOW])
-    qtbot.wait(300)
+    fire_every_timer(banner)  # a flash's interval passes: it does not flash
     assert banner.is_bright() and top_colour(banner) == palette.ALARM_COLOURS[Priority.LOW]
 
 

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from stores.model import Vital, VitalSample, VitalTrend
+from tests.widgets.qt_timers import pending_single_shots
 from widgets.trend_chart import TrendChart
 from widgets.vitals_chart import REDRAW_MS, VitalsChart
 
@@ -191,7 +192,7 @@ def test_zooming_reloads_the_visible_range_once_the_mouse_rests(qtbot, shown):
     for hours in (48, 24, 12):  # three wheel steps in a row: one reload, after the last
         shown.plots[0].item.setXRange(T0 - hours * 3600, T0, padding=0)
     qtbot.waitUntil(lambda: len(asked) == 1, timeout=2000)
-    qtbot.wait(300)
+    assert pending_single_shots(shown) == []  # one reload, and no other to come
     [(zoom_start, zoom_end, zoom_buckets)] = asked
     assert zoom_start == pytest.approx(T0 - 12 * 3600) and zoom_end == pytest.approx(T0)
     assert zoom_buckets == buckets
