@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QApplication
 from app import station_audit
 from app.alarms.archive import AlarmArchiver
 from app.config import Config
+from app.demo.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
 from app.main_window import MainWindow
-from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
 from app.simulator.runner import BedsideSimulator
 from app.startup import StartupError, open_station_stores
 from resources import theme

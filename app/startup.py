@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from app.config import Config, ConfigError
-from app.seed import demo_ward_ids, seed_demo_hospital
+from app.demo.seed import demo_ward_ids, seed_demo_hospital
 from stores import Stores, StoreUrlError, open_stores
 from stores.errors import StoreUnavailable
 

@@ -12,7 +12,6 @@ from stores.outbox import DEFAULT_LIMIT, Outbox
 from stores.outbox.wrappers import OutboxedPatients
 from stores.patients.embedded import EmbeddedPatientStore
 
-
 REASON = "cannot reach the server: connection refused"
 
 

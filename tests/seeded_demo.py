@@ -9,7 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from app.seed import seed_demo_hospital
+from app.demo.seed import seed_demo_hospital
 from stores import DB_FILE_NAME, StoreConfig, open_stores
 
 

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from app.bench.stats import percentile
-from app.seed import DEMO_SIMULATOR_SEED
+from app.demo.seed import DEMO_SIMULATOR_SEED
 from app.simulator.backfill import backfill_bed
 from stores.errors import StoreError
 from stores.model import Patient, Vital, VitalTrend

@@ -11,7 +11,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from app.demo_hospital import load_demo_hospital
+from app.demo.hospital import load_demo_hospital
 from stores import Stores
 from stores.model import Alarm, Bed, Patient, Sex
 

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 
 from app.alarms.rules import DEFAULT_RULES, with_limits
+from app.demo.seed import demo_ward_ids
 from app.rollups import occupancy
-from app.seed import demo_ward_ids
 from app.simulator.delivery import SimulatorStats, StoreDelivery
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR
 from app.simulator.ward import SimulatedWard

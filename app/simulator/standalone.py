@@ -10,7 +10,7 @@ import signal
 from collections.abc import Coroutine
 
 from app.config import Config, ConfigError
-from app.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
+from app.demo.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
 from app.simulator.backfill import BackfillResult, backfill_wards
 from app.simulator.runner import run_simulator
 from app.startup import open_station_stores

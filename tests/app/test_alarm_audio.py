@@ -7,7 +7,6 @@ import time
 from app.feeds.alarm_audio import AlarmAudio
 from stores.model import Alarm, Priority
 
-
 T0 = time.time()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-
 from app.feeds.alarms import CHANNEL_LOST_ID, AlarmsFeed
 from stores import STORE_NAMES, StoreConfig, open_stores
 from stores.alerts import AlertBus

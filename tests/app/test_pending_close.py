@@ -9,7 +9,7 @@ import pytest
 
 from app.config import Config
 from app.main_window import MainWindow
-from stores import STORE_NAMES, Stores, _EMBEDDED_FACTORIES
+from stores import _EMBEDDED_FACTORIES, STORE_NAMES, Stores
 from stores.embedded_db import EmbeddedDb
 from stores.model import Patient
 from tests.app.qasync_helpers import run_on_qt_loop

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from app.alarms.engine import AlarmEngine
-from app.seed_history import ALARMS_PER_BED_HOUR
+from app.demo.history import ALARMS_PER_BED_HOUR
 from app.simulator.episodes import Episode, EpisodeKind, draw_episode
 from app.simulator.physiology import Baseline, BedPhysiology, mean_pressure
 from stores.model import Alarm, Priority, Vital

@@ -7,7 +7,7 @@ import pytest
 
 from app.bootstrap import start_station
 from app.config import Config
-from app.seed import seed_demo_hospital
+from app.demo.seed import seed_demo_hospital
 from app.startup import open_station_stores
 from stores import STORE_NAMES
 from tests.app.qasync_helpers import run_on_qt_loop

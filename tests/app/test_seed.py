@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 import pytest_asyncio
 
-from app.demo_hospital import load_demo_hospital, ward_beds
-from app.demo_patients import region_patients
-from app.seed import demo_ward_ids, seed_demo_hospital
+from app.demo.hospital import load_demo_hospital, ward_beds
+from app.demo.patients import region_patients
+from app.demo.seed import demo_ward_ids, seed_demo_hospital
 from stores import StoreConfig, open_stores
 from stores.model import CareLinkKind, CareNodeKind, ClinicianRole
 

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 import pytest_asyncio
 
-from app.seed import demo_ward_ids
+from app.demo.seed import demo_ward_ids
 from app.simulator.runner import BedsideSimulator, run_simulator
 from stores import StoreConfig, open_stores
 from stores.alerts import AlertBus

@@ -9,7 +9,14 @@ import pytest
 
 from app.alarms.technical import TechnicalAlarms
 from stores.model import (
-    AlarmKind, Bed, HealthState, Patient, Priority, StoreHealth, VitalSample, Ward,
+    AlarmKind,
+    Bed,
+    HealthState,
+    Patient,
+    Priority,
+    StoreHealth,
+    VitalSample,
+    Ward,
 )
 
 T0 = 1_750_000_000.0

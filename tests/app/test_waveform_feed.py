@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from app.feeds.waveforms import BACKLOG_S, WaveformFeed
 from stores.errors import StoreUnavailable
 from stores.model import Waveform, WaveformChunk

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.bootstrap import apply_theme, start_station

@@ -9,11 +9,11 @@ the reason; `WARD_TEST_<KIND>_URL` points the same tests at a server run elsewhe
 from __future__ import annotations
 
 import os
-import sys
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path

@@ -19,8 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import (ServerProcess, external_secret, external_url, find_program, free_port,
-                           start_or_skip)
+from tests.servers import (
+    ServerProcess,
+    external_secret,
+    external_url,
+    find_program,
+    free_port,
+    start_or_skip,
+)
 from tests.servers.influx_buckets import drop_buckets
 
 # Retention policies that keep points for ever, for tests that write at fixed times years ago and

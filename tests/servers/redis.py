@@ -14,7 +14,12 @@ import pytest
 import redis
 
 from tests.servers import (
-    ServerProcess, external_secret, external_url, find_program, free_port, port_open,
+    ServerProcess,
+    external_secret,
+    external_url,
+    find_program,
+    free_port,
+    port_open,
     start_or_skip,
 )
 

@@ -13,7 +13,6 @@ from stores.model import Alarm, Priority
 from stores.urls import parse_store_url
 from tests.waiting import eventually
 
-
 # Times near now: the bus refuses alarms whose times lie years from its server's clock.
 T0 = float(int(time.time()) // 3600 * 3600 - 86400)
 

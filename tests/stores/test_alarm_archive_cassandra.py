@@ -15,7 +15,10 @@ from stores.errors import ValidationError
 from stores.urls import parse_store_url
 from tests.stores.cassandra_archive_fake import ArchiveTableSession
 from tests.stores.test_analytics_contract import (  # noqa: F401  (run here on the fake)
-    DAY, H, resolved, test_a_patients_archived_alarms,
+    DAY,
+    H,
+    resolved,
+    test_a_patients_archived_alarms,
     test_an_alarm_that_could_not_be_read_back_is_not_archived,
     test_archived_alarms_read_back_whole_by_region_and_time_oldest_first,
     test_archiving_again_keeps_one_record_and_the_later_state_wins,

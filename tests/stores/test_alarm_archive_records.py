@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stores.alarm_codec import alarm_to_dict
 from stores.analytics.alarm_archive import archive_record, read_archived

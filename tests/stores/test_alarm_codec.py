@@ -11,7 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stores.alarm_codec import (
-    TEXT_LIMITS, AlarmRecordError, acknowledgement_from_dict, alarm_from_dict, alarm_to_dict,
+    TEXT_LIMITS,
+    AlarmRecordError,
+    acknowledgement_from_dict,
+    alarm_from_dict,
+    alarm_to_dict,
     check_times,
 )
 from stores.model import Alarm, AlarmKind, Priority, Vital

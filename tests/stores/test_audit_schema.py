@@ -18,7 +18,14 @@ from app.feeds.alarm_records import acknowledgement_entry
 from app.feeds.alarms import CHANNEL_LOST_ID
 from app.feeds.pending_records import discard_entry
 from stores.model import (
-    Alarm, AlarmKind, HealthState, Patient, PendingWrite, Priority, StoreHealth, Vital,
+    Alarm,
+    AlarmKind,
+    HealthState,
+    Patient,
+    PendingWrite,
+    Priority,
+    StoreHealth,
+    Vital,
 )
 from stores.patients.mongo import open_store
 from stores.patients.mongo_docs import audit_to_doc

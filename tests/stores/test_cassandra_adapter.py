@@ -10,8 +10,14 @@ from datetime import UTC, datetime
 
 import pytest
 from cassandra import (
-    AuthenticationFailed, ConsistencyLevel, InvalidRequest, OperationTimedOut, ReadTimeout,
-    Unavailable, WriteTimeout, WriteType,
+    AuthenticationFailed,
+    ConsistencyLevel,
+    InvalidRequest,
+    OperationTimedOut,
+    ReadTimeout,
+    Unavailable,
+    WriteTimeout,
+    WriteType,
 )
 from cassandra.cluster import NoHostAvailable
 from cassandra.query import BatchType

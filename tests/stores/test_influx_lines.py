@@ -9,8 +9,15 @@ import pytest
 
 from stores.errors import ValidationError
 from stores.model import VitalSample
-from stores.vitals.influx.lines import (MAX_MS, PRESENT_BITS, batches, check_bed_id,
-                                        encode_body, encode_line, to_ms)
+from stores.vitals.influx.lines import (
+    MAX_MS,
+    PRESENT_BITS,
+    batches,
+    check_bed_id,
+    encode_body,
+    encode_line,
+    to_ms,
+)
 from stores.vitals.influx.ql import latest_query, quote_ident, quote_string, samples
 
 

@@ -13,8 +13,8 @@ import pytest_asyncio
 from stores.errors import StoreUnavailable
 from stores.model import VitalSample
 from stores.urls import StoreUrlError, parse_store_url
-from stores.vitals.influx.store import open_store
 from stores.vitals.influx.config import Policy
+from stores.vitals.influx.store import open_store
 from tests.servers.influx import InfluxServer
 from tests.stores.influx2_fake import serve
 

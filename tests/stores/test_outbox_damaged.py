@@ -15,7 +15,6 @@ from stores.outbox import Courier, Outbox
 from tests.hypothesis_profiles import examples
 from tests.waiting import eventually
 
-
 junk_payloads = st.one_of(
     st.text(max_size=40),  # not JSON at all
     st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),

@@ -18,7 +18,13 @@ from stores.model import HealthState, Priority, Vital
 from stores.urls import parse_store_url
 from tests.servers.tcp_proxy import CuttableLink
 from tests.stores.redis_support import (  # noqa: F401
-    T0, Collector, alarm, followed, following, open_bus, raw_client,
+    T0,
+    Collector,
+    alarm,
+    followed,
+    following,
+    open_bus,
+    raw_client,
 )
 from tests.waiting import eventually
 

@@ -6,7 +6,7 @@ import random
 import uuid
 from datetime import date, timedelta
 
-from app.demo_hospital import DemoHospital, DemoRegion, DemoWard
+from app.demo.hospital import DemoHospital, DemoRegion, DemoWard
 from stores.model import Bed, Patient, Sex
 
 AGE_RANGE = (18, 95)

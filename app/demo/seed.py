@@ -8,7 +8,8 @@ import random
 import time
 from datetime import UTC, datetime
 
-from app.demo_hospital import (
+from app.demo.history import HISTORY_HOURS, past_ward_hours
+from app.demo.hospital import (
     SECOND_DOCTOR_SHARE,
     DemoHospital,
     DemoRegion,
@@ -18,10 +19,9 @@ from app.demo_hospital import (
     staff_links,
     ward_beds,
 )
-from app.demo_patients import region_patients
+from app.demo.patients import region_patients
+from app.demo.vitals import seed_recent_vitals
 from app.rollups import occupancy
-from app.seed_history import HISTORY_HOURS, past_ward_hours
-from app.seed_vitals import seed_recent_vitals
 from stores import Stores
 from stores.errors import NotFound
 from stores.model import Bed, CareLink, Patient, hour_start
