@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 
 import numpy as np
 import pytest
@@ -167,17 +166,26 @@ def test_after_a_stall_the_strip_restarts_at_now_instead_of_catching_up():
     assert [c.start for c in resumed if c.waveform is Waveform.ECG_II] == [T0 + 60.0, T0 + 60.252]
 
 
-def test_32_beds_of_waveforms_cost_well_under_five_percent_of_a_core():
+def test_32_beds_of_waveforms_come_whole_a_quarter_second_at_a_time():
+    """What 32 monitors send each quarter second: per bed an ECG and a pleth chunk, each
+    starting where the one before ended, a second's worth in four. What it costs is measured by
+    `ward-station bench` (its CPU figure counts the whole station, the simulator's synthesis
+    included), not by a timed test."""
     beds = [bed(str(n), pvcs=None) for n in range(32)]
     for waves in beds:
-        run(waves, 1)
-    started = time.process_time()
-    seconds = 10
-    for second in range(1, seconds + 1):
+        run(waves, 1)  # the first second starts the strips
+    sent: dict[tuple[int, Waveform], list] = {}
+    for second in range(1, 4):
         for waves in beds:
             waves.update(VitalSample("b", T0 + second, heart_rate=80, spo2=97, resp_rate=16), None)
         for quarter in range(1, 5):
-            for waves in beds:
-                waves.chunks_until(T0 + second + quarter * CHUNK_S)
-    share = (time.process_time() - started) / seconds
-    assert share < 0.05, f"{share:.1%} of a core"
+            for n, waves in enumerate(beds):
+                chunks = waves.chunks_until(T0 + second + quarter * CHUNK_S)
+                assert sorted(c.waveform for c in chunks) == [Waveform.ECG_II, Waveform.PLETH]
+                for chunk in chunks:
+                    sent.setdefault((n, chunk.waveform), []).append(chunk)
+    for chunks in sent.values():
+        ends = [c.start + len(c.values) / c.rate_hz for c in chunks]
+        assert [c.start for c in chunks[1:]] == pytest.approx(ends[:-1])  # no gap, no overlap
+        assert sum(len(c.values) for c in chunks) == pytest.approx(3 * chunks[0].rate_hz, abs=1)
+        assert all(np.isfinite(c.values).all() for c in chunks)
