@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stores.alerts import AlertBus
-from stores.errors import StoreUnavailable
 from stores.analytics import AnalyticsStore
+from stores.errors import StoreUnavailable
 from stores.model import StoreHealth
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
 from stores.store import Store
 from stores.urls import (
-    EMBEDDED, StoreUrl, StoreUrlError, check_transport, insecurity, parse_store_url,
+    EMBEDDED,
+    StoreUrl,
+    StoreUrlError,
+    check_transport,
+    insecurity,
+    parse_store_url,
 )
 from stores.vitals import VitalsStore
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import overload
 from dataclasses import dataclass, field
+from typing import overload
 from urllib.parse import unquote, urlsplit
 
 from stores.backend_spec import BackendSpec

@@ -105,6 +105,9 @@ class Feed(QObject):
         was set. It is cleared.
         asyncio.wait, not wait_for: cancelling through wait_for's timeout while the feed stops
         has left qasync's loop without its timers (seen with real servers)."""
+        if wake.is_set():  # woken meanwhile: no task to wait on
+            wake.clear()
+            return True
         waiting = self.spawn(wake.wait())
         try:
             done, _ = await asyncio.wait({waiting}, timeout=timeout_s)

@@ -14,8 +14,8 @@ import weakref
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 
-from stores.alerts import ARCHIVE_BATCH, AlertBus, archivable
 from stores.alarm_codec import alarm_from_dict, alarm_to_dict, publishable
+from stores.alerts import ARCHIVE_BATCH, AlertBus, archivable
 from stores.alerts.subscription import AlarmQueue
 from stores.embedded_db import EmbeddedDb
 from stores.errors import NotFound, StoreUnavailable

@@ -36,17 +36,26 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from stores.alarm_codec import AlarmRecordError, acknowledgement_from_dict, publishable
 from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.alerts.redis_archive import PRUNE, prune_args, prune_keys, resolved_before
 from stores.alerts.redis_conn import Connection, read_settings
-from stores.alarm_codec import AlarmRecordError, acknowledgement_from_dict, publishable
 from stores.alerts.redis_feed import RegionReader
 from stores.alerts.redis_health import (
-    HEALTH_TIMEOUT_S, ReplicaWatch, bus_health, eviction_problem, server_problems,
+    HEALTH_TIMEOUT_S,
+    ReplicaWatch,
+    bus_health,
+    eviction_problem,
+    server_problems,
 )
 from stores.alerts.redis_records import RecordReader, ServerClock
 from stores.alerts.redis_scripts import (
-    ACKNOWLEDGE, PUBLISH, RegionKeys, acknowledge_args, entry_key, publish_args,
+    ACKNOWLEDGE,
+    PUBLISH,
+    RegionKeys,
+    acknowledge_args,
+    entry_key,
+    publish_args,
 )
 from stores.alerts.redis_subscription import Key, Subscription
 from stores.alerts.signing import Signer, SigningKeyError

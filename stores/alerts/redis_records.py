@@ -16,7 +16,10 @@ import time
 from typing import TYPE_CHECKING
 
 from stores.alarm_codec import (
-    AlarmRecordError, acknowledgement_from_dict, alarm_from_dict, check_times,
+    AlarmRecordError,
+    acknowledgement_from_dict,
+    alarm_from_dict,
+    check_times,
 )
 from stores.alerts.signing import Signer, UnknownKey
 from stores.model import Alarm

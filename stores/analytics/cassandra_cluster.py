@@ -16,10 +16,13 @@ from collections.abc import Iterable
 from cassandra import DependencyException
 from cassandra.auth import PlainTextAuthProvider
 from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, DefaultConnection, ExecutionProfile
-from cassandra.pool import Host
 from cassandra.policies import (
-    DCAwareRoundRobinPolicy, ExponentialReconnectionPolicy, HostStateListener, TokenAwarePolicy,
+    DCAwareRoundRobinPolicy,
+    ExponentialReconnectionPolicy,
+    HostStateListener,
+    TokenAwarePolicy,
 )
+from cassandra.pool import Host
 from cassandra.query import dict_factory
 
 from stores.analytics.cassandra_settings import CassandraSettings

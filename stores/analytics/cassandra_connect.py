@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from stores.analytics.cassandra_cluster import HostStates, build_cluster
 from stores.analytics.cassandra_errors import reason
 from stores.analytics.cassandra_settings import CassandraSettings
+from stores.backoff import backoff_s
 from stores.errors import StoreUnavailable
 from stores.model import NodeStatus
-from stores.backoff import backoff_s
 from stores.urls import check_secret
 
 if TYPE_CHECKING:

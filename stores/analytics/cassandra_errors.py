@@ -8,8 +8,16 @@ import errno
 import socket
 
 from cassandra import (
-    AuthenticationFailed, ConsistencyLevel, CoordinationFailure, DriverException, InvalidRequest,
-    OperationTimedOut, ReadTimeout, Unauthorized, Unavailable, UnresolvableContactPoints,
+    AuthenticationFailed,
+    ConsistencyLevel,
+    CoordinationFailure,
+    DriverException,
+    InvalidRequest,
+    OperationTimedOut,
+    ReadTimeout,
+    Unauthorized,
+    Unavailable,
+    UnresolvableContactPoints,
     WriteTimeout,
 )
 from cassandra.cluster import NoHostAvailable

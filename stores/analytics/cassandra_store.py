@@ -17,13 +17,28 @@ from stores.analytics.alarm_archive import check_archivable
 from stores.analytics.cassandra_bridge import Row, execute, gather_limited
 from stores.analytics.cassandra_cluster import HostStates
 from stores.analytics.cassandra_cql import (
-    FIND_HOUR_COLUMNS, FIND_KEYSPACE, FIND_TABLES, PING, SUM_TYPES, TABLES, Statements,
-    add_hour_column, create_keyspace, create_tables, simple,
+    FIND_HOUR_COLUMNS,
+    FIND_KEYSPACE,
+    FIND_TABLES,
+    PING,
+    SUM_TYPES,
+    TABLES,
+    Statements,
+    add_hour_column,
+    create_keyspace,
+    create_tables,
+    simple,
 )
 from stores.analytics.cassandra_errors import column_exists, is_driver_error, store_error
 from stores.analytics.cassandra_rows import (
-    archived_rows, archived_values, days_between, hour_batches, millis, occupancy_row,
-    occupancy_values, summed_hours,
+    archived_rows,
+    archived_values,
+    days_between,
+    hour_batches,
+    millis,
+    occupancy_row,
+    occupancy_values,
+    summed_hours,
 )
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.analytics.cassandra_totals import WriterTotals

@@ -8,7 +8,10 @@ from collections.abc import Sequence
 
 from stores.analytics import AnalyticsStore
 from stores.analytics.alarm_archive import (
-    archive_record, changed_at, check_archivable, read_archived,
+    archive_record,
+    changed_at,
+    check_archivable,
+    read_archived,
 )
 from stores.embedded_db import EmbeddedDb
 from stores.model import Alarm, StoreHealth, WardHour, WardOccupancy, hour_start

@@ -87,27 +87,32 @@ class Courier:
                     # a write whose answer never came (a time-out) is: delivered again later.
                     await self._keep_cut_short(op, args, made_at)
                     raise
-            if waiting + self._refused >= self.limit:
+            seq = await self._keep(op, args, made_at, waiting)
+            if seq is None:
                 raise OutboxFull(
                     f"the {self._store} store is unavailable and its outbox is full ("
                     f"{self.limit} writes kept); nothing more is kept until the store returns "
                     "or the pending writes are dealt with")
-            seq = await self._outbox.add(self._store, op, args, made_at)
-            self._waiting = waiting + 1
             self.start()  # under the lock: the courier cannot be deciding it is done meanwhile
         self._tell("queued", QueuedWrite(seq, self._store, op, args, made_at))
         return Queued(self._store, seq, made_at)
 
     async def _keep_cut_short(self, op: str, args: object, made_at: float) -> None:
-        waiting = await self._count()
-        if waiting + self._refused >= self.limit:
+        if await self._keep(op, args, made_at, await self._count()) is None:
             log.error("%s: a write cut short by the close is lost: the outbox is full (%s)",
                       self._store, op)
-            return
-        await self._outbox.add(self._store, op, args, made_at)
+        else:
+            log.warning("%s: a write cut short by the close is kept in the outbox (%s)",
+                        self._store, op)
+
+    async def _keep(self, op: str, args: object, made_at: float, waiting: int) -> int | None:
+        """Add the write to the outbox (under the lock); its sequence number, or None when the
+        outbox is full."""
+        if waiting + self._refused >= self.limit:
+            return None
+        seq = await self._outbox.add(self._store, op, args, made_at)
         self._waiting = waiting + 1
-        log.warning("%s: a write cut short by the close is kept in the outbox (%s)",
-                    self._store, op)
+        return seq
 
     def start(self) -> None:
         """Deliver what waits (also what an earlier run of the station left) in the background."""

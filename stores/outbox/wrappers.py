@@ -19,8 +19,22 @@ from stores.alerts import ARCHIVE_BATCH, AlertBus
 from stores.analytics import AnalyticsStore
 from stores.errors import ValidationError
 from stores.model import (
-    Alarm, AuditEntry, Bed, CareGraph, CareLink, Clinician, HealthState, Patient, Queued,
-    StoreHealth, VitalSample, VitalTrend, WardHour, WardOccupancy, Waveform, WaveformChunk,
+    Alarm,
+    AuditEntry,
+    Bed,
+    CareGraph,
+    CareLink,
+    Clinician,
+    HealthState,
+    Patient,
+    Queued,
+    StoreHealth,
+    VitalSample,
+    VitalTrend,
+    WardHour,
+    WardOccupancy,
+    Waveform,
+    WaveformChunk,
     patient_problems,
 )
 from stores.network import CareNetworkStore

@@ -19,8 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from stores.errors import StoreError, StoreUnavailable, ValidationError
 from stores.model import AuditEntry, Bed, Patient, StoreHealth
-from stores.patients import PatientStore
-from stores.patients import mongo_health, mongo_prepare
+from stores.patients import PatientStore, mongo_health, mongo_prepare
 from stores.patients.mongo_calls import Calls, Session
 from stores.patients.mongo_client import SCHEMA_TIMEOUT_S, Client, Document, build_client
 from stores.patients.mongo_docs import (
@@ -32,6 +31,7 @@ from stores.patients.mongo_docs import (
     patient_to_doc,
 )
 from stores.patients.mongo_rules import already_saved, taken
+from stores.patients.mongo_schema import AUDIT, BEDS, PATIENTS
 from stores.patients.rules import (
     by_name,
     checked,
@@ -41,7 +41,6 @@ from stores.patients.rules import (
     not_found,
     update_detail,
 )
-from stores.patients.mongo_schema import AUDIT, BEDS, PATIENTS
 from stores.urls import StoreUrl
 
 T = TypeVar("T")

@@ -331,3 +331,23 @@ async def test_a_waveform_row_that_is_not_a_whole_chunk_is_left_out(fake, caplog
 
     assert [(c.start, c.values) for c in found["b1"]] == [(1.0, (1.0,))]
     assert "4 waveform row(s) left out" in caplog.text
+
+
+@pytest.mark.parametrize("row", [[60000, None, 80.0, 150.0, 2], [60000, 70.0, 80.0, "x", 2],
+                                 [60000, 90.0, 80.0, 170.0, 2], [60000, 70.0, 80.0, 150.0, 1.5],
+                                 ["soon", 70.0, 80.0, 150.0, 2]])
+async def test_a_recount_the_server_answers_wrongly_becomes_no_rollup(fake, row):
+    """An aggregate that is not one (no number, a lowest above the highest, half a count, a
+    time that is not one) fails the write, which the outbox keeps and tries again, rather than
+    becoming a rollup the trends would show."""
+    answer = {"results": [{"statement_id": 0, "series": [
+        {"name": "vitals", "tags": {"bed": "b1"}, "columns": ["time", "min", "max", "sum", "count"],
+         "values": [row]}]}]}
+    fake.answer = lambda q: (200, answer if q.startswith("SELECT min(") else EMPTY)
+    store = await fake.open("?retention=inf")
+
+    with pytest.raises(StoreUnavailable, match="InfluxDB answered"):
+        await store.write([VitalSample("b1", 60.0, heart_rate=70), VitalSample("b1", 61.0, 80)])
+    await store.close()
+
+    assert not written_lines(fake, "ward_minutes")  # nothing made of it

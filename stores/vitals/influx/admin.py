@@ -52,8 +52,11 @@ async def raw_retention_s(http: InfluxHttp) -> float | None:
     for result in results:
         for series in result.get("series", ()):
             at = {name: index for index, name in enumerate(series.get("columns", ()))}
+            if "name" not in at or "duration" not in at:
+                continue
             for row in series.get("values", ()):
-                if "duration" in at and row[at.get("name", 0)] == http.settings.raw.name:
+                if isinstance(row, list) and len(row) == len(at) \
+                        and row[at["name"]] == http.settings.raw.name:
                     return _go_duration_s(str(row[at["duration"]])) or None
     return None
 

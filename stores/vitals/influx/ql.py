@@ -40,9 +40,9 @@ def time_literal(seconds: float) -> str:
     return f"{to_ms(seconds)}ms"
 
 
-def source(rp: str | None) -> str:
-    """The measurement, in the URL's retention policy if it names one."""
-    return f"{quote_ident(rp)}.{quote_ident(MEASUREMENT)}" if rp else quote_ident(MEASUREMENT)
+def source(rp: str | None, measurement: str = MEASUREMENT) -> str:
+    """The measurement (the samples' by default), in a retention policy if one is named."""
+    return f"{quote_ident(rp)}.{quote_ident(measurement)}" if rp else quote_ident(measurement)
 
 
 def beds_condition(bed_ids: Sequence[str]) -> str:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import math
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -33,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from stores.errors import StoreUnavailable
 from stores.model import VITAL_RANGES, Vital, VitalSample
 from stores.vitals.influx.lines import (
     BED_TAG,
@@ -43,7 +45,7 @@ from stores.vitals.influx.lines import (
     escaped_key,
     to_ms,
 )
-from stores.vitals.influx.ql import beds_condition, present_condition, quote_ident
+from stores.vitals.influx.ql import beds_condition, present_condition, quote_ident, source
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S
 
 MINUTES = "vitals_minutes"
@@ -60,10 +62,6 @@ _PACKED = np.dtype("<f8")
 
 Count = tuple[float, float, float, int]  # lowest, highest, sum, how many
 Counts = dict[tuple[str, int], dict[str, Count]]  # (bed, minute) -> vital name -> its count
-
-
-def source(rp: str, measurement: str) -> str:
-    return f"{quote_ident(rp)}.{quote_ident(measurement)}"
 
 
 # --- counting a minute -------------------------------------------------------------------------
@@ -104,10 +102,8 @@ def add_recount(counts: Counts, vital: str, results: Sequence[dict[str, Any]]) -
             for row in series.get("values", ()):
                 n = row[at["count"]]
                 if bed is not None and n:
-                    minute = row[at["time"]] // MINUTE_MS
-                    counts.setdefault((bed, minute), {})[vital] = (
-                        float(row[at["min"]]), float(row[at["max"]]), float(row[at["sum"]]),
-                        int(n))
+                    counts.setdefault((bed, _time_ms(row[at["time"]]) // MINUTE_MS), {})[vital] = (
+                        checked_count(row[at["min"]], row[at["max"]], row[at["sum"]], n))
 
 
 def count_samples(samples: Iterable[VitalSample]) -> dict[str, Count]:
@@ -189,7 +185,7 @@ def add_aggregates(counts: Counts, unit_ms: int, results: Sequence[dict[str, Any
             bed = series.get("tags", {}).get(BED_TAG)
             for row in series.get("values", ()):
                 if bed is not None:
-                    counts[(bed, row[0] // unit_ms)] = row_counts(row)
+                    counts[(bed, _time_ms(row[0]) // unit_ms)] = row_counts(row)
 
 
 def row_counts(row: Sequence[Any]) -> dict[str, Count]:
@@ -198,8 +194,25 @@ def row_counts(row: Sequence[Any]) -> dict[str, Count]:
     for n, name in enumerate(_NAMES):
         low, high, total, count = row[1 + 4 * n:5 + 4 * n]
         if count:
-            found[name] = (float(low), float(high), float(total), int(count))
+            found[name] = checked_count(low, high, total, count)
     return found
+
+
+def checked_count(low: Any, high: Any, total: Any, n: Any) -> Count:
+    """An aggregate the server answered, as a count; StoreUnavailable for one that is not (a
+    value that is no finite number, a count that is not whole, a lowest above the highest):
+    such an answer must not become a rollup, and the write is tried again."""
+    values = (low, high, total, n)
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+               for v in values) or n < 1 or n != int(n) or low > high:
+        raise StoreUnavailable(f"InfluxDB answered an aggregate that is not one: {values!r:.120}")
+    return float(low), float(high), float(total), int(n)
+
+
+def _time_ms(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise StoreUnavailable(f"InfluxDB answered a time that is not one: {value!r:.60}")
+    return value
 
 
 # --- writing them ------------------------------------------------------------------------------

@@ -12,9 +12,13 @@ from typing import Any
 import numpy as np
 
 from stores.model import Vital, VitalSample
-from stores.vitals.influx.ql import beds_condition, quote_ident, time_literal
+from stores.vitals.influx.ql import beds_condition, quote_ident, source, time_literal
 from stores.vitals.influx.rollup import (
-    MINUTES, PACKED_FIELD, TEN_MINUTES, count_samples, source, unpack_counts,
+    MINUTES,
+    PACKED_FIELD,
+    TEN_MINUTES,
+    count_samples,
+    unpack_counts,
 )
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S, BucketPlan, TrendBuilder
 

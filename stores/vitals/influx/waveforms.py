@@ -32,7 +32,7 @@ from stores.vitals.influx.lines import (
     escaped_key,
     to_ms,
 )
-from stores.vitals.influx.ql import beds_condition, quote_ident, quote_string, time_literal
+from stores.vitals.influx.ql import beds_condition, quote_ident, quote_string, source, time_literal
 from stores.vitals.waveform_codec import checked, pack_text, unpack_text
 
 log = logging.getLogger(__name__)
@@ -71,16 +71,12 @@ def queries(bed_ids: Sequence[str], since: float, waveform: Waveform | None,
     if waveform is not None:
         where += f" AND {quote_ident(KIND_TAG)} = {quote_string(waveform.value)}"
     group = f"GROUP BY {quote_ident(BED_TAG)}, {quote_ident(KIND_TAG)}"
-    source = _source(rp)
-    before = (f"SELECT * FROM {source} WHERE {where} "
+    where_from = source(rp, MEASUREMENT)
+    before = (f"SELECT * FROM {where_from} WHERE {where} "
               f"AND time >= {time_literal(since - CHUNK_LIMIT_S)} AND time < {time_literal(since)} "
               f"{group} ORDER BY time DESC LIMIT 1")
-    after = f"SELECT * FROM {source} WHERE {where} AND time >= {time_literal(since)} {group}"
+    after = f"SELECT * FROM {where_from} WHERE {where} AND time >= {time_literal(since)} {group}"
     return before, after
-
-
-def _source(rp: str | None) -> str:
-    return f"{quote_ident(rp)}.{quote_ident(MEASUREMENT)}" if rp else quote_ident(MEASUREMENT)
 
 
 def chunks(results: Sequence[dict[str, Any]]) -> Iterator[WaveformChunk]:
