@@ -139,6 +139,23 @@ def test_nan_and_a_missing_chunk_are_gaps(grid, tile, now):
     assert all(columns[x] for x in columns_of(head - 2.0, head - 1.6))
 
 
+def test_the_tile_drawn_frame_by_frame_looks_as_drawn_whole(grid, tile, now):
+    rng = np.random.default_rng(7)
+    chunks = [ecg("b01", T0 - 2.0 + k / 4, 0.25, rng.normal(0, 0.6, 62)) for k in range(14)]
+    # each chunk a quarter second after it ends, every third a second later: behind the head
+    arrivals = [c.end + 0.25 + (1.0 if k % 3 == 2 else 0.0) for k, c in enumerate(chunks)]
+    for step in range(120):  # 2 s of frames
+        at = T0 + step / 60
+        due = [c for c, when in zip(chunks, arrivals) if at - 1 / 60 < when <= at]
+        if due:
+            grid.add_waveforms({"b01": due})
+        frame(grid, tile, at, now)
+    framed = tile.grab().toImage()
+    tile.ecg.layer.forget()  # the next paint draws the trace whole
+    assert tile.grab().toImage() == framed
+    assert (trace_columns(tile)).sum() > 50  # and there is a trace to compare
+
+
 def test_the_strip_says_when_no_ecg_arrives_while_numerics_are_live(grid, tile, now):
     assert tile.view().ecg == "ECG \u2014" and not tile.view().sweeping
     grid.add_waveforms({"b01": [ecg("b01", T0 - 1.0, 0.5, np.nan)]})
