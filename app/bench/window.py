@@ -5,7 +5,8 @@ bed grid sweeps on its own frame timer, nothing here asks for a repaint. In orde
 
 1. start-up: process start to the window's first painted pass (`app.bench.frames`);
 2. the live window for `seconds`: the grid's frames (intervals between painted frames, and how
-   long each repaint pass took), the process's CPU and, at the end, its memory;
+   long each repaint pass took), the process's CPU, the garbage collector's pauses of the UI
+   thread (`app.bench.gc_pauses`) and, at the end, its memory;
 3. history: a backfilled week of the selected bed, its 24 h and 7 d trends timed
    (`app.bench.history`), on the vitals store the station runs on, the window still live;
 4. once the station has stopped (the harness's after-stop step): ingest, batched writes to a
@@ -23,6 +24,7 @@ import itertools
 import time
 
 from app.bench.common import READY_LIMIT_S, BenchError, BenchStation, until
+from app.bench.gc_pauses import GcPauses
 from app.bench.history import FALLBACK_BUCKETS, bench_history
 from app.bench.process import CpuMeter, process_age_s, rss_mb
 from app.bench.stats import percentile
@@ -65,7 +67,8 @@ async def _measure_frames(bench: BenchStation, seconds: float) -> dict:
     paints.watch_frames(grid.tiles())
     cpu = CpuMeter().start()
     started = time.perf_counter()
-    await asyncio.sleep(seconds)
+    with GcPauses() as gc_pauses:  # of the UI thread, which runs this loop
+        await asyncio.sleep(seconds)
     measured_s = time.perf_counter() - started
     cpu_percent = cpu.percent()
     memory = rss_mb()
@@ -81,6 +84,7 @@ async def _measure_frames(bench: BenchStation, seconds: float) -> dict:
         "frame_timer_hz": round(1000.0 / max(1, grid.frame_timer.interval()), 1),
         "cpu_percent": round(cpu_percent, 1),
         "rss_mb": round(memory, 1),
+        **gc_pauses.figures(),
         "sweeping_beds": sweeping_beds(bench),
     }
     paints.forget_frames()

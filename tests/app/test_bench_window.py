@@ -33,7 +33,7 @@ from tests.servers import accept_plain
 
 FIGURES = ("beds", "fps", "frame_ms_p50", "frame_ms_p99", "paint_ms_p50", "paint_ms_p99",
            "cpu_percent", "rss_mb", "history_24h_ms_p95", "history_7d_ms_p95", "startup_ms",
-           "ingest_rows_per_s", "backend", "seconds")
+           "ingest_rows_per_s", "backend", "seconds", "gc_pause_ms_max", "gc_pauses_over_10ms")
 
 
 def bench(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
