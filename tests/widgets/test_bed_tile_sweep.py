@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 
 from stores.model import Bed, Patient, VitalSample, Waveform, WaveformChunk
 from widgets import palette
-from widgets.bed_grid import BedGrid
+from widgets.bed_grid import CHUNKS_SPREAD_FRAMES, BedGrid
 
 T0 = 1_750_000_000.0
 TRACE = QColor(palette.VITAL_COLOURS["heart_rate"]).rgb()
@@ -208,6 +208,28 @@ def test_one_shared_timer_repaints_only_the_swept_columns(qtbot, grid, tile, now
     qtbot.waitUntil(lambda: bool(paints.rects), timeout=1000)
     assert all(rect.width() <= 20 for rect in paints.rects)  # a few columns, not the tile
     assert grid.frame_timer.interval() == round(1000 / 60)
+
+
+def test_new_ecg_is_made_ready_a_share_of_the_grid_per_frame(qtbot, now):
+    grid = BedGrid(clock=lambda: now[0])
+    qtbot.addWidget(grid)
+    grid.set_beds(beds(16), {bed.id: patient(bed.id, str(n)) for n, bed in enumerate(beds(16))})
+    grid.show_vitals({bed.id: VitalSample(bed.id, T0, heart_rate=70.0) for bed in beds(16)})
+    grid.resize(1100, 650)
+    grid.show()
+    qtbot.waitExposed(grid)
+    grid.add_waveforms({bed.id: [ecg(bed.id, T0 - 1.0, 0.5)] for bed in beds(16)})
+    grid.frame_timer.stop()  # the test drives the frames
+    grid.advance_sweeps()  # the first frame draws every strip whole, ready or not
+    grid.add_waveforms({bed.id: [ecg(bed.id, T0 - 0.5, 0.25)] for bed in beds(16)})  # ahead
+    grid.frame_timer.stop()
+    waiting = [sum(tile.ecg.layer.behind for tile in grid.tiles())]
+    for _ in range(CHUNKS_SPREAD_FRAMES):
+        now[0] += 1 / 60
+        grid.advance_sweeps()
+        waiting.append(sum(tile.ecg.layer.behind for tile in grid.tiles()))
+    share = 16 // CHUNKS_SPREAD_FRAMES
+    assert waiting == [16 - k * share for k in range(CHUNKS_SPREAD_FRAMES + 1)]
 
 
 @pytest.mark.parametrize(("count", "mode"), [(8, "wide"), (16, "stacked"), (32, "compact")])

@@ -120,6 +120,10 @@ class BedTile(QWidget):
         for rect in self.ecg.dirty_rects(now):
             self.update(rect)
 
+    def catch_up_sweep(self) -> None:
+        """Get the ECG's new samples ready to show (the grid spreads this over a few frames)."""
+        self.ecg.catch_up()
+
     def set_trend(self, samples: list[VitalSample]) -> None:
         """Replace the trend (and latest numerics) with this bed's recent samples."""
         self._forget_samples()

@@ -76,6 +76,12 @@ class SweepPainter:
             if self.layer is not None:
                 self.layer.add(first, last)
 
+    def catch_up(self) -> None:
+        """Work out the trace's columns for the samples that came (else the frame showing them
+        does)."""
+        if self.layer is not None:
+            self.layer.catch_up()
+
     def signal(self, now: float) -> str:
         return self.sweep.signal(now)
 

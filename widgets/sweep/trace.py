@@ -1,7 +1,10 @@
 """The bed tiles' trace as a layer of pixels, without Qt: each column of the strip is worked out
-once, when the samples whose line crosses it arrive, and copied into the layer when the head
+once, after the samples whose line crosses it arrive, and copied into the layer when the head
 passes it; so a frame copies the few columns the head passed and blanks the erase bar, rather
-than drawing the trace again (64 tiles at 60 frames a second).
+than drawing the trace again (64 tiles at 60 frames a second). Chunks come ahead of the head,
+so the working out can wait for `catch_up`, which the grid spreads over a few frames (every
+bed's chunk comes in the same poll); a frame about to show columns not yet worked out works
+them out first.
 
 A column shows the rows the trace's line covers over it: the samples in it and the line on to
 the samples either side, as a 1-pixel aliased line would; a gap (NaN, a sample never received,
@@ -20,6 +23,9 @@ from widgets.sweep.model import Sweep
 Columns = tuple[int, int]  # columns from, to (not included) of the layer
 Shown = tuple[int, int, int]  # a sweep's number, and the columns from, to where it is shown
 _EMPTY = (1, 0)  # a column's first and last lit row where nothing is drawn
+# Samples this close ahead of the head are worked out before a frame shows its columns: the
+# column the head is in, and the line from its last sample on to the next, reach this far.
+_SOON_S = 0.05
 
 
 class TraceLayer:
@@ -35,15 +41,16 @@ class TraceLayer:
         self._baseline, self._gain, self._last_row = baseline, gain, rows - 1
         self._rows = np.arange(rows).reshape(-1, 1)
         self._px_per_s = self.columns / sweep.period if sweep.period > 0 else 0.0
-        # Columns worked out, kept for as many sweeps as the sample ring holds (chunks can come
-        # well ahead of the head), each sweep in row `number % sweeps`.
+        # Columns worked out, as pixels ready to copy (a frame is then one copy per tile), kept
+        # for as many sweeps as the sample ring holds (chunks can come well ahead of the head):
+        # sweep n in page n % pages.
         per_sweep = sweep.period * sweep.rate_hz
-        self._sweeps = math.ceil(len(sweep.samples) / per_sweep) + 2 if per_sweep > 0 else 1
-        shape = (self._sweeps, self.columns)
-        self._low, self._high = np.full(shape, _EMPTY[0], np.int32), np.full(shape, _EMPTY[1], np.int32)
-        self._row_sweep = [-1] * self._sweeps  # the sweep each row's columns are of
+        self._pages = math.ceil(len(sweep.samples) / per_sweep) + 2 if per_sweep > 0 else 1
+        self._worked = np.zeros((self._pages, rows, self.columns), np.uint32)
+        self._page_sweep = [-1] * self._pages  # the sweep each page's columns are of
         self._head: float | None = None  # the head at the last frame; None: draw all
         self._changed: list[Columns] = []  # columns drawn since the last frame (late samples)
+        self._arrived: tuple[int, int] | None = None  # first and last sample not worked out
 
     @property
     def drawn(self) -> bool:
@@ -54,9 +61,28 @@ class TraceLayer:
         """Draw everything again at the next frame (the samples were cleared)."""
         self._head = None
 
+    @property
+    def behind(self) -> bool:
+        """Whether samples arrived whose columns are not worked out yet."""
+        return self._arrived is not None
+
     def add(self, first: int, last: int) -> None:
-        """Samples numbered first..last arrived: work out the columns their line crosses, and
-        draw at once those already shown (the next `advance` reports them)."""
+        """Samples numbered first..last arrived: `catch_up` works their columns out."""
+        if self._arrived is not None:
+            first, last = min(first, self._arrived[0]), max(last, self._arrived[1])
+        self._arrived = first, last
+
+    def catch_up(self) -> None:
+        """Work out the columns the line through the samples that arrived crosses (those held:
+        older ones are gone), and draw at once those already shown (the next `advance`
+        reports them)."""
+        if self._arrived is None:
+            return
+        ring = self.sweep.samples
+        first, last = self._arrived
+        self._arrived = None
+        if ring.newest is not None:
+            first = max(first, ring.number(ring.newest) - len(ring) + 1)
         for number, c0, c1 in self._columns_of(first - 1, last + 1):
             self._work_out(number, c0, c1)
             if self._head is not None:
@@ -71,6 +97,8 @@ class TraceLayer:
         if not self.sweep.follows(self._head, head):
             self.draw_all(head)
             return [(0, self.columns)]
+        if self._arrived is not None and (self._arrived[0] - 1) / self.sweep.rate_hz <= head + _SOON_S:
+            self.catch_up()  # the columns this frame shows must be worked out
         changed, self._changed = self._changed, []
         if head == self._head:
             return changed
@@ -89,8 +117,8 @@ class TraceLayer:
 
     def draw_all(self, head: float) -> None:
         """Work out every column from the samples held and show the trace with the head at `head`."""
-        self._head, self._changed = head, []
-        self._row_sweep = [-1] * self._sweeps
+        self._head, self._changed, self._arrived = head, [], None
+        self._page_sweep = [-1] * self._pages
         self.pixels.fill(self._blank)
         ring = self.sweep.samples
         if ring.newest is not None:
@@ -116,14 +144,17 @@ class TraceLayer:
 
     def _work_out(self, number: int, c0: int, c1: int) -> None:
         """Work out columns c0..c1 of sweep `number` from the samples held, and keep them (unless
-        its row holds a later sweep: those samples are too old to be shown)."""
-        slot = number % self._sweeps
-        if self._row_sweep[slot] > number:
+        its page holds a later sweep: those samples are too old to be shown)."""
+        page = number % self._pages
+        if self._page_sweep[page] > number:
             return
-        if self._row_sweep[slot] < number:  # the row's sweep is long gone: start it blank
-            self._low[slot], self._high[slot] = _EMPTY
-            self._row_sweep[slot] = number
-        self._low[slot, c0:c1], self._high[slot, c0:c1] = self._rows_lit(number, c0, c1)
+        if self._page_sweep[page] < number:  # the page's sweep is long gone: start it blank
+            self._worked[page] = self._blank
+            self._page_sweep[page] = number
+        low, high = self._rows_lit(number, c0, c1)
+        lit = self._rows >= low
+        lit &= self._rows <= high
+        np.multiply(lit, self._colour, out=self._worked[page, :, c0:c1])
 
     def _rows_lit(self, number: int, c0: int, c1: int) -> tuple[np.ndarray, np.ndarray]:
         """For each column c0..c1 of sweep `number`: the first and last row its line lights.
@@ -173,13 +204,11 @@ class TraceLayer:
         """Draw columns c0..c1 as worked out for sweep `number` (blank where they were not)."""
         if c1 <= c0:
             return
-        slot = number % self._sweeps
-        if self._row_sweep[slot] != number:  # nothing of that sweep arrived
+        page = number % self._pages
+        if self._page_sweep[page] == number:
+            self.pixels[:, c0:c1] = self._worked[page, :, c0:c1]
+        else:  # nothing of that sweep arrived
             self.pixels[:, c0:c1] = self._blank
-            return
-        lit = self._rows >= self._low[slot, c0:c1]
-        lit &= self._rows <= self._high[slot, c0:c1]
-        np.multiply(lit, self._colour, out=self.pixels[:, c0:c1])
 
     def _show_again(self, number: int, c0: int, c1: int) -> None:
         """Draw the columns c0..c1 of sweep `number` that are shown now (late samples)."""

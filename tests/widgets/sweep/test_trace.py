@@ -1,6 +1,7 @@
 """The tiles' trace layer: drawn a few columns a frame it equals the layer drawn whole, pixel for
-pixel, whatever the chunks (late, lost, out of order, leads off) and the frames (60 a second, a
-stall, a jump); and a column shows the rows its line covers."""
+pixel, whatever the chunks (late, lost, out of order, leads off), whenever their columns are
+worked out, and whatever the frames (60 a second, a stall, a jump); and a column shows the rows
+its line covers."""
 
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def test_drawn_a_few_columns_a_frame_the_layer_equals_the_layer_drawn_whole(
             kept = sweep.add(first / RATE, values)
             if kept is not None:
                 layer.add(*kept)
+        if due and rng.random() < 0.5:  # the grid's share of the tiles this frame; or the frame
+            layer.catch_up()
         layer.advance(now)
         whole = layer_of(sweep, rows, rows * 0.68, rows / 2.2)
         whole.draw_all(sweep.head(now))
