@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
-from app import station_audit
+from app import collector, station_audit
 from app.alarms.archive import AlarmArchiver
 from app.config import Config
 from app.demo.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
@@ -106,6 +106,7 @@ async def run_station(config: Config, screenshot: Path | None = None,
     stores = await open_station_stores(config)
     station = await start_station(config, stores)
     apply_theme(QApplication.instance())  # before the feeds first answer, after the window
+    collector.freeze_after_start_up()
     window = station.window
     closed = asyncio.Event()
     window.closed.connect(closed.set)
