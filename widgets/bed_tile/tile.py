@@ -247,10 +247,10 @@ class BedTile(QWidget):
     def _place_strip(self) -> None:
         """Lay the strip out again if the size or the alarm row changed (a hidden widget gets no
         resize event, so this is checked on each frame and paint rather than on resize)."""
-        key = (self.size().toTuple(), self._view.alarm is not None, self.devicePixelRatioF())
+        key = (self.width(), self.height(), self._view.alarm is not None, self.devicePixelRatioF())
         if key != self._placed_for:
             self._placed_for = key
-            self.ecg.place(self.parts().strip, ratio=key[2])
+            self.ecg.place(self.parts().strip, ratio=key[3])
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):

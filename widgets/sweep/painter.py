@@ -103,7 +103,7 @@ class SweepPainter:
             return
         if not self.layer.drawn:  # painted before the first frame: draw it now
             self.layer.advance(now)
-        painter.drawImage(self.strip.topLeft(), self._image)
+        painter.drawImage(self._strip_px.topLeft(), self._image)
 
 
 def px_per_mv(strip: QRectF, pixels_per_mm: float) -> float:
