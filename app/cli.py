@@ -199,16 +199,16 @@ def _run_window(config: Config, screenshot: Path | None, after_s: float,
                 size: tuple[int, int] | None) -> int:
     if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import run_station
+    from app.tasks import run_on_qt_loop
     from app.qt_messages import route_qt_messages_to_logging
 
     route_qt_messages_to_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Ward Station")  # its theme comes once the window is built
-    return qasync.run(run_station(config, screenshot, after_s, size))
+    return run_on_qt_loop(run_station(config, screenshot, after_s, size))
 
 
 def _check(config: Config, init: bool) -> int:
