@@ -114,7 +114,7 @@ class RegionReader:
                 # after it: whatever comes in between is in the backfill
                 await self.ensure_positioned()
                 await pubsub.subscribe(self.keys.channel)
-                await _confirmed(pubsub)
+                await confirmed(pubsub)
                 await self._catch_up()
             self._following = True
             self._on_state(None)
@@ -227,7 +227,7 @@ class RegionReader:
             subscription.end()
 
 
-async def _confirmed(pubsub: PubSub) -> None:
+async def confirmed(pubsub: PubSub) -> None:
     """Wait for the server to confirm the SUBSCRIBE: from then on every publish arrives."""
     while True:
         message = await pubsub.get_message(timeout=1.0)
