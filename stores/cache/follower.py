@@ -63,6 +63,10 @@ class Follower:
         self._broken: str | None = None
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def started(self) -> bool:
+        return self._task is not None
+
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(
             self._run(), name=f"cache invalidations of {self._keys.region}")

@@ -47,8 +47,11 @@ class RegionCache:
         self.follower = Follower(conn, self.keys, self.view, signer, self._bump, self._flush)
 
     def start(self) -> None:
-        """Follow the channel (on the running loop); reads go to the store until it does."""
-        self.follower.start()
+        """Follow the channel (on the running loop); reads go to the store until it does. The
+        first read or write starts it too: a station that opens its stores only to check them
+        (`ward-station check`) joins no channel, and so makes no generation."""
+        if not self.follower.started:
+            self.follower.start()
 
     async def read(self, scope: str, query: Query, returns: object,
                    read_store: Callable[[], Awaitable[T]],
@@ -56,6 +59,7 @@ class RegionCache:
         """The answer to `query` (of type `returns`): from the cache, else from `read_store()`,
         then kept if `keep(answer)` (an answer about another region is not: its writes are
         announced on another channel)."""
+        self.start()
         counts = self.counts[scope]
         generation = self.view.current(scope)
         if generation is None:
@@ -78,6 +82,7 @@ class RegionCache:
         """A write reached the store: make the scope's next generation and announce it. If
         that fails, the view is dropped until the station follows the channel again, and then
         every scope gets a new generation anyway."""
+        self.start()
         try:
             async with self._conn.calling(CALL_TIMEOUT_S):
                 self.view.heard(scope, await self._bump(scope))
@@ -132,13 +137,10 @@ class RegionCache:
             await self._conn.client.hincrby(self.keys.stats, "hits", hits)
 
     async def region_figures(self) -> tuple[int, int] | None:
-        """(reads, hits) of every station of the region since the figures began; None if
-        Redis does not say (away, or junk in their place)."""
-        try:
-            async with self._conn.calling(CALL_TIMEOUT_S * 4):
-                reads, hits = await self._conn.client.hmget(self.keys.stats, ["reads", "hits"])
-        except StoreUnavailable:
-            return None
+        """(reads, hits) of every station of the region since the figures began; None for junk
+        in their place. StoreUnavailable if Redis does not answer."""
+        async with self._conn.calling():
+            reads, hits = await self._conn.client.hmget(self.keys.stats, ["reads", "hits"])
         figures = [int(v) if isinstance(v, str) and v.isdigit() else None for v in (reads, hits)]
         if figures[0] is None or figures[1] is None or figures[1] > figures[0]:
             return (0, 0) if reads is None and hits is None else None
