@@ -9,14 +9,13 @@ follow the channel its view is dropped and every read goes to the store.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from stores.alerts import redis_channel as channel
 from stores.alerts.redis_conn import Connection
-from stores.alerts.redis_feed import IDLE_PING_S, PONG_WAIT_S, RETRY_CAP_S, RETRY_S, confirmed
 from stores.alerts.signing import Signer
 from stores.backoff import backoff_s
 from stores.cache.keys import MAX_GENERATION, SCOPES, CacheKeys
@@ -92,44 +91,28 @@ class Follower:
                     log.warning("cache of region %s not in use: %s; reconnecting",
                                 self._keys.region, reason)
                 self.problem = reason
-            await asyncio.sleep(backoff_s(failures, RETRY_S, RETRY_CAP_S))
+            await asyncio.sleep(backoff_s(failures, channel.RETRY_S, channel.RETRY_CAP_S))
             failures += 1
 
     async def _follow(self) -> None:
-        pubsub = self._conn.client.pubsub()
-        try:
+        async with channel.joined(self._conn, self._keys.channel) as pubsub:
+            self._broken = None
             async with self._conn.calling():
-                await pubsub.subscribe(self._keys.channel)
-                await confirmed(pubsub)
-                self._broken = None
                 for scope in SCOPES:  # after joining: a newer generation is heard, not missed
                     self._view.adopt(scope, await self._bump(scope))
             self.problem = None
             await self._listen(pubsub)
-        finally:
-            with contextlib.suppress(Exception):
-                await pubsub.aclose()
+        raise StoreUnavailable(self._broken or "stopped following")
 
     async def _listen(self, pubsub: PubSub) -> None:
-        loop = asyncio.get_running_loop()
-        heard, pinged, flushed = loop.time(), False, loop.time()
-        while self._broken is None:
-            message = await pubsub.get_message(timeout=0.25)
-            if message is not None:
-                heard, pinged = loop.time(), False
-                if message["type"] == "message":
-                    self._take(message["data"])
-                continue
-            if pinged and loop.time() - heard > IDLE_PING_S + PONG_WAIT_S:
-                raise TimeoutError("the cache's channel did not answer a ping")
-            if not pinged and loop.time() - heard >= IDLE_PING_S:
-                await pubsub.ping()
-                pinged = True
-            if loop.time() - flushed >= FLUSH_EVERY_S:
-                flushed = loop.time()
-                async with self._conn.calling(PONG_WAIT_S):
-                    await self._flush()
-        raise StoreUnavailable(self._broken)
+        async def take(data: object) -> None:
+            self._take(data)
+
+        async def flush() -> None:
+            async with self._conn.calling(channel.PONG_WAIT_S):
+                await self._flush()
+
+        await channel.listen(pubsub, take, lambda: self._broken is None, FLUSH_EVERY_S, flush)
 
     def _take(self, data: object) -> None:
         try:
@@ -141,10 +124,5 @@ class Follower:
         self._view.heard(scope, generation)
 
     async def stop(self) -> None:
-        if self._task is None:
-            return
-        while not self._task.done():
-            # again and again: a cancellation that lands as the driver's read timeout expires
-            # is taken for that timeout on Python 3.11
-            self._task.cancel()
-            await asyncio.wait([self._task], timeout=0.2)
+        if self._task is not None:
+            await channel.stop_task(self._task)

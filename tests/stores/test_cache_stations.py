@@ -93,7 +93,7 @@ async def test_no_read_is_older_than_the_last_write_its_station_heard_of(open_st
             record = await writer.patients.update(
                 dataclasses.replace(record, notes=f"save {n}"), "dr.ng")
             saves.append((writer.generation(), record.version))
-            await asyncio.sleep(0)
+            await asyncio.sleep(0.02)  # longer than a slow answer: the reader hits in between
 
     async def read() -> None:
         while len(saves) < 40:
