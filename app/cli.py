@@ -99,13 +99,14 @@ def _bench_parser(commands) -> None:
                             "alarms: time from publishing an alarm to the banner having "
                             "painted it, at 10 alarms a second. "
                             "cache: the reads of --stations stations of a region that reach the "
-                            "patient and network stores without and with the Redis cache (no "
-                            "window; without --config on a redis-server of its own, from PATH)")
+                            "patient and network stores without and with the Redis cache, over "
+                            "ten simulated minutes at 100x (no window, no --seconds; without "
+                            "--config on a redis-server of its own, from PATH)")
     bench.add_argument("--beds", type=int, default=32, metavar="N",
                        help=f"beds of the bench ward, each with a patient (default: 32, "
                             f"at most {MAX_BENCH_BEDS})")
     bench.add_argument("--seconds", type=float, default=20.0, metavar="SECONDS",
-                       help="how long to measure (default: 20)")
+                       help="window, alarms: how long to measure (default: 20)")
     bench.add_argument("--stations", type=int, default=8, metavar="N",
                        help=f"cache: stations of the region replayed (default: 8, at most "
                             f"{MAX_BENCH_STATIONS})")

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest_asyncio
 
-from app.bench.counted_reads import CountedReads
+from app.bench.cache.counted_reads import CountedReads
 from stores import StoreConfig, Stores, open_stores
 from stores.cache import CachedNetwork, CachedPatients, RegionCache, open_cache
 from stores.model import Bed, CareLink, CareLinkKind, Clinician, ClinicianRole, Patient, Sex
