@@ -86,8 +86,9 @@ class Follower:
                 self._view.drop()
                 reason = (exc if isinstance(exc, StoreUnavailable) else
                           self._conn.store_error(exc)).reason
-                if self.problem is None:
+                if self.problem is None:  # it was following: a new outage
                     failures = 0
+                if failures == 0:
                     log.warning("cache of region %s not in use: %s; reconnecting",
                                 self._keys.region, reason)
                 self.problem = reason

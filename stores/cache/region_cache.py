@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CALL_TIMEOUT_S = 0.5  # a cache call slower than this is a miss: the store answers instead
+# An announcement that fails costs every station of the region its entries (this one joins the
+# channel again and makes new generations): it is given longer than a read.
+ANNOUNCE_TIMEOUT_S = 2.0
 
 
 class RegionCache:
@@ -84,7 +87,7 @@ class RegionCache:
         every scope gets a new generation anyway."""
         self.start()
         try:
-            async with self._conn.calling(CALL_TIMEOUT_S):
+            async with self._conn.calling(ANNOUNCE_TIMEOUT_S):
                 self.view.heard(scope, await self._bump(scope))
         except StoreUnavailable as exc:
             log.warning("cache of region %s: a write to %s could not be announced (%s); the "
