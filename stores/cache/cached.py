@@ -42,6 +42,9 @@ class _Fronted:
     async def _write(self, scope: str, write: Awaitable[T]) -> T:
         try:
             result = await write
+        except asyncio.CancelledError:
+            self._announce_soon(scope)  # it may have reached the store: said, without waiting
+            raise
         except Exception:
             await self._cache.changed(scope)  # it may have reached the store before failing
             raise
@@ -50,16 +53,18 @@ class _Fronted:
         return result
 
     def _on_courier(self, event: str, write: Any) -> None:  # (event, QueuedWrite), on the loop
-        if event != "delivered" or write.op in UNCACHED_WRITES:
-            return
-        task = asyncio.get_running_loop().create_task(self._cache.changed(self._scope_of(write.op)))
+        if event == "delivered" and write.op not in UNCACHED_WRITES:
+            self._announce_soon(self._scope_of(write.op))
+
+    def _announce_soon(self, scope: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._cache.changed(scope))
         self._announcing.add(task)
         task.add_done_callback(self._announced)
 
     def _announced(self, task: asyncio.Task[None]) -> None:
         self._announcing.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("announcing a delivered write failed", exc_info=task.exception())
+            log.error("announcing a write to the cache failed", exc_info=task.exception())
 
     async def _health(self, *scopes: str) -> StoreHealth:
         return dataclasses.replace(await self._inner.health(), cache=self._cache.health(*scopes))
