@@ -118,6 +118,11 @@ def _bench_parser(commands) -> None:
                             "network stores and the region; every other store, and that one without "
                             "--config, is embedded in a temporary folder (the ingest figure is "
                             "always the embedded store's)")
+    bench.add_argument("--history", type=_duration, default=7 * 86400, metavar="DURATION",
+                       dest="history_s",
+                       help="window: how much past of the selected bed the history step "
+                            "backfills before timing its 24 h and 7 d trends (default: 7d; "
+                            "e.g. 1d for a quick run: the ranges are the same, with less data)")
     bench.add_argument("--junk", action="store_true",
                        help="alarms, on a Redis alert store: also write junk on the region's "
                             "channel and stream (entry ids far ahead, NaN values, bytes that are "
@@ -230,7 +235,9 @@ def _bench(args: argparse.Namespace) -> int:
     from app.bench.harness import run_bench
     from app.bench.report import report_figures
 
-    options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk)
+    options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk,
+                           args.history_s)
+
     def report(figures: dict) -> None:
         report_figures(figures, args.json)
 

@@ -83,9 +83,10 @@ async def time_trends(store: VitalsStore, bed_id: str, span_s: float, buckets: i
     return found
 
 
-async def bench_history(store: VitalsStore, patient: Patient, end: float, buckets: int) -> dict:
-    """Backfill the week, then time the 24 h and 7 d trends; the figures by name."""
-    backfill = await backfill_week(store, patient, end)
+async def bench_history(store: VitalsStore, patient: Patient, end: float, buckets: int,
+                        seconds: int = WEEK_S) -> dict:
+    """Backfill `seconds` (a week), then time the 24 h and 7 d trends; the figures by name."""
+    backfill = await backfill_week(store, patient, end, seconds)
     figures = {"backfill_rows": backfill.rows, "backfill_s": round(backfill.seconds, 3),
                "backfill_rows_per_s": round(backfill.rows_per_s), "history_buckets": buckets}
     for label, span_s in (("24h", DAY_S), ("7d", WEEK_S)):
