@@ -18,6 +18,7 @@ from app.startup import StartupError
 PROG = "ward-station"
 COMMANDS = ("run", "simulate", "check", "bench")
 MAX_BENCH_BEDS = 64
+MAX_BENCH_STATIONS = 64
 MIN_WINDOW, MAX_WINDOW = 200, 8192  # px a side of --size: a window, not a typo
 
 
@@ -96,17 +97,25 @@ def _bench_parser(commands) -> None:
                             "sweeps its ECG; the 24 h and 7 d history of a bed with a backfilled "
                             "week; batched ingest into a scratch embedded store. "
                             "alarms: time from publishing an alarm to the banner having "
-                            "painted it, at 10 alarms a second")
+                            "painted it, at 10 alarms a second. "
+                            "cache: the reads of --stations stations of a region that reach the "
+                            "patient and network stores without and with the Redis cache, over "
+                            "ten simulated minutes at 100x (no window, no --seconds; without "
+                            "--config on a redis-server of its own, from PATH)")
     bench.add_argument("--beds", type=int, default=32, metavar="N",
                        help=f"beds of the bench ward, each with a patient (default: 32, "
                             f"at most {MAX_BENCH_BEDS})")
     bench.add_argument("--seconds", type=float, default=20.0, metavar="SECONDS",
-                       help="how long to measure (default: 20)")
+                       help="window, alarms: how long to measure (default: 20)")
+    bench.add_argument("--stations", type=int, default=8, metavar="N",
+                       help=f"cache: stations of the region replayed (default: 8, at most "
+                            f"{MAX_BENCH_STATIONS})")
     bench.add_argument("--config", type=Path, metavar="PATH",
                        help="TOML config file whose store the benchmark measures: for window "
                             "the vitals store (stores.vitals, e.g. influxdb://127.0.0.1:8086/"
                             "vitals), for alarms the alert store (stores.alerts, e.g. "
-                            "redis://127.0.0.1:6379/0); every other store, and that one without "
+                            "redis://127.0.0.1:6379/0), for cache the alert, patient and "
+                            "network stores and the region; every other store, and that one without "
                             "--config, is embedded in a temporary folder (the ingest figure is "
                             "always the embedded store's)")
     bench.add_argument("--history", type=_duration, default=7 * 86400, metavar="DURATION",
@@ -155,6 +164,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         build_parser().error("--backfill-only needs --backfill")
     if args.command == "bench" and not 1 <= args.beds <= MAX_BENCH_BEDS:
         build_parser().error(f"--beds must be between 1 and {MAX_BENCH_BEDS}")
+    if args.command == "bench" and not 1 <= args.stations <= MAX_BENCH_STATIONS:
+        build_parser().error(f"--stations must be between 1 and {MAX_BENCH_STATIONS}")
     if args.command == "bench" and not 0 < args.seconds < math.inf:
         build_parser().error("--seconds must be a number more than 0")
     return args
@@ -226,8 +237,16 @@ def _bench(args: argparse.Namespace) -> int:
 
     options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk,
                            args.history_s)
+
+    def report(figures: dict) -> None:
+        report_figures(figures, args.json)
+
     try:
-        run_bench(options, lambda figures: report_figures(figures, args.json))
+        if args.benchmark == "cache":
+            from app.bench.cache import run_cache_bench
+            run_cache_bench(args.stations, args.config, report)
+        else:
+            run_bench(options, report)
     except BenchError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
