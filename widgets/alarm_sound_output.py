@@ -19,8 +19,8 @@ from widgets.alarm_tones import SAMPLE_RATE, burst_pcm
 
 log = logging.getLogger(__name__)
 
-# How much sound the audio thread asks for at a time: a burst starts, or stops, within about
-# this, and the UI thread never waits for the device.
+# How much sound the audio thread asks for at a time: a burst starts, or stops, a few of these
+# after it is asked for (what the device has buffered), and the UI thread never waits for it.
 PERIOD_MS = 50
 _SAMPLE_BYTES = 2  # 16-bit mono
 
@@ -143,8 +143,10 @@ def alsa_messages_to_log() -> object:
     except OSError:  # no ALSA: miniaudio will not load it either
         return None
 
-    def to_log(file: bytes, line: int, function: bytes, error: int, text: bytes) -> None:
-        log.debug("ALSA %s: %s", function.decode(errors="replace"), text.decode(errors="replace"))
+    def to_log(file: bytes | None, line: int, function: bytes | None, error: int,
+               text: bytes | None) -> None:
+        log.debug("ALSA %s: %s", (function or b"").decode(errors="replace"),
+                  (text or b"").decode(errors="replace"))
 
     handler = _ALSA_HANDLER(to_log)
     libasound.snd_lib_error_set_handler(handler)
