@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TextIO
 
+from app.cached_stores import cache_refusal, cached_store_names
 from app.config import Config
 from app.startup import StartupError, open_configured_stores
 from stores import STORE_NAMES, Stores
@@ -24,10 +26,12 @@ async def check_stores(config: Config, init: bool, out: TextIO) -> int:
         return 1
     try:
         results = [await _check_one(config, stores, name, init) for name in STORE_NAMES]
+        cache = await cache_lines(config, stores)
     finally:
         await stores.close()
     for lines in results:
         print("\n".join(lines[1:]), file=out)
+    print("\n".join(cache), file=out)
     failed = [lines[0] for lines in results if lines[0]]
     print(f"\n{len(STORE_NAMES) - len(failed)} of {len(STORE_NAMES)} stores ready"
           + (f"; not ready: {', '.join(failed)}" if failed else ""), file=out)
@@ -60,6 +64,37 @@ async def _check_one(config: Config, stores: Stores, name: str, init: bool) -> l
     schema_ready = isinstance(missing, list) and (init or not missing)
     ready = health.state is not HealthState.DOWN and schema_ready
     return ["" if ready else name, *lines]
+
+
+async def cache_lines(config: Config, stores: Stores) -> list[str]:
+    """The cache in front of the patient and network stores, and the region's hit ratio (every
+    station's reads). Not a store: when Redis is away, reads go to the stores and `check` is
+    not failed for it."""
+    if stores.cache is None:
+        return [f"{'cache':<10} {cache_refusal(config)}"]
+    where = (f"in front of {', '.join(cached_store_names(config))}; entries kept "
+             f"{config.cache_ttl_s:g} s, signed with region {config.region}'s key")
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(STORE_TIMEOUT_S):
+            figures = await stores.cache.region_figures()
+    except (StoreUnavailable, TimeoutError) as exc:
+        reason = getattr(exc, "reason", f"no answer within {STORE_TIMEOUT_S:.0f} s")
+        down = StoreHealth("cache", "redis", HealthState.DOWN, reason=f"{reason}; reads go to "
+                           "the stores")
+        return [_headline(down, where)]
+    up = StoreHealth("cache", "redis", HealthState.UP, (time.perf_counter() - started) * 1000)
+    return [_headline(up, where), f"{'':11}{_hit_ratio(config.region, figures)}"]
+
+
+def _hit_ratio(region: str, figures: tuple[int, int] | None) -> str:
+    if figures is None:
+        return f"hit ratio of region {region}: unknown (its figures in Redis do not read)"
+    reads, hits = figures
+    if not reads:
+        return f"hit ratio of region {region}: no reads counted yet"
+    return (f"hit ratio of region {region}: {hits / reads:.1%} of {reads} reads, every "
+            "station's, answered from the cache")
 
 
 def _headline(health: StoreHealth, where: str) -> str:

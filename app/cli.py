@@ -18,6 +18,7 @@ from app.startup import StartupError
 PROG = "ward-station"
 COMMANDS = ("run", "simulate", "check", "bench")
 MAX_BENCH_BEDS = 64
+MAX_BENCH_STATIONS = 64
 MIN_WINDOW, MAX_WINDOW = 200, 8192  # px a side of --size: a window, not a typo
 
 
@@ -97,19 +98,32 @@ def _bench_parser(commands) -> None:
                             "sweeps its ECG; the 24 h and 7 d history of a bed with a backfilled "
                             "week; batched ingest into a scratch embedded store. "
                             "alarms: time from publishing an alarm to the banner having "
-                            "painted it, at 10 alarms a second")
+                            "painted it, at 10 alarms a second. "
+                            "cache: the reads of --stations stations of a region that reach the "
+                            "patient and network stores without and with the Redis cache, over "
+                            "ten simulated minutes at 100x (no window, no --seconds; without "
+                            "--config on a redis-server of its own, from PATH)")
     bench.add_argument("--beds", type=int, default=32, metavar="N",
                        help=f"beds of the bench ward, each with a patient (default: 32, "
                             f"at most {MAX_BENCH_BEDS})")
     bench.add_argument("--seconds", type=float, default=20.0, metavar="SECONDS",
-                       help="how long to measure (default: 20)")
+                       help="window, alarms: how long to measure (default: 20)")
+    bench.add_argument("--stations", type=int, default=8, metavar="N",
+                       help=f"cache: stations of the region replayed (default: 8, at most "
+                            f"{MAX_BENCH_STATIONS})")
     bench.add_argument("--config", type=Path, metavar="PATH",
                        help="TOML config file whose store the benchmark measures: for window "
                             "the vitals store (stores.vitals, e.g. influxdb://127.0.0.1:8086/"
                             "vitals), for alarms the alert store (stores.alerts, e.g. "
-                            "redis://127.0.0.1:6379/0); every other store, and that one without "
+                            "redis://127.0.0.1:6379/0), for cache the alert, patient and "
+                            "network stores and the region; every other store, and that one without "
                             "--config, is embedded in a temporary folder (the ingest figure is "
                             "always the embedded store's)")
+    bench.add_argument("--history", type=_duration, default=7 * 86400, metavar="DURATION",
+                       dest="history_s",
+                       help="window: how much past of the selected bed the history step "
+                            "backfills before timing its 24 h and 7 d trends (default: 7d; "
+                            "e.g. 1d for a quick run: the ranges are the same, with less data)")
     bench.add_argument("--junk", action="store_true",
                        help="alarms, on a Redis alert store: also write junk on the region's "
                             "channel and stream (entry ids far ahead, NaN values, bytes that are "
@@ -151,6 +165,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         build_parser().error("--backfill-only needs --backfill")
     if args.command == "bench" and not 1 <= args.beds <= MAX_BENCH_BEDS:
         build_parser().error(f"--beds must be between 1 and {MAX_BENCH_BEDS}")
+    if args.command == "bench" and not 1 <= args.stations <= MAX_BENCH_STATIONS:
+        build_parser().error(f"--stations must be between 1 and {MAX_BENCH_STATIONS}")
     if args.command == "bench" and not 0 < args.seconds < math.inf:
         build_parser().error("--seconds must be a number more than 0")
     return args
@@ -195,16 +211,16 @@ def _run_window(config: Config, screenshot: Path | None, after_s: float,
                 size: tuple[int, int] | None) -> int:
     if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from app.bootstrap import run_station
+    from app.tasks import run_on_qt_loop
     from app.qt_messages import route_qt_messages_to_logging
 
     route_qt_messages_to_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Ward Station")  # its theme comes once the window is built
-    return qasync.run(run_station(config, screenshot, after_s, size))
+    return run_on_qt_loop(run_station(config, screenshot, after_s, size))
 
 
 def _check(config: Config, init: bool) -> int:
@@ -220,9 +236,18 @@ def _bench(args: argparse.Namespace) -> int:
     from app.bench.harness import run_bench
     from app.bench.report import report_figures
 
-    options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk)
+    options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk,
+                           args.history_s)
+
+    def report(figures: dict) -> None:
+        report_figures(figures, args.json)
+
     try:
-        run_bench(options, lambda figures: report_figures(figures, args.json))
+        if args.benchmark == "cache":
+            from app.bench.cache import run_cache_bench
+            run_cache_bench(args.stations, args.config, report)
+        else:
+            run_bench(options, report)
     except BenchError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -27,6 +27,7 @@ MIN_ARCHIVE_AFTER_S = 3600.0  # younger, an alarm just resolved would leave the 
 # older, the bus would refuse them as too old to be genuine (a year: stores/alerts/redis_records)
 # before they could be archived
 MAX_ARCHIVE_AFTER_S = 300 * 86400.0
+MAX_CACHE_TTL_S = 86400.0  # a day: the time to live bounds what writes no station announced
 # A screen's calibration in logical pixels per mm: from a picture projected 4 m wide (0.5) to
 # the densest panel (600 dpi); a dots-per-inch figure (96) is refused rather than taken for one.
 SCREEN_PX_PER_MM = (0.5, 24.0)
@@ -74,6 +75,9 @@ class Config:
     # logical pixels per millimetre of this station's screen, for the 25 mm/s sweeps; None: the
     # screen's own size where it reports a plausible one (a projector or some TVs do not)
     screen_px_per_mm: float | None = None
+    # how long the Redis cache keeps a patient record, a ward's beds or a care team
+    # (app/cached_stores.py); writes the stations announce replace it sooner. 0: no cache
+    cache_ttl_s: float = 300.0
     source: Path | None = None  # the config file read, if any
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -144,6 +148,7 @@ _TOP_LEVEL = {
     "environment": str,
     "alarm_archive_after_s": float,
     "screen_px_per_mm": float,
+    "cache_ttl_s": float,
 }
 
 
@@ -344,6 +349,9 @@ def _check(config: Config) -> None:
                           f"{config.environment!r}")
     _check_archive_age(config.alarm_archive_after_s)
     _check_screen_scale(config.screen_px_per_mm)
+    if not (math.isfinite(config.cache_ttl_s) and 0 <= config.cache_ttl_s <= MAX_CACHE_TTL_S):
+        raise ConfigError(f"cache_ttl_s must be a number of seconds from 0 (no cache) to "
+                          f"{MAX_CACHE_TTL_S:.0f}, not {config.cache_ttl_s:g}")
     _check_alarm_limits(config)
     check_training_only(config)
     for name, url in config.stores.items():

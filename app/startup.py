@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from app.cached_stores import with_cache
 from app.config import Config, ConfigError
 from app.demo.seed import demo_ward_ids, seed_demo_hospital
 from stores import Stores, StoreUrlError, open_stores
@@ -19,14 +20,20 @@ class StartupError(Exception):
 
 async def open_configured_stores(config: Config) -> Stores:
     """The stores `config` names, opened (a real store's server is not contacted yet, except
-    where its driver must). Raises StartupError when they cannot be opened at all, and
+    where its driver must), with the Redis cache in front of those it fronts
+    (`app.cached_stores`). Raises StartupError when they cannot be opened at all, and
     ConfigError for an option or secret the driver refuses: both say why in one line."""
     try:
-        return await open_stores(config.store_config)
+        stores = await open_stores(config.store_config)
     except StoreUnavailable as exc:
         raise StartupError(f"cannot open the stores: {exc.reason}") from None
     except StoreUrlError as exc:  # found by the driver: an option it refuses, a missing secret
         raise ConfigError(str(exc)) from None
+    try:
+        return with_cache(config, stores)
+    except BaseException:
+        await stores.close()
+        raise
 
 
 async def open_station_stores(config: Config, seed: bool | None = None) -> Stores:

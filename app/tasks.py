@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import gc
+from collections.abc import Coroutine, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # How long a stop waits before asking a task again to stop.
 PATIENCE_S = 1.0
@@ -26,3 +30,16 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Task], patience_s: float = PAT
         for task in pending:
             task.cancel()
         _, pending = await asyncio.wait(pending, timeout=patience_s)
+
+
+def run_on_qt_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run `main` on a qasync loop (Qt's), as the station and the benchmarks do, and collect the
+    closed loop's garbage here, on the Qt thread: left to the cyclic collector, its QTimer-owning
+    parts may be freed on a store's thread, where Qt refuses to stop their timers (a process
+    that runs more than one loop: the tests calling main() in-process)."""
+    import qasync
+
+    try:
+        return qasync.run(main)
+    finally:
+        gc.collect()

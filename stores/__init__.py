@@ -29,6 +29,7 @@ from stores.urls import (
 from stores.vitals import VitalsStore
 
 if TYPE_CHECKING:
+    from stores.cache import RegionCache
     from stores.embedded_db import EmbeddedDb
 
 STORE_NAMES = ("vitals", "patients", "network", "analytics", "alerts")
@@ -75,12 +76,18 @@ class Stores:
     analytics: AnalyticsStore
     alerts: AlertBus
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list, repr=False)
+    # the Redis cache in front of the patient and network stores, where bootstrap put one
+    cache: RegionCache | None = None
 
     def by_name(self) -> dict[str, Store]:
         return {name: getattr(self, name) for name in STORE_NAMES}
 
     async def health(self) -> list[StoreHealth]:
         return list(await asyncio.gather(*(s.health() for s in self.by_name().values())))
+
+    def also_close(self, close: Callable[[], Awaitable[None]]) -> None:
+        """Call `close` when the stores close: after the stores, before the embedded file."""
+        self._closers.insert(0, close)
 
     async def close(self) -> None:
         try:

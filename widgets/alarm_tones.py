@@ -1,14 +1,9 @@
-"""The IEC 60601-1-8 auditory alarm signals: a burst pattern per priority, written once as WAV files."""
+"""The IEC 60601-1-8 auditory alarm signals: a burst pattern per priority, made once as 16-bit PCM."""
 
 from __future__ import annotations
 
-import atexit
 import functools
-import shutil
-import tempfile
-import wave
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -39,7 +34,7 @@ class BurstPattern:
 
     @property
     def duration_s(self) -> float:
-        """From the first pulse's start to the last pulse's end (what the WAV file holds)."""
+        """From the first pulse's start to the last pulse's end (what `burst_pcm` holds)."""
         return self.pulses * self.pulse_s + sum(self.spacings_s) + 1.8 * _ramp_s(self.pulse_s)
 
     @property
@@ -99,23 +94,12 @@ def burst_samples(pattern: BurstPattern, rate: int = SAMPLE_RATE) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    """16-bit mono PCM, the format QSoundEffect plays everywhere."""
-    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
+def pcm16(samples: np.ndarray) -> bytes:
+    """Floats in [-1, 1] as 16-bit little-endian PCM, the format every audio output takes."""
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2").tobytes()
 
 
 @functools.cache
-def burst_files() -> dict[Priority, Path]:
-    """Each priority's burst as a WAV file, written once per process to a temporary folder."""
-    folder = Path(tempfile.mkdtemp(prefix="ward-station-alarm-tones-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    files = {}
-    for priority, pattern in PATTERNS.items():
-        files[priority] = folder / f"alarm-{priority.name.lower()}.wav"
-        write_wav(files[priority], burst_samples(pattern))
-    return files
+def burst_pcm() -> dict[Priority, bytes]:
+    """Each priority's burst as 16-bit mono PCM at SAMPLE_RATE, made once per process."""
+    return {priority: pcm16(burst_samples(pattern)) for priority, pattern in PATTERNS.items()}

@@ -36,6 +36,7 @@ class BenchOptions:
     seconds: float = 20.0
     config_path: Path | None = None  # only the benchmark's own store is taken from it
     junk: bool = False  # alarms: junk on the Redis bus beside the genuine alarms
+    history_s: int = 7 * 86400  # window: the selected bed's past backfilled for the trends
 
     @property
     def store(self) -> str:

@@ -62,9 +62,9 @@ def run_bench(options: BenchOptions, report: Callable[[dict], None],
     with tempfile.TemporaryDirectory(prefix="ward-station-bench-") as folder:
         config = bench_config(options.config_path, Path(folder), options.store)
         _qt_application()
-        import qasync
+        from app.tasks import run_on_qt_loop
 
-        return qasync.run(_run(options, config, measure, report, say))
+        return run_on_qt_loop(_run(options, config, measure, report, say))
 
 
 def _qt_application() -> None:

@@ -36,10 +36,11 @@ class JunkPublisher:
         self.latest_genuine: Alarm | None = None  # the bench's newest alarm, for a forged clear
 
     async def run(self, stop: asyncio.Event, probe) -> None:
-        """Until `stop`; `probe.latest` is the newest genuine alarm (to forge its clear)."""
+        """Until `stop`, and at least one of every kind however slow the machine;
+        `probe.latest` is the newest genuine alarm (to forge its clear)."""
         kinds = [self._id_far_ahead, self._nan_values, self._garbage, self._unsigned_alarm,
                  self._forged_clear]
-        while not stop.is_set():
+        while not stop.is_set() or self.sent < len(kinds):
             self.latest_genuine = probe.latest
             try:
                 await kinds[self.sent % len(kinds)]()

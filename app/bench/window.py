@@ -7,7 +7,7 @@ bed grid sweeps on its own frame timer, nothing here asks for a repaint. In orde
 2. the live window for `seconds`: the grid's frames (intervals between painted frames, and how
    long each repaint pass took), the process's CPU, the garbage collector's pauses of the UI
    thread (`app.bench.gc_pauses`) and, at the end, its memory;
-3. history: a backfilled week of the selected bed, its 24 h and 7 d trends timed
+3. history: a backfilled week of the selected bed (`--history`), its 24 h and 7 d trends timed
    (`app.bench.history`), on the vitals store the station runs on, the window still live;
 4. once the station has stopped (the harness's after-stop step): ingest, batched writes to a
    scratch embedded store (`app.bench.ingest`).
@@ -25,7 +25,7 @@ import time
 
 from app.bench.common import READY_LIMIT_S, BenchError, BenchStation, until
 from app.bench.gc_pauses import GcPauses
-from app.bench.history import FALLBACK_BUCKETS, bench_history
+from app.bench.history import FALLBACK_BUCKETS, WEEK_S, bench_history
 from app.bench.process import CpuMeter, process_age_s, rss_mb
 from app.bench.stats import percentile
 from stores.errors import StoreError
@@ -96,8 +96,10 @@ async def _measure_history(bench: BenchStation) -> dict:
     buckets = trends.pixel_width() if trends.isVisible() else FALLBACK_BUCKETS
     patient = bench.patients[0]  # the bed the window selects first
     try:
-        # the week ends before the station started: its live samples stay as they are
-        return await bench_history(bench.stores.vitals, patient, bench.started - 1.0, buckets)
+        # the past ends before the station started: its live samples stay as they are
+        history_s = bench.options.history_s if bench.options else WEEK_S
+        return await bench_history(bench.stores.vitals, patient, bench.started - 1.0, buckets,
+                                   history_s)
     except NotImplementedError:
         raise BenchError("this vitals store keeps no downsampled history (trend)") from None
     except StoreError as exc:  # the backfill's writes (a failed trend request is counted)

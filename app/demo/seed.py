@@ -50,10 +50,12 @@ def demo_region_ids() -> list[str]:
     return [region.id for region in shipped_hospital().regions]
 
 
-async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | None = None) -> bool:
+async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | None = None,
+                             with_history: bool = True) -> bool:
     """Seed the demo hospital unless its beds exist already; True when it seeded.
 
-    The same `rng_seed` gives the same hospital. The beds are written last: their presence marks
+    The same `rng_seed` gives the same hospital. `with_history=False` leaves out the past
+    vitals, rollups and occupancy (seconds of writing): the records and care network only. The beds are written last: their presence marks
     a finished seeding, and a seeding cut short is completed on the next start (every other write
     is idempotent or checked first).
     """
@@ -71,11 +73,13 @@ async def seed_demo_hospital(stores: Stores, *, rng_seed: int = 7, now: float | 
         admitted = region_patients(hospital, region, rng, beds, today, now)
         await _admit(stores, hospital.user, admitted)
         await _link(stores, staff_links(region) + _care_links(hospital, region, beds, admitted, rng))
-        await _seed_history(stores, region, admitted, rng, now)
+        if with_history:
+            await _seed_history(stores, region, admitted, rng, now)
         patients += admitted
     every_bed = [bed for ward in hospital.wards for bed in beds[ward.id]]
-    await seed_recent_vitals(stores, every_bed, patients, now, DEMO_SIMULATOR_SEED)
-    await stores.analytics.record_occupancy(occupancy(every_bed, patients, now))
+    if with_history:
+        await seed_recent_vitals(stores, every_bed, patients, now, DEMO_SIMULATOR_SEED)
+        await stores.analytics.record_occupancy(occupancy(every_bed, patients, now))
     await stores.patients.set_beds(every_bed)
     log.info("Seeded the demo hospital: %d beds, %d patients", len(every_bed), len(patients))
     return True

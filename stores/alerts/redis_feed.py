@@ -8,12 +8,12 @@ says (anyone who may publish could send an entry id far ahead and make real ones
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from stores.alerts import redis_channel as channel
 from stores.alerts.redis_conn import Connection
 from stores.alerts.redis_records import RecordReader, ServerClock
 from stores.alerts.redis_scripts import RegionKeys, entry_id, entry_key
@@ -26,13 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# waits between reconnects while the server stays away: from 0.1 s, growing to 1 s, jittered
-# (a lost alarm channel must come back within about a second of the server)
-RETRY_S, RETRY_CAP_S = 0.1, 1.0
-# A quiet channel is pinged, and a ping unanswered for a second means the link is gone: a
-# station must notice a lost alarm channel within about two seconds even without traffic.
-IDLE_PING_S = 1.0
-PONG_WAIT_S = 1.0
 BACKFILL_BATCH = 500
 # A stream whose newest id lies this far ahead of the server's clock holds a forged entry: its
 # later ids are no times, and once they run out (a forged id at the very top) no alarm can be
@@ -103,25 +96,20 @@ class RegionReader:
                 if failures == 0:
                     log.warning("alarm channel %s lost: %s; reconnecting", self.keys.region, reason)
                 self._on_state(reason)
-            await asyncio.sleep(backoff_s(failures, RETRY_S, RETRY_CAP_S))
+            await asyncio.sleep(backoff_s(failures, channel.RETRY_S, channel.RETRY_CAP_S))
             failures += 1
 
     async def _follow(self) -> None:
-        pubsub = self._conn.client.pubsub()
-        try:
+        # where to start is fixed before joining the channel, and the stream is read after it:
+        # whatever comes in between is in the backfill
+        async with self._conn.calling():
+            await self.ensure_positioned()
+        async with channel.joined(self._conn, self.keys.channel) as pubsub:
             async with self._conn.calling():
-                # where to start is fixed before joining the channel, and the stream is read
-                # after it: whatever comes in between is in the backfill
-                await self.ensure_positioned()
-                await pubsub.subscribe(self.keys.channel)
-                await _confirmed(pubsub)
                 await self._catch_up()
             self._following = True
             self._on_state(None)
             await self._listen(pubsub)
-        finally:
-            with contextlib.suppress(Exception):
-                await pubsub.aclose()
 
     def _positioned(self) -> Key:
         """The last entry seen: fixed by `ensure_positioned` before the stream is read."""
@@ -178,26 +166,15 @@ class RegionReader:
                 return
 
     async def _listen(self, pubsub: PubSub) -> None:
-        loop = asyncio.get_running_loop()
-        heard, pinged, tip_checked = loop.time(), False, loop.time()
-        while not self._stopping:
-            message = await pubsub.get_message(timeout=0.25)
-            if message is not None:
-                heard, pinged = loop.time(), False
-                if message["type"] == "message":
-                    await self._woken(pubsub)
-                continue
-            quiet = loop.time() - heard
-            if pinged and quiet > IDLE_PING_S + PONG_WAIT_S:
-                raise TimeoutError("the channel did not answer a ping")
-            if not pinged and quiet >= IDLE_PING_S:
-                await pubsub.ping()
-                pinged = True
-                if loop.time() - tip_checked >= TIP_CHECK_S:
-                    tip_checked = loop.time()
-                    # briefly: a server that went silent is noticed by the ping, not held here
-                    async with self._conn.calling(PONG_WAIT_S):
-                        await self._check_tip()
+        async def woken(data: object) -> None:
+            await self._woken(pubsub)
+
+        async def check_tip() -> None:
+            # briefly: a server that went silent is noticed by the ping, not held here
+            async with self._conn.calling(channel.PONG_WAIT_S):
+                await self._check_tip()
+
+        await channel.listen(pubsub, woken, lambda: not self._stopping, TIP_CHECK_S, check_tip)
 
     async def _woken(self, pubsub: PubSub) -> None:
         """Something was published: read the stream once for every message already here."""
@@ -212,11 +189,7 @@ class RegionReader:
         """Stop following; first deliver what the stream holds now, if the server answers soon.
         Then end the subscriptions after what they were given."""
         self._stopping = True
-        while not self._task.done():
-            # again and again: a cancellation that lands as the driver's read timeout expires
-            # is taken for that timeout on Python 3.11 (the flag then ends the loop)
-            self._task.cancel()
-            await asyncio.wait([self._task], timeout=0.2)
+        await channel.stop_task(self._task)
         if self.last is not None and self.subscriptions:
             try:
                 async with self._conn.calling(drain_s):
@@ -226,10 +199,3 @@ class RegionReader:
         for subscription in list(self.subscriptions):
             subscription.end()
 
-
-async def _confirmed(pubsub: PubSub) -> None:
-    """Wait for the server to confirm the SUBSCRIBE: from then on every publish arrives."""
-    while True:
-        message = await pubsub.get_message(timeout=1.0)
-        if message is not None and message["type"] == "subscribe":
-            return

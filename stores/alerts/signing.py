@@ -1,4 +1,5 @@
-"""Signatures on the alarm bus: an HMAC over each alarm record and each acknowledgement.
+"""Signatures on the alarm bus: an HMAC over each alarm record and each acknowledgement, and
+over whatever else a region's stations share through Redis (the cache's entries and messages).
 
 The Redis password lets a client write any key; the region's signing key is what lets a station
 say "this alarm is genuine". A record carries `sig`: "v1:<key id>:<HMAC-SHA256 hex>" over a
@@ -55,26 +56,31 @@ class Signer:
         return self._signing is not None
 
     def sign_alarm(self, record: dict[str, object]) -> dict[str, object]:
-        return self._signed(record, "alarm")
+        return self.sign(record, "alarm")
 
     def sign_ack(self, ack: dict[str, object], alarm_id: str) -> dict[str, object]:
-        return self._signed(ack, f"ack\n{alarm_id}")
+        return self.sign(ack, f"ack\n{alarm_id}")
 
     def verified_alarm(self, record: object) -> object:
         """The record without its signature; AlarmRecordError if this station has keys and the
         signature is missing or wrong. Without keys every record passes as it is."""
-        return self._verified(record, "alarm", "alarm record")
+        return self.verified(record, "alarm", "alarm record")
 
     def verified_ack(self, ack: object, alarm_id: str) -> object:
-        return self._verified(ack, f"ack\n{alarm_id}", "acknowledgement")
+        return self.verified(ack, f"ack\n{alarm_id}", "acknowledgement")
 
-    def _signed(self, record: dict[str, object], what: str) -> dict[str, object]:
+    def sign(self, record: dict[str, object], what: str) -> dict[str, object]:
+        """`record` with its signature as `sig`; `what` says what it is (its first line, then
+        whatever binds it to its place: an alarm id, a cache key), so that a signature cannot be
+        moved to another kind of record or place. Unsigned where this station has no key."""
         if self._signing is None:
             return record
         digest = self._digest(self._keys[self._signing], what, record)
         return {**record, "sig": f"{VERSION}:{self._signing}:{digest}"}
 
-    def _verified(self, record: object, what: str, words: str) -> object:
+    def verified(self, record: object, what: str, words: str) -> object:
+        """`record` without its signature, if it was signed as `what` with one of the keys;
+        AlarmRecordError (UnknownKey for a key this station lacks) naming it in `words`."""
         if not isinstance(record, Mapping):
             return record  # the codec says what is wrong with it
         rest = {k: v for k, v in record.items() if k != "sig"}

@@ -24,6 +24,7 @@ from stores.model.analytics import (  # noqa: F401
     ward_shifts,
 )
 from stores.model.health import (  # noqa: F401
+    CacheHealth,
     HealthState,
     NodeStatus,
     StoreHealth,

@@ -1,4 +1,4 @@
-"""How a store is doing: its state, its nodes."""
+"""How a store is doing: its state, its nodes, and the cache in front of it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,21 @@ class NodeStatus:
 
 
 @dataclass(frozen=True)
+class CacheHealth:
+    """The Redis cache in front of a store, as this station uses it (`stores.cache`)."""
+
+    in_use: bool  # False: every read goes to the store (Redis away, or catching up)
+    reads: int = 0  # reads asked of the store since the station started
+    hits: int = 0  # of them, answered from the cache
+    ttl_s: float = 0.0
+    reason: str = ""  # why it is not in use, or what it refused lately
+
+    @property
+    def hit_ratio(self) -> float | None:
+        return self.hits / self.reads if self.reads else None
+
+
+@dataclass(frozen=True)
 class StoreHealth:
     store: str  # "vitals", "patients", "network", "analytics", "alerts"
     backend: str  # "embedded", "influxdb", ...
@@ -32,3 +47,4 @@ class StoreHealth:
     # short words the status bar shows beside the state, for what is wrong by configuration
     # rather than by outage ("unsigned": alarms anyone with the password could forge)
     flags: tuple[str, ...] = field(default=())
+    cache: CacheHealth | None = None  # where a Redis cache answers the store's reads

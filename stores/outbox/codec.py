@@ -1,4 +1,5 @@
-"""Model records as JSON values and back, so a write can wait in the outbox across a restart."""
+"""Model records as JSON values and back, so a write can wait in the outbox across a restart
+(and a read can be kept in the Redis cache, `stores.cache.entries`)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from stores import model
 
 T = TypeVar("T")
 
-# the records a queued write may carry; the name is stored with each one
+# the records a queued write or a cache entry may carry; the name is stored with each one
 RECORDS = {cls.__name__: cls for cls in (
     model.Bed, model.Patient, model.VitalSample, model.Alarm, model.Clinician, model.CareLink,
-    model.WardHour, model.WardOccupancy, model.AlarmLimits, model.AuditEntry,
+    model.WardHour, model.WardOccupancy, model.AlarmLimits, model.AuditEntry, model.CareNode,
+    model.CareGraph,
 )}
 
 

@@ -12,6 +12,16 @@ from PySide6.QtWidgets import QApplication
 
 def run_on_qt_loop(coroutine: Coroutine, timeout_s: float = 90.0):
     """Run `coroutine` to completion with asyncio on the Qt event loop, as the app does."""
+    try:
+        return _run_on_a_new_loop(coroutine, timeout_s)
+    finally:
+        # Collect the closed loop here, on the main thread, once nothing refers to it (not
+        # inside the function holding it: that collected nothing, and its QTimer-owning parts
+        # were later freed on a store's thread, where Qt refuses to stop their timers).
+        gc.collect()
+
+
+def _run_on_a_new_loop(coroutine: Coroutine, timeout_s: float):
     loop = qasync.QEventLoop(QApplication.instance())
     asyncio.set_event_loop(loop)
     try:
@@ -20,7 +30,3 @@ def run_on_qt_loop(coroutine: Coroutine, timeout_s: float = 90.0):
         loop.run_until_complete(loop.shutdown_asyncgens())
         asyncio.set_event_loop(None)
         loop.close()
-        # Collect the closed loop here, on the main thread: left to the garbage collector, it
-        # may be freed on a driver's thread, and Qt crashes stopping its timers there.
-        gc.collect()
-

@@ -104,3 +104,29 @@ def test_check_says_whether_the_regions_alarms_are_signed(check, redis_server):
     assert "alarms of region north are signed and verified" in block(signed.stdout, "alerts")
     assert too_short.returncode == 2 and "too short" in too_short.stderr
     assert "short" not in too_short.stderr.replace("too short", "")  # the key is never shown
+
+
+def test_check_shows_the_cache_and_the_regions_hit_ratio(check, redis_server, mongo_server):
+    import redis
+
+    alerts = redis_server.fresh_url("cache")
+    patients = mongo_server.fresh_url("cache")
+    secret = {"WARD_STATION_ALERTS_PASSWORD": redis_server.secret or ""}
+    key = {"WARD_STATION_ALARM_KEY_NORTH": "k" * 32}
+
+    embedded = check()
+    no_key = check(env=secret, alerts=alerts, patients=patients)
+    before = check(env=secret | key, alerts=alerts, patients=patients)
+    with redis.Redis.from_url(alerts.partition("?")[0], password=redis_server.secret) as client:
+        client.hset("ward:north:cache:stats", mapping={"reads": 200, "hits": 181})
+        after = check("--init", env=secret | key, alerts=alerts, patients=patients)
+        assert not client.exists("ward:north:cache:patients:gen")  # check made no generation
+
+    assert "off: the patient and network stores are embedded" in block(embedded.stdout, "cache")
+    assert "no alarm signing key" in block(no_key.stdout, "cache")
+    assert "WARD_STATION_ALARM_KEY_NORTH" in block(no_key.stdout, "cache")
+    cache = block(before.stdout, "cache")
+    assert cache.startswith("cache      redis      UP") and "in front of patients;" in cache
+    assert "hit ratio of region north: no reads counted yet" in cache
+    assert "hit ratio of region north: 90.5% of 200 reads" in block(after.stdout, "cache")
+    assert after.returncode == 0 and "5 of 5 stores ready" in after.stdout, after.stdout

@@ -237,3 +237,14 @@ def test_the_screen_calibration_is_the_screens_own_unless_set_and_must_be_pixels
                         ('screen_px_per_mm = "auto"', "must be a float")]:
         with pytest.raises(ConfigError, match=re.escape(words)):
             load_config(write(tmp_path, text), environ={})
+
+
+def test_the_caches_time_to_live_is_five_minutes_by_default_from_0_off_to_a_day(tmp_path):
+    assert load_config(None, environ={}).cache_ttl_s == 300.0
+    assert load_config(write(tmp_path, "cache_ttl_s = 0\n"), environ={}).cache_ttl_s == 0.0
+    environ = {"WARD_STATION_CACHE_TTL_S": "60"}
+    assert load_config(None, environ=environ).cache_ttl_s == 60.0
+    for text, words in [("cache_ttl_s = -1", "from 0 (no cache) to 86400, not -1"),
+                        ("cache_ttl_s = nan", "not nan"), ("cache_ttl_s = 86401", "not 86401")]:
+        with pytest.raises(ConfigError, match=re.escape(words)):
+            load_config(write(tmp_path, text), environ={})

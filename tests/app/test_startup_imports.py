@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 # Slow imports (tenths of a second each) that the station's first frame does without: the care
-# graph's networkx is imported when a care team is first laid out, Qt Multimedia when the sound
+# graph's networkx is imported when a care team is first laid out, miniaudio when the sound
 # output is opened, and a real backend's driver only when that backend is configured.
 DRIVERS = ("pymongo", "neo4j", "cassandra", "redis", "aiohttp")
-NOT_AT_START = ("networkx", "PySide6.QtMultimedia", *DRIVERS)
+NOT_AT_START = ("networkx", "miniaudio", *DRIVERS)
 
 
 def modules_after(code: str) -> set[str]:

@@ -48,7 +48,7 @@ def test_a_vital_that_is_not_a_number_is_refused_naming_it():
     assert refused.value.field == "spo2"
 
 
-def test_bed_ids_are_escaped_by_the_library():
+def test_bed_ids_are_escaped_as_line_protocol_says():
     line = encode_line(VitalSample("ward 1,bed=2 \"x'", 0.0), 0)
 
     assert line.startswith("vitals,bed=ward\\ 1\\,bed\\=2\\ \"x' ")

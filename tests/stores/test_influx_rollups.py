@@ -72,7 +72,7 @@ async def test_check_init_creates_the_three_policies_each_keeping_its_time(influ
                                                                            influx_server):
     if influx_server.v2:
         pytest.skip("reads the 1.x retention policies")
-    assert policies(influx_server, influx._http.database) == {
+    assert policies(influx_server, influx.inner._http.database) == {
         "autogen": "0s", "ward_raw": "72h0m0s", "ward_minutes": "744h0m0s",
         "ward_waveforms": "1h0m0s"}
     assert await influx.prepare() == []

@@ -180,7 +180,7 @@ async def test_a_wrong_token_and_a_refused_bucket_are_said_in_words_without_the_
     with pytest.raises(StoreUnavailable) as unauthorised:
         await wrong.prepare(create=True)
     short = await influx2.open()  # what ?retention=30m would ask, were it not refused first
-    short._http.settings = dataclasses.replace(short._http.settings,
+    short.inner._http.settings = dataclasses.replace(short.inner._http.settings,
                                                raw=Policy("ward_raw", 1800, "vitals"))
     with pytest.raises(StoreUnavailable) as refused:
         await short.prepare(create=True)

@@ -17,6 +17,7 @@ from stores.errors import StoreUnavailable
 from stores.model import HealthState
 from tests.servers import ServerProcess, free_port, port_open, start_or_skip
 from tests.servers.redis import redis_program
+from tests.stores.cache_support import ward  # noqa: F401
 from tests.stores.redis_support import T0, Collector, alarm, following, open_bus  # noqa: F401
 from tests.waiting import eventually
 
@@ -168,3 +169,47 @@ async def test_a_station_finds_the_master_through_a_sentinel_and_may_not_fail_it
                 client.execute_command("SENTINEL", "REMOVE", "mymaster")
     finally:
         sentinel.stop()
+
+
+async def test_the_regions_users_keep_its_cache_and_nothing_of_another_regions(
+        acl_redis, ward, monkeypatch):
+    """The cache of patient records (stores/cache/) works with the station's and the
+    simulator's users of its region, and only under the region's prefix."""
+    from stores.cache import open_cache
+    from stores.urls import parse_store_url
+    from tests.stores.cache_support import KEY, CountedReads, station_of
+
+    monkeypatch.setattr("stores.cache.follower.FLUSH_EVERY_S", 0.1)
+    port, passwords = acl_redis
+    opened = []
+    for user in ("station-north", "simulator-north"):
+        cache = open_cache(parse_store_url("alerts", url(port, user)),
+                           passwords[f"REDIS_{user.upper().replace('-', '_')}_PASSWORD"],
+                           "north", [KEY], 60.0)
+        cache.start()
+        opened.append(station_of(cache, CountedReads(ward.patients), CountedReads(ward.network)))
+    station, simulator = opened
+    try:
+        await station.following()
+        await simulator.following()
+        record = await station.patients.get("p1")
+        assert await simulator.patients.get("p1") == record and simulator.store_reads == 0
+        await simulator.patients.discharge("p2", "simulator")  # announced with its user
+        await eventually(lambda: station.generation() == simulator.generation(), 5.0,
+                         "the simulator's generation heard")
+
+        async def hits() -> int:
+            figures = await station.cache.region_figures()
+            return figures[1] if figures else 0
+
+        await eventually(hits, 5.0, "the simulator's hit in the region's figures")
+    finally:
+        for each in opened:
+            await each.cache.close()
+    with redis.Redis(port=port, username="station-north",
+                     password=passwords["REDIS_STATION_NORTH_PASSWORD"]) as client:
+        for command in (("GET", "ward:south:cache:patients:gen"),
+                        ("SET", "ward:south:cache:patients:1:x", "y"),
+                        ("PUBLISH", "ward:south:cache:changed", "x"), ("GET", "other")):
+            with pytest.raises(redis.exceptions.NoPermissionError):
+                client.execute_command(*command)

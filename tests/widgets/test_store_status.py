@@ -84,3 +84,21 @@ def test_an_insecure_store_says_so_in_words_and_its_tooltip_says_why(status):
     assert why in status.indicators[0].toolTip()
     assert "font-weight: bold" in status.indicators[0].label.styleSheet()
     assert why not in status.indicators[2].toolTip()
+
+
+def test_the_tooltip_shows_the_cache_in_front_of_a_store_and_its_hit_ratio(status):
+    from stores.model import CacheHealth
+
+    cached = StoreHealth("patients", "mongodb", HealthState.UP, latency_ms=2.0,
+                         cache=CacheHealth(True, reads=1234, hits=1160, ttl_s=300.0))
+    bypassed = StoreHealth("network", "neo4j", HealthState.UP, latency_ms=3.0, cache=CacheHealth(
+        False, reads=10, ttl_s=300.0, reason="127.0.0.1:6379: connection refused"))
+    status.show_health([VITALS_UP, cached, bypassed])
+
+    tooltips = [indicator.toolTip() for indicator in status.indicators]
+    assert "cache" not in tooltips[0]
+    assert tooltips[1].endswith("cache: Redis, 94% of 1234 reads answered there, entries kept "
+                                "300 s")
+    assert tooltips[2].endswith("cache: not in use, reads go to the store (127.0.0.1:6379: "
+                                "connection refused)")
+    assert status.texts()[1] == "patients \u00b7 mongodb \u00b7 2.0 ms"  # the bar itself as before

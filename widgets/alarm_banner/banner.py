@@ -264,7 +264,13 @@ class AlarmBanner(QFrame):
         if self._shown is not None and self._shown.patient_id:
             self.patient_selected.emit(self._shown.patient_id)
 
+    def acknowledgeable(self) -> bool:
+        """Whether Acknowledge, clicked now, acknowledges the alarm shown: one is shown, and
+        has been for ACKNOWLEDGE_GUARD_S."""
+        return self._shown is not None and \
+            self._clock() - self._shown_since >= ACKNOWLEDGE_GUARD_S
+
     def _on_acknowledge(self) -> None:
-        if self._shown is None or self._clock() - self._shown_since < ACKNOWLEDGE_GUARD_S:
+        if self._shown is None or not self.acknowledgeable():
             return
         self.acknowledge_requested.emit(self._shown.id)

@@ -53,6 +53,10 @@ TEN_MINUTES = "vitals_10m"
 MINUTE_MS = MINUTE_S * 1000
 TEN_MINUTES_MS = TEN_MINUTES_S * 1000
 RUN_GAP_MINUTES = 10  # touched minutes closer than this are counted by one query
+# ... but no query counts more than this many minutes: a day of a bed in one query (a backfill)
+# took longer than the read timeout (5 s) on a loaded 2-core machine, and the write went to the
+# outbox; six hours is a quarter of that work, the server's answer comes within the timeout.
+RUN_MOST_MINUTES = 360
 MEMORY = 512  # minutes counted from given samples, remembered (at most 60 samples each)
 _NAMES = tuple(vital.value for vital in Vital)
 EMPTY_MIN, EMPTY_MAX = 1e300, -1e300  # beyond every vital's range (VITAL_RANGES)
@@ -71,13 +75,14 @@ def touched(keyed: Iterable[Keyed]) -> set[tuple[str, int]]:
     return {(sample.bed_id, ms // MINUTE_MS) for ms, sample in keyed}
 
 
-def runs(minutes: set[tuple[str, int]], gap: int = RUN_GAP_MINUTES
-         ) -> list[tuple[int, int, list[str]]]:
-    """Touched units (minutes, ten minutes) as (first, last + 1, beds) runs: InfluxQL cannot OR
-    time ranges, and one range from the oldest to the newest could span years."""
+def runs(minutes: set[tuple[str, int]], gap: int = RUN_GAP_MINUTES,
+         most: int = RUN_MOST_MINUTES) -> list[tuple[int, int, list[str]]]:
+    """Touched units (minutes, ten minutes) as (first, last + 1, beds) runs of at most `most`
+    units: InfluxQL cannot OR time ranges, and one range from the oldest to the newest could
+    span years."""
     found: list[tuple[int, int, set[str]]] = []
     for minute, bed in sorted((minute, bed) for bed, minute in minutes):
-        if found and minute - found[-1][1] < gap:
+        if found and minute - found[-1][1] < gap and minute - found[-1][0] < most:
             found[-1] = (found[-1][0], minute + 1, found[-1][2] | {bed})
         else:
             found.append((minute, minute + 1, {bed}))

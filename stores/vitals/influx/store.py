@@ -22,6 +22,7 @@ from stores.vitals.influx.admin import prepare_database, raw_retention_s, server
 from stores.vitals.influx.config import influx_settings
 from stores.vitals.influx.http import InfluxHttp
 from stores.vitals.influx.lines import Keyed, batches, check_bed_id, encode_body
+from stores.vitals.own_loop import VitalsOnOwnLoop
 from stores.vitals.trend_buckets import BucketPlan, TrendBuilder, bucket_plan
 
 log = logging.getLogger(__name__)
@@ -33,12 +34,14 @@ RAW_MARGIN_S = 3600.0
 _ENCODE_IN_THREAD_FROM = 2000
 
 
-async def open_store(url: StoreUrl, secret: str | None) -> InfluxVitalsStore:
-    """The store at `url`, without contacting the server (calls fail until it answers).
-    Raises StoreUrlError for options that cannot be used, or a user without a password (it
-    would go as HTTP Basic "user:")."""
+async def open_store(url: StoreUrl, secret: str | None) -> VitalsOnOwnLoop:
+    """The store at `url`, without contacting the server (calls fail until it answers), its
+    calls run on a loop of their own (`stores.own_loop`: the window's loop would hold each
+    step of every query). Raises StoreUrlError for options that cannot be used, or a user
+    without a password (it would go as HTTP Basic "user:")."""
     check_secret(url.store, url.username, secret)
-    return InfluxVitalsStore(InfluxHttp(url, secret, influx_settings(url)))
+    store = InfluxVitalsStore(InfluxHttp(url, secret, influx_settings(url)))
+    return VitalsOnOwnLoop(store, f"influxdb {url.path}")
 
 
 class InfluxVitalsStore(VitalsStore):

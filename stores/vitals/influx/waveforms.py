@@ -44,7 +44,7 @@ KIND_TAG = "waveform"
 @lru_cache(maxsize=1024)
 def _series_key(bed_id: str, kind: str, simulated: bool = False) -> str:
     """`waveform,bed=<escaped id>,waveform=ecg_ii` (and `simulated=true` for the simulator's),
-    escaped by influxdb-client's `Point`."""
+    escaped as line protocol (`lines.escaped_key`)."""
     tags = [(BED_TAG, check_bed_id(bed_id)), (KIND_TAG, kind)]
     return escaped_key(MEASUREMENT, tags + ([(SIMULATED_TAG, "true")] if simulated else []))
 
