@@ -46,6 +46,7 @@ class Station:
     # tries it first) must not hold the window up
     started_audit: asyncio.Future | None = None
     archiver: AlarmArchiver | None = None
+    frozen: collector.Frozen | None = None  # start-up out of the garbage collector's walk
 
     async def stop(self) -> None:
         """Stop the archiver, the feeds and the simulator, audit the close, and close the
@@ -64,6 +65,8 @@ class Station:
                                        self.config.region)
         finally:
             await self.stores.close()
+            if self.frozen is not None:
+                self.frozen.thaw()
 
 
 async def start_station(config: Config, stores: Stores, wards: list[str] | None = None,
@@ -106,7 +109,7 @@ async def run_station(config: Config, screenshot: Path | None = None,
     stores = await open_station_stores(config)
     station = await start_station(config, stores)
     apply_theme(QApplication.instance())  # before the feeds first answer, after the window
-    collector.freeze_after_start_up()
+    station.frozen = collector.Frozen()
     window = station.window
     closed = asyncio.Event()
     window.closed.connect(closed.set)

@@ -7,8 +7,9 @@ refers to them; only a cycle among them is kept, and start-up makes few.
 
 Measured with that (bench window, 32 beds): young collections up to 5 ms, a full one 5-9 ms
 (the feeds' last 20 s of ECG chunks, 2 600 objects, are most of what it walks): the
-collector's thresholds stay as they are. The station's and the bench's start call this; a
-test that starts a station in the test process does not (nothing of the suite is frozen)."""
+collector's thresholds stay as they are. The station's and the bench's start freeze; a station
+started by a test does not, and one run in the test's process (`app.cli.main`) thaws when it
+stops, so nothing of the suite stays frozen."""
 
 from __future__ import annotations
 
@@ -20,7 +21,14 @@ import gc
 SETTLED_S = 10.0
 
 
-def freeze_after_start_up() -> asyncio.TimerHandle:
-    """Freeze what start-up built now, and again once the station has settled."""
-    gc.freeze()  # no collection first: that would be the long pause itself
-    return asyncio.get_running_loop().call_later(SETTLED_S, gc.freeze)
+class Frozen:
+    """What start-up built, frozen now and again once the station has settled, until `thaw`."""
+
+    def __init__(self) -> None:
+        gc.freeze()  # no collection first: that would be the long pause itself
+        self.again = asyncio.get_running_loop().call_later(SETTLED_S, gc.freeze)
+
+    def thaw(self) -> None:
+        """The station stopped: everything back in the collector's walk."""
+        self.again.cancel()
+        gc.unfreeze()
