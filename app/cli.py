@@ -47,13 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = commands.add_parser("run", help="open the station window (the default)")
     _common_options(run)
+    run.add_argument("--second-ward", metavar="WARD",
+                     help="also show this ward's beds and the alarm banner in a second window, "
+                          "on the second screen if there is one; the station's own ward: its "
+                          "beds beyond the first 32")
     run.add_argument("--no-simulator", dest="simulator", action="store_false", default=None,
                      help="do not start the built-in bedside simulator")
     run.add_argument("--mute-alarms", dest="alarm_audio", action="store_false", default=None,
                      help="no alarm sounds; only where environment = \"training\" (a "
                           "clinical station refuses to start), the banner says so, audited")
     run.add_argument("--screenshot", type=Path, metavar="PATH",
-                     help="render the window to a PNG after --after seconds, then exit")
+                     help="render the window to a PNG after --after seconds, then exit (a "
+                          "second window to PATH's name with -2, e.g. shot-2.png)")
     run.add_argument("--after", type=float, default=8.0, metavar="SECONDS",
                      help="seconds of simulated ward before --screenshot (default: 8)")
     run.add_argument("--size", type=_window_size, default=None, metavar="WIDTHxHEIGHT",
@@ -173,6 +178,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _config(args: argparse.Namespace) -> Config:
     overrides = {"data_dir": args.data_dir, "region": args.region, "ward": args.ward,
+                 "second_ward": getattr(args, "second_ward", None),
                  "simulator": getattr(args, "simulator", None),
                  "alarm_audio": getattr(args, "alarm_audio", None)}
     config = load_config(args.config, overrides)

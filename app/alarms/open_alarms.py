@@ -16,10 +16,13 @@ UNKNOWN_KEPT = 4096  # ids of alarms naming unknown beds, remembered to count ea
 
 
 class OpenAlarms:
-    """The bus's open alarms of one ward (and the channel lost, which goes with them)."""
+    """The bus's open alarms of the station's ward, and of the ward of its second screen if it
+    has one (`other_wards`), and the channel lost, which goes with them."""
 
-    def __init__(self, region: str, ward: str, technical: TechnicalAlarms) -> None:
+    def __init__(self, region: str, ward: str, technical: TechnicalAlarms,
+                 other_wards: tuple[str, ...] = ()) -> None:
         self.region, self.ward = region, ward
+        self.wards = frozenset((ward, *other_wards))
         self.technical = technical
         self.by_id: dict[str, Alarm] = {}
         self._beds: list[Bed] = []
@@ -39,7 +42,7 @@ class OpenAlarms:
         arrived, self._arrived_while_reading = self._arrived_while_reading or {}, None
         if current is None:
             return
-        alarms = {a.id: a for a in current if a.ward == self.ward and self.known(a)}
+        alarms = {a.id: a for a in current if a.ward in self.wards and self.known(a)}
         for alarm in arrived.values():
             if alarm.is_open:
                 alarms[alarm.id] = alarm
@@ -49,8 +52,8 @@ class OpenAlarms:
 
     def receive(self, alarm: Alarm) -> bool:
         """One live version; whether what is shown changed. The bus carries the whole region:
-        this station answers for its own ward's beds."""
-        if alarm.ward != self.ward or not self.known(alarm):
+        this station answers for its own wards' beds."""
+        if alarm.ward not in self.wards or not self.known(alarm):
             return False
         if self._arrived_while_reading is not None:
             self._arrived_while_reading[alarm.id] = alarm
@@ -60,7 +63,7 @@ class OpenAlarms:
         return self.by_id.pop(alarm.id, None) is not None
 
     def known(self, alarm: Alarm) -> bool:
-        """An alarm for a bed this ward does not have cannot be shown on a tile nor selected:
+        """An alarm for a bed the station's wards do not have cannot be shown on a tile nor selected:
         it is counted and said in a technical alarm instead (once the ward's beds are known)."""
         if alarm.kind is AlarmKind.TECHNICAL or not self._beds or not alarm.bed_id:
             return True

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed, action
+from app.feeds.ward import read_ward
 from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
 from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
 from stores.model import (
@@ -76,9 +77,7 @@ class PatientsFeed(Feed):
     async def reload(self) -> None:
         """Read the ward and the current search again; emit only what changed."""
         with self.reporting():
-            beds = await self._patients.beds(self.ward)
-            in_ward = await self._patients.search(self.region, self.ward)
-            ward = Ward(tuple(beds), {p.bed_id: p for p in in_ward if p.bed_id})
+            ward = await read_ward(self._patients, self.region, self.ward)
             if ward != self._ward_state:
                 self._ward_state = ward
                 self.ward_loaded.emit(ward)
