@@ -256,6 +256,8 @@ class MainWindow(QMainWindow):
         audio.state_changed.connect(banner.set_audio_state)
         banner.set_audio_available(self.alarm_sound.has_output)
         banner.patient_selected.connect(self.select_patient)
+        # two wards on the station's screens: "Bed 7" of which, on every banner
+        banner.set_ward_named(self.config.second_ward not in (None, self.config.ward))
 
     def _connect_pending_writes(self) -> None:
         """The outbox: queued and refused writes on their screen, in the patient list and form,

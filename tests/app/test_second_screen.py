@@ -148,6 +148,9 @@ def test_alarms_of_both_wards_are_on_both_banners_and_one_acknowledgement_counts
             for banner in (main.banner, second.banner):
                 await eventually(lambda b=banner: {here.id, there.id} <= on_banner(b).keys(),
                                  10, "both wards' alarms on a banner")
+            bed = int(north_2.bed_id.rsplit("-", 1)[1])
+            lines = [main.banner.text.text(), *(r.text() for r in main.banner.list.shown_rows())]
+            assert any(f"north-2 Bed {bed} \u00b7 {north_2.full_name}" in line for line in lines)
             second.banner.acknowledge_requested.emit(there.id)
             await eventually(lambda: on_banner(main.banner)[there.id].acknowledged, 10,
                              "the second screen's acknowledgement on the main banner")
