@@ -99,7 +99,8 @@ def _bench_parser(commands) -> None:
     bench.add_argument("benchmark", nargs="?", default=DEFAULT_BENCHMARK, choices=BENCHMARK_NAMES,
                        help="window (the default): start-up to the first painted frame; the bed "
                             "grid's frame rate and frame times, CPU and memory while every bed "
-                            "sweeps its ECG; the 24 h and 7 d history of a bed with a backfilled "
+                            "sweeps its ECG, and the same for the beds drawn the plain pyqtgraph "
+                            "way; the 24 h and 7 d history of a bed with a backfilled "
                             "week; batched ingest into a scratch embedded store. "
                             "alarms: time from publishing an alarm to the banner having "
                             "painted it, at 10 alarms a second. "
@@ -109,9 +110,16 @@ def _bench_parser(commands) -> None:
                             "--config on a redis-server of its own, from PATH)")
     bench.add_argument("--beds", type=int, default=32, metavar="N",
                        help=f"beds of the bench ward, each with a patient (default: 32, "
-                            f"at most {MAX_BENCH_BEDS})")
+                            f"at most {MAX_BENCH_BEDS}); more than 32 are shown as a station "
+                            f"shows them, in two windows, the rest on the second screen's")
     bench.add_argument("--seconds", type=float, default=20.0, metavar="SECONDS",
-                       help="window, alarms: how long to measure (default: 20)")
+                       help="window, alarms: how long to measure (default: 20); window, from "
+                            "180 s on: also the memory's growth per hour (a soak: --seconds 1800 "
+                            "--no-compare)")
+    bench.add_argument("--no-compare", dest="compare", action="store_false",
+                       help="window: skip the comparison with the same beds drawn the plain "
+                            "pyqtgraph way (a PlotWidget per bed, setData every 16 ms), which "
+                            "otherwise runs as long again and prints the ratios")
     bench.add_argument("--stations", type=int, default=8, metavar="N",
                        help=f"cache: stations of the region replayed (default: 8, at most "
                             f"{MAX_BENCH_STATIONS})")
@@ -242,7 +250,7 @@ def _bench(args: argparse.Namespace) -> int:
     from app.bench.report import report_figures
 
     options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk,
-                           args.history_s)
+                           args.history_s, compare=args.compare)
 
     def report(figures: dict) -> None:
         report_figures(figures, args.json)
