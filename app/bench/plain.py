@@ -55,11 +55,15 @@ class PlainTrace:
 
     def add(self, chunk: WaveformChunk) -> None:
         times = chunk.start + np.arange(len(chunk.values)) / chunk.rate_hz
-        keep = self.times < chunk.start  # a chunk sent again replaces what it covers
-        self.times = np.concatenate([self.times[keep], times])
-        self.values = np.concatenate([self.values[keep], np.asarray(chunk.values, float)])
-        recent = self.times >= self.times[-1] - KEEP_S
-        self.times, self.values = self.times[recent], self.values[recent]
+        # a chunk sent again replaces what it covers; a late one goes where it belongs
+        keep = (self.times < chunk.start) | (self.times >= chunk.end)
+        times = np.concatenate([self.times[keep], times])
+        values = np.concatenate([self.values[keep], np.asarray(chunk.values, float)])
+        if np.any(np.diff(times) < 0):
+            order = np.argsort(times, kind="stable")
+            times, values = times[order], values[order]
+        recent = times >= times[-1] - KEEP_S
+        self.times, self.values = times[recent], values[recent]
 
     def spans(self) -> float:
         return float(self.times[-1] - self.times[0]) if len(self.times) > 1 else 0.0
@@ -107,7 +111,10 @@ class PlainGrid(QWidget):
         return list(self.plots.values())[-1].viewport()
 
     def filled(self) -> bool:
-        return all(trace.spans() >= self.span_s(bed) for bed, trace in self.traces.items())
+        """Every bed's trace is as long as its plot shows (laid out: a plot's width before
+        makes a shorter span)."""
+        return all(trace.spans() >= self.span_s(bed) + HEAD_DELAY_S
+                   for bed, trace in self.traces.items())
 
     def draw(self) -> None:
         shown_until = self._clock() - HEAD_DELAY_S
@@ -161,6 +168,7 @@ async def compare_plain(bench: BenchStation, seconds: float, ours: dict) -> dict
             screen.window.hide()
         for window, plain in built:
             window.show()
+            plain.layout().activate()  # the plots' widths now: they set the traces' spans
             plain.timer.start()
         await until(lambda: all(plain.filled() for _, plain in built), READY_LIMIT_S,
                     "the plain grid's traces filling")

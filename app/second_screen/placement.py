@@ -35,6 +35,7 @@ def show_second_window(window: QMainWindow, main: QWidget,
         window.move(main.geometry().topLeft() + QPoint(ONE_SCREEN_OFFSET, ONE_SCREEN_OFFSET))
         window.show()
         return None
+    log.info("the second window goes to screen %s", screen.name())
     window.setScreen(screen)
     window.move(screen.availableGeometry().topLeft())
     if size:

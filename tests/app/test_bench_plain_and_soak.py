@@ -75,6 +75,12 @@ def test_a_plain_trace_keeps_its_last_seconds_once_each():
     trace.add(chunk(1.0, [5, 6, 7, 8]))
     trace.add(chunk(1.0, [5, 6, 7, 8]))  # sent again: not twice
     assert list(trace.values) == [1, 2, 3, 4, 5, 6, 7, 8]
+    trace.add(chunk(3.0, [13]))
+    trace.add(chunk(2.0, [9, 10, 11, 12]))  # late: in its place, the later one kept
+    assert list(trace.values) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+    trace = PlainTrace()
+    trace.add(chunk(0.0, [1, 2, 3, 4]))
+    trace.add(chunk(1.0, [5, 6, 7, 8]))
     assert trace.spans() == pytest.approx(1.75)
     trace.add(chunk(KEEP_S + 1.5, [9.0]))
     assert list(trace.times) == [1.5, 1.75, KEEP_S + 1.5]  # nothing older than KEEP_S
