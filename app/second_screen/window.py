@@ -50,6 +50,7 @@ class SecondWindow(QMainWindow):
         self.ward_feed = WardFeed(stores.patients, config.region, self.ward_name)
         self.vitals_feed = VitalsFeed(stores.vitals, clock=clock)
         self.waveform_feed = WaveformFeed(stores.vitals, clock=clock)
+        self.ward_feed.title = f"Beds of {self.ward_name}"
         for feed in (self.vitals_feed, self.waveform_feed):  # apart from the main window's
             feed.title = f"{feed.title} of the second screen"
         self.feeds = [self.ward_feed, self.vitals_feed, self.waveform_feed]

@@ -4,6 +4,7 @@ line."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import time
@@ -38,18 +39,19 @@ def on_banner(banner) -> dict[str, Alarm]:
     return {alarm.id: alarm for alarm in shown if alarm is not None}
 
 
-async def started(config: Config, **simulator_options):
+@contextlib.asynccontextmanager
+async def running(config: Config):
+    """The station of `config`, its windows shown, stopped after the block."""
     stores = await open_station_stores(config)
-    station = await start_station(config, stores, **simulator_options)
+    station = await start_station(config, stores)
     station.window.resize(*SIZE)
     station.window.show()
     show_second_window(station.second_window, station.window, SIZE)
-    return station
-
-
-async def stopped(station) -> None:
-    station.window.skip_close_confirmation("test done")
-    await station.stop()
+    try:
+        yield station
+    finally:
+        station.window.skip_close_confirmation("test done")
+        await station.stop()
 
 
 @pytest.mark.slow
@@ -58,9 +60,8 @@ def test_the_second_window_shows_its_ward_live_and_a_bed_clicked_there_is_select
     config = Config(data_dir=demo_data_dir, user="nurse.test", second_ward="north-2")
 
     async def scenario() -> None:
-        station = await started(config)
-        main, second = station.window, station.second_window
-        try:
+        async with running(config) as station:
+            main, second = station.window, station.second_window
             await eventually(lambda: len(live_tiles(second)) >= 10, 30,
                              "live values on the second screen")
             assert {tile.bed.ward for tile in second.bed_grid.tiles()} == {"north-2"}
@@ -82,10 +83,15 @@ def test_the_second_window_shows_its_ward_live_and_a_bed_clicked_there_is_select
             back_home = main.bed_grid.tiles()[0]
             QTest.mouseClick(back_home, Qt.MouseButton.LeftButton)
             assert not tile.view().selected  # the second screen follows the main selection
-        finally:
-            await stopped(station)
 
     run_on_qt_loop(scenario())
+
+
+@pytest.fixture
+def two_wards(demo_data_dir) -> Config:
+    """north-1 with north-2 on the second screen, no simulator: only the tests' alarms."""
+    return Config(data_dir=demo_data_dir, user="nurse.test", simulator=False,
+                  second_ward="north-2")
 
 
 @pytest.fixture
@@ -98,14 +104,10 @@ def windows_closed_in_a_test_do_not_quit(qapp):
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen: no stacking
 def test_closing_the_second_window_leaves_the_station_and_closing_the_station_both(
-        demo_data_dir, windows_closed_in_a_test_do_not_quit):
-    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False,
-                    second_ward="north-2")
-
+        two_wards, windows_closed_in_a_test_do_not_quit):
     async def scenario() -> None:
-        station = await started(config)
-        main, second = station.window, station.second_window
-        try:
+        async with running(two_wards) as station:
+            main, second = station.window, station.second_window
             second.close()
             assert main.isVisible() and main.close_reason is None
             assert second.show_again_button.isVisible()
@@ -114,8 +116,6 @@ def test_closing_the_second_window_leaves_the_station_and_closing_the_station_bo
             main.skip_close_confirmation("test: the station closes")
             main.close()
             assert not main.isVisible() and not second.isVisible()
-        finally:
-            await stopped(station)
 
     run_on_qt_loop(scenario())
 
@@ -131,14 +131,10 @@ def acknowledgements(entries: list[AuditEntry], patient_id: str) -> int:
 
 
 def test_alarms_of_both_wards_are_on_both_banners_and_one_acknowledgement_counts(
-        qapp, demo_data_dir):
-    config = Config(data_dir=demo_data_dir, user="nurse.test", simulator=False,
-                    second_ward="north-2")
-
+        qapp, two_wards):
     async def scenario() -> None:
-        station = await started(config)
-        main, second, stores = station.window, station.second_window, station.stores
-        try:
+        async with running(two_wards) as station:
+            main, second, stores = station.window, station.second_window, station.stores
             north_1 = (await stores.patients.search("north", "north-1"))[0]
             north_2 = (await stores.patients.search("north", "north-2"))[0]
             here, there = bench_alarm(north_1, "north-1", 1), bench_alarm(north_2, "north-2", 2)
@@ -164,8 +160,6 @@ def test_alarms_of_both_wards_are_on_both_banners_and_one_acknowledgement_counts
             await eventually(recorded, 10, "the acknowledgement in the audit log")
             await main.alarms_feed.acknowledge(there.id)  # the main banner's, later: no more
             assert await recorded() == 1
-        finally:
-            await stopped(station)
 
     run_on_qt_loop(scenario())
 
@@ -205,9 +199,8 @@ def test_a_ward_split_over_two_screens_shows_each_bed_once(qapp, tmp_path):
         stores = await open_stores(config.store_config)
         patients = await ward.admit_bench_ward(stores, 40)
         await stores.close()
-        station = await started(config)
-        main, second = station.window, station.second_window
-        try:
+        async with running(config) as station:
+            main, second = station.window, station.second_window
             await eventually(lambda: len(second.bed_grid.tiles()) == 8, 10, "the second half")
             assert [t.bed.position for t in main.bed_grid.tiles()] == list(range(1, 33))
             assert [t.bed.position for t in second.bed_grid.tiles()] == list(range(33, 41))
@@ -221,8 +214,6 @@ def test_a_ward_split_over_two_screens_shows_each_bed_once(qapp, tmp_path):
             QTest.mouseClick(second.bed_grid.tile(far.bed_id), Qt.MouseButton.LeftButton)
             assert main.selected_patient_id == far.id
             assert main.vitals_chart.title() == f"Bed 36 \u00b7 {far.full_name}"
-        finally:
-            await stopped(station)
 
     run_on_qt_loop(scenario())
 
