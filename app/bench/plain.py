@@ -17,8 +17,12 @@ downsampling); they draw only the ECG, where a station tile also draws the bed's
 trend and alarm state.
 
 Figures: `plain_fps`, `plain_frame_ms_p99`, `plain_cpu_percent` (and `plain_frame_ms_p50`,
-`plain_frame_ms_max`, `plain_frames`; a frame told by one plot's paints, `frame_witness`); `fps_ratio`, ours over plain; `cpu_per_bed_percent` of each and
-`cpu_per_bed_ratio`, ours over plain (the same beds: the CPU ratio; below 1, ours is cheaper).
+`plain_frame_ms_max`, `plain_frames`; a frame told by one plot's paints, `frame_witness`);
+`fps_ratio`, ours over plain; `cpu_per_bed_percent` of each and `cpu_per_bed_ratio`, ours over
+plain (the same beds: the CPU ratio; below 1, ours is cheaper). A grid that cannot keep up draws
+fewer frames for its CPU, and on a busy machine neither gets a whole core, so the CPU ratio alone
+can flatter the slower one: `cpu_per_bed_frame_ratio` is what each spends to draw a bed once
+(its CPU over its frames per second), ours over plain.
 """
 
 from __future__ import annotations
@@ -206,4 +210,12 @@ def _compared(ours: dict, plain: dict, beds: int) -> dict:
         "cpu_per_bed_percent": round(ours_per_bed, 2),
         "plain_cpu_per_bed_percent": round(plain_per_bed, 2),
         "cpu_per_bed_ratio": round(ours_per_bed / plain_per_bed, 2) if plain_per_bed else None,
+        "cpu_per_bed_frame_ratio": _per_frame_ratio(ours, plain),
     }
+
+
+def _per_frame_ratio(ours: dict, plain: dict) -> float | None:
+    """(our CPU / our fps) / (its CPU / its fps): the same beds, so the cost of a bed drawn once."""
+    if not (ours["fps"] and plain["fps"] and plain["cpu_percent"]):
+        return None
+    return round((ours["cpu_percent"] / ours["fps"]) / (plain["cpu_percent"] / plain["fps"]), 2)

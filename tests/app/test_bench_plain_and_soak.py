@@ -112,5 +112,6 @@ def test_the_ratios_are_ours_over_the_plain_grids():
     assert figures["fps_ratio"] == 3.0
     assert figures["cpu_per_bed_percent"] == round(90 / 32, 2)
     assert figures["cpu_per_bed_ratio"] == 0.9
+    assert figures["cpu_per_bed_frame_ratio"] == 0.3  # (90 / 54) / (100 / 18)
     assert figures["plain_fps"] == 18.0 and figures["plain_frames"] == 5
     assert "plain_paint_ms_p50" not in figures  # one pass per plot: not a frame's paint
