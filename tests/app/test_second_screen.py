@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import re
 import time
 
 import pytest
@@ -174,8 +173,18 @@ def test_alarms_of_both_wards_are_on_both_banners_and_one_acknowledgement_counts
 def test_a_second_ward_the_station_cannot_show_is_refused_at_start(qapp, demo_data_dir,
                                                                    second_ward, words):
     config = Config(data_dir=demo_data_dir, second_ward=second_ward, simulator=False)
-    with pytest.raises(StartupError, match=re.escape(words)):
-        run_on_qt_loop(open_station_stores(config))
+
+    async def refusal() -> str | None:
+        # caught here, not raised through the loop: a traceback holding the loop would keep
+        # it from being collected on this thread
+        try:
+            stores = await open_station_stores(config)
+        except StartupError as exc:
+            return str(exc)
+        await stores.close()
+        return None
+
+    assert words in (run_on_qt_loop(refusal()) or "(started)")
 
 
 def test_a_bad_second_ward_in_the_config_is_one_line(demo_data_dir):
