@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sys
 import time
 from collections.abc import Sequence
 
@@ -42,6 +43,13 @@ async def measure_frames(watched: Sequence[Watched], seconds: float) -> dict:
     for paints, _ in watched:
         paints.forget_frames()
     return figures | {"cpu_percent": round(cpu_percent, 1)}
+
+
+def records_mb(probes: Sequence[WindowPaints]) -> float:
+    """The memory the probes' own records of frames take (a list slot and a float each): the
+    bench's, not the station's, left out of a soak's growth (about 10 MB an hour at 45 fps)."""
+    entries = sum(len(p.frame_ends) + len(p.frame_paint_ms) for p in probes)
+    return entries * (8 + sys.getsizeof(0.0)) / 2**20
 
 
 def frame_figures(frame_ends: Sequence[Sequence[float]], paint_ms: Sequence[float],

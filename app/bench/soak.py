@@ -1,7 +1,9 @@
 """The soak figure of a long `bench window` run: how fast the process's memory grows.
 
-While the live window is measured, the resident memory is sampled every SAMPLE_EVERY_S; the
-samples of the first WARM_UP_S are left out (caches, pools and the first chunks' backlog fill
+While the live window is measured, the resident memory is sampled every SAMPLE_EVERY_S, less
+what the bench's own records of the frames take meanwhile (`frame_rate.records_mb`: about 10 MB
+an hour at 45 fps, the bench's, not the station's); the samples of the first WARM_UP_S are left
+out (caches, pools and the first chunks' backlog fill
 then), and the growth is the slope of a least-squares line through the rest, in MB per hour: a
 steady leak shows as its rate, a one-off step or a collection's drop weighs by its share of the
 run instead of deciding the figure as a first-versus-last difference would. A run with less than
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 from app.bench.process import rss_mb
 
@@ -33,10 +36,13 @@ def growth_per_h(times_s: list[float], values_mb: list[float]) -> float:
 
 
 class MemorySamples:
-    """Samples the process's memory on the running loop from `start()` to `stop()`."""
+    """Samples the process's memory on the running loop from `start()` to `stop()`, less
+    `excluded_mb()`: what the bench itself keeps meanwhile (its records of the frames)."""
 
-    def __init__(self, every_s: float = SAMPLE_EVERY_S, warm_up_s: float = WARM_UP_S) -> None:
+    def __init__(self, every_s: float = SAMPLE_EVERY_S, warm_up_s: float = WARM_UP_S,
+                 excluded_mb: Callable[[], float] = lambda: 0.0) -> None:
         self._every_s, self._warm_up_s = every_s, warm_up_s
+        self._excluded_mb = excluded_mb
         self.times_s: list[float] = []  # since the start
         self.values_mb: list[float] = []
         self._task: asyncio.Task | None = None
@@ -50,7 +56,7 @@ class MemorySamples:
         await asyncio.sleep(self._warm_up_s)
         while True:
             self.times_s.append(time.monotonic() - started)
-            self.values_mb.append(rss_mb())
+            self.values_mb.append(rss_mb() - self._excluded_mb())
             await asyncio.sleep(self._every_s)
 
     async def stop(self) -> dict:

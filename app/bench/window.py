@@ -28,7 +28,7 @@ import asyncio
 import time
 
 from app.bench.common import READY_LIMIT_S, BenchError, BenchStation, until
-from app.bench.frame_rate import measure_frames
+from app.bench.frame_rate import measure_frames, records_mb
 from app.bench.history import FALLBACK_BUCKETS, WEEK_S, bench_history
 from app.bench.plain import compare_plain
 from app.bench.process import process_age_s, rss_mb
@@ -70,7 +70,8 @@ async def _until_sweeping(bench: BenchStation) -> None:
 
 
 async def _measure_frames(bench: BenchStation, seconds: float) -> dict:
-    memory = MemorySamples().start()
+    probes = [screen.paints for screen in bench.screens()]
+    memory = MemorySamples(excluded_mb=lambda: records_mb(probes)).start()
     figures = await measure_frames([(screen.paints, screen.grid.tiles())
                                     for screen in bench.screens()], seconds)
     soak = await memory.stop()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.bench import ward
-from app.bench.frame_rate import frame_figures
+from app.bench.frame_rate import frame_figures, records_mb
 from app.bench.harness import bench_config
 from app.bench.plain import KEEP_S, PlainGrid, PlainTrace, _compared
 from app.bench.soak import MIN_SPAN_S, MemorySamples, growth_per_h
@@ -115,3 +115,22 @@ def test_the_ratios_are_ours_over_the_plain_grids():
     assert figures["cpu_per_bed_frame_ratio"] == 0.3  # (90 / 54) / (100 / 18)
     assert figures["plain_fps"] == 18.0 and figures["plain_frames"] == 5
     assert "plain_paint_ms_p50" not in figures  # one pass per plot: not a frame's paint
+
+
+def test_the_benchs_own_records_of_frames_are_left_out_of_the_growth(qapp):
+    class Probe:  # a WindowPaints' records
+        frame_ends = [0.5] * 3000
+        frame_paint_ms = [1.0] * 3000
+
+    assert records_mb([Probe(), Probe()]) == pytest.approx(12000 * 32 / 2**20)
+
+    async def sampled() -> list[float]:
+        import asyncio
+
+        samples = MemorySamples(every_s=0.01, warm_up_s=0.0, excluded_mb=lambda: 1000.0)
+        samples.start()
+        await asyncio.sleep(0.05)
+        await samples.stop()
+        return samples.values_mb
+
+    assert all(value < 0 for value in run_on_qt_loop(sampled()))  # RSS less 1000 MB
