@@ -25,12 +25,15 @@ class OpenAlarms:
         self.wards = frozenset((ward, *other_wards))
         self.technical = technical
         self.by_id: dict[str, Alarm] = {}
-        self._beds: list[Bed] = []
+        self._beds: dict[str, set[str]] = {}  # ward -> its bed ids, once the ward is read
         self._arrived_while_reading: dict[str, Alarm] | None = None
         self._unknown_seen: set[str] = set()  # alarms naming a bed the ward lacks, counted once
 
     def set_beds(self, beds: list[Bed]) -> None:
-        self._beds = list(beds)
+        """The beds of the station's wards as read now (of one ward, or of both)."""
+        self._beds = {}
+        for bed in beds:
+            self._beds.setdefault(bed.ward, set()).add(bed.id)
 
     def start_snapshot(self) -> None:
         """A snapshot of the current alarms is being read: remember what arrives meanwhile."""
@@ -63,18 +66,20 @@ class OpenAlarms:
         return self.by_id.pop(alarm.id, None) is not None
 
     def known(self, alarm: Alarm) -> bool:
-        """An alarm for a bed the station's wards do not have cannot be shown on a tile nor selected:
-        it is counted and said in a technical alarm instead (once the ward's beds are known)."""
-        if alarm.kind is AlarmKind.TECHNICAL or not self._beds or not alarm.bed_id:
+        """An alarm for a bed its ward does not have cannot be shown on a tile nor selected: it
+        is counted and said in a technical alarm instead (once the ward's beds are known)."""
+        # a ward not read yet (the second screen's may come after the first's) knows no bed
+        ward_beds = self._beds.get(alarm.ward)
+        if alarm.kind is AlarmKind.TECHNICAL or not ward_beds or not alarm.bed_id:
             return True
-        if any(bed.id == alarm.bed_id for bed in self._beds):
+        if alarm.bed_id in ward_beds:
             return True
         if alarm.id not in self._unknown_seen:  # its later versions are the same message
             if len(self._unknown_seen) >= UNKNOWN_KEPT:  # junk must not grow it without end
                 self._unknown_seen.clear()
             self._unknown_seen.add(alarm.id)
             log.error("alarm %s names bed %r, which ward %s does not have", alarm.id,
-                      alarm.bed_id, self.ward)
+                      alarm.bed_id, alarm.ward)
             self.technical.unreadable(1, f"unknown bed {alarm.bed_id!r}")
         return False
 

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from app.alarms.open_alarms import OpenAlarms
+from app.alarms.technical import TechnicalAlarms
 from app.bench import ward
 from app.bootstrap import start_station
 from app.config import Config, ConfigError, load_config
@@ -257,3 +259,28 @@ def test_the_second_ward_is_a_setting_of_the_file_the_environment_and_the_comman
     path.write_text('second_ward = " "\n')
     with pytest.raises(ConfigError, match="second_ward must name a ward"):
         load_config(path, environ={})
+
+
+def test_the_second_wards_alarms_are_held_before_its_beds_are_read_and_checked_after():
+    """The second screen's ward may be read after the first's and after the current alarms:
+    its alarms meanwhile are shown, not refused as naming unknown beds."""
+    technical = TechnicalAlarms("north", "north-1", 5.0, time.time)
+    held = OpenAlarms("north", "north-1", technical, other_wards=("north-2",))
+    north_1 = [Bed(f"north-1-{n:02d}", "north", "north-1", f"Bed {n}", n) for n in (1, 2)]
+    north_2 = [Bed(f"north-2-{n:02d}", "north", "north-2", f"Bed {n}", n) for n in (1, 2)]
+
+    def alarm(number: int, ward: str, bed: str) -> Alarm:
+        return Alarm(id=f"a{number}", region="north", ward=ward, bed_id=bed, patient_id=None,
+                     patient_name="", priority=Priority.HIGH, condition="SpO2 low",
+                     raised_at=time.time())
+
+    held.set_beds(north_1)
+    assert held.receive(alarm(1, "north-2", "north-2-02"))  # its ward not read yet: shown
+    assert not held.receive(alarm(2, "south-1", "south-1-01"))  # not a ward of the station
+    held.set_beds(north_1 + north_2)
+    assert held.receive(alarm(3, "north-2", "north-2-01"))
+    assert not held.receive(alarm(4, "north-2", "north-2-09"))  # north-2 has no bed 9
+    assert not held.receive(alarm(5, "north-1", "north-2-01"))  # nor north-1 a bed of north-2
+    assert set(held.by_id) == {"a1", "a3"}
+    assert technical.alarms()[0].condition == \
+        "2 alarm message(s) could not be shown: unknown bed 'north-2-01'"
