@@ -2,13 +2,15 @@
 
 While the live window is measured, the resident memory is sampled every SAMPLE_EVERY_S, less
 what the bench's own records of the frames take meanwhile (`frame_rate.records_mb`: about 10 MB
-an hour at 45 fps, the bench's, not the station's); the samples of the first WARM_UP_S are left
-out (caches, pools and the first chunks' backlog fill
-then), and the growth is the slope of a least-squares line through the rest, in MB per hour: a
-steady leak shows as its rate, a one-off step or a collection's drop weighs by its share of the
-run instead of deciding the figure as a first-versus-last difference would. A run with less than
-MIN_SPAN_S of samples after the warm-up reports no figure: a line through a minute of samples
-says little about an hour.
+an hour at 45 fps, the bench's, not the station's). The samples of a warm-up are left out
+(`warm_up_s`): the station fills windows of its own for minutes, the tiles' trend lines for two,
+the selected bed's chart for ten (`CHART_SECONDS`), and caches and pools fill meanwhile; a
+10-minute run grew 42 MB/h in its first half and 11 in its second. The warm-up is a third of the
+run, at least WARM_UP_MIN_S and at most those ten minutes. The growth is the slope of a
+least-squares line through the rest, in MB per hour: a steady leak shows as its rate, a one-off
+step or a collection's drop weighs by its share of the run instead of deciding the figure as a
+first-versus-last difference would. A run with less than MIN_SPAN_S of samples after the warm-up
+reports no figure: a line through a minute of samples says little about an hour.
 """
 
 from __future__ import annotations
@@ -18,10 +20,17 @@ import time
 from collections.abc import Callable
 
 from app.bench.process import rss_mb
+from app.feeds.vitals import CHART_SECONDS
 
-WARM_UP_S = 60.0
+WARM_UP_MIN_S = 60.0
 SAMPLE_EVERY_S = 5.0
 MIN_SPAN_S = 120.0  # so runs of --seconds 180 and more report it
+
+
+def warm_up_s(seconds: float) -> float:
+    """The warm-up of a run of `seconds`: a third of it, from a minute up to the ten minutes
+    the selected bed's chart fills (600 s of a 1800 s soak)."""
+    return min(max(seconds / 3, WARM_UP_MIN_S), CHART_SECONDS)
 
 
 def growth_per_h(times_s: list[float], values_mb: list[float]) -> float:
@@ -39,7 +48,7 @@ class MemorySamples:
     """Samples the process's memory on the running loop from `start()` to `stop()`, less
     `excluded_mb()`: what the bench itself keeps meanwhile (its records of the frames)."""
 
-    def __init__(self, every_s: float = SAMPLE_EVERY_S, warm_up_s: float = WARM_UP_S,
+    def __init__(self, warm_up_s: float = WARM_UP_MIN_S, every_s: float = SAMPLE_EVERY_S,
                  excluded_mb: Callable[[], float] = lambda: 0.0) -> None:
         self._every_s, self._warm_up_s = every_s, warm_up_s
         self._excluded_mb = excluded_mb

@@ -32,7 +32,7 @@ from app.bench.frame_rate import measure_frames, records_mb
 from app.bench.history import FALLBACK_BUCKETS, WEEK_S, bench_history
 from app.bench.plain import compare_plain
 from app.bench.process import process_age_s, rss_mb
-from app.bench.soak import MemorySamples
+from app.bench.soak import MemorySamples, warm_up_s
 from stores.errors import StoreError
 
 SETTLE_S = 1.0  # after every bed sweeps: the first chunks' backlog drawn, the timers steady
@@ -71,7 +71,7 @@ async def _until_sweeping(bench: BenchStation) -> None:
 
 async def _measure_frames(bench: BenchStation, seconds: float) -> dict:
     probes = [screen.paints for screen in bench.screens()]
-    memory = MemorySamples(excluded_mb=lambda: records_mb(probes)).start()
+    memory = MemorySamples(warm_up_s(seconds), excluded_mb=lambda: records_mb(probes)).start()
     figures = await measure_frames([(screen.paints, screen.grid.tiles())
                                     for screen in bench.screens()], seconds)
     soak = await memory.stop()

@@ -10,7 +10,7 @@ from app.bench import ward
 from app.bench.frame_rate import frame_figures, records_mb
 from app.bench.harness import bench_config
 from app.bench.plain import KEEP_S, PlainGrid, PlainTrace, _compared
-from app.bench.soak import MIN_SPAN_S, MemorySamples, growth_per_h
+from app.bench.soak import MIN_SPAN_S, MemorySamples, growth_per_h, warm_up_s
 from app.cli import parse_args
 from stores.model import Waveform, WaveformChunk
 from tests.app.qasync_helpers import run_on_qt_loop
@@ -24,6 +24,10 @@ def test_the_growth_is_the_least_squares_slope_per_hour_not_last_minus_first():
     assert growth_per_h(times, [100.0, 101.0, 102.0, 99.5]) == pytest.approx(-3.0)
     with pytest.raises(ValueError, match="two different times"):
         growth_per_h([5.0, 5.0], [1.0, 2.0])
+
+
+def test_the_warm_up_is_a_third_of_the_run_from_a_minute_to_the_charts_ten():
+    assert [warm_up_s(s) for s in (20, 180, 300, 1800, 7200)] == [60, 60, 100, 600, 600]
 
 
 def test_a_short_run_reports_no_growth_and_a_long_one_does(qapp):
