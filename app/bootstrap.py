@@ -22,6 +22,8 @@ from app.alarms.archive import AlarmArchiver
 from app.config import Config
 from app.demo.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
 from app.main_window import MainWindow
+from app.second_screen.placement import show_second_window
+from app.second_screen.window import SecondWindow
 from app.simulator.runner import BedsideSimulator
 from app.startup import StartupError, open_station_stores
 from resources import theme
@@ -46,6 +48,7 @@ class Station:
     # tries it first) must not hold the window up
     started_audit: asyncio.Future | None = None
     archiver: AlarmArchiver | None = None
+    second_window: SecondWindow | None = None  # the second screen's, with `second_ward`
     frozen: collector.Frozen | None = None  # start-up out of the garbage collector's walk
 
     async def stop(self) -> None:
@@ -56,6 +59,8 @@ class Station:
             if self.archiver is not None:
                 await self.archiver.stop()
             await self.window.stop()
+            if self.second_window is not None:
+                await self.second_window.stop()
             if self.simulator is not None:
                 await self.simulator.stop()
             if self.started_audit is not None:
@@ -82,15 +87,18 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
         simulator = BedsideSimulator(stores, wards=wards or demo_ward_ids(), **simulator_options)
         await simulator.start()
     window = MainWindow(stores, config, regions=regions or demo_region_ids())
+    second = SecondWindow(stores, config, window) if config.second_ward else None
     if simulator is not None:
         window.patients_feed.ward_loaded.connect(lambda *_: simulator.request_refresh())
     window.start()
+    if second is not None:
+        second.start()
     started_audit = asyncio.ensure_future(station_audit.record(
         stores.patients, station_audit.started_entries(config), config.region))
     archiver = AlarmArchiver(stores.alerts, stores.analytics, config.region,
                              config.alarm_archive_after_s)
     archiver.start()
-    return Station(config, stores, window, simulator, started_audit, archiver)
+    return Station(config, stores, window, simulator, started_audit, archiver, second)
 
 
 def apply_theme(app: QApplication) -> None:
@@ -118,8 +126,11 @@ async def run_station(config: Config, screenshot: Path | None = None,
         if screenshot is not None:
             window.resize(QSize(*size) if size else SCREENSHOT_SIZE)
             window.show()
+            _show_second(station, size or SCREENSHOT_SIZE.toTuple())
             await asyncio.sleep(max(0.0, after_s - (time.monotonic() - started)))
             saved = _save_screenshot(window, screenshot)
+            if station.second_window is not None:
+                saved = _save_screenshot(station.second_window, second_screenshot(screenshot))
             # ended by the program, not a nurse: no question to hang on, and said so
             window.skip_close_confirmation(f"screenshot saved to {screenshot}")
             return saved
@@ -129,6 +140,7 @@ async def run_station(config: Config, screenshot: Path | None = None,
         else:
             window.resize(1600, 960)
             window.showMaximized()
+        _show_second(station, size)
         await closed.wait()
         return 0
     finally:
@@ -165,6 +177,16 @@ def _save_screenshot(window: MainWindow, path: Path) -> int:
         raise StartupError(f"cannot write the screenshot to {path}")
     log.info("screenshot saved to %s", path)
     return 0
+
+
+def _show_second(station: Station, size: tuple[int, int] | None) -> None:
+    if station.second_window is not None:
+        show_second_window(station.second_window, station.window, size)
+
+
+def second_screenshot(path: Path) -> Path:
+    """Where `--screenshot PATH` saves the second window: shot.png -> shot-2.png."""
+    return path.with_name(f"{path.stem}-2{path.suffix}")
 
 
 def _close_on_interrupt(window: MainWindow) -> None:

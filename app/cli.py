@@ -47,13 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = commands.add_parser("run", help="open the station window (the default)")
     _common_options(run)
+    run.add_argument("--second-ward", metavar="WARD",
+                     help="also show this ward's beds and the alarm banner in a second window, "
+                          "on the second screen if there is one; the station's own ward: its "
+                          "beds beyond the first 32")
     run.add_argument("--no-simulator", dest="simulator", action="store_false", default=None,
                      help="do not start the built-in bedside simulator")
     run.add_argument("--mute-alarms", dest="alarm_audio", action="store_false", default=None,
                      help="no alarm sounds; only where environment = \"training\" (a "
                           "clinical station refuses to start), the banner says so, audited")
     run.add_argument("--screenshot", type=Path, metavar="PATH",
-                     help="render the window to a PNG after --after seconds, then exit")
+                     help="render the window to a PNG after --after seconds, then exit (a "
+                          "second window to PATH's name with -2, e.g. shot-2.png)")
     run.add_argument("--after", type=float, default=8.0, metavar="SECONDS",
                      help="seconds of simulated ward before --screenshot (default: 8)")
     run.add_argument("--size", type=_window_size, default=None, metavar="WIDTHxHEIGHT",
@@ -95,7 +100,8 @@ def _bench_parser(commands) -> None:
                        help="window (the default): start-up to the first painted frame; the bed "
                             "grid's frame rate and frame times, CPU, memory and the garbage "
                             "collector's pauses of the UI thread while every bed "
-                            "sweeps its ECG; the 24 h and 7 d history of a bed with a backfilled "
+                            "sweeps its ECG, and the same for the beds drawn the plain pyqtgraph "
+                            "way; the 24 h and 7 d history of a bed with a backfilled "
                             "week; batched ingest into a scratch embedded store. "
                             "alarms: time from publishing an alarm to the banner having "
                             "painted it, at 10 alarms a second. "
@@ -105,9 +111,16 @@ def _bench_parser(commands) -> None:
                             "--config on a redis-server of its own, from PATH)")
     bench.add_argument("--beds", type=int, default=32, metavar="N",
                        help=f"beds of the bench ward, each with a patient (default: 32, "
-                            f"at most {MAX_BENCH_BEDS})")
+                            f"at most {MAX_BENCH_BEDS}); more than 32 are shown as a station "
+                            f"shows them, in two windows, the rest on the second screen's")
     bench.add_argument("--seconds", type=float, default=20.0, metavar="SECONDS",
-                       help="window, alarms: how long to measure (default: 20)")
+                       help="window, alarms: how long to measure (default: 20); window, from "
+                            "180 s on: also the memory's growth per hour (a soak: --seconds 1800 "
+                            "--no-compare)")
+    bench.add_argument("--no-compare", dest="compare", action="store_false",
+                       help="window: skip the comparison with the same beds drawn the plain "
+                            "pyqtgraph way (a PlotWidget per bed, setData every 16 ms), which "
+                            "otherwise runs as long again and prints the ratios")
     bench.add_argument("--stations", type=int, default=8, metavar="N",
                        help=f"cache: stations of the region replayed (default: 8, at most "
                             f"{MAX_BENCH_STATIONS})")
@@ -174,6 +187,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _config(args: argparse.Namespace) -> Config:
     overrides = {"data_dir": args.data_dir, "region": args.region, "ward": args.ward,
+                 "second_ward": getattr(args, "second_ward", None),
                  "simulator": getattr(args, "simulator", None),
                  "alarm_audio": getattr(args, "alarm_audio", None)}
     config = load_config(args.config, overrides)
@@ -237,7 +251,7 @@ def _bench(args: argparse.Namespace) -> int:
     from app.bench.report import report_figures
 
     options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk,
-                           args.history_s)
+                           args.history_s, compare=args.compare)
 
     def report(figures: dict) -> None:
         report_figures(figures, args.json)

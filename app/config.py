@@ -50,6 +50,9 @@ class Config:
 
     region: str = "north"
     ward: str = "north-1"
+    # the ward a second screen shows, in a window of its own; the station's own ward: its beds
+    # beyond the first screen's 32 (app/second_screen); None: one screen
+    second_ward: str | None = None
     user: str = field(default_factory=_login_name)
     data_dir: Path = field(default_factory=paths.default_data_dir)
     stores: dict[str, str] = field(default_factory=lambda: dict.fromkeys(STORE_NAMES, EMBEDDED))
@@ -138,6 +141,7 @@ class Config:
 _TOP_LEVEL = {
     "region": str,
     "ward": str,
+    "second_ward": str,
     "user": str,
     "data_dir": Path,
     "simulator": bool,
@@ -337,6 +341,8 @@ def _check_screen_scale(px_per_mm: float | None) -> None:
 def _check(config: Config) -> None:
     if not config.region.strip() or not config.ward.strip():
         raise ConfigError("region and ward must not be empty")
+    if config.second_ward is not None and not config.second_ward.strip():
+        raise ConfigError("second_ward must name a ward (or be left out for one screen)")
     for name in ("stale_after_s", "escalate_after_s"):
         seconds = getattr(config, name)
         if not (math.isfinite(seconds) and seconds > 0):

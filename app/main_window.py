@@ -35,6 +35,7 @@ from app.feeds.trends import TrendFeed
 from app.feeds.vitals import VitalsFeed
 from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
+from app.second_screen.beds import beds_subtitle, screen_part, splits_own_ward
 from stores import Stores
 from stores.model import Alarm, AlarmLimits, Patient, Vital, Ward
 from widgets.alarm_banner.banner import AlarmBanner
@@ -53,6 +54,7 @@ from widgets.vitals_chart import VitalsChart
 
 class MainWindow(QMainWindow):
     closed = Signal()
+    selection_changed = Signal(str)  # the selected patient's id (the second screen follows it)
 
     def __init__(self, stores: Stores, config: Config, regions: list[str],
                  clock: Callable[[], float] = time.time) -> None:
@@ -60,7 +62,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Ward Station \u2014 {config.ward}")
         self.config = config
         self._clock = clock
-        self._ward = Ward()
+        self._ward = Ward()  # the station's own ward, all of it (its first screen shows a part)
+        self._second_ward = Ward()  # the second screen's other ward, if it shows one
+        self._split = splits_own_ward(config.ward, config.second_ward)
         self.selected_patient_id: str | None = None
         self._open_alarms: list[Alarm] = []
         # how the window came to close, for the audit log; None while it is open
@@ -90,7 +94,7 @@ class MainWindow(QMainWindow):
         self.analytics_feed = AnalyticsFeed(stores.analytics, regions, clock=self._clock)
         self.alarms_feed = AlarmsFeed(stores.alerts, c.region, c.ward, c.user, clock=self._clock,
                                       stale_after_s=c.stale_after_s, audit=stores.patients,
-                                      analytics=stores.analytics)
+                                      analytics=stores.analytics, second_ward=c.second_ward)
         self.escalation_feed = EscalationFeed(stores.network, c.escalate_after_s, self._clock)
         # muting is for training only; the config refuses it elsewhere, and this never obeys it
         self.alarm_audio = AlarmAudio(muted=not c.alarm_audio and c.training, clock=self._clock,
@@ -213,8 +217,7 @@ class MainWindow(QMainWindow):
         self._connect_alarm_history()
         self._connect_pending_writes()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
-                       self.care_graph.patient_selected, self.banner.patient_selected,
-                       self.alarm_history.patient_selected):
+                       self.care_graph.patient_selected, self.alarm_history.patient_selected):
             signal.connect(self.select_patient)
         self._connect_availability()
         self._connect_supervision()
@@ -227,24 +230,34 @@ class MainWindow(QMainWindow):
 
     def _connect_alarms(self) -> None:
         alarms, audio = self.alarms_feed, self.alarm_audio
-        for slot in (self._keep_open_alarms, self.banner.show_alarms, self.bed_grid.show_alarms,
+        for slot in (self._keep_open_alarms, self.bed_grid.show_alarms,
                      self.alarm_sound.show_alarms, audio.show_alarms,
                      self.escalation_feed.show_alarms):
             alarms.alarms_changed.connect(slot)
-        self.banner.acknowledge_requested.connect(alarms.acknowledge)
-        alarms.acknowledge_refused.connect(self.banner.show_acknowledge_failed)
+        self.connect_banner(self.banner)
         alarms.acknowledge_failed.connect(
             lambda message: self.statusBar().showMessage(message, 15_000))
-        self.escalation_feed.escalations_changed.connect(self.banner.set_escalations)
-        self.banner.audio_pause_requested.connect(audio.pause)
-        audio.state_changed.connect(self.banner.set_audio_state)
         audio.state_changed.connect(self.alarm_sound.set_audio_state)
-        self.banner.set_audio_available(self.alarm_sound.has_output)
         audio.announce()
         # what the technical alarms are judged on: the ward, its beds' data, the stores
         self.patients_feed.ward_loaded.connect(alarms.set_ward)
         self.vitals_feed.latest_changed.connect(alarms.show_latest)
         self.health_feed.health_changed.connect(alarms.show_health)
+
+    def connect_banner(self, banner: AlarmBanner) -> None:
+        """A view of the station's one alarm feed and audio: this window's banner, or another
+        screen's. Each shows every alarm; an acknowledgement from any goes to the one feed."""
+        alarms, audio = self.alarms_feed, self.alarm_audio
+        alarms.alarms_changed.connect(banner.show_alarms)
+        banner.acknowledge_requested.connect(alarms.acknowledge)
+        alarms.acknowledge_refused.connect(banner.show_acknowledge_failed)
+        self.escalation_feed.escalations_changed.connect(banner.set_escalations)
+        banner.audio_pause_requested.connect(audio.pause)
+        audio.state_changed.connect(banner.set_audio_state)
+        banner.set_audio_available(self.alarm_sound.has_output)
+        banner.patient_selected.connect(self.select_patient)
+        # two wards on the station's screens: "Bed 7" of which, on every banner
+        banner.set_ward_named(self.config.second_ward not in (None, self.config.ward))
 
     def _connect_pending_writes(self) -> None:
         """The outbox: queued and refused writes on their screen, in the patient list and form,
@@ -297,13 +310,9 @@ class MainWindow(QMainWindow):
         self._update_beds_subtitle()
 
     def _update_beds_subtitle(self) -> None:
-        occupied, beds = len(self._ward.patients_by_bed), len(self._ward.beds)
-        text = f"{occupied} patients in {beds} beds"
-        if self.vitals_feed.down_reason is not None:
-            text += f" \u00b7 live vitals unavailable: {self.vitals_feed.down_reason}"
-        if self.patients_feed.down_reason is not None:
-            text += f" \u00b7 patient records unavailable: {self.patients_feed.down_reason}"
-        self.beds_panel.set_subtitle(text)
+        self.beds_panel.set_subtitle(beds_subtitle(
+            screen_part(self._ward, 0, self._split), self.vitals_feed.down_reason,
+            self.patients_feed.down_reason, self._split))
 
     def start(self) -> None:
         for feed in self.feeds:
@@ -315,8 +324,9 @@ class MainWindow(QMainWindow):
     def select_patient(self, patient_id: str) -> None:
         """Show one patient everywhere: tile, chart, record, care team."""
         self.selected_patient_id = patient_id
-        patient = self._ward.patient(patient_id)
+        patient = self._patient(patient_id)
         self.bed_grid.select_patient(patient_id)
+        self.selection_changed.emit(patient_id)
         self.patients_feed.load(patient_id)
         if patient is None:
             self.vitals_chart.clear("This patient has no bed on this ward")
@@ -324,20 +334,32 @@ class MainWindow(QMainWindow):
             self.vitals_chart.show_patient(self._chart_title(patient))
         self.selected_bed.select(patient, patient_id)
 
+    def _patient(self, patient_id: str | None) -> Patient | None:
+        """The patient of that id in a bed this station shows, on either screen."""
+        return self._ward.patient(patient_id) or self._second_ward.patient(patient_id)
+
     def _chart_title(self, patient: Patient) -> str:
-        bed = self._ward.bed(patient.bed_id)
+        bed = self._ward.bed(patient.bed_id) or self._second_ward.bed(patient.bed_id)
         label = bed.label if bed else patient.bed_id
+        if self._second_ward.bed(patient.bed_id) is not None:
+            label = f"{bed.ward} {label}"  # two wards' "Bed 3": say which
         return f"{label} \u00b7 {patient.full_name}"
 
     def _on_ward_loaded(self, ward: Ward) -> None:
         self._ward = ward
-        beds = list(ward.beds)
+        beds = list(ward.beds)  # the form and the history: the whole ward
+        shown = screen_part(ward, 0, self._split)  # the grid and its feeds: this screen's part
         self._update_beds_subtitle()
-        self.bed_grid.set_beds(beds, dict(ward.patients_by_bed))
+        self.bed_grid.set_beds(list(shown.beds), dict(shown.patients_by_bed))
         self.patient_panel.set_beds(beds)
         self.alarm_history.set_beds(beds)
-        self.vitals_feed.set_beds(ward.bed_ids)
-        self.waveform_feed.set_beds(ward.bed_ids)
+        self.vitals_feed.set_beds(shown.bed_ids)
+        self.waveform_feed.set_beds(shown.bed_ids)
+        self._follow_selected_patient()
+
+    def show_second_ward(self, ward: Ward) -> None:
+        """The other ward the second screen shows: its patients can be selected here too."""
+        self._second_ward = ward
         self._follow_selected_patient()
 
     def _follow_selected_patient(self) -> None:
@@ -348,7 +370,7 @@ class MainWindow(QMainWindow):
             if self._ward.patients:
                 self.select_patient(self._ward.patients[0].id)  # the first bed's
             return
-        patient = self._ward.patient(selected)
+        patient = self._patient(selected)
         if (patient.bed_id if patient else None) != shown_bed:
             self.select_patient(selected)
 

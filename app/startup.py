@@ -8,6 +8,7 @@ import logging
 from app.cached_stores import with_cache
 from app.config import Config, ConfigError
 from app.demo.seed import demo_ward_ids, seed_demo_hospital
+from app.second_screen.beds import FIRST_SCREEN_BEDS, splits_own_ward
 from stores import Stores, StoreUrlError, open_stores
 from stores.errors import StoreUnavailable
 
@@ -61,10 +62,34 @@ async def _check_ward(config: Config, stores: Stores, seed: bool) -> None:
         await seed_demo_hospital(stores)
     beds = await stores.patients.beds(config.ward)
     if not beds:
-        hint = (f"known demo wards: {', '.join(demo_ward_ids())}" if seed else
-                "fill a demo hospital with 'ward-station simulate --config ...', "
-                "or set up the ward's beds")
-        raise StartupError(f"ward {config.ward!r} has no beds; {hint}")
+        raise StartupError(f"ward {config.ward!r} has no beds; {_no_beds_hint(seed)}")
     if beds[0].region != config.region:
         raise StartupError(f"ward {config.ward!r} is in region {beds[0].region!r}, not "
                            f"{config.region!r}; set region = \"{beds[0].region}\"")
+    if config.second_ward is not None:
+        await _check_second_ward(config, stores, len(beds), seed)
+
+
+def _no_beds_hint(seed: bool) -> str:
+    return (f"known demo wards: {', '.join(demo_ward_ids())}" if seed else
+            "fill a demo hospital with 'ward-station simulate --config ...', "
+            "or set up the ward's beds")
+
+
+async def _check_second_ward(config: Config, stores: Stores, own_beds: int, seed: bool) -> None:
+    """The second screen's ward exists, in the station's region (whose alarm bus the station
+    follows); the station's own ward only if it has beds beyond the first screen's."""
+    name = config.second_ward
+    if splits_own_ward(config.ward, name):
+        if own_beds <= FIRST_SCREEN_BEDS:
+            raise StartupError(f"second_ward {name!r} is the station's own ward, whose {own_beds} "
+                               f"beds fit on one screen (up to {FIRST_SCREEN_BEDS}); name another "
+                               "ward, or leave second_ward out")
+        return
+    beds = await stores.patients.beds(name)
+    if not beds:
+        raise StartupError(f"second_ward {name!r} has no beds; {_no_beds_hint(seed)}")
+    if beds[0].region != config.region:
+        raise StartupError(f"second_ward {name!r} is in region {beds[0].region!r}: a second "
+                           f"screen shows a ward of the station's region ({config.region!r}), "
+                           "whose alarm bus the station follows")

@@ -85,6 +85,10 @@ class VitalsChart(QWidget):
     def sample_times(self) -> list[float]:
         return self.trends.live.times()
 
+    def title(self) -> str:
+        """Whose vitals these are ("Bed 7 · Jane Doe"), or what is shown instead."""
+        return self._title.text()
+
     def notice(self) -> str:
         """What the trends say over their plots ("no data for this range", ...), or ""."""
         return self.trends.notice.text() if self.trends.notice.isVisibleTo(self) else ""

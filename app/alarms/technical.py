@@ -99,7 +99,8 @@ class TechnicalAlarms:
             changed |= self._condition(
                 f"bed-silent:{bed.id}", bed.id in silent_ids, Priority.MEDIUM,
                 f"No data from the monitor for more than {self.stale_after_s:g} s",
-                bed_id=bed.id, patient_id=patient.id, patient_name=patient.full_name)
+                bed_id=bed.id, patient_id=patient.id, patient_name=patient.full_name,
+                ward=bed.ward)
         occupied_ids = {bed.id for bed in occupied}
         for key in [k for k in self._open if k.startswith(PREFIX + "bed-silent:")]:
             if key.removeprefix(PREFIX + "bed-silent:") not in occupied_ids:
@@ -176,8 +177,10 @@ class TechnicalAlarms:
         return True
 
     def _alarm(self, alarm_id: str, priority: Priority, words: str, bed_id: str = "",
-               patient_id: str | None = None, patient_name: str = "") -> Alarm:
-        return Alarm(id=alarm_id, region=self.region, ward=self.ward, bed_id=bed_id,
+               patient_id: str | None = None, patient_name: str = "",
+               ward: str | None = None) -> Alarm:
+        # a bed's alarm is of the bed's ward (a station may show two); the others the station's
+        return Alarm(id=alarm_id, region=self.region, ward=ward or self.ward, bed_id=bed_id,
                      patient_id=patient_id, patient_name=patient_name, priority=priority,
                      condition=words, raised_at=self._clock(), kind=AlarmKind.TECHNICAL)
 

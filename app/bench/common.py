@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.bench import BENCHMARK_STORES, DEFAULT_BENCHMARK
 from app.config import Config
@@ -37,6 +37,7 @@ class BenchOptions:
     config_path: Path | None = None  # only the benchmark's own store is taken from it
     junk: bool = False  # alarms: junk on the Redis bus beside the genuine alarms
     history_s: int = 7 * 86400  # window: the selected bed's past backfilled for the trends
+    compare: bool = True  # window: also the plain pyqtgraph grid of the same beds (app.bench.plain)
 
     @property
     def store(self) -> str:
@@ -53,6 +54,7 @@ class BenchStation:
     paints: WindowPaints  # the window's repaint passes, watched from before it was shown
     options: BenchOptions | None = None
     config: Config | None = None
+    second_paints: WindowPaints | None = None  # the second screen's window's, if it has one
 
     @property
     def window(self):
@@ -61,6 +63,39 @@ class BenchStation:
     @property
     def stores(self):
         return self.station.stores
+
+    def screens(self) -> list[BenchScreen]:
+        """The main window's, then the second screen's window's if there is one."""
+        screens = [BenchScreen(self.window, self.paints)]
+        second = self.station.second_window
+        if second is not None and self.second_paints is not None:
+            screens.append(BenchScreen(second, self.second_paints))
+        return screens
+
+    def tiles(self) -> list:
+        """Every bed tile, of both windows."""
+        return [tile for screen in self.screens() for tile in screen.grid.tiles()]
+
+    def close_paints(self) -> None:
+        for screen in self.screens():
+            screen.paints.close()
+
+
+@dataclass(frozen=True)
+class BenchScreen:
+    """One window of the bench station: its repaint passes, its bed grid and the feed of its
+    beds' ECG."""
+
+    window: Any  # MainWindow or SecondWindow: both have a bed_grid and a waveform_feed
+    paints: WindowPaints
+
+    @property
+    def grid(self):
+        return self.window.bed_grid
+
+    @property
+    def waveform_feed(self):
+        return self.window.waveform_feed
 
 
 Benchmark = Callable[[BenchStation, float], Awaitable[dict]]

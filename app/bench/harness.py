@@ -19,6 +19,7 @@ from pathlib import Path
 from app.bench import ward
 from app.bench.common import BenchOptions, BenchStation, Measures
 from app.config import Config, ConfigError, load_config
+from app.second_screen.beds import FIRST_SCREEN_BEDS
 from stores import EMBEDDED, STORE_NAMES
 
 
@@ -32,10 +33,12 @@ def benchmarks() -> dict[str, Measures]:
             "alarms": Measures(bench_alarms)}
 
 
-def bench_config(config_path: Path | None, data_dir: Path, store: str = "alerts") -> Config:
+def bench_config(config_path: Path | None, data_dir: Path, store: str = "alerts",
+                 beds: int = 32) -> Config:
     """The bench ward's settings on `data_dir`: every store embedded there, except `store`,
     taken from the config file if one is given, with that file's environment (the simulator
-    feeds a real store only in training). Raises ConfigError."""
+    feeds a real store only in training). A ward of more `beds` than one screen shows is split
+    over two windows, as a station would show it. Raises ConfigError."""
     stores = dict.fromkeys(STORE_NAMES, EMBEDDED)
     secrets, alarm_keys, environment = {}, None, None
     if config_path is not None:
@@ -46,7 +49,8 @@ def bench_config(config_path: Path | None, data_dir: Path, store: str = "alerts"
         environment = given.environment
     config = Config(region=ward.REGION, ward=ward.WARD, user=ward.USER, data_dir=data_dir,
                     stores=stores, simulator=True, secrets=secrets, alarm_keys=alarm_keys,
-                    environment=environment)
+                    environment=environment,
+                    second_ward=ward.WARD if beds > FIRST_SCREEN_BEDS else None)
     refusal = config.simulator_refusal()
     if refusal is not None:
         raise ConfigError(f"the bench runs the simulator: {refusal}")
@@ -60,7 +64,7 @@ def run_bench(options: BenchOptions, report: Callable[[dict], None],
     nothing. Raises BenchError, ConfigError."""
     measure = benchmarks()[options.benchmark]
     with tempfile.TemporaryDirectory(prefix="ward-station-bench-") as folder:
-        config = bench_config(options.config_path, Path(folder), options.store)
+        config = bench_config(options.config_path, Path(folder), options.store, options.beds)
         _qt_application()
         from app.tasks import run_on_qt_loop
 
@@ -111,9 +115,10 @@ async def _stop(bench: BenchStation) -> None:
 
     guard = exit_if_stop_hangs(STOP_LIMIT_S, exit_code=1)
     try:
-        bench.paints.close()
+        bench.close_paints()
         bench.window.skip_close_confirmation("benchmark finished")  # no nurse to ask
         await bench.station.stop()
-        bench.window.hide()  # nor draws any more: an after-stop step has the process to itself
+        for screen in bench.screens():  # nor draws any more: an after-stop step has the
+            screen.window.hide()        # process to itself
     finally:
         guard.cancel()

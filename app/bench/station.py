@@ -21,6 +21,7 @@ from app.bench.common import (
 )
 from app.bench.frames import WindowPaints
 from app.bootstrap import apply_theme, start_station
+from app.second_screen.placement import show_second_window
 from app.config import Config, ConfigError
 from app.startup import StartupError, open_configured_stores
 from stores import Stores
@@ -58,9 +59,10 @@ async def open_bench_stores(config: Config, store: str = "alerts") -> Stores:
 
 
 async def start_bench_station(config: Config, stores: Stores, beds: int) -> BenchStation:
-    """Admit the bench ward, start the simulator and the window, and wait until the window
-    shows every bed with live values. The window's repaint passes are watched from before it
-    is shown (`bench.paints.first_painted`)."""
+    """Admit the bench ward, start the simulator and the window (and the second screen's, for
+    a ward the config splits), and wait until they show every bed with live values. The
+    windows' repaint passes are watched from before they are shown
+    (`bench.paints.first_painted`)."""
     started = time.time()
     try:
         await ward.resolve_left_over_alarms(stores)
@@ -70,16 +72,19 @@ async def start_bench_station(config: Config, stores: Stores, beds: int) -> Benc
     station = await start_station(config, stores, wards=[ward.WARD], regions=[ward.REGION])
     apply_theme(QApplication.instance())  # once the window is built, as run_station does
     station.frozen = collector.Frozen()  # as run_station does
-    window, simulator = station.window, station.simulator
-    bench = BenchStation(station, patients, started, WindowPaints(window))
+    window, simulator, second = station.window, station.simulator, station.second_window
+    bench = BenchStation(station, patients, started, WindowPaints(window),
+                         second_paints=WindowPaints(second) if second is not None else None)
     try:
         window.resize(*WINDOW_SIZE)
         window.show()
-        await until(lambda: len(window.bed_grid.tiles()) == beds, READY_LIMIT_S,
-                    f"the window showing the {beds} beds")
+        if second is not None:
+            show_second_window(second, window, WINDOW_SIZE)
+        await until(lambda: len(bench.tiles()) == beds, READY_LIMIT_S,
+                    f"the windows showing the {beds} beds")
         await until(lambda: simulator.stats.ticks >= 1, READY_LIMIT_S, "the simulator's first tick")
     except BaseException:
-        bench.paints.close()
+        bench.close_paints()
         await bench.station.stop()
         raise
     return bench

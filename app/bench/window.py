@@ -1,15 +1,21 @@
 """`bench window` (the default): the station window at central-station scale, measured.
 
 The real window at 1920x1080 with the simulator feeding every bed's vitals and waveforms; the
-bed grid sweeps on its own frame timer, nothing here asks for a repaint. In order:
+bed grid sweeps on its own frame timer, nothing here asks for a repaint. A ward of more than 32
+beds is shown as a nurse would run it: two windows of 1920x1080, 32 beds on the main one and the
+rest on the second screen's (`app.second_screen`), and the frames are both windows'
+(`app.bench.frame_rate`). In order:
 
 1. start-up: process start to the window's first painted pass (`app.bench.frames`);
-2. the live window for `seconds`: the grid's frames (intervals between painted frames, and how
+2. the live window for `seconds`: the grids' frames (intervals between painted frames, and how
    long each repaint pass took), the process's CPU, the garbage collector's pauses of the UI
-   thread (`app.bench.gc_pauses`) and, at the end, its memory;
-3. history: a backfilled week of the selected bed (`--history`), its 24 h and 7 d trends timed
+   thread (`app.bench.gc_pauses`) and, at the end, its memory; for a run of three minutes or
+   more, its growth per hour (`app.bench.soak`);
+3. unless `--no-compare`, the same beds drawn the plain pyqtgraph way for as long, measured
+   alike, and the ratios (`app.bench.plain`);
+4. history: a backfilled week of the selected bed (`--history`), its 24 h and 7 d trends timed
    (`app.bench.history`), on the vitals store the station runs on, the window still live;
-4. once the station has stopped (the harness's after-stop step): ingest, batched writes to a
+5. once the station has stopped (the harness's after-stop step): ingest, batched writes to a
    scratch embedded store (`app.bench.ingest`).
 
 `rss_mb` is the memory at the end of the live window's stretch: the station's own. After the
@@ -20,14 +26,15 @@ leave memory that Python keeps for reuse.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 
 from app.bench.common import READY_LIMIT_S, BenchError, BenchStation, until
+from app.bench.frame_rate import measure_frames, records_mb
 from app.bench.gc_pauses import GcPauses
 from app.bench.history import FALLBACK_BUCKETS, WEEK_S, bench_history
-from app.bench.process import CpuMeter, process_age_s, rss_mb
-from app.bench.stats import percentile
+from app.bench.plain import compare_plain
+from app.bench.process import process_age_s, rss_mb
+from app.bench.soak import MemorySamples, warm_up_s
 from stores.errors import StoreError
 
 SETTLE_S = 1.0  # after every bed sweeps: the first chunks' backlog drawn, the timers steady
@@ -38,6 +45,8 @@ async def bench_window(bench: BenchStation, seconds: float) -> dict:
     figures = {"startup_ms": _startup_ms(bench)}
     await _until_sweeping(bench)
     figures |= await _measure_frames(bench, seconds)
+    if bench.options is None or bench.options.compare:
+        figures |= await compare_plain(bench, seconds, figures)
     figures |= await _measure_history(bench)
     figures["rss_mb_after_history"] = round(rss_mb(), 1)
     return figures
@@ -52,7 +61,7 @@ def _startup_ms(bench: BenchStation) -> float:
 
 
 def sweeping_beds(bench: BenchStation) -> int:
-    return sum(tile.view().sweeping for tile in bench.window.bed_grid.tiles())
+    return sum(tile.view().sweeping for tile in bench.tiles())
 
 
 async def _until_sweeping(bench: BenchStation) -> None:
@@ -63,32 +72,21 @@ async def _until_sweeping(bench: BenchStation) -> None:
 
 
 async def _measure_frames(bench: BenchStation, seconds: float) -> dict:
-    grid, paints = bench.window.bed_grid, bench.paints
-    paints.watch_frames(grid.tiles())
-    cpu = CpuMeter().start()
-    started = time.perf_counter()
+    probes = [screen.paints for screen in bench.screens()]
+    memory = MemorySamples(warm_up_s(seconds), excluded_mb=lambda: records_mb(probes)).start()
     with GcPauses() as gc_pauses:  # of the UI thread, which runs this loop
-        await asyncio.sleep(seconds)
-    measured_s = time.perf_counter() - started
-    cpu_percent = cpu.percent()
-    memory = rss_mb()
-    paints.stop_frames()
-    ends = paints.frame_ends
-    intervals = [(b - a) * 1000.0 for a, b in itertools.pairwise(ends)]
-    figures = {
-        "fps": round(len(ends) / measured_s, 2),
-        **_p50_p99("frame_ms", intervals),
-        "frame_ms_max": _ms(max(intervals, default=None)),
-        **_p50_p99("paint_ms", paints.frame_paint_ms),
-        "frames": len(ends),
+        figures = await measure_frames([(screen.paints, screen.grid.tiles())
+                                        for screen in bench.screens()], seconds)
+    soak = await memory.stop()
+    grid = bench.window.bed_grid
+    return figures | {
+        "windows": len(bench.screens()),
         "frame_timer_hz": round(1000.0 / max(1, grid.frame_timer.interval()), 1),
-        "cpu_percent": round(cpu_percent, 1),
-        "rss_mb": round(memory, 1),
+        "rss_mb": round(rss_mb(), 1),
         **gc_pauses.figures(),
+        **soak,
         "sweeping_beds": sweeping_beds(bench),
     }
-    paints.forget_frames()
-    return figures
 
 
 async def _measure_history(bench: BenchStation) -> dict:
@@ -105,11 +103,3 @@ async def _measure_history(bench: BenchStation) -> dict:
     except StoreError as exc:  # the backfill's writes (a failed trend request is counted)
         raise BenchError(f"the vitals store refused the backfilled week: {exc}") from None
 
-
-def _p50_p99(prefix: str, values_ms: list[float]) -> dict:
-    return {f"{prefix}_p50": _ms(percentile(values_ms, 50)),
-            f"{prefix}_p99": _ms(percentile(values_ms, 99))}
-
-
-def _ms(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)

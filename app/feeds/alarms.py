@@ -48,14 +48,17 @@ class AlarmsFeed(Feed):
     def __init__(self, bus: AlertBus, region: str, ward: str, user: str,
                  clock: Callable[[], float] = time.time, *, stale_after_s: float = 5.0,
                  audit: PatientStore | None = None,
-                 analytics: AnalyticsStore | None = None) -> None:
+                 analytics: AnalyticsStore | None = None,
+                 second_ward: str | None = None) -> None:
         super().__init__()
         self._bus = bus
         self.region, self.ward, self.user = region, ward, user
         self._clock = clock
         self._audit, self._analytics = audit, analytics
         self.technical = TechnicalAlarms(region, ward, stale_after_s, clock)
-        self._open = OpenAlarms(region, ward, self.technical)  # the bus's, and the channel lost
+        # the bus's, and the channel lost; of both screens' wards: one source for both banners
+        self._open = OpenAlarms(region, ward, self.technical,
+                                other_wards=(second_ward,) if second_ward else ())
         self._channel = ChannelWatch(bus, region, self.spawn)
         self._ward = Ward()
         self._latest: dict = {}
@@ -76,8 +79,14 @@ class AlarmsFeed(Feed):
     # --- what the rest of the station tells the feed ------------------------------------------
 
     def set_ward(self, ward: Ward) -> None:
-        self._ward = ward
-        self._open.set_beds(list(ward.beds))
+        """One of the station's wards as it is now (the second screen's comes here too): it
+        replaces the beds and patients held of the wards its beds are of."""
+        names = {bed.ward for bed in ward.beds}
+        kept = [bed for bed in self._ward.beds if bed.ward not in names]
+        patients = {bed.id: self._ward.patients_by_bed[bed.id] for bed in kept
+                    if bed.id in self._ward.patients_by_bed}
+        self._ward = Ward((*kept, *ward.beds), patients | dict(ward.patients_by_bed))
+        self._open.set_beds(list(self._ward.beds))
 
     def show_latest(self, latest: dict) -> None:
         """Newer samples of some beds (dict bed id -> VitalSample)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import time
@@ -11,7 +10,8 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import Signal
 
-from app.feeds.base import Feed, action
+from app.feeds.base import action
+from app.feeds.ward import WardFeed
 from stores.alarm_bounds import HARD_BOUNDS, AlarmBounds
 from stores.errors import Conflict, NotFound, OutboxFull, StoreUnavailable, ValidationError
 from stores.model import (
@@ -21,7 +21,6 @@ from stores.model import (
     PendingWrite,
     Queued,
     Vital,
-    Ward,
     Widening,
     alarm_limit_problems,
     widenings,
@@ -34,9 +33,8 @@ log = logging.getLogger(__name__)
 WIDENED = "alarm limits widened"  # the audit log's action for limits set wider than the ward's
 
 
-class PatientsFeed(Feed):
+class PatientsFeed(WardFeed):
     title = "Patient records"
-    ward_loaded = Signal(object)  # Ward: the ward as it is now
     patients_found = Signal(object)  # list[Patient]: the search result
     patient_loaded = Signal(object)  # Patient: the record asked for
     saved = Signal(object)  # Patient, as saved
@@ -51,37 +49,21 @@ class PatientsFeed(Feed):
                  user: str, refresh_s: float = 10.0,
                  ward_limits: Mapping[Vital, AlarmLimits] | None = None,
                  alarm_bounds: Mapping[str, AlarmBounds] = HARD_BOUNDS) -> None:
-        super().__init__()
+        super().__init__(patients, region, ward, refresh_s)
         # what a patient's own limits replace, and how far they may go: widening is audited
         self.ward_limits = dict(ward_limits or {})
         self.alarm_bounds = dict(alarm_bounds)
         self._read: dict[str, Patient] = {}  # the records last read or saved, by id
-        self._patients = patients
         self._network = network
-        self.region, self.ward, self.user = region, ward, user
-        self._refresh_s = refresh_s
+        self.user = user
         self._search_text = ""
-        self._ward_state: Ward | None = None
         self._found: list[Patient] | None = None
         self._wanted: str | None = None
-
-    def start(self) -> None:
-        self.supervise(self._keep_ward_fresh)
-
-    async def _keep_ward_fresh(self) -> None:
-        while True:
-            await self.reload()
-            await asyncio.sleep(self._refresh_s)
 
     async def reload(self) -> None:
         """Read the ward and the current search again; emit only what changed."""
         with self.reporting():
-            beds = await self._patients.beds(self.ward)
-            in_ward = await self._patients.search(self.region, self.ward)
-            ward = Ward(tuple(beds), {p.bed_id: p for p in in_ward if p.bed_id})
-            if ward != self._ward_state:
-                self._ward_state = ward
-                self.ward_loaded.emit(ward)
+            await self._read_ward()
             await self._search()
 
     @action(str)

@@ -37,11 +37,13 @@ class SelectionToken:
 class SelectedBed:
     """The one place a selection reaches the feeds of the selected bed: its vitals since the
     patient's admission (the bed's samples before it are someone else's), its trends, its
-    pleth, its ECG from the ward's fetch, and the patient's care team."""
+    pleth, its ECG from the ward's fetch (or the second screen's, for a bed of its ward), and
+    the patient's care team."""
 
     def __init__(self, vitals: VitalsFeed, trends: TrendFeed, pleth: SelectedWaveformsFeed,
                  ecg: WaveformFeed, network: CareNetworkFeed) -> None:
-        self._vitals, self._trends, self._pleth, self._ecg = vitals, trends, pleth, ecg
+        self._vitals, self._trends, self._pleth = vitals, trends, pleth
+        self._ecgs = [ecg]  # each fetches its screen's beds; only the one with the bed answers
         self._network = network
         self.patient: Patient | None = None
 
@@ -55,7 +57,12 @@ class SelectedBed:
         self._vitals.select_bed(bed_id, since=patient.admitted_at if patient else 0.0)
         self._trends.select_bed(bed_id)
         self._pleth.select_bed(bed_id)
-        self._ecg.select_bed(bed_id)
+        for ecg in self._ecgs:
+            ecg.select_bed(bed_id)
+
+    def add_ecg(self, ecg: WaveformFeed) -> None:
+        """Another screen's fetch of its beds' ECG: a bed of it selected gets its strip there."""
+        self._ecgs.append(ecg)
 
     @property
     def bed_id(self) -> str | None:

@@ -28,7 +28,8 @@ def alarm(alarm_id: str, priority: Priority, condition: str, raised_at: float = 
     fields = dict(bed_id="north-1-07", patient_id="p-jane", patient_name="Jane Doe")
     fields.update(extra)
     fields.update(priority=priority, condition=condition, raised_at=raised_at)
-    return Alarm(alarm_id, "north", "north-1", **fields)
+    ward = fields.pop("ward", "north-1")
+    return Alarm(alarm_id, "north", ward, **fields)
 
 
 SPO2_LOW = alarm("a-high", Priority.HIGH, "SpO\u2082 low", vital=Vital.SPO2, value=84.0)
@@ -317,3 +318,19 @@ def test_one_alarm_that_cannot_be_shown_blanks_neither_the_banner_nor_the_other_
     texts = row_texts(banner)
     assert len(texts) == 3 and any("cannot be shown in full" in text for text in texts)
     assert any("RR low" in text for text in texts) and any("NIBP" in text for text in texts)
+
+
+def test_a_station_of_two_wards_names_each_alarms_ward(banner):
+    """Each ward has a Bed 7: on a station showing two, every line says which."""
+    other = alarm("a-there", Priority.MEDIUM, "HR high", ward="north-2", bed_id="north-2-07",
+                  patient_id="p-sam", patient_name="Sam Roe")
+    hidden = [alarm(f"a-{n}", Priority.LOW, "RR low", raised_at=T0 - n, ward="north-2",
+                    bed_id="north-2-03") for n in range(1, MAX_ROWS + 1)]
+    banner.show_alarms([SPO2_LOW, other, CHANNEL_LOST, *hidden])
+    assert "\u00b7 Bed 7 \u00b7" in banner.text.text()
+    banner.set_ward_named(True)
+    assert "\u00b7 north-1 Bed 7 \u00b7 Jane Doe" in banner.text.text()
+    rows = {row.alarm.id: row.text() for row in banner.list.shown_rows()}
+    assert "north-2 Bed 7 \u00b7 Sam Roe" in rows[other.id]
+    assert "north-1" not in rows[CHANNEL_LOST.id]  # of no bed: no ward either
+    assert "north-2 Bed 3" in banner.more.toolTip()

@@ -78,6 +78,7 @@ class AlarmBanner(QFrame):
         self._paused_until: float | None = None
         self._muted = False
         self._audio_available = True
+        self._with_ward = False  # the station shows two wards: "north-2 Bed 7", not "Bed 7"
         self._shown: Alarm | None = None
         self._shown_since = float("-inf")  # when the shown alarm became the top one
         self._phases = {priority: True for priority in Priority}  # bright half of each flash
@@ -175,6 +176,12 @@ class AlarmBanner(QFrame):
         self._render()
 
     @Slot(bool)
+    def set_ward_named(self, named: bool) -> None:
+        """True on a station showing two wards (each has a Bed 7): each alarm names its ward."""
+        self._with_ward = named
+        self._render()
+
+    @Slot(bool)
     def set_audio_available(self, available: bool) -> None:
         """False when the station has no audio output: the banner says the alarms are silent."""
         self._audio_available = available
@@ -190,7 +197,7 @@ class AlarmBanner(QFrame):
         now = self._clock()
         notes = self._notes()
         self._show_top(self._open[0] if self._open else None, now, notes)
-        self.list.show_alarms(self._open[1:], notes, now, self._phases)
+        self.list.show_alarms(self._open[1:], notes, now, self._phases, self._with_ward)
         self._keep_flashing()
         self._apply_top_colours()
         self._show_audio_state()
@@ -203,7 +210,8 @@ class AlarmBanner(QFrame):
         if top is not None and top.needs_attention and (
                 new_top or not previous.needs_attention or previous.priority != top.priority):
             self._restart_flash(top.priority)  # a new alarm starts bright
-        self.text.setText(shown_safely(alarm_summary, top, now) if top else NO_ALARMS)
+        self.text.setText(shown_safely(alarm_summary, top, now, self._with_ward) if top
+                          else NO_ALARMS)
         self.state.setText(shown_safely(state_text, top, notes.get(top.id, "")) if top else "")
         self.top.setToolTip(" \u00b7 ".join(t for t in (self.text.text(), self.state.text()) if t))
         self.state.setHidden(not self.state.text())

@@ -46,10 +46,11 @@ class AlarmRow(QFrame):
         layout.addWidget(self.state)
         layout.addStretch(1)
 
-    def show_alarm(self, alarm: Alarm, escalation: str, now: float, bright: bool) -> None:
+    def show_alarm(self, alarm: Alarm, escalation: str, now: float, bright: bool,
+                   with_ward: bool = False) -> None:
         self.alarm = alarm
         self.chip.setText(safe_priority_text(alarm.priority))
-        self.details.setText(shown_safely(alarm_details, alarm, now))
+        self.details.setText(shown_safely(alarm_details, alarm, now, with_ward))
         self.state.setText(shown_safely(state_text, alarm, escalation))
         self.setToolTip(self.text())
         selectable = bool(alarm.patient_id)
@@ -103,16 +104,16 @@ class AlarmList(QWidget):
         self.more.setStyleSheet(f"color: {palette.TEXT}; font-size: 10pt; font-weight: bold;")
 
     def show_alarms(self, alarms: list[Alarm], escalations: dict[str, str], now: float,
-                    phases: dict[Priority, bool]) -> None:
+                    phases: dict[Priority, bool], with_ward: bool = False) -> None:
         for index, row in enumerate(self.rows):
             if index < len(alarms):
                 alarm = alarms[index]
                 row.show_alarm(alarm, escalations.get(alarm.id, ""), now,
-                               phases.get(alarm.priority, True))
+                               phases.get(alarm.priority, True), with_ward)
             row.setHidden(index >= len(alarms))
         hidden = alarms[len(self.rows):]
         self.more.setText(more_text(hidden))
-        self.more.setToolTip("\n".join(_line(a, escalations, now) for a in hidden))
+        self.more.setToolTip("\n".join(_line(a, escalations, now, with_ward) for a in hidden))
         self.more.setHidden(not hidden)
         self.setHidden(not alarms)
 
@@ -136,9 +137,9 @@ def more_text(hidden: list[Alarm]) -> str:
     return f"+{len(hidden)} more" + (f": {', '.join(counts)} needing attention" if counts else "")
 
 
-def _line(alarm: Alarm, escalations: dict[str, str], now: float) -> str:
+def _line(alarm: Alarm, escalations: dict[str, str], now: float, with_ward: bool) -> str:
     state = shown_safely(state_text, alarm, escalations.get(alarm.id, ""))
-    return shown_safely(alarm_summary, alarm, now) + (SEPARATOR + state if state else "")
+    return shown_safely(alarm_summary, alarm, now, with_ward) + (SEPARATOR + state if state else "")
 
 
 def _needs_attention(alarm: Alarm) -> bool:

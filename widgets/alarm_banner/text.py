@@ -24,19 +24,22 @@ def priority_text(priority: Priority) -> str:
     return f"{priority.marks} {PRIORITY_WORDS[priority]}"
 
 
-def alarm_details(alarm: Alarm, now: float) -> str:
-    """ "Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07" """
+def alarm_details(alarm: Alarm, now: float, with_ward: bool = False) -> str:
+    """ "Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07"; `with_ward` (a station showing two
+    wards, each with a Bed 7): "north-2 Bed 7 · ..." """
     condition = alarm.condition
     if alarm.vital is not None and alarm.value is not None:
         condition += f" {vital_text.with_unit(alarm.vital, alarm.value)}"
-    parts = [vital_text.bed_label_from_id(alarm.bed_id), alarm.patient_name, condition,
-             vital_text.clock_text(alarm.raised_at, now)]
+    bed = vital_text.bed_label_from_id(alarm.bed_id)
+    if with_ward and bed:
+        bed = f"{alarm.ward} {bed}"
+    parts = [bed, alarm.patient_name, condition, vital_text.clock_text(alarm.raised_at, now)]
     return SEPARATOR.join(part for part in parts if part)
 
 
-def alarm_summary(alarm: Alarm, now: float) -> str:
+def alarm_summary(alarm: Alarm, now: float, with_ward: bool = False) -> str:
     """ "*** HIGH · Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07" """
-    return f"{priority_text(alarm.priority)}{SEPARATOR}{alarm_details(alarm, now)}"
+    return f"{priority_text(alarm.priority)}{SEPARATOR}{alarm_details(alarm, now, with_ward)}"
 
 
 def state_text(alarm: Alarm, escalation: str = "") -> str:
