@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
-from app import station_audit
+from app import collector, station_audit
 from app.alarms.archive import AlarmArchiver
 from app.config import Config
 from app.demo.seed import DEMO_SIMULATOR_SEED, demo_region_ids, demo_ward_ids
@@ -49,6 +49,7 @@ class Station:
     started_audit: asyncio.Future | None = None
     archiver: AlarmArchiver | None = None
     second_window: SecondWindow | None = None  # the second screen's, with `second_ward`
+    frozen: collector.Frozen | None = None  # start-up out of the garbage collector's walk
 
     async def stop(self) -> None:
         """Stop the archiver, the feeds and the simulator, audit the close, and close the
@@ -69,6 +70,8 @@ class Station:
                                        self.config.region)
         finally:
             await self.stores.close()
+            if self.frozen is not None:
+                self.frozen.thaw()
 
 
 async def start_station(config: Config, stores: Stores, wards: list[str] | None = None,
@@ -114,6 +117,7 @@ async def run_station(config: Config, screenshot: Path | None = None,
     stores = await open_station_stores(config)
     station = await start_station(config, stores)
     apply_theme(QApplication.instance())  # before the feeds first answer, after the window
+    station.frozen = collector.Frozen()
     window = station.window
     closed = asyncio.Event()
     window.closed.connect(closed.set)

@@ -98,7 +98,8 @@ def _bench_parser(commands) -> None:
                     "has one.")
     bench.add_argument("benchmark", nargs="?", default=DEFAULT_BENCHMARK, choices=BENCHMARK_NAMES,
                        help="window (the default): start-up to the first painted frame; the bed "
-                            "grid's frame rate and frame times, CPU and memory while every bed "
+                            "grid's frame rate and frame times, CPU, memory and the garbage "
+                            "collector's pauses of the UI thread while every bed "
                             "sweeps its ECG, and the same for the beds drawn the plain pyqtgraph "
                             "way; the 24 h and 7 d history of a bed with a backfilled "
                             "week; batched ingest into a scratch embedded store. "

@@ -19,8 +19,14 @@ STALENESS_CHECK_MS = 1000
 MAX_FRAME_HZ = 60.0  # no screen needs more; a faster one would only cost CPU
 MAX_ROWS = 8
 # The ward's numbers arrive together once a second; drawing every tile's in one frame made that
-# frame long. Each frame draws a share of the tiles, so all are drawn within this many frames.
-NUMBERS_SPREAD_FRAMES = 3
+# frame long. Each frame draws a share of the tiles, so all are drawn within this many frames:
+# an eighth of the grid a frame (a tile's numbers are about a millisecond of text; at 64 beds a
+# third of them made frames of 20-28 ms), all within 0.13 s at 60 Hz.
+NUMBERS_SPREAD_FRAMES = 8
+# Every bed's ECG chunk comes in the same poll too; making each ready to show (its trace's
+# columns worked out) is spread the same way. Chunks come a quarter second or more ahead of
+# the head; a tile whose turn has not come when the head reaches them does it then.
+CHUNKS_SPREAD_FRAMES = 4
 
 
 def columns_for(bed_count: int) -> int:
@@ -54,6 +60,7 @@ class BedGrid(QWidget):
         self._clock = clock
         self._tiles: dict[str, BedTile] = {}
         self._numbers_due: dict[BedTile, None] = {}  # tiles whose new numbers wait for a frame, in order
+        self._chunks_due: dict[BedTile, None] = {}  # tiles whose new ECG waits to be made ready
         self._alarms: list[Alarm] = []
         self._selected_patient: str | None = None
         self._layout = QGridLayout(self)
@@ -99,6 +106,7 @@ class BedGrid(QWidget):
         self._tiles = {bed.id: old.pop(bed.id, None) or self._new_tile(bed) for bed in beds}
         for tile in old.values():
             self._numbers_due.pop(tile, None)
+            self._chunks_due.pop(tile, None)
             tile.hide()
             tile.deleteLater()
         self._place_tiles()
@@ -141,6 +149,7 @@ class BedGrid(QWidget):
         for bed_id, bed_chunks in chunks.items():
             if bed_id in self._tiles:
                 self._tiles[bed_id].add_waveform(bed_chunks)
+                self._chunks_due[self._tiles[bed_id]] = None
         if chunks and not self.frame_timer.isActive():
             self.frame_timer.start()
 
@@ -153,6 +162,7 @@ class BedGrid(QWidget):
         for tile in self._tiles.values():
             tile.advance_sweep(now)
         self._show_due_numbers()
+        self._catch_up_due_chunks()
 
     def _pace_numbers(self, tile: BedTile) -> bool:
         """A tile's numbers changed: True if the frames will draw them (else it repaints now)."""
@@ -167,6 +177,13 @@ class BedGrid(QWidget):
         for tile in list(self._numbers_due)[:share]:
             del self._numbers_due[tile]
             tile.show_numbers()
+
+    def _catch_up_due_chunks(self) -> None:
+        """Make ready the new ECG of the tiles that waited longest, a share of the grid per frame."""
+        share = math.ceil(len(self._tiles) / CHUNKS_SPREAD_FRAMES)
+        for tile in list(self._chunks_due)[:share]:
+            del self._chunks_due[tile]
+            tile.catch_up_sweep()
 
     def pixels_per_mm(self) -> float:
         return self._pixels_per_mm

@@ -8,8 +8,9 @@ rest on the second screen's (`app.second_screen`), and the frames are both windo
 
 1. start-up: process start to the window's first painted pass (`app.bench.frames`);
 2. the live window for `seconds`: the grids' frames (intervals between painted frames, and how
-   long each repaint pass took), the process's CPU and, at the end, its memory; for a run of
-   three minutes or more, its growth per hour (`app.bench.soak`);
+   long each repaint pass took), the process's CPU, the garbage collector's pauses of the UI
+   thread (`app.bench.gc_pauses`) and, at the end, its memory; for a run of three minutes or
+   more, its growth per hour (`app.bench.soak`);
 3. unless `--no-compare`, the same beds drawn the plain pyqtgraph way for as long, measured
    alike, and the ratios (`app.bench.plain`);
 4. history: a backfilled week of the selected bed (`--history`), its 24 h and 7 d trends timed
@@ -29,6 +30,7 @@ import time
 
 from app.bench.common import READY_LIMIT_S, BenchError, BenchStation, until
 from app.bench.frame_rate import measure_frames, records_mb
+from app.bench.gc_pauses import GcPauses
 from app.bench.history import FALLBACK_BUCKETS, WEEK_S, bench_history
 from app.bench.plain import compare_plain
 from app.bench.process import process_age_s, rss_mb
@@ -72,14 +74,16 @@ async def _until_sweeping(bench: BenchStation) -> None:
 async def _measure_frames(bench: BenchStation, seconds: float) -> dict:
     probes = [screen.paints for screen in bench.screens()]
     memory = MemorySamples(warm_up_s(seconds), excluded_mb=lambda: records_mb(probes)).start()
-    figures = await measure_frames([(screen.paints, screen.grid.tiles())
-                                    for screen in bench.screens()], seconds)
+    with GcPauses() as gc_pauses:  # of the UI thread, which runs this loop
+        figures = await measure_frames([(screen.paints, screen.grid.tiles())
+                                        for screen in bench.screens()], seconds)
     soak = await memory.stop()
     grid = bench.window.bed_grid
     return figures | {
         "windows": len(bench.screens()),
         "frame_timer_hz": round(1000.0 / max(1, grid.frame_timer.interval()), 1),
         "rss_mb": round(rss_mb(), 1),
+        **gc_pauses.figures(),
         **soak,
         "sweeping_beds": sweeping_beds(bench),
     }

@@ -4,6 +4,7 @@ selected bed's strip: the one fetch of the ward's ECG."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable
 
@@ -37,6 +38,9 @@ class WaveformFeed(Feed):
         self._store, self._poll_s, self._clock, self._waveform = store, poll_s, clock, waveform
         self._bed_ids: list[str] = []
         self._seen: dict[str, dict[float, WaveformChunk]] = {}  # per bed: chunks emitted, by start
+        # per bed: the end of the newest chunk emitted (kept as they come: each poll asks for
+        # it, and a walk over every kept chunk of 64 beds took a millisecond of the UI thread)
+        self._newest_end: dict[str, float] = {}
         self._selected: str | None = None
         self._new_beds: set[str] = set()  # beds whose backlog is still to be fetched
         self._wake = asyncio.Event()
@@ -51,6 +55,7 @@ class WaveformFeed(Feed):
         self._new_beds |= set(bed_ids) - set(self._bed_ids)
         self._bed_ids = list(bed_ids)
         self._seen = {bed: self._seen.get(bed, {}) for bed in self._bed_ids}
+        self._newest_end = {b: end for b, end in self._newest_end.items() if b in self._seen}
         self._wake.set()
 
     @Slot(object)
@@ -86,8 +91,7 @@ class WaveformFeed(Feed):
         """The oldest newest-end among beds still live; a new bed asks for its backlog."""
         if self._new_beds & set(self._bed_ids):
             return now - BACKLOG_S
-        ends = [max(c.end for c in seen.values()) for seen in self._seen.values() if seen]
-        live = [end for end in ends if end >= now - LIVE_S]
+        live = [end for end in self._newest_end.values() if end >= now - LIVE_S]
         return min(live) if live else now - LIVE_S
 
     def _take_new(self, found: dict[str, list[WaveformChunk]], asked: set[str]) -> dict:
@@ -96,16 +100,24 @@ class WaveformFeed(Feed):
             seen = self._seen.get(bed_id)
             if seen is None or bed_id not in asked:  # a bed that left the ward meanwhile
                 continue
-            fresh = [c for c in chunks if c.waveform is self._waveform and c.start not in seen]
-            for chunk in fresh:
+            fresh = sorted((c for c in chunks if c.waveform is self._waveform and c.start not in seen),
+                           key=lambda c: c.start)
+            for chunk in fresh:  # in order: `_forget_before` walks them from the oldest
                 seen[chunk.start] = chunk
+                self._newest_end[bed_id] = max(self._newest_end.get(bed_id, chunk.end), chunk.end)
             if fresh:
-                new[bed_id] = sorted(fresh, key=lambda c: c.start)
+                new[bed_id] = fresh
         return new
 
     def _forget_before(self, time_s: float) -> None:
-        """Chunks that ended this long ago cannot come back: the poll asks for later ones."""
+        """Chunks that ended this long ago cannot come back: the poll asks for later ones.
+        Kept in the order they came, which is their order but for a late one: the walk stops
+        at the first to keep (a late one goes once those that came before it have gone)."""
         for seen in self._seen.values():
-            old = [start for start, chunk in seen.items() if chunk.end < time_s]
-            for start in old:
+            for start in _ended_first(seen, time_s):
                 del seen[start]
+
+
+def _ended_first(seen: dict[float, WaveformChunk], time_s: float) -> list[float]:
+    """The starts of the chunks at the front of `seen` that ended before `time_s`."""
+    return list(itertools.takewhile(lambda start: seen[start].end < time_s, seen))

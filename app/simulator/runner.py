@@ -1,5 +1,6 @@
 """The built-in bedside feed: each second, every occupied bed's vitals, alarms and rollups to the
-stores; between the seconds, every 250 ms, each bed's ECG and pleth chunks.
+stores; between the seconds, every 250 ms, each bed's ECG and pleth chunks, drawn on a thread of
+their own (`app.simulator.synthesis`).
 
 An object that owns one asyncio task, no Qt. A store that is unavailable is retried on the next
 tick (see `app.simulator.delivery`); the loop itself keeps going.
@@ -18,6 +19,7 @@ from app.demo.seed import demo_ward_ids
 from app.rollups import occupancy
 from app.simulator.delivery import SimulatorStats, StoreDelivery
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR
+from app.simulator.synthesis import WaveformThread
 from app.simulator.ward import SimulatedWard
 from app.simulator.waveforms import CHUNK_S
 from app.tasks import cancel_and_wait
@@ -57,6 +59,7 @@ class BedsideSimulator:
         self.stats = SimulatorStats()
         self.wards: dict[str, SimulatedWard] = {}
         self._delivery = StoreDelivery(stores, self.stats)
+        self._waveforms = WaveformThread()
         self._reload_wanted = True
         self._last_flush: float | None = None
         self._lock = asyncio.Lock()  # a tick, a reload and the final flush never interleave
@@ -80,6 +83,7 @@ class BedsideSimulator:
         task, self._task = self._task, None
         if task is not None:
             await cancel_and_wait([task])
+        self._waveforms.close()
         async with self._lock:
             await self._flush(self._clock())
 
@@ -118,9 +122,10 @@ class BedsideSimulator:
             self.stats.ticks += 1
 
     async def deliver_waveforms(self) -> None:
-        """Write every bed's waveform chunks completed by now, all beds in one call."""
-        now = self._clock()
-        chunks = [chunk for ward in self.wards.values() for chunk in ward.waveform_chunks(now)]
+        """Write every bed's waveform chunks completed by now, all beds in one call; drawn on
+        the waveform thread, while the lock keeps ticks and reloads off the monitors."""
+        async with self._lock:
+            chunks = await self._waveforms.chunks(self.wards.values(), self._clock())
         await self._delivery.write_waveforms(chunks)
 
     async def _run(self) -> None:

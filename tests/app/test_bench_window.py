@@ -34,7 +34,8 @@ from tests.servers import accept_plain
 FIGURES = ("beds", "fps", "frame_ms_p50", "frame_ms_p99", "paint_ms_p50", "paint_ms_p99",
            "cpu_percent", "rss_mb", "history_24h_ms_p95", "history_7d_ms_p95", "startup_ms",
            "ingest_rows_per_s", "backend", "seconds", "windows", "plain_fps", "plain_frame_ms_p99",
-           "plain_cpu_percent", "fps_ratio", "cpu_per_bed_ratio")
+           "plain_cpu_percent", "fps_ratio", "cpu_per_bed_ratio", "gc_pause_ms_max",
+           "gc_pauses_over_10ms")
 SOAK_ONLY = {"rss_growth_mb_per_h"}  # runs of three minutes or more (app.bench.soak)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import itertools
+import threading
 import time
 from datetime import date
 
@@ -12,7 +13,9 @@ import pytest
 import pytest_asyncio
 
 from app.demo.seed import demo_ward_ids
+from app.simulator import synthesis
 from app.simulator.runner import BedsideSimulator, run_simulator
+from app.simulator.ward import SimulatedWard
 from stores import StoreConfig, open_stores
 from stores.alerts import AlertBus
 from stores.analytics import AnalyticsStore
@@ -407,6 +410,26 @@ async def test_every_bed_gets_contiguous_ecg_and_pleth_chunks_in_one_write_per_q
     assert simulator.stats.waveform_chunks_written == sum(len(c) for c in vitals.calls)
     # The 1 Hz vitals are as before: one sample per bed per tick.
     assert simulator.stats.samples_written == 5 * len(occupied)
+
+
+@pytest.mark.asyncio
+async def test_waveforms_are_drawn_on_their_own_thread_never_the_loops(stores, clock, monkeypatch):
+    drawn_on: list[threading.Thread] = []
+    draw_chunks = SimulatedWard.waveform_chunks
+
+    def recorded(ward, now):
+        drawn_on.append(threading.current_thread())
+        return draw_chunks(ward, now)
+
+    monkeypatch.setattr(SimulatedWard, "waveform_chunks", recorded)
+    vitals = WaveformVitals(stores.vitals)
+    simulator = BedsideSimulator(dataclasses.replace(stores, vitals=vitals), ["north-1"], clock,
+                                 rng_seed=1)
+    await run_quarters(simulator, clock, 2)
+    assert len(drawn_on) == 8 and vitals.calls  # every delivery drew, and chunks came of it
+    assert threading.current_thread() is threading.main_thread()  # the loop's thread is the UI's
+    assert {thread.name.split("_")[0] for thread in drawn_on} == {synthesis.THREAD_NAME}
+    await simulator.stop()
 
 
 @pytest.mark.asyncio

@@ -91,6 +91,26 @@ def test_the_selected_bed_gets_its_kept_chunks_at_once_then_its_new_ones(qapp):
     run_on_qt_loop(scenario())
 
 
+def test_what_ended_before_the_backlog_is_forgotten(qapp):
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0 + k / 4) for k in range(4)]
+    feed = WaveformFeed(store, clock=lambda: now[0])
+    selected: list[list] = []
+    feed.selected_chunks_added.connect(selected.append)
+    feed.set_beds(["b1"])
+
+    async def scenario() -> None:
+        await feed.poll()
+        later = T0 + BACKLOG_S + 3.0
+        store.chunks += [chunk("b1", later + k / 4) for k in range(4)]
+        now[0] = later + 1.0
+        await feed.poll()
+
+    run_on_qt_loop(scenario())
+    feed.select_bed("b1")  # what it keeps goes out at once
+    assert [c.start - T0 for c in selected[-1]] == [BACKLOG_S + 3.0 + k / 4 for k in range(4)]
+
+
 def test_a_late_chunk_is_emitted_once_it_arrives(qapp):
     store, now = FakeVitals(), [T0 + 1.0]
     store.chunks = [chunk("b1", T0), chunk("b1", T0 + 0.5), chunk("b2", T0)]

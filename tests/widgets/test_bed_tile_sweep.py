@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 
 from stores.model import Bed, Patient, VitalSample, Waveform, WaveformChunk
 from widgets import palette
-from widgets.bed_grid import BedGrid
+from widgets.bed_grid import CHUNKS_SPREAD_FRAMES, BedGrid
 
 T0 = 1_750_000_000.0
 TRACE = QColor(palette.VITAL_COLOURS["heart_rate"]).rgb()
@@ -139,6 +139,23 @@ def test_nan_and_a_missing_chunk_are_gaps(grid, tile, now):
     assert all(columns[x] for x in columns_of(head - 2.0, head - 1.6))
 
 
+def test_the_tile_drawn_frame_by_frame_looks_as_drawn_whole(grid, tile, now):
+    rng = np.random.default_rng(7)
+    chunks = [ecg("b01", T0 - 2.0 + k / 4, 0.25, rng.normal(0, 0.6, 62)) for k in range(14)]
+    # each chunk a quarter second after it ends, every third a second later: behind the head
+    arrivals = [c.end + 0.25 + (1.0 if k % 3 == 2 else 0.0) for k, c in enumerate(chunks)]
+    for step in range(120):  # 2 s of frames
+        at = T0 + step / 60
+        due = [c for c, when in zip(chunks, arrivals) if at - 1 / 60 < when <= at]
+        if due:
+            grid.add_waveforms({"b01": due})
+        frame(grid, tile, at, now)
+    framed = tile.grab().toImage()
+    tile.ecg.layer.forget()  # the next paint draws the trace whole
+    assert tile.grab().toImage() == framed
+    assert (trace_columns(tile)).sum() > 50  # and there is a trace to compare
+
+
 def test_the_strip_says_when_no_ecg_arrives_while_numerics_are_live(grid, tile, now):
     assert tile.view().ecg == "ECG \u2014" and not tile.view().sweeping
     grid.add_waveforms({"b01": [ecg("b01", T0 - 1.0, 0.5, np.nan)]})
@@ -191,6 +208,28 @@ def test_one_shared_timer_repaints_only_the_swept_columns(qtbot, grid, tile, now
     qtbot.waitUntil(lambda: bool(paints.rects), timeout=1000)
     assert all(rect.width() <= 20 for rect in paints.rects)  # a few columns, not the tile
     assert grid.frame_timer.interval() == round(1000 / 60)
+
+
+def test_new_ecg_is_made_ready_a_share_of_the_grid_per_frame(qtbot, now):
+    grid = BedGrid(clock=lambda: now[0])
+    qtbot.addWidget(grid)
+    grid.set_beds(beds(16), {bed.id: patient(bed.id, str(n)) for n, bed in enumerate(beds(16))})
+    grid.show_vitals({bed.id: VitalSample(bed.id, T0, heart_rate=70.0) for bed in beds(16)})
+    grid.resize(1100, 650)
+    grid.show()
+    qtbot.waitExposed(grid)
+    grid.add_waveforms({bed.id: [ecg(bed.id, T0 - 1.0, 0.5)] for bed in beds(16)})
+    grid.frame_timer.stop()  # the test drives the frames
+    grid.advance_sweeps()  # the first frame draws every strip whole, ready or not
+    grid.add_waveforms({bed.id: [ecg(bed.id, T0 - 0.5, 0.25)] for bed in beds(16)})  # ahead
+    grid.frame_timer.stop()
+    waiting = [sum(tile.ecg.layer.behind for tile in grid.tiles())]
+    for _ in range(CHUNKS_SPREAD_FRAMES):
+        now[0] += 1 / 60
+        grid.advance_sweeps()
+        waiting.append(sum(tile.ecg.layer.behind for tile in grid.tiles()))
+    share = 16 // CHUNKS_SPREAD_FRAMES
+    assert waiting == [16 - k * share for k in range(CHUNKS_SPREAD_FRAMES + 1)]
 
 
 @pytest.mark.parametrize(("count", "mode"), [(8, "wide"), (16, "stacked"), (32, "compact")])

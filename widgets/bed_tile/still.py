@@ -32,10 +32,19 @@ class TileStill:
 
     def holds(self, key: tuple) -> bool:
         """Whether the pixmap shows this base (only its numbers may be older)."""
-        return self.pixmap is not None and key == self._key
+        if self.pixmap is None or key != self._key:
+            return False
+        # kept as asked: the next paint's key holds the same view, and tuples compare an
+        # item that is the same object without comparing its fields
+        self._key = key
+        return True
 
     def numbers_current(self, view: TileView) -> bool:
-        return self.pixmap is not None and numbers_of(view) == self._numbers
+        numbers = numbers_of(view)
+        if self.pixmap is None or numbers != self._numbers:
+            return False
+        self._numbers = numbers  # as in `holds`
+        return True
 
     def paint_all(self, rect: QRect, view: TileView, focused: bool, ratio: float) -> None:
         """Draw the still afresh: the base, then the numbers over a copy of it."""

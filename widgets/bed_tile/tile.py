@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -34,8 +34,9 @@ class BedTile(QWidget):
     """A bed's tile. Fed by `BedGrid`; repaints only when what it shows has changed, and, while
     the ECG sweeps, the columns of the strip that each frame of the grid's timer changes.
 
-    Everything but the trace is painted once into a pixmap and copied from there, so a frame
-    costs a copy of a few columns and a short polyline per tile. A new sample changes only the
+    Everything but the trace is painted once into a pixmap, and the trace is kept in an image
+    of its own (`widgets.sweep.trace`), both copied from there: a frame costs a copy of a few
+    columns of each per tile, and no line is drawn in a paint event. A new sample changes only the
     numbers: with a `numbers_pacer` (the grid's), they are drawn when the grid calls
     `show_numbers`, a few tiles per frame, rather than every tile in one pass; anything else
     (an alarm, the stale marker, the selection) repaints the tile at once."""
@@ -118,6 +119,10 @@ class BedTile(QWidget):
             return
         for rect in self.ecg.dirty_rects(now):
             self.update(rect)
+
+    def catch_up_sweep(self) -> None:
+        """Get the ECG's new samples ready to show (the grid spreads this over a few frames)."""
+        self.ecg.catch_up()
 
     def set_trend(self, samples: list[VitalSample]) -> None:
         """Replace the trend (and latest numerics) with this bed's recent samples."""
@@ -211,16 +216,13 @@ class BedTile(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self._place_strip()
-        region = event.region()
-        still = self._still_pixmap(region.boundingRect())
-        ratio = still.devicePixelRatio()
+        still = self._still_pixmap(event.region().boundingRect())
         painter = QPainter(self)
-        for area in region:  # not the bounding rect: a sweep's columns and the numbers are apart
-            source = QRectF(area.x() * ratio, area.y() * ratio, area.width() * ratio, area.height() * ratio)
-            painter.drawPixmap(QRectF(area), still, source)
+        # whole images: the paint event's region clips them to the columns and numbers repainted
+        painter.drawPixmap(0, 0, still)
         if self._view.sweeping:
             now = self._sweep_now if self._sweep_now is not None else self._clock()
-            self.ecg.paint(painter, region, now)
+            self.ecg.paint(painter, now)
         painter.end()
 
     def _still_pixmap(self, area: QRect) -> QPixmap:
@@ -245,10 +247,10 @@ class BedTile(QWidget):
     def _place_strip(self) -> None:
         """Lay the strip out again if the size or the alarm row changed (a hidden widget gets no
         resize event, so this is checked on each frame and paint rather than on resize)."""
-        key = (self.size().toTuple(), self._view.alarm is not None)
+        key = (self.width(), self.height(), self._view.alarm is not None, self.devicePixelRatioF())
         if key != self._placed_for:
             self._placed_for = key
-            self.ecg.place(self.parts().strip)
+            self.ecg.place(self.parts().strip, ratio=key[3])
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):

@@ -70,18 +70,23 @@ class Sweep:
         self.samples.clear()
         self._drawn_head = None
 
-    def add(self, start: float, values) -> None:
-        """Keep samples taken every 1/rate s from `start`; NaN stays NaN (a gap)."""
+    def add(self, start: float, values) -> tuple[int, int] | None:
+        """Keep samples taken every 1/rate s from `start`; NaN stays NaN (a gap). The numbers of
+        the first and last sample kept (None: none)."""
         kept = self.samples.add(start, values)
         if kept is not None:
             self._note_late(kept[0] / self.rate_hz, kept[1] / self.rate_hz)
+        return kept
 
     def add_chunks(self, chunks: Iterable[WaveformChunk], waveform: Waveform,
-                   since: float = -math.inf) -> None:
-        """Keep the chunks of `waveform` that end after `since` (older ones are someone else's)."""
+                   since: float = -math.inf) -> list[tuple[int, int]]:
+        """Keep the chunks of `waveform` that end after `since` (older ones are someone else's);
+        the numbers of the first and last sample kept of each."""
+        kept = []
         for chunk in chunks:
             if chunk.waveform is waveform and chunk.end > since:
-                self.add(chunk.start, chunk.values)
+                kept.append(self.add(chunk.start, chunk.values))
+        return [numbers for numbers in kept if numbers is not None]
 
     def _note_late(self, first: float, last: float) -> None:
         """Samples behind the drawn head are already on screen: their columns must be redrawn."""
@@ -122,11 +127,16 @@ class Sweep:
             return []
         head, drawn, late = self.head(now), self._drawn_head, self._late
         self._drawn_head, self._late = head, []
-        if drawn is None or not (drawn <= head < drawn + self.period - self.erase_s):
+        if not self.follows(drawn, head):
             return [(0.0, self.width)]
         if head == drawn:
             return late
         return late + self._spans(drawn, head + self.erase_s)
+
+    def follows(self, drawn: float | None, head: float) -> bool:
+        """Whether a frame with the head at `head` can draw on one drawn with it at `drawn`: not
+        the first, not back in time, and not so far on that the erase bar skipped columns."""
+        return drawn is not None and drawn <= head < drawn + self.period - self.erase_s
 
     def _spans(self, start: float, end: float) -> list[Span]:
         """The columns of the times start..end, split where the sweep wraps, with a margin."""

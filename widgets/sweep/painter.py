@@ -1,19 +1,19 @@
-"""The sweep drawn with QPainter, for the bed tiles: the columns each frame changes, and the
-trace as numpy-filled polylines, 1 px pen, no antialiasing."""
+"""The sweep drawn with QPainter, for the bed tiles: the trace kept in an image (`trace`'s layer,
+a few columns changed a frame), blitted over the tile; no line is drawn in a paint event."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from pyqtgraph.functions import create_qpolygonf, ndarray_from_qpolygonf
-from PySide6.QtCore import QPointF, QRect, QRectF
-from PySide6.QtGui import QColor, QPainter, QPen, QRegion
+from PySide6.QtCore import QRect, QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from stores.model import Waveform, WaveformChunk
 from widgets import palette
 from widgets.sweep import scale
-from widgets.sweep.model import HEAD_DELAY_S, Run, Sweep
+from widgets.sweep.model import HEAD_DELAY_S, Sweep
+from widgets.sweep.trace import TraceLayer
 
 GAIN_MM_PER_MV = 10.0  # the standard ECG gain, lowered where a strip is too short for it
 SPAN_MV = 2.2  # what a strip must hold: a 1.5 mV R wave over a -0.7 mV S wave
@@ -30,79 +30,82 @@ class SweepPainter:
         self.pixels_per_mm = pixels_per_mm
         self.strip = QRectF()
         self._strip_px = QRect()
-        self._pen = trace_pen(QColor(palette.WAVEFORM_COLOURS[waveform]))
+        self._ratio = 1.0  # device pixels per pixel: the trace is as fine as the screen
+        self._colour = QColor(palette.WAVEFORM_COLOURS[waveform]).rgba()
+        self._image: QImage | None = None  # the layer's pixels, owned by the image
+        self.layer: TraceLayer | None = None
 
-    def place(self, strip: QRectF, pixels_per_mm: float | None = None) -> None:
-        """Put the strip at `strip`; a new size or scale restarts the sweep's drawing."""
+    def place(self, strip: QRectF, pixels_per_mm: float | None = None,
+              ratio: float | None = None) -> None:
+        """Put the strip at `strip` on a screen of `ratio` device pixels per pixel; a new size,
+        scale or ratio draws the trace again whole."""
         # whole pixels: a column of the sweep is a column of the screen
         self.strip = QRectF(round(strip.left()), round(strip.top()),
                             math.floor(strip.width()), math.floor(strip.height()))
         self._strip_px = self.strip.toRect()
         if pixels_per_mm is not None:
             self.pixels_per_mm = pixels_per_mm
+        if ratio is not None:
+            self._ratio = ratio
         self.sweep.set_geometry(self.strip.width(), scale.px_per_s(self.pixels_per_mm))
+        self._make_layer()
+
+    def _make_layer(self) -> None:
+        """A transparent image the size of the strip in device pixels, and the layer drawing
+        into its memory (the image owns it: both are replaced together)."""
+        width = round(self.strip.width() * self._ratio)
+        height = round(self.strip.height() * self._ratio)
+        if width <= 0 or height <= 0 or self.sweep.period <= 0:
+            self._image = self.layer = None
+            return
+        self._image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        self._image.setDevicePixelRatio(self._ratio)
+        rows = np.frombuffer(self._image.bits(), np.uint32).reshape(height, -1)
+        gain = px_per_mv(self.strip, self.pixels_per_mm) * self._ratio
+        self.layer = TraceLayer(self.sweep, rows[:, :width], self._colour,
+                                self.strip.height() * BASELINE * self._ratio, gain)
 
     def clear(self) -> None:
         self.sweep.clear()
+        if self.layer is not None:
+            self.layer.forget()
 
     def add(self, chunks: list[WaveformChunk], since: float) -> None:
         """Keep the chunks of this strip's waveform that end after `since`."""
-        self.sweep.add_chunks(chunks, self.waveform, since)
+        for first, last in self.sweep.add_chunks(chunks, self.waveform, since):
+            if self.layer is not None:
+                self.layer.add(first, last)
+
+    def catch_up(self) -> None:
+        """Work out the trace's columns for the samples that came (else the frame showing them
+        does)."""
+        if self.layer is not None:
+            self.layer.catch_up()
 
     def signal(self, now: float) -> str:
         return self.sweep.signal(now)
 
     def dirty_rects(self, now: float) -> list[QRect]:
-        """The widget's rectangles this frame changes (the head's advance, late samples)."""
-        left, top, height = self.strip.left(), self.strip.top(), self.strip.height()
-        return [QRect(math.floor(left + x0), math.floor(top), math.ceil(x1 - x0) + 1, math.ceil(height))
-                for x0, x1 in self.sweep.advance(now)]
+        """Move the trace on to `now`; the widget's rectangles that changed (the head's advance
+        and the erase bar, late samples)."""
+        if self.layer is None:
+            return []
+        left, top, height = self._strip_px.left(), self._strip_px.top(), self._strip_px.height()
+        rects = []
+        for c0, c1 in self.layer.advance(now):
+            x0, x1 = math.floor(c0 / self._ratio), math.ceil(c1 / self._ratio)
+            rects.append(QRect(left + x0, top, x1 - x0, height))
+        return rects
 
-    def paint(self, painter: QPainter, area: QRegion | QRect, now: float) -> None:
-        """Draw the trace where the strip meets `area` (the part of the widget being repainted);
-        last thing painted: it leaves the painter clipped."""
-        clip = QRegion(area).intersected(self._strip_px)  # whole pixels: a float clip rect is a path
-        if clip.isEmpty():
+    def paint(self, painter: QPainter, now: float) -> None:
+        """Blit the trace over the strip; the paint event's region clips it to what changed."""
+        if self.layer is None:
             return
-        painter.setClipRegion(clip)  # the painter ends with this paint: no need to restore it
-        bounds = clip.boundingRect()
-        x0 = bounds.left() - self._strip_px.left()
-        x1 = x0 + bounds.width()
-        px_per_mv = gain(self.strip, self.pixels_per_mm)
-        paint_runs(painter, self.strip, self.sweep.runs(now, x0, x1), px_per_mv, self._pen)
+        if not self.layer.drawn:  # painted before the first frame: draw it now
+            self.layer.advance(now)
+        painter.drawImage(self._strip_px.topLeft(), self._image)
 
 
-def gain(strip: QRectF, pixels_per_mm: float) -> float:
+def px_per_mv(strip: QRectF, pixels_per_mm: float) -> float:
     """Pixels per mV: the standard 10 mm/mV where it fits, less in a short strip."""
     return min(GAIN_MM_PER_MV * pixels_per_mm, strip.height() / SPAN_MV)
-
-
-def trace_pen(colour: QColor) -> QPen:
-    pen = QPen(colour, 1.0)
-    pen.setCosmetic(True)
-    return pen
-
-
-def paint_runs(painter: QPainter, strip: QRectF, runs: list[Run], px_per_mv: float,
-               pen: QPen) -> None:
-    """Draw each run as one polyline (a lone sample as a point), 1 px, no antialiasing: the
-    caller clips. The polygon is filled through a numpy view of its own memory: no QPointF
-    per sample."""
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-    painter.setPen(pen)
-    baseline, top, bottom = strip.top() + strip.height() * BASELINE, strip.top(), strip.bottom() - 1
-    for xs, mv in runs:
-        if len(xs) == 1:
-            y = min(max(baseline - mv[0] * px_per_mv, top), bottom)
-            painter.drawPoint(QPointF(strip.left() + xs[0], y))
-            continue
-        polygon = create_qpolygonf(len(xs))
-        points = ndarray_from_qpolygonf(polygon)
-        np.add(xs, strip.left(), out=points[:, 0])
-        ys = points[:, 1]
-        # two ufuncs: np.clip's Python wrapper cost as much as the drawing, on every tile and frame
-        np.multiply(mv, -px_per_mv, out=ys)
-        np.add(ys, baseline, out=ys)
-        np.maximum(ys, top, out=ys)
-        np.minimum(ys, bottom, out=ys)
-        painter.drawPolyline(polygon)
