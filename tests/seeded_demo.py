@@ -4,6 +4,7 @@ seeding takes seconds, copying its file takes milliseconds (the `seeded_demo` fi
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,8 +37,16 @@ class SeededDemo:
         seeded_at = time.time() if now is None else now
         # A thread of its own, with its own event loop: the first test to ask may be running
         # on one already (an async fixture), and a loop cannot be run from inside another.
-        with ThreadPoolExecutor(1) as thread:
-            thread.submit(asyncio.run, _seed_into(folder, seeded_at, rng_seed)).result()
+        # Earlier tests' garbage is collected here first, on the Qt thread, and no collection
+        # runs while this thread waits: one on the seeding thread freed a Qt object an earlier
+        # test left in a cycle (a feed and its tasks), and Qt crashed at the next event.
+        gc.collect()
+        gc.disable()
+        try:
+            with ThreadPoolExecutor(1) as thread:
+                thread.submit(asyncio.run, _seed_into(folder, seeded_at, rng_seed)).result()
+        finally:
+            gc.enable()
         assert not (folder / f"{DB_FILE_NAME}-wal").exists(), "the copy would miss the WAL"
         return folder
 
