@@ -249,21 +249,40 @@ def pack_counts(numbers: Sequence[float]) -> str:
 def unpack_counts(text: object) -> np.ndarray | None:
     """A point's packed counts as (vitals, 4) float64, or None for a value that is not one
     (not base64, the wrong length, a count that is not whole, values that are not finite)."""
+    counts, readable = unpack_many([text])
+    return counts[0] if readable[0] else None
+
+
+def unpack_many(texts: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Many points' packed counts at once (a day of minutes is 1 440: checked one by one they
+    took 100 ms): (rows, vitals, 4) float64 and which rows are readable (the others, zeros,
+    were not base64 of the right length, or held counts no store wrote)."""
+    size = _PACKED.itemsize * 4 * len(_NAMES)
+    raw, whole = bytearray(), np.zeros(len(texts), dtype=bool)
+    for row, text in enumerate(texts):
+        decoded = _decoded(text)
+        if decoded is None or len(decoded) != size:
+            decoded = bytes(size)
+        else:
+            whole[row] = True
+        raw += decoded
+    counts = np.frombuffer(bytes(raw), dtype=_PACKED).reshape(len(texts), len(_NAMES), 4)
+    n = counts[:, :, 3]
+    numbers = counts[:, :, :3]
+    with np.errstate(invalid="ignore"):
+        values_ok = np.isfinite(numbers).all(axis=2) & (numbers[:, :, 0] <= numbers[:, :, 1])
+        readable = (np.isfinite(n) & (n >= 0) & (n == np.floor(n))
+                    & (values_ok | (n == 0))).all(axis=1) & whole
+    return counts, readable
+
+
+def _decoded(text: object) -> bytes | None:
     if not isinstance(text, str):
         return None
     try:
-        raw = base64.b64decode(text, validate=True)
+        return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         return None
-    if len(raw) != _PACKED.itemsize * 4 * len(_NAMES):
-        return None
-    counts = np.frombuffer(raw, dtype=_PACKED).reshape(len(_NAMES), 4)
-    n, has = counts[:, 3], counts[:, 3] > 0
-    numbers = counts[has, :3]
-    if not (np.isfinite(n).all() and (n >= 0).all() and (n == np.floor(n)).all()
-            and np.isfinite(numbers).all() and (numbers[:, 0] <= numbers[:, 1]).all()):
-        return None  # counts no store wrote: a vital's count is whole, its values finite
-    return counts
 
 
 def encode_rollups(measurement: str, unit_ms: int, counts: Counts, batch_lines: int

@@ -18,7 +18,7 @@ from stores.vitals.influx.rollup import (
     PACKED_FIELD,
     TEN_MINUTES,
     count_samples,
-    unpack_counts,
+    unpack_many,
 )
 from stores.vitals.trend_buckets import MINUTE_S, TEN_MINUTES_S, BucketPlan, TrendBuilder
 
@@ -68,19 +68,15 @@ class BucketTotals:
         """The rows of `rollup_query` (time, packed counts), each into the bucket its time
         falls in; how many rows were left out (not a packed rollup: unreadable, or written
         without one)."""
-        times, counts, left_out = [], [], 0
-        for result in results:
-            for series in result.get("series", ()):
-                for row in series.get("values", ()):
-                    unpacked = unpack_counts(row[-1]) if len(row) >= 2 else None
-                    if unpacked is None or not isinstance(row[0], (int, float)):
-                        left_out += 1
-                        continue
-                    times.append(row[0] / 1000.0)
-                    counts.append(unpacked)
-        if counts:
-            self._add_packed(np.asarray(times), np.stack(counts))
-        return left_out
+        rows = [row for result in results for series in result.get("series", ())
+                for row in series.get("values", ())]
+        timed = [isinstance(row, list) and len(row) >= 2 and isinstance(row[0], (int, float))
+                 and not isinstance(row[0], bool) for row in rows]
+        counts, readable = unpack_many([row[-1] if ok else None for row, ok in zip(rows, timed)])
+        if readable.any():
+            times = np.array([row[0] / 1000.0 if ok else 0.0 for row, ok in zip(rows, timed)])
+            self._add_packed(times[readable], counts[readable])
+        return int(len(rows) - readable.sum())
 
     def _add_packed(self, times: np.ndarray, counts: np.ndarray) -> None:
         """Counts of (rows, vitals, 4) into their buckets, a vital at a time, with numpy."""
