@@ -279,6 +279,5 @@ class AlarmBanner(QFrame):
             self._clock() - self._shown_since >= ACKNOWLEDGE_GUARD_S
 
     def _on_acknowledge(self) -> None:
-        if self._shown is None or not self.acknowledgeable():
-            return
-        self.acknowledge_requested.emit(self._shown.id)
+        if self.acknowledgeable():
+            self.acknowledge_requested.emit(self._shown.id)
