@@ -24,7 +24,11 @@ from widgets.value_axis import ValueAxis
 from widgets.vital_plot import PLOTS, VitalPlot, fit_y
 
 REDRAW_MS = 250  # live: at most 4 redraws a second; samples come at 1 Hz
-SCROLL_S = 1.0  # live: with no new data the time axis still moves on, once a second
+SCROLL_S = 1.0  # live: with no new data the chart is still redrawn (its "NO DATA" age) each second
+# Live, the time axis moves on in steps of a twentieth of its span (30 s of ten minutes), "now"
+# within the last step: moved every second, its five axes and grids were drawn again each
+# second (10-18 ms on the UI thread, a frame of the bed grid lost every second).
+LIVE_AXIS_STEPS = 20
 SETTLE_MS = 150  # a zoom or pan reloads this long after the last wheel or drag event
 MIN_VIEW_S = 60.0  # zooming in stops at a minute: a few dozen 1 Hz samples
 MIN_BUCKET_S = 1.0  # vitals come at 1 Hz: finer buckets would be mostly empty, a dotted line
@@ -50,6 +54,7 @@ class TrendChart(pg.GraphicsLayoutWidget):
         self._following = False  # the live axis moves only while a patient is shown
         self._dirty = False
         self._last_scroll = 0.0
+        self._live_edge: float | None = None  # the live time axis's right end, while live
         self.plots = [self._add_plot(row, *spec) for row, spec in enumerate(PLOTS)]
         for plot in self.plots[:-1]:
             plot.item.hideAxis("bottom")  # one time axis, under the last plot, serves them all
@@ -99,6 +104,7 @@ class TrendChart(pg.GraphicsLayoutWidget):
         self.live.clear()
         self._following = following
         self._dirty = True
+        self._live_edge = None
 
     def add_samples(self, samples: list[VitalSample]) -> None:
         self.live.add(samples)
@@ -115,7 +121,10 @@ class TrendChart(pg.GraphicsLayoutWidget):
             self.live.drop_old()
             self._draw_live()
             self._last_scroll = now
-            self.plots[0].item.setXRange(now - self.live.window_s, now, padding=0)
+        edge = live_edge(now, self.live.window_s)
+        if edge != self._live_edge:
+            self._live_edge = edge
+            self.plots[0].item.setXRange(edge - self.live.window_s, edge, padding=0)
 
     def _draw_live(self) -> None:
         times, values = self.live.arrays()
@@ -133,6 +142,7 @@ class TrendChart(pg.GraphicsLayoutWidget):
     def show_range(self, span_s: float | None) -> None:
         """Live (None), or the last `span_s` seconds: asks for that trend at once."""
         self.span_s, self.requested, self.trend = span_s, None, None
+        self._live_edge = None
         for plot in self.plots:
             plot.item.setMouseEnabled(x=span_s is not None, y=False)
             plot.item.vb.setLimits(minXRange=MIN_VIEW_S)
@@ -208,6 +218,12 @@ class TrendChart(pg.GraphicsLayoutWidget):
 
     def _nothing_drawn(self) -> bool:
         return self.trend is None or self.trend.empty
+
+
+def live_edge(now: float, window_s: float) -> float:
+    """The live time axis's right end: `now` rounded up to the axis's next step."""
+    step = window_s / LIVE_AXIS_STEPS
+    return math.ceil(now / step) * step
 
 
 def _serves(requested: tuple[float, float, int], start: float, end: float, width: int) -> bool:

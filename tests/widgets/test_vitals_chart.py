@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF
 
 from stores.model import Vital, VitalSample, VitalTrend
 from tests.widgets.qt_timers import pending_single_shots
-from widgets.trend_chart import TrendChart
+from widgets.trend_chart import LIVE_AXIS_STEPS, TrendChart
 from widgets.vitals_chart import REDRAW_MS, VitalsChart
 
 T0 = 1_750_000_000.0
@@ -91,12 +91,21 @@ def test_an_old_newest_value_is_marked_as_no_data(chart, now):
     assert "NO DATA 30 s" in chart.plots[0].text()
 
 
-def test_time_axis_follows_now(chart, now):
+def test_time_axis_follows_now_in_steps_of_a_twentieth_of_its_span(chart, now):
+    step = 60 / LIVE_AXIS_STEPS
     chart.show_history([sample(T0)])
-    now[0] = T0 + 5
-    chart.redraw()
-    left, right = chart.plots[-1].item.viewRange()[0]
-    assert left == pytest.approx(T0 + 5 - 60) and right == pytest.approx(T0 + 5)
+    moves = []
+    chart.plots[-1].item.vb.sigXRangeChanged.connect(lambda *_: moves.append(now[0]))
+    seen = []
+    for second in range(1, 11):
+        now[0] = T0 + second
+        chart.redraw()
+        left, right = chart.plots[-1].item.viewRange()[0]
+        assert right - step < now[0] <= right  # now is always shown, in the last step
+        assert right - left == pytest.approx(60)
+        seen.append(right)
+    # moved once a step (the first edge was set when the history was shown), not every second
+    assert len(moves) == len(set(seen)) - 1 <= 10 / step
 
 
 def test_clear_empties_the_plots_and_shows_the_message(chart):
