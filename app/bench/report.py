@@ -15,8 +15,9 @@ def report_figures(figures: dict, as_json: bool, say: Say = print) -> None:
     width = max(len(name) for name in figures)
     texts = {name: _text(value) for name, value in figures.items()}
     value_width = max(len(text) for text in texts.values())
+    beds = figures.get("beds")
     for name, text in texts.items():
-        target = verdict(name, figures[name])
+        target = verdict(name, figures[name], beds if isinstance(beds, int) else 32)
         line = f"  {name:<{width}}  {text:>{value_width}}"
         say(f"{line}   ({target})" if target else line)
     if as_json:

@@ -235,11 +235,20 @@ def test_figures_are_printed_with_their_targets():
     report_figures({"fps": 29.5, "frame_ms_p99": 20.0, "paint_ms_p50": 3.0, "ingest_rows_per_s":
                     None}, as_json=True, say=lines.append)
     assert lines[0].split()[:2] == ["fps", "29.5"] and lines[0].endswith("(target >= 30: MISSED)")
-    assert lines[1].endswith("(target <= 33: met)")
+    assert lines[1].endswith("(target <= 20: met)")
     assert lines[2].split() == ["paint_ms_p50", "3"]
     assert lines[3].endswith("missed (no figure))")
     assert json.loads(lines[-1])["fps"] == 29.5
     assert verdict("rss_mb", 300) == "target <= 300: met" and verdict("beds", 32) is None
+
+
+def test_a_ward_of_64_beds_is_held_to_its_own_targets():
+    lines: list[str] = []
+    report_figures({"fps": 54.0, "frame_ms_p99": 24.0, "cpu_percent": 61.0, "beds": 64},
+                   as_json=False, say=lines.append)
+    assert lines[0].endswith("(target >= 55: MISSED)")
+    assert lines[1].endswith("(target <= 25: met)")
+    assert lines[2].endswith("(target <= 60: MISSED)")
 
 
 def influx_config(influx_server, tmp_path, create: bool) -> tuple[str, dict[str, str]]:
