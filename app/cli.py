@@ -19,6 +19,7 @@ PROG = "ward-station"
 COMMANDS = ("run", "simulate", "check", "bench")
 MAX_BENCH_BEDS = 64
 MAX_BENCH_STATIONS = 64
+INGEST_BATCHES, MAX_INGEST_ROWS = 4, 10_000_000  # bench --ingest-rows
 MIN_WINDOW, MAX_WINDOW = 200, 8192  # px a side of --size: a window, not a typo
 
 
@@ -137,6 +138,10 @@ def _bench_parser(commands) -> None:
                        help="window: how much past of the selected bed the history step "
                             "backfills before timing its 24 h and 7 d trends (default: 7d; "
                             "e.g. 1d for a quick run: the ranges are the same, with less data)")
+    bench.add_argument("--ingest-rows", type=_ingest_rows, default=400_000, metavar="N",
+                       help="window: rows the ingest step writes, in four batches of a quarter "
+                            "(default: 400000, batches of 100000 as `simulate --backfill` writes; "
+                            "fewer for a quick run)")
     bench.add_argument("--junk", action="store_true",
                        help="alarms, on a Redis alert store: also write junk on the region's "
                             "channel and stream (entry ids far ahead, NaN values, bytes that are "
@@ -166,6 +171,18 @@ def _duration(text: str) -> int:
         return parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _ingest_rows(text: str) -> int:
+    """At least one row per batch, at most ten million rows (a typo, not a benchmark)."""
+    try:
+        rows = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of rows: {text!r}") from None
+    if not INGEST_BATCHES <= rows <= MAX_INGEST_ROWS:
+        raise argparse.ArgumentTypeError(
+            f"{rows} rows: give {INGEST_BATCHES} to {MAX_INGEST_ROWS:,} rows")
+    return rows
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -251,7 +268,7 @@ def _bench(args: argparse.Namespace) -> int:
     from app.bench.report import report_figures
 
     options = BenchOptions(args.benchmark, args.beds, args.seconds, args.config, args.junk,
-                           args.history_s, compare=args.compare)
+                           args.history_s, compare=args.compare, ingest_rows=args.ingest_rows)
 
     def report(figures: dict) -> None:
         report_figures(figures, args.json)

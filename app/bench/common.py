@@ -38,6 +38,7 @@ class BenchOptions:
     junk: bool = False  # alarms: junk on the Redis bus beside the genuine alarms
     history_s: int = 7 * 86400  # window: the selected bed's past backfilled for the trends
     compare: bool = True  # window: also the plain pyqtgraph grid of the same beds (app.bench.plain)
+    ingest_rows: int = 400_000  # window: rows written by the ingest step, in four batches
 
     @property
     def store(self) -> str:
@@ -99,7 +100,7 @@ class BenchScreen:
 
 
 Benchmark = Callable[[BenchStation, float], Awaitable[dict]]
-AfterStop = Callable[[Path], Awaitable[dict]]  # given the run's temporary folder
+AfterStop = Callable[[Path, "BenchOptions"], Awaitable[dict]]  # the run's temporary folder
 
 
 @dataclass(frozen=True)

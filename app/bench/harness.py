@@ -105,7 +105,7 @@ async def _run(options: BenchOptions, config: Config, measure: Measures,
             return figures | common
     finally:
         await _stop(bench)
-    figures |= await measure.after_stop(config.data_dir)
+    figures |= await measure.after_stop(config.data_dir, options)
     report(figures | common)
     return figures | common
 

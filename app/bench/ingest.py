@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.bench.common import BenchOptions
 from app.config import Config
 from app.simulator.history import samples, simulate_history
 from app.simulator.physiology import BedPhysiology
@@ -42,10 +43,14 @@ def ingest_batches(batches: int = BATCHES, rows: int = BATCH_ROWS,
     return made
 
 
-async def bench_ingest(folder: Path, batches: list[list[VitalSample]] | None = None) -> dict:
-    """Write `batches` one after another into a fresh embedded store in `folder`/ingest; rows
-    a second over the writes alone (opening the store is not counted)."""
-    batches = ingest_batches() if batches is None else batches
+async def bench_ingest(folder: Path, options: BenchOptions | None = None,
+                       batches: list[list[VitalSample]] | None = None) -> dict:
+    """Write `batches` (else BATCHES batches of a quarter of the options' `ingest_rows`) one
+    after another into a fresh embedded store in `folder`/ingest; rows a second over the
+    writes alone (opening the store is not counted)."""
+    if batches is None:
+        rows = options.ingest_rows if options is not None else BATCHES * BATCH_ROWS
+        batches = ingest_batches(rows=rows // BATCHES)
     stores = await open_configured_stores(Config(data_dir=folder / "ingest"))  # all embedded
     try:
         started = time.perf_counter()

@@ -58,7 +58,8 @@ def assert_the_backfilled_day_is_in_the_trends(figures: dict) -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(150)
 def test_the_default_benchmark_is_the_window_with_every_figure():
-    result = bench("--beds", "4", "--seconds", "2", "--history", "1d", "--json")
+    result = bench("--beds", "4", "--seconds", "2", "--history", "1d", "--ingest-rows", "40000",
+                   "--json")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stdout.strip().splitlines()
@@ -79,7 +80,8 @@ def test_the_default_benchmark_is_the_window_with_every_figure():
         assert 0 < figures[f"history_{span}_ms_p50"] <= figures[f"history_{span}_ms_p95"]
     assert_the_backfilled_day_is_in_the_trends(figures)
     assert figures["history_24h_failures"] == figures["history_7d_failures"] == 0
-    assert figures["ingest_rows"] == 400_000 and figures["ingest_rows_per_s"] > 0
+    assert figures["ingest_rows"] == 40_000 and figures["ingest_batch_rows"] == 10_000
+    assert figures["ingest_rows_per_s"] > 0
     readable = {line.split()[0]: line for line in lines[1:-1]}
     window_targets = set(TARGETS) - {"db_read_share"} - SOAK_ONLY  # that one is bench cache's
     assert window_targets <= set(readable)
@@ -98,6 +100,16 @@ def test_no_name_means_window_and_an_unknown_name_is_refused():
     assert parse_args(["bench", "alarms"]).benchmark == "alarms"
     result = bench("nosuch")
     assert result.returncode == 2 and "invalid choice: 'nosuch'" in result.stderr
+
+
+def test_ingest_rows_are_a_number_the_four_batches_can_share(capsys):
+    assert parse_args(["bench", "--ingest-rows", "40000"]).ingest_rows == 40_000
+    assert parse_args(["bench"]).ingest_rows == 400_000
+    for wrong in ("3", "lots", "20000000"):
+        with pytest.raises(SystemExit) as exited:
+            parse_args(["bench", "--ingest-rows", wrong])
+        assert exited.value.code == 2
+        assert "--ingest-rows" in capsys.readouterr().err
 
 
 def test_the_help_says_which_store_a_config_gives():
@@ -225,7 +237,7 @@ def test_ingest_writes_every_batch_to_a_scratch_store(qapp, tmp_path):
     batches = ingest_batches(batches=3, rows=1000, beds=2)
     assert [len(b) for b in batches] == [1000] * 3
     assert len({(s.bed_id, s.time) for batch in batches for s in batch}) == 3000  # no rewrites
-    figures = run_on_qt_loop(bench_ingest(tmp_path, batches))
+    figures = run_on_qt_loop(bench_ingest(tmp_path, batches=batches))
     assert figures["ingest_rows"] == 3000 and figures["ingest_rows_per_s"] > 0
     assert (tmp_path / "ingest").is_dir()
 
@@ -279,7 +291,8 @@ def influx_config(influx_server, tmp_path, create: bool) -> tuple[str, dict[str,
 @pytest.mark.timeout(200)
 def test_the_window_benchmark_on_influxdb(influx_server, tmp_path, qapp):
     config, env = influx_config(influx_server, tmp_path, create=True)
-    result = bench("--beds", "4", "--seconds", "2", "--history", "1d", "--json", "--config", config,
+    result = bench("--beds", "4", "--seconds", "2", "--history", "1d", "--ingest-rows", "40000",
+                   "--json", "--config", config,
                    env=env)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
