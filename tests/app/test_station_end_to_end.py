@@ -9,7 +9,7 @@ import pytest
 from app.bootstrap import start_station
 from app.config import Config
 from app.startup import open_station_stores
-from stores.model import AlarmKind
+from stores.model import AlarmKind, AlarmLimits, Vital
 from tests.app.qasync_helpers import run_on_qt_loop
 from tests.waiting import eventually
 
@@ -26,12 +26,16 @@ def physiological(alarm):
 
 
 def test_the_station_shows_live_beds_alarms_and_keeps_edits(qapp, demo_data_dir):
+    # The ward's heart-rate limit set tight, at once (as a charge nurse may set it for a ward of
+    # slow hearts): most patients are over it, so an alarm comes within seconds; an episode
+    # would take 20-40 s to ramp past the default limits and their delays.
+    tight = AlarmLimits(Vital.HEART_RATE, high=60, delay_s=0)
     config = Config(data_dir=demo_data_dir, user="nurse.test")
+    config = dataclasses.replace(config, ward_alarm_limits={config.ward: (tight,)})
 
     async def scenario() -> str:
         stores = await open_station_stores(config)
-        # Many episodes, so that an alarm comes within seconds rather than a minute.
-        station = await start_station(config, stores, episodes_per_hour=900.0)
+        station = await start_station(config, stores)
         window = station.window
         try:
             window.resize(1600, 960)
