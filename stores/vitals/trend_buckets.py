@@ -87,10 +87,19 @@ class TrendBuilder:
         low[index], high[index], means[index] = _number(lowest), _number(highest), _number(mean)
 
     def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Rows of (bucket, then lowest, highest, mean of each vital in `Vital` order)."""
+        """Rows of (bucket, then lowest, highest, mean of each vital in `Vital` order).
+        `add` inlined: a day's 720 buckets of seven vitals took 12-20 ms through it."""
+        count = self.plan.count
+        columns = [(1 + 3 * n, *self._parts[vital]) for n, vital in enumerate(Vital)]
         for row in rows:
-            for n, vital in enumerate(Vital):
-                self.add(vital, row[0], *row[1 + 3 * n:4 + 3 * n])
+            index = row[0]
+            if index is None or not 0 <= index < count:
+                continue  # as `add`: never misplaced
+            for at, low, high, means in columns:
+                lowest, highest, mean = row[at], row[at + 1], row[at + 2]
+                low[index] = None if lowest is None else float(lowest)
+                high[index] = None if highest is None else float(highest)
+                means[index] = None if mean is None else float(mean)
 
     def build(self) -> VitalTrend:
         plan = self.plan
