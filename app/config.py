@@ -82,6 +82,8 @@ class Config:
     # (app/cached_stores.py); writes the stations announce replace it sooner. 0: no cache
     cache_ttl_s: float = 300.0
     source: Path | None = None  # the config file read, if any
+    # a file of secrets beside the config (app/secrets_file.py), relative to the config's folder
+    secrets_file: Path | None = None
     # store -> password or token, from the environment or the OS keyring; never in the file
     secrets: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # region -> its alarm signing keys, from the environment or the OS keyring
@@ -144,6 +146,7 @@ _TOP_LEVEL = {
     "second_ward": str,
     "user": str,
     "data_dir": Path,
+    "secrets_file": Path,
     "simulator": bool,
     "stale_after_s": float,
     "escalate_after_s": float,
@@ -172,8 +175,24 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
     config = _build(settings)
     from app.secrets import store_secrets  # reads the keyring only for real stores
 
+    environ = _with_secrets_file(config, environ)
     config = dataclasses.replace(config, secrets=store_secrets(config.real_stores, environ))
     return _with_alarm_keys(config, environ) if "alerts" in config.real_stores else config
+
+
+def _with_secrets_file(config: Config, environ: dict[str, str]) -> dict[str, str]:
+    """The environment over the config's secrets file, if it names one."""
+    if config.secrets_file is None:
+        return environ
+    from app.secrets_file import SecretsFileError, read_secrets_file
+
+    path = config.secrets_file
+    if not path.is_absolute() and config.source is not None:
+        path = config.source.parent / path
+    try:
+        return read_secrets_file(path) | dict(environ)
+    except SecretsFileError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _with_alarm_keys(config: Config, environ: dict[str, str]) -> Config:

@@ -1,4 +1,5 @@
-"""Passwords, tokens and alarm signing keys: from the environment, else from the OS keyring.
+"""Passwords, tokens and alarm signing keys: from the environment (over the config's secrets
+file, `app.secrets_file`, when it names one), else from the OS keyring.
 
 They never come from the config file or a URL, and never reach a log line or an error message.
 `WARD_STATION_<STORE>_PASSWORD` wins (e.g. WARD_STATION_PATIENTS_PASSWORD; for InfluxDB 2.x or
