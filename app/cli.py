@@ -1,5 +1,5 @@
 """The `ward-station` command: run the station (default), `simulate` a ward's bedside monitors,
-`check` the stores, or `bench` the station window."""
+`check` the stores, `bench` the station window, or prepare the `lab`'s servers."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from app.config import Config, ConfigError, load_config
 from app.startup import StartupError
 
 PROG = "ward-station"
-COMMANDS = ("run", "simulate", "check", "bench")
+COMMANDS = ("run", "simulate", "check", "bench", "lab")
 MAX_BENCH_BEDS = 64
 MAX_BENCH_STATIONS = 64
 INGEST_BATCHES, MAX_INGEST_ROWS = 4, 10_000_000  # bench --ingest-rows
@@ -85,7 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="create the schema a real store lacks (databases, indexes, "
                             "constraints, keyspace and tables)")
     _bench_parser(commands)
+    _lab_parser(commands)
     return parser
+
+
+def _lab_parser(commands) -> None:
+    lab = commands.add_parser(
+        "lab", help="real servers on this machine for trainers and tests",
+        description="The lab's Java servers (Neo4j Community and Apache Cassandra) come from "
+                    "Maven Central; they need Java 17 and Maven.")
+    lab.set_defaults(log_level="WARNING")
+    actions = lab.add_subparsers(dest="lab_command", metavar="ACTION", required=True,
+                                 parser_class=_Parser)
+    actions.add_parser(
+        "fetch", help="download Neo4j and Cassandra with their dependencies into the user's "
+                      "cache folder, showing each artifact as it arrives; does nothing when "
+                      "they are there already",
+        description="Download Neo4j Community and Apache Cassandra with their dependencies "
+                    "(the versions packaging/servers/pom.xml names) into the user's cache "
+                    "folder, with Maven; a second run finds them and does nothing.")
 
 
 def _bench_parser(commands) -> None:
@@ -225,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "bench":
             return _bench(args)
+        if args.command == "lab":
+            from app.lab.commands import run_lab
+            return run_lab(args)
         config = _config(args)
         if args.command == "simulate":
             from app.simulator.standalone import run_standalone

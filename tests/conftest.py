@@ -52,7 +52,11 @@ def demo_data_dir(tmp_path, seeded_demo):
 
 
 # the real servers' session fixtures (each skips with its reason where it cannot run)
-from tests.servers.cassandra import cassandra_server  # noqa: E402,F401
+from tests.servers.cassandra import (  # noqa: E402,F401
+    cassandra_cluster,
+    cassandra_lab_keyspace,
+    cassandra_server,
+)
 from tests.servers.influx import influx_server  # noqa: E402,F401
 from tests.servers.mongo import mongo_server  # noqa: E402,F401
 from tests.servers.neo4j import neo4j_server  # noqa: E402,F401

@@ -37,6 +37,9 @@ def store_error(exc: BaseException, addresses: list[str]) -> StoreUnavailable:
 def reason(exc: BaseException, addresses: list[str]) -> str:
     if _is_authentication(exc):
         return "authentication failed"  # never the server's text: it may echo the user name
+    answer = _server_answer(exc)
+    if answer is not None:
+        return reason(answer, addresses)
     if isinstance(exc, (NoHostAvailable, UnresolvableContactPoints, ConnectionException, OSError)):
         return f"cannot reach {', '.join(addresses)}: {_cause(exc)}"
     if isinstance(exc, OperationTimedOut):
@@ -72,6 +75,19 @@ def column_exists(exc: BaseException | None) -> bool:
     return isinstance(exc, InvalidRequest) and (
         "conflicts with an existing column" in message
         or ("column with name" in message and "already exists" in message))
+
+
+def _server_answer(exc: BaseException) -> BaseException | None:
+    """The refusal a server sent, when the driver gave up after it: a statement the coordinator
+    refused (too few replicas up) is tried on the next host, and when none is left the driver
+    raises NoHostAvailable holding each host's error. Its reason is the refusal's, not the
+    connection's."""
+    errors = getattr(exc, "errors", None)
+    if not isinstance(exc, NoHostAvailable) or not isinstance(errors, dict):
+        return None
+    return next((error for error in errors.values()
+                 if isinstance(error, (Unavailable, ReadTimeout, WriteTimeout, CoordinationFailure,
+                                       OperationTimedOut))), None)
 
 
 def _is_authentication(exc: BaseException) -> bool:

@@ -48,7 +48,8 @@ def test_unknown_ward(demo_data_dir):
     assert_one_line_error(result, "ward 'east-9' has no beds")
 
 
-@pytest.mark.parametrize("command", [["--help"], ["run", "--help"], ["simulate", "--help"]])
+@pytest.mark.parametrize("command", [["--help"], ["run", "--help"], ["simulate", "--help"],
+                                     ["lab", "fetch", "--help"]])
 def test_help_describes_the_commands(command, ward_station):
     result = ward_station(*command)
     assert result.returncode == 0

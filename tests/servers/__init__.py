@@ -17,8 +17,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -114,7 +117,7 @@ class ServerProcess:
         return self.process is not None and self.process.poll() is None
 
 
-def start_or_skip(what: str, start: Callable[[], ServerProcess]) -> ServerProcess:
+def start_or_skip(what: str, start: Callable[[], T]) -> T:
     """Start a server, or skip the tests that need it saying why (never silently)."""
     try:
         return start()

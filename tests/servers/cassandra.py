@@ -1,9 +1,19 @@
-"""Cassandra for the analytics contract suite: a cluster run elsewhere (no Cassandra can run on
-this machine), named by WARD_TEST_CASSANDRA_URL, its password in WARD_TEST_CASSANDRA_PASSWORD.
+"""Cassandra for the analytics contract suite: the lab's three-node cluster (app/lab/, nodes on
+127.0.0.1-3 in datacenter dc1), started once per session from the jars `ward-station lab fetch`
+fetches (fetched here if missing); or a cluster run elsewhere, named by WARD_TEST_CASSANDRA_URL,
+its password in WARD_TEST_CASSANDRA_PASSWORD. Without Java 17 and Maven, and no URL, the suite
+skips.
 
-Each test gets a keyspace of its own, `<keyspace of the URL>_<test>_<random>`, created by the
-test's `prepare(create=True)`; the keyspaces handed out are dropped when the session ends. With
-no `replication` option in the URL, they are kept once in the local datacenter (a test cluster
+On the lab's cluster the tests share one keyspace of three replicas, created by the first
+test's `prepare(create=True)` and emptied (TRUNCATE) before each later test: a keyspace per test
+would cost five schema changes, about 6 s on three nodes (each waits until gossip shows every
+node the new schema), where emptying takes about 1 s. It is written at LOCAL_QUORUM and read at
+LOCAL_QUORUM: the contract reads its own writes, which the station's default LOCAL_ONE reads do
+not promise (a read may reach the one replica a write has not reached yet).
+
+On a cluster run elsewhere, each test gets a keyspace of its own, `<keyspace of the URL>_<test>_
+<random>`, created by the test's `prepare(create=True)` and dropped when the session ends; with
+no `replication` option in the URL, it is kept once in the local datacenter (a test cluster
 often has one node).
 """
 
@@ -11,19 +21,20 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
+from app.lab.cassandra_cluster import CassandraCluster, LoopbackMissing
+from app.lab.fetch import JavaServer
 from stores.analytics.cassandra_cluster import build_cluster
-from stores.analytics.cassandra_cql import quoted
+from stores.analytics.cassandra_cql import TABLES, quoted
 from stores.analytics.cassandra_errors import reason
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.urls import parse_store_url
-from tests.servers import external_secret, external_url
-
-HOW = ("set WARD_TEST_CASSANDRA_URL=cassandra://host:9042/ward_test?dc=datacenter1 to run the "
-       "analytics contract suite against a real Cassandra")
+from tests.servers import external_secret, external_url, start_or_skip
+from tests.servers.java_servers import START_WAIT_S, fetched_or_skip
 
 
 class ExternalCassandra:
@@ -64,11 +75,66 @@ class ExternalCassandra:
             cluster.shutdown()
 
 
+class LabKeyspace(ExternalCassandra):
+    """The one keyspace of the tests on the lab's cluster, emptied for each test."""
+
+    def __init__(self, cluster: CassandraCluster) -> None:
+        super().__init__(cluster.url("ward_test", read_consistency="LOCAL_QUORUM"), None)
+        self._driver = build_cluster(self._settings, None)
+        self._session = self._driver.connect()
+
+    def fresh_url(self, name: str) -> str:
+        keyspace = self._base
+        found = self._session.execute(
+            "SELECT table_name FROM system_schema.tables WHERE keyspace_name = %s", [keyspace])
+        for table in {row["table_name"] for row in found} & set(TABLES):
+            self._session.execute(f"TRUNCATE {quoted(keyspace)}.{table}", timeout=60)
+        return self.url(keyspace)
+
+    def close(self) -> None:
+        self._driver.shutdown()
+
+
+def start_cluster(folder: Path, jars: JavaServer, java: str) -> CassandraCluster:
+    """The lab's three nodes in `folder`, on free ports, all up and seeing each other."""
+    cluster = CassandraCluster(folder, nodes=3)
+    cluster.start(jars, java)
+    try:
+        cluster.wait_ready(START_WAIT_S)
+    except BaseException:
+        cluster.kill()
+        raise
+    return cluster
+
+
 @pytest.fixture(scope="session")
-def cassandra_server():
+def cassandra_cluster(tmp_path_factory):
+    """The lab's three-node cluster, for the tests that act on its nodes (and the suite)."""
+    jars, java = fetched_or_skip("cassandra")
+    try:
+        cluster = start_or_skip("Cassandra", lambda: start_cluster(
+            tmp_path_factory.mktemp("cassandra"), jars, java))
+    except LoopbackMissing as exc:
+        pytest.skip(str(exc))
+    yield cluster
+    cluster.kill()  # its data is the session's: nothing to flush
+
+
+@pytest.fixture(scope="session")
+def cassandra_lab_keyspace(cassandra_cluster):
+    """The tests' keyspace on the lab's cluster (nothing dropped at the end: the cluster goes
+    with its folder)."""
+    keyspace = LabKeyspace(cassandra_cluster)
+    yield keyspace
+    keyspace.close()
+
+
+@pytest.fixture(scope="session")
+def cassandra_server(request):
     url = external_url("cassandra")
     if url is None:
-        pytest.skip(HOW)
+        yield request.getfixturevalue("cassandra_lab_keyspace")
+        return
     server = ExternalCassandra(url, external_secret("cassandra"))
     yield server
     if server.keyspaces:

@@ -1,8 +1,10 @@
-"""The Neo4j server for the care network's contract suite: one run elsewhere (no Neo4j can run
-on this machine), named by WARD_TEST_NEO4J_URL, its password in WARD_TEST_NEO4J_PASSWORD.
+"""The Neo4j server for the care network's contract suite: the lab's (app/lab/neo4j_server.py),
+started once per session on a free port from the jars `ward-station lab fetch` fetches (fetched
+here if missing), with a generated password; or one run elsewhere, named by WARD_TEST_NEO4J_URL,
+its password in WARD_TEST_NEO4J_PASSWORD. Without Java 17 and Maven, and no URL, the suite skips.
 
 Every test starts from an empty database: `fresh_url` deletes every node (DETACH DELETE) before
-handing the URL out. So the URL must name a database kept for the tests, for example
+handing the URL out. So an external URL must name a database kept for the tests, for example
 neo4j://host:7687/wardtest (Community Edition has one database: name it, .../neo4j, to agree
 to it being emptied). The first use leaves a (:WardStationTestDatabase) node there, which the
 cleaning spares, and the suite refuses, skipping with the reason, a database that holds nodes
@@ -12,13 +14,20 @@ first test's `prepare(create=True)` (Enterprise Edition).
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
+
 import neo4j
 import pytest
 from neo4j.exceptions import ClientError
 
+from app.lab.fetch import JavaServer
+from app.lab.neo4j_server import Neo4jServer
+from app.lab.ports import free_port
 from stores.network.neo4j_connect import driver_config, driver_uri
 from stores.urls import parse_store_url
-from tests.servers import external_secret, external_url
+from tests.servers import external_secret, external_url, start_or_skip
+from tests.servers.java_servers import START_WAIT_S, fetched_or_skip
 
 MARK = "WardStationTestDatabase"
 # Aggregating without grouping keys: one row even when there are no nodes.
@@ -59,6 +68,12 @@ class ExternalNeo4j:
             self._query(_MARK)  # from now on this database is known to be the tests' own
         return self.url
 
+    def run(self, cypher: str, **parameters: object) -> list[dict]:
+        """The rows of one Cypher query on the tests' database, as an administrator would
+        send it (driver errors raised as they come)."""
+        records, _, _ = self._driver.execute_query(cypher, parameters, database_=self.database)
+        return [record.data() for record in records]
+
     def _query(self, cypher: str) -> list[dict] | None:
         """The rows, or None while the database does not exist yet."""
         try:
@@ -73,11 +88,34 @@ class ExternalNeo4j:
         self._driver.close()
 
 
+def start_neo4j(folder: Path, jars: JavaServer, java: str) -> Neo4jServer:
+    """The lab's Neo4j in `folder`, on a free port, with a generated password, answering."""
+    lab = Neo4jServer(folder, free_port(), "ward-test-" + secrets.token_hex(8))
+    lab.start(jars, java)
+    try:
+        lab.wait_ready(START_WAIT_S)
+    except BaseException:
+        if lab.process:
+            lab.process.kill()
+        raise
+    return lab
+
+
 @pytest.fixture(scope="session")
-def neo4j_server():
+def neo4j_server(tmp_path_factory):
     url = external_url("neo4j")
     if url is None:
-        pytest.skip(HOW)
+        jars, java = fetched_or_skip("neo4j")
+        lab = start_or_skip("Neo4j", lambda: start_neo4j(tmp_path_factory.mktemp("neo4j"),
+                                                           jars, java))
+        server = ExternalNeo4j(lab.url, lab.password)
+        try:
+            yield server
+        finally:
+            server.close()
+            if lab.process:
+                lab.process.kill()  # its data is the session's: nothing to flush
+        return
     server = ExternalNeo4j(url, external_secret("neo4j"))
     try:
         refusal = server.refusal()

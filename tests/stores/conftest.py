@@ -19,6 +19,7 @@ from stores import STORE_NAMES, StoreConfig, Stores, open_stores
 from stores.backends import specs_of
 from tests.servers import accept_plain
 from tests.servers.influx import KEEP_FOR_EVER
+from tests.servers.java_servers import START_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Backend:
 SERVER_FIXTURES = {"redis": "redis_server", "influxdb": "influx_server", "mongodb": "mongo_server",
                    "neo4j": "neo4j_server", "cassandra": "cassandra_server"}
 EMBEDDED = Backend("embedded")
+# The first test of these may wait for `lab fetch` and the servers' start (tests/servers/).
+JAVA_BACKENDS = frozenset({"neo4j", "cassandra"})
 
 
 def real_backends(store: str | None) -> list[Backend]:
@@ -50,7 +53,12 @@ def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         store = getattr(metafunc.module, "STORE", None)
         backends = [EMBEDDED, *real_backends(store)]
-        metafunc.parametrize("backend", backends, ids=[b.name for b in backends], indirect=True)
+        metafunc.parametrize("backend", [pytest.param(b, id=b.name, marks=_marks(b))
+                                         for b in backends], indirect=True)
+
+
+def _marks(backend: Backend) -> list[pytest.MarkDecorator]:
+    return [pytest.mark.timeout(START_TIMEOUT_S)] if backend.name in JAVA_BACKENDS else []
 
 
 @pytest.fixture

@@ -252,6 +252,11 @@ async def test_consistency_levels_come_from_the_url(session):
     (NoHostAvailable("Unable to complete the operation against any hosts", {}),
      "cannot reach c1:9042, c2:9042: no server is up"),
     (OperationTimedOut("errors=..., last_host=None"), "Cassandra did not answer in time"),
+    # the coordinator refused, the driver tried the next host, and no host was left
+    (NoHostAvailable("Unable to complete the operation against any hosts", {
+        "c1:9042": Unavailable("Cannot achieve consistency", consistency=ConsistencyLevel.LOCAL_QUORUM,
+                               required_replicas=2, alive_replicas=1)}),
+     "too few Cassandra replicas are up for LOCAL_QUORUM (1 up, 2 needed)"),
     (Unavailable("Cannot achieve consistency", consistency=ConsistencyLevel.LOCAL_QUORUM,
                  required_replicas=2, alive_replicas=1),
      "too few Cassandra replicas are up for LOCAL_QUORUM (1 up, 2 needed)"),

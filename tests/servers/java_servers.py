@@ -1,0 +1,38 @@
+"""The lab's Java servers (Neo4j, Cassandra) for the tests: fetched into the user's own cache
+folder when missing (Maven keeps what it downloads in ~/.m2 too), so a second session, and CI's
+next run, start at once; skipped with the reason where Java 17 or Maven is missing or the fetch
+fails (no network).
+
+The tests point the user's folders at temporary ones (tests/conftest.py); the real cache folder
+and environment are taken here at import, before any test runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from app.lab.fetch import SERVERS, FetchError, JavaServer, fetch, server
+from app.lab.java import ToolMissing, java17
+from app.paths import default_cache_dir
+
+REAL_CACHE = default_cache_dir()
+REAL_ENV = dict(os.environ)
+# The first test of a Java server waits for the fetch (about 35 s without ~/.m2) and the start
+# (Neo4j about 12 s, three Cassandra nodes about 25-40 s) on a busy 2-core machine.
+START_TIMEOUT_S = 480
+START_WAIT_S = 300.0
+
+
+def fetched_or_skip(name: str) -> tuple[JavaServer, str]:
+    """The server's jars and the Java 17 to run them, fetching them first if need be."""
+    said: list[str] = []
+    try:
+        java = java17()
+        jars = server(name, REAL_CACHE)
+        if not jars.fetched:
+            fetch(REAL_CACHE, say=said.append, env=REAL_ENV)
+    except (ToolMissing, FetchError) as exc:
+        pytest.skip(f"{SERVERS[name]} cannot run here: {exc} {' | '.join(said[-5:])}".strip())
+    return jars, java
