@@ -91,9 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _lab_parser(commands) -> None:
     lab = commands.add_parser(
-        "lab", help="real servers on this machine for trainers and tests",
-        description="The lab's Java servers (Neo4j Community and Apache Cassandra) come from "
-                    "Maven Central; they need Java 17 and Maven.")
+        "lab", help="a replicated stack of the five real servers on this machine, for "
+                    "trainers (and the tests)",
+        description="A replicated stack on loopback, from the servers installed here: Redis "
+                    "(a master, two replicas, three Sentinels), MongoDB (a mongod replica set, "
+                    "else one nx-27017), InfluxDB, Neo4j and three Cassandra nodes. Neo4j and "
+                    "Cassandra come from Maven Central and need Java 17 and Maven. Nothing "
+                    "here touches a server the lab did not start.")
     lab.set_defaults(log_level="WARNING")
     actions = lab.add_subparsers(dest="lab_command", metavar="ACTION", required=True,
                                  parser_class=_Parser)
@@ -104,6 +108,35 @@ def _lab_parser(commands) -> None:
         description="Download Neo4j Community and Apache Cassandra with their dependencies "
                     "(the versions packaging/servers/pom.xml names) into the user's cache "
                     "folder, with Maven; a second run finds them and does nothing.")
+    for name, text in (
+            ("up", "start the stack in a folder of its own, wait for every server, write "
+                   "DIR/station.toml (and the generated secrets in DIR/station.secrets) and run "
+                   "check --init on it; a lab already up is reused, a stale one cleaned"),
+            ("status", "the lab's servers: store, node, role as the server says it now, "
+                       "address, pid, state, memory"),
+            ("down", "stop every server of the lab and remove its folder")):
+        action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        _lab_dir_option(action)
+        if name == "up":
+            action.add_argument("--no-java", dest="java", action="store_false",
+                                help="leave Neo4j and Cassandra out (about 3.5 GB of memory and "
+                                     "30 s of start-up here): the station keeps the care network "
+                                     "and analytics in its embedded store")
+    for name, text in (
+            ("kill", "end a server at once (SIGKILL), as a crash would"),
+            ("stop", "stop a server cleanly (SIGTERM)"),
+            ("freeze", "stop a server's process (SIGSTOP): a hung node that holds its port"),
+            ("restore", "continue a frozen server, or start a stopped or killed one again")):
+        action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:]
+                                    + ". NAME as `lab status` shows it: redis-1, sentinel-2, "
+                                      "mongo-1, influxdb, neo4j, cassandra-3...")
+        action.add_argument("node", metavar="NAME", help="the server, e.g. redis-1")
+        _lab_dir_option(action)
+
+
+def _lab_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", type=Path, metavar="DIR", dest="lab_dir",
+                        help="the lab's folder (default: lab/ in the user's data folder)")
 
 
 def _bench_parser(commands) -> None:

@@ -99,8 +99,7 @@ class CassandraNode:
         return self.process.start()
 
     def cql_answers(self) -> bool:
-        answer = exchange(self.address, self.native_port, _CQL_OPTIONS, 9)
-        return len(answer) == 9 and answer[4] == _SUPPORTED
+        return cql_answers(self.address, self.native_port)
 
     def _yaml(self) -> str:
         seeds = ",".join(f"{seed}:{self.storage_port}" for seed in self.seeds)
@@ -111,6 +110,12 @@ class CassandraNode:
             cluster_name=self.cluster_name, token=self.token, seeds=seeds, address=self.address,
             storage_port=self.storage_port, native_port=self.native_port,
             data=self.folder / "data", **folders)
+
+
+def cql_answers(address: str, port: int) -> bool:
+    """Whether a Cassandra node at address:port serves CQL (answers OPTIONS with SUPPORTED)."""
+    answer = exchange(address, port, _CQL_OPTIONS, 9)
+    return len(answer) == 9 and answer[4] == _SUPPORTED
 
 
 def ring_tokens(nodes: int) -> list[int]:

@@ -16,7 +16,7 @@ from app.lab.node import LabNode
 from app.lab.state import Lab, LabError
 
 Say = Callable[[str], None]
-STOP_S = 30.0  # a clean stop this long, then SIGKILL
+STOP_S = 15.0  # a clean stop this long, then SIGKILL
 RESTORE_S = 60.0
 
 
@@ -68,8 +68,10 @@ def restore(lab: Lab, name: str, say: Say) -> None:
 
 
 def stop_all(lab: Lab, say: Say) -> None:
+    """Sentinels first (else they fail over a master that is only stopping), then the rest."""
     running = [node for node in lab.nodes if node.state(lab.folder) != "down"]
-    _stop_nodes(lab, running)
+    _stop_nodes(lab, [node for node in running if node.kind == "sentinel"])
+    _stop_nodes(lab, [node for node in running if node.kind != "sentinel"])
     if running:
         say(f"stopped {len(running)} server(s)")
 

@@ -83,7 +83,7 @@ class Neo4jServer:
             marker.write_text("the password of user neo4j is no longer the initial one\n")
 
     def bolt_answers(self) -> bool:
-        return len(exchange(self.address, self.bolt_port, _BOLT_HELLO, 4)) == 4
+        return bolt_answers(self.address, self.bolt_port)
 
     def _config(self) -> str:
         bolt = f"{self.address}:{self.bolt_port}"
@@ -104,6 +104,11 @@ class Neo4jServer:
             "db.tx_log.rotation.retention_policy=1 files",  # a lab keeps little history
         ]
         return "\n".join(lines) + "\n"
+
+
+def bolt_answers(address: str, port: int) -> bool:
+    """Whether a Bolt server answers the handshake at address:port."""
+    return len(exchange(address, port, _BOLT_HELLO, 4)) == 4
 
 
 def set_password(address: str, port: int, password: str) -> None:

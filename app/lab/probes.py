@@ -59,6 +59,18 @@ def _redis_role(node: LabNode, secrets: dict[str, str]) -> str:
     return f"replica of {info.get('master_host')}:{info.get('master_port')} (link {link})"
 
 
+def _sentinel_answers(node: LabNode, secrets: dict[str, str]) -> bool:
+    """Ready once it knows the other Sentinels and every replica: a master killed before that
+    would never be failed over (a Sentinel promotes only a replica it knows)."""
+    with _redis(node, secrets) as client:
+        name = node.extra.get("master", "mymaster")
+        state = client.sentinel_master(name)
+        replicas = client.sentinel_slaves(name)
+    wanted = int(node.extra.get("sentinels", "1")) - 1, int(node.extra.get("replicas", "0"))
+    known = sum(1 for replica in replicas if not replica.get("is_sdown"))
+    return int(state.get("num-other-sentinels", 0)) >= wanted[0] and known >= wanted[1]
+
+
 def _sentinel_role(node: LabNode, secrets: dict[str, str]) -> str:
     with _redis(node, secrets) as client:
         host, port = client.sentinel_get_master_addr_by_name(node.extra.get("master", "mymaster"))
@@ -95,6 +107,18 @@ def _mongod_role(node: LabNode, _secrets: dict[str, str]) -> str:
     return "secondary" if hello.get("secondary") else "starting"
 
 
-_ANSWERS = {"redis": _redis_answers, "sentinel": _redis_answers, "influx": _influx_answers,
-            "mongod": _mongod_answers}
+def _bolt_answers(node: LabNode, _secrets: dict[str, str]) -> bool:
+    from app.lab.neo4j_server import bolt_answers
+
+    return bolt_answers(node.address, node.port)
+
+
+def _cql_answers(node: LabNode, _secrets: dict[str, str]) -> bool:
+    from app.lab.cassandra_node import cql_answers
+
+    return cql_answers(node.address, node.port)
+
+
+_ANSWERS = {"redis": _redis_answers, "sentinel": _sentinel_answers, "influx": _influx_answers,
+            "mongod": _mongod_answers, "neo4j": _bolt_answers, "cassandra": _cql_answers}
 _ROLES = {"redis": _redis_role, "sentinel": _sentinel_role, "mongod": _mongod_role}

@@ -5,6 +5,7 @@ a few seconds more). One password for all, generated, kept in each server's own 
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from app.lab.node import LabNode
@@ -25,6 +26,8 @@ appendonly yes
 appendfsync everysec
 protected-mode no
 repl-diskless-sync-delay 0
+# a master stopped with SIGTERM waits this long (not 10 s) for its replicas to catch up
+shutdown-timeout 2
 requirepass {secret}
 masterauth {secret}
 """
@@ -34,6 +37,7 @@ dir {dir}
 requirepass {secret}
 sentinel sentinel-pass {secret}
 sentinel resolve-hostnames no
+sentinel myid {myid}
 sentinel monitor {name} {address} {master} 2
 sentinel auth-pass {name} {secret}
 sentinel down-after-milliseconds {name} {down_after}
@@ -48,8 +52,15 @@ def redis_nodes(lab_dir: Path, program: str, secret: str) -> list[LabNode]:
     ports = [free_port() for _ in range(1 + REPLICAS)]
     nodes = [_server(lab_dir, program, secret, index, port, ports[0])
              for index, port in enumerate(ports, start=1)]
-    nodes += [_sentinel(lab_dir, program, secret, index, ports[0])
-              for index in range(1, SENTINELS + 1)]
+    # Each Sentinel told of the replicas and the other Sentinels (what it would learn in its
+    # first 10 s): a master killed right after `up` is failed over all the same.
+    sentinels = [(free_port(), secrets.token_hex(20)) for _ in range(SENTINELS)]
+    known = [f"sentinel known-replica {MASTER_NAME} {LOOPBACK} {port}" for port in ports[1:]]
+    for index, (port, myid) in enumerate(sentinels, start=1):
+        others = [f"sentinel known-sentinel {MASTER_NAME} {LOOPBACK} {p} {i}"
+                  for p, i in sentinels if i != myid]
+        nodes.append(_sentinel(lab_dir, program, secret, index, ports[0], port, myid,
+                               known + others))
     return nodes
 
 
@@ -72,16 +83,18 @@ def _server(lab_dir: Path, program: str, secret: str, index: int, port: int,
                    [program, str(conf)], role=role, extra={"secret": SECRET})
 
 
-def _sentinel(lab_dir: Path, program: str, secret: str, index: int, master_port: int) -> LabNode:
+def _sentinel(lab_dir: Path, program: str, secret: str, index: int, master_port: int,
+              port: int, myid: str, known: list[str]) -> LabNode:
     folder = lab_dir / f"sentinel-{index}"
-    port = free_port()
     text = SENTINEL_CONF.format(port=port, address=LOOPBACK, dir=folder, secret=secret,
-                                name=MASTER_NAME, master=master_port,
+                                name=MASTER_NAME, master=master_port, myid=myid,
                                 down_after=DOWN_AFTER_MS, failover_timeout=FAILOVER_TIMEOUT_MS)
+    text += "".join(line + "\n" for line in known)
     conf = write_private(folder / "sentinel.conf", text)  # Sentinel rewrites it as it learns
     return LabNode(f"sentinel-{index}", "alerts", "sentinel", LOOPBACK, port, folder,
                    [program, str(conf), "--sentinel"], role="sentinel",
-                   extra={"secret": SECRET, "master": MASTER_NAME})
+                   extra={"secret": SECRET, "master": MASTER_NAME,
+                          "sentinels": str(SENTINELS), "replicas": str(REPLICAS)})
 
 
 def write_private(path: Path, text: str) -> Path:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.lab import control, probes
+from app.lab.java_nodes import READY_S as JAVA_READY_S
+from app.lab.java_nodes import JavaServers, start_java_servers
 from app.lab.node import LabNode
 from app.lab.programs import redis_program
 from app.lab.redis_nodes import SECRET as REDIS_SECRET
@@ -28,11 +30,15 @@ from app.lab.table import show
 
 Say = Callable[[str], None]
 READY_S = 60.0  # the non-Java servers start in a few seconds; a minute is a server that will not
+LEFT_OUT = ("Neo4j and Cassandra: left out (--no-java): the station keeps the care network and "
+            "analytics in its embedded store")
+JAVA_KINDS = ("neo4j", "cassandra")  # these take about 30 s here, three JVMs on two cores
 ALARM_KEY_REGIONS = ("north", "central", "south")  # the demo hospital's: every region signed
 
 
-def lab_up(folder: Path, say: Say) -> int:
-    """0 once the lab is up (or was already), 1 if a server did not come up. Raises LabError."""
+def lab_up(folder: Path, say: Say, java: bool = True) -> int:
+    """0 once the lab is up (or was already), 1 if `check --init` found a store not ready;
+    `java` False leaves Neo4j and Cassandra out. Raises LabError, ServerFailed."""
     folder = folder.expanduser().resolve()
     existing = _existing(folder, say)
     if existing is not None:
@@ -42,12 +48,21 @@ def lab_up(folder: Path, say: Say) -> int:
     folder.chmod(0o700)
     secrets = {REDIS_SECRET: new_secret()} | {
         f"WARD_STATION_ALARM_KEY_{region.upper()}": new_secret() for region in ALARM_KEY_REGIONS}
-    lab, urls = _build(folder, secrets, say)
     started = time.monotonic()
+    # the slowest first: they start while the others do
+    java, java_note = start_java_servers(folder, say) if java else (JavaServers(), LEFT_OUT)
+    lab, urls = _build(folder, secrets, say)
     for node in lab.nodes:
         node.start()
+    lab.nodes[:0] = java.nodes
+    lab.notes += [java_note] if java_note else []
+    urls |= java.urls
+    secrets |= java.secrets
     lab.save()  # from here `lab down` finds them, whatever happens next
+    if java_note:
+        say(java_note)
     _wait_ready(lab, secrets, say)
+    java.wait_ready()
     _initiate_replica_set(lab)
     say(f"all {len(lab.nodes)} servers answer ({time.monotonic() - started:.1f} s)")
     config = write_station_files(folder, urls, secrets)
@@ -103,7 +118,7 @@ def _build(folder: Path, secrets: dict[str, str], say: Say) -> tuple[Lab, dict[s
 def _wait_ready(lab: Lab, secrets: dict[str, str], say: Say) -> None:
     """Wait for every server together; LabError naming the first that ended or stayed silent."""
     waiting = list(lab.nodes)
-    deadline = time.monotonic() + READY_S
+    started = time.monotonic()
     while waiting:
         for node in list(waiting):
             if node.state(lab.folder) == "down":
@@ -112,11 +127,15 @@ def _wait_ready(lab: Lab, secrets: dict[str, str], say: Say) -> None:
             if probes.answers(node, secrets):
                 waiting.remove(node)
                 say(f"  {node.name} answers on {node.address}:{node.port}")
-        if waiting and time.monotonic() > deadline:
-            node = waiting[0]
-            raise LabError(f"{node.name} did not answer within {READY_S:.0f} s; "
-                           f"{node.log_tail()}")
+        late = [node for node in waiting if time.monotonic() - started > _limit(node)]
+        if late:
+            raise LabError(f"{late[0].name} did not answer within {_limit(late[0]):.0f} s; "
+                           f"{late[0].log_tail()}")
         time.sleep(0.1)
+
+
+def _limit(node: LabNode) -> float:
+    return JAVA_READY_S if node.kind in JAVA_KINDS else READY_S
 
 
 def _initiate_replica_set(lab: Lab) -> None:

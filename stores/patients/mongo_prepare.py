@@ -20,26 +20,49 @@ _VALIDATION: dict[str, Any] = {"validationLevel": "strict", "validationAction": 
 _INDEX_CONFLICTS = (85, 86)
 _NAMESPACE_EXISTS = 48
 NOT_KEPT = " (created, but the server did not keep it)"
+# A wire-compatible server that keeps no $jsonSchema validator and no partial index filter: it
+# says so in buildInfo's "process" (a MongoDB has none there). What it cannot keep is not
+# "missing" there: `create` says it was not kept, and the store checks every record it writes.
+SCHEMALESS_SERVERS = ("nx_27017",)
 
 
 async def missing(db: Database) -> list[str]:
-    """The collections, validators and indexes the database lacks, in words."""
+    """The collections, validators and indexes the database lacks, in words (on a server that
+    cannot keep validators and partial indexes, less those)."""
+    return await _lacking(db, keeps_all=await keeps_schema(db))
+
+
+async def _lacking(db: Database, keeps_all: bool = True) -> list[str]:
     found = await _collections(db)
     problems: list[str] = []
     for collection in COLLECTIONS:
-        problems += await _missing_in(db, collection, found.get(collection.name))
+        lacking = await _missing_in(db, collection, found.get(collection.name))
+        if not keeps_all and collection.name in found:
+            lacking = [item for item in lacking if not _unkeepable(collection, item)]
+        problems += lacking
     return problems
+
+
+async def keeps_schema(db: Database) -> bool:
+    """False for a server known to keep no validators and no partial index filters."""
+    info = await db.client.admin.command("buildInfo")
+    return info.get("process") not in SCHEMALESS_SERVERS
+
+
+def _unkeepable(collection: Collection, item: str) -> bool:
+    partial = [index.describe(collection.name) for index in collection.indexes if index.partial]
+    return item == _validator_text(collection) or item in partial
 
 
 async def create(db: Database) -> list[str]:
     """Create what is missing (idempotent); returns what was missing. What the server still lacks
     afterwards is marked: a server may accept a validator or an index option and drop it."""
-    before = await missing(db)
+    before = await _lacking(db)
     found = await _collections(db)
     refused: list[str] = []
     for collection in COLLECTIONS:
         refused += await _create(db, collection, found.get(collection.name))
-    after = set(await missing(db))
+    after = set(await _lacking(db))
     return [item + NOT_KEPT if item in after else item for item in before] + refused
 
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 def lab(tmp_path):
     folder = tmp_path / "lab"
     said: list[str] = []
-    if lab_up(folder, said.append) != 0:
+    if lab_up(folder, said.append, java=False) != 0:
         pytest.fail("\n".join(said))
     loaded = Lab.load(folder)
     yield loaded
@@ -46,6 +46,8 @@ def test_up_starts_every_server_and_writes_a_config_that_reaches_them(lab):
     assert config.secrets["alerts"]  # from station.secrets, beside it
     assert config.alarm_keys("north") and config.training
     assert config.data_dir == lab.folder / "station-data"
+    assert config.stores["network"] == config.stores["analytics"] == "embedded"  # --no-java
+    assert any("left out (--no-java)" in note for note in lab.notes)
     assert (lab.folder / "station.secrets").stat().st_mode & 0o077 == 0
     secrets = tomllib.loads((lab.folder / "station.secrets").read_text())
     config_text = (lab.folder / "station.toml").read_text()
@@ -92,11 +94,11 @@ def test_a_process_the_lab_did_not_start_is_never_touched(lab):
 
 def test_a_second_up_reuses_a_running_lab_and_cleans_a_stale_one(lab):
     said: list[str] = []
-    assert lab_up(lab.folder, said.append) == 0
+    assert lab_up(lab.folder, said.append, java=False) == 0
     assert any("already up" in line for line in said)
     control.stop(lab, "mongo-1", said.append)
     said.clear()
-    assert lab_up(lab.folder, said.append) == 0
+    assert lab_up(lab.folder, said.append, java=False) == 0
     assert any("stale lab" in line and "7 of 8" in line for line in said), said
     assert all(row[5] == "running" for row in rows(Lab.load(lab.folder)))
 
@@ -104,10 +106,21 @@ def test_a_second_up_reuses_a_running_lab_and_cleans_a_stale_one(lab):
 def test_a_folder_that_holds_something_else_is_left_alone(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(LabError, match="holds files but no lab"):
-        lab_up(tmp_path, lambda _: None)
+        lab_up(tmp_path, lambda _: None, java=False)
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
 def test_a_name_the_lab_does_not_have_is_refused_listing_its_servers(lab):
     with pytest.raises(LabError, match=r"no server 'redis-9'.*redis-1, redis-2"):
         control.kill(lab, "redis-9", lambda _: None)
+
+
+def test_the_command_says_in_one_line_when_there_is_no_lab(tmp_path):
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "app", "lab", "status", "--dir",
+                           str(tmp_path / "none")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"ward-station: error: no lab in {tmp_path / 'none'} (`ward-station lab up --dir "
+        f"{tmp_path / 'none'}` starts one)"]

@@ -85,12 +85,16 @@ async def test_prepare_reports_what_is_missing_then_creates_it(mongo_server, url
     assert "index region_mrn_unique on patients (region, mrn; unique)" in missing
     assert "index time on audit (time)" in missing
     assert [item.removesuffix(NOT_KEPT) for item in created] == missing
-    # What the server kept is no longer missing; what it dropped is said, on every server.
-    assert still_missing == [item.removesuffix(NOT_KEPT) for item in created
-                             if item.endswith(NOT_KEPT)]
-    assert again == [item + NOT_KEPT for item in still_missing]
+    # What the server kept is no longer missing; what it dropped is said when it is created,
+    # and is not "missing" afterwards where the server cannot keep it (nx-27017: validators and
+    # partial indexes), so that `check` calls the store ready there.
+    dropped = [item.removesuffix(NOT_KEPT) for item in created if item.endswith(NOT_KEPT)]
+    assert still_missing == []
+    assert again == [item + NOT_KEPT for item in dropped]
     if mongo_server.keeps_validators:
-        assert still_missing == []
+        assert dropped == []
+    else:
+        assert "$jsonSchema validator on patients" in dropped
 
 
 async def test_the_validator_refuses_a_patient_missing_a_core_field(mongo_server, url):
