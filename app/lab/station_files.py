@@ -25,6 +25,7 @@ def write_station_files(folder: Path, urls: dict[str, str], secrets: dict[str, s
     config = folder / CONFIG
     lines = [HEADER.format(config=config), 'region = "north"', 'ward = "north-1"',
              'environment = "training"  # the simulator may feed these servers',
+             "simulator = true  # the station's own bedside simulator feeds the lab's wards",
              f'secrets_file = "{SECRETS}"',
              f"data_dir = {json.dumps(str(folder / DATA))}  # the embedded stores and outbox",
              "", "[stores]"]

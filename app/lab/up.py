@@ -29,6 +29,7 @@ from app.lab.store_nodes import (
 from app.lab.table import show
 
 Say = Callable[[str], None]
+SEED_HISTORY = "10m"  # of every occupied bed's vitals: the trends show something at once
 READY_S = 60.0  # the non-Java servers start in a few seconds; a minute is a server that will not
 LEFT_OUT = ("Neo4j and Cassandra: left out (--no-java): the station keeps the care network and "
             "analytics in its embedded store")
@@ -36,9 +37,10 @@ JAVA_KINDS = ("neo4j", "cassandra")  # these take about 30 s here, three JVMs on
 ALARM_KEY_REGIONS = ("north", "central", "south")  # the demo hospital's: every region signed
 
 
-def lab_up(folder: Path, say: Say, java: bool = True) -> int:
+def lab_up(folder: Path, say: Say, java: bool = True, seed: bool = True) -> int:
     """0 once the lab is up (or was already), 1 if `check --init` found a store not ready;
-    `java` False leaves Neo4j and Cassandra out. Raises LabError, ServerFailed."""
+    `java` False leaves Neo4j and Cassandra out, `seed` False the demo hospital. Raises
+    LabError, ServerFailed."""
     folder = folder.expanduser().resolve()
     existing = _existing(folder, say)
     if existing is not None:
@@ -68,7 +70,10 @@ def lab_up(folder: Path, say: Say, java: bool = True) -> int:
     config = write_station_files(folder, urls, secrets)
     say(f"station config: {config} (secrets beside it in station.secrets)")
     code = _check_init(config, say)
+    if code == 0 and seed:
+        code = _seed(config, say)
     show(lab, say)
+    say(f"the station on the lab: ward-station --config {config}")
     return code
 
 
@@ -154,11 +159,23 @@ def _initiate_replica_set(lab: Lab) -> None:
             time.sleep(0.2)
 
 
+def _seed(config: Path, say: Say) -> int:
+    """The demo hospital in the lab's stores, with the last SEED_HISTORY of its vitals."""
+    say(f"ward-station simulate --config {config} --backfill {SEED_HISTORY} --backfill-only")
+    return _run_quoted(["simulate", "--config", str(config), "--backfill", SEED_HISTORY,
+                        "--backfill-only"], say)
+
+
 def _check_init(config: Path, say: Say) -> int:
     """`ward-station check --init` on the lab's config: its stores ready, their schema made."""
     say(f"ward-station check --init --config {config}")
-    done = subprocess.run([sys.executable, "-m", "app", "check", "--init", "--config",
-                           str(config)], capture_output=True, text=True, check=False)
+    return _run_quoted(["check", "--init", "--config", str(config)], say)
+
+
+def _run_quoted(argv: list[str], say: Say) -> int:
+    """Run `ward-station ARGV` and say its output, indented; 0 or 1."""
+    done = subprocess.run([sys.executable, "-m", "app", *argv], capture_output=True, text=True,
+                          check=False)
     for line in (done.stdout + done.stderr).splitlines():
         say(f"  {line}")
     return 0 if done.returncode == 0 else 1

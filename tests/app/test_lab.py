@@ -4,7 +4,9 @@ of them, each server acted on by name, and never a process the lab did not start
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -14,6 +16,7 @@ from app.lab import control
 from app.lab.state import Lab, LabError
 from app.lab.table import rows
 from app.lab.up import lab_up
+from stores import open_stores
 from tests.waiting import eventually_blocking
 
 pytestmark = pytest.mark.slow
@@ -23,7 +26,7 @@ pytestmark = pytest.mark.slow
 def lab(tmp_path):
     folder = tmp_path / "lab"
     said: list[str] = []
-    if lab_up(folder, said.append, java=False) != 0:
+    if lab_up(folder, said.append, java=False, seed=False) != 0:
         pytest.fail("\n".join(said))
     loaded = Lab.load(folder)
     yield loaded
@@ -52,6 +55,25 @@ def test_up_starts_every_server_and_writes_a_config_that_reaches_them(lab):
     secrets = tomllib.loads((lab.folder / "station.secrets").read_text())
     config_text = (lab.folder / "station.toml").read_text()
     assert secrets and not any(value in config_text for value in secrets.values())
+
+
+def test_up_fills_the_demo_hospital_into_the_labs_stores(tmp_path):
+    folder, said = tmp_path / "lab", []
+    try:
+        assert lab_up(folder, said.append, java=False) == 0, "\n".join(said)
+        config = load_config(folder / "station.toml", environ={})
+
+        async def beds():
+            stores = await open_stores(config.store_config)
+            try:
+                return await stores.patients.beds(config.ward)
+            finally:
+                await stores.close()
+
+        assert len(asyncio.run(beds())) == 16
+        assert any("backfill written" in line for line in said), said
+    finally:
+        control.down(Lab.load(folder), said.append)
 
 
 def test_a_killed_master_is_replaced_by_a_replica_and_comes_back_when_restored(lab):
@@ -94,11 +116,11 @@ def test_a_process_the_lab_did_not_start_is_never_touched(lab):
 
 def test_a_second_up_reuses_a_running_lab_and_cleans_a_stale_one(lab):
     said: list[str] = []
-    assert lab_up(lab.folder, said.append, java=False) == 0
+    assert lab_up(lab.folder, said.append, java=False, seed=False) == 0
     assert any("already up" in line for line in said)
     control.stop(lab, "mongo-1", said.append)
     said.clear()
-    assert lab_up(lab.folder, said.append, java=False) == 0
+    assert lab_up(lab.folder, said.append, java=False, seed=False) == 0
     assert any("stale lab" in line and "7 of 8" in line for line in said), said
     assert all(row[5] == "running" for row in rows(Lab.load(lab.folder)))
 
@@ -106,7 +128,7 @@ def test_a_second_up_reuses_a_running_lab_and_cleans_a_stale_one(lab):
 def test_a_folder_that_holds_something_else_is_left_alone(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(LabError, match="holds files but no lab"):
-        lab_up(tmp_path, lambda _: None, java=False)
+        lab_up(tmp_path, lambda _: None, java=False, seed=False)
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
@@ -116,8 +138,6 @@ def test_a_name_the_lab_does_not_have_is_refused_listing_its_servers(lab):
 
 
 def test_the_command_says_in_one_line_when_there_is_no_lab(tmp_path):
-    import sys
-
     done = subprocess.run([sys.executable, "-m", "app", "lab", "status", "--dir",
                            str(tmp_path / "none")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
