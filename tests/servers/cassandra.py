@@ -33,8 +33,8 @@ from stores.analytics.cassandra_cql import TABLES, quoted
 from stores.analytics.cassandra_errors import reason
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.urls import parse_store_url
-from tests.servers import external_secret, external_url, start_or_skip
-from tests.servers.java_servers import START_WAIT_S, fetched_or_skip
+from tests.servers import external_secret, external_url
+from tests.servers.java_servers import START_WAIT_S, fetched_or_skip, start_java_or_skip
 
 
 class ExternalCassandra:
@@ -112,7 +112,7 @@ def cassandra_cluster(tmp_path_factory):
     """The lab's three-node cluster, for the tests that act on its nodes (and the suite)."""
     jars, java = fetched_or_skip("cassandra")
     try:
-        cluster = start_or_skip("Cassandra", lambda: start_cluster(
+        cluster = start_java_or_skip("Cassandra", lambda: start_cluster(
             tmp_path_factory.mktemp("cassandra"), jars, java))
     except LoopbackMissing as exc:
         pytest.skip(str(exc))

@@ -26,8 +26,8 @@ from app.lab.neo4j_server import Neo4jServer
 from app.lab.ports import free_port
 from stores.network.neo4j_connect import driver_config, driver_uri
 from stores.urls import parse_store_url
-from tests.servers import external_secret, external_url, start_or_skip
-from tests.servers.java_servers import START_WAIT_S, fetched_or_skip
+from tests.servers import external_secret, external_url
+from tests.servers.java_servers import START_WAIT_S, fetched_or_skip, start_java_or_skip
 
 MARK = "WardStationTestDatabase"
 # Aggregating without grouping keys: one row even when there are no nodes.
@@ -106,7 +106,7 @@ def neo4j_server(tmp_path_factory):
     url = external_url("neo4j")
     if url is None:
         jars, java = fetched_or_skip("neo4j")
-        lab = start_or_skip("Neo4j", lambda: start_neo4j(tmp_path_factory.mktemp("neo4j"),
+        lab = start_java_or_skip("Neo4j", lambda: start_neo4j(tmp_path_factory.mktemp("neo4j"),
                                                            jars, java))
         server = ExternalNeo4j(lab.url, lab.password)
         try:
