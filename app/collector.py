@@ -43,39 +43,22 @@ class UiThreadCollector:
         self._was_enabled = gc.isenabled()
         self._thresholds = gc.get_threshold()
         self.collections = [0, 0, 0]  # run by this policy, per generation
-        # CPython's own brake on full collections: one only once the objects that reached the
-        # oldest generation since the last one are a quarter of those it held then
-        self._long_lived_total = 0
-        self._long_lived_pending = 0
         gc.disable()
         gc.freeze()  # no collection first: that would be the long pause itself
         self._again = self._loop.call_later(SETTLED_S, gc.freeze)
         self._next = self._loop.call_later(check_s, self._check)
 
     def _check(self) -> None:
-        generation = self._due()
-        if generation == 2:
-            gc.collect(2)
-            self._long_lived_total, self._long_lived_pending = len(gc.get_objects(2)), 0
-        elif generation == 1:
-            self._long_lived_pending += len(gc.get_objects(1))  # at most these move on
-            gc.collect(1)
-        elif generation == 0:
-            gc.collect(0)
-        if generation >= 0:
-            self.collections[generation] += 1
-        self._next = self._loop.call_later(self._check_s, self._check)
-
-    def _due(self) -> int:
-        """The oldest generation the automatic collector would collect now; -1: none."""
+        counts = gc.get_count()
         generation = -1
-        for level, (count, threshold) in enumerate(zip(gc.get_count(), self._thresholds)):
+        for level, (count, threshold) in enumerate(zip(counts, self._thresholds)):
             if count <= threshold:
                 break
             generation = level
-        if generation == 2 and self._long_lived_pending < self._long_lived_total / 4:
-            return 1
-        return generation
+        if generation >= 0:
+            gc.collect(generation)
+            self.collections[generation] += 1
+        self._next = self._loop.call_later(self._check_s, self._check)
 
     def end(self) -> None:
         """The station stopped: everything back in the collector's walk, run as before."""
