@@ -49,7 +49,7 @@ class Station:
     started_audit: asyncio.Future | None = None
     archiver: AlarmArchiver | None = None
     second_window: SecondWindow | None = None  # the second screen's, with `second_ward`
-    gc_policy: collector.UiThreadCollector | None = None  # collections on the UI thread only
+    frozen: collector.Frozen | None = None  # start-up out of the garbage collector's walk
 
     async def stop(self) -> None:
         """Stop the archiver, the feeds and the simulator, audit the close, and close the
@@ -70,8 +70,8 @@ class Station:
                                        self.config.region)
         finally:
             await self.stores.close()
-            if self.gc_policy is not None:
-                self.gc_policy.end()
+            if self.frozen is not None:
+                self.frozen.thaw()
 
 
 async def start_station(config: Config, stores: Stores, wards: list[str] | None = None,
@@ -117,7 +117,7 @@ async def run_station(config: Config, screenshot: Path | None = None,
     stores = await open_station_stores(config)
     station = await start_station(config, stores)
     apply_theme(QApplication.instance())  # before the feeds first answer, after the window
-    station.gc_policy = collector.UiThreadCollector()
+    station.frozen = collector.Frozen()
     window = station.window
     closed = asyncio.Event()
     window.closed.connect(closed.set)

@@ -71,7 +71,7 @@ async def start_bench_station(config: Config, stores: Stores, beds: int) -> Benc
         raise BenchError(f"cannot set up the bench ward: {exc}") from None
     station = await start_station(config, stores, wards=[ward.WARD], regions=[ward.REGION])
     apply_theme(QApplication.instance())  # once the window is built, as run_station does
-    station.gc_policy = collector.UiThreadCollector()  # as run_station does
+    station.frozen = collector.Frozen()  # as run_station does
     window, simulator, second = station.window, station.simulator, station.second_window
     bench = BenchStation(station, patients, started, WindowPaints(window),
                          second_paints=WindowPaints(second) if second is not None else None)
