@@ -12,6 +12,8 @@ REPLICA_SET = "rs0"
 MEMBERS = 3
 DATABASE = "ward"
 
+# What makes influxd start in a blink and stay quiet: no reporting, no _internal database, no
+# background services but retention (the station's policies delete old points), warnings only.
 INFLUXD_CONF = """\
 reporting-disabled = true
 bind-address = "{address}:{rpc_port}"
@@ -22,16 +24,36 @@ bind-address = "{address}:{rpc_port}"
   dir = "{folder}/data"
   wal-dir = "{folder}/wal"
   query-log-enabled = false
+[coordinator]
+  log-queries-after = "0s"
+[retention]
+  enabled = {retention}
+[shard-precreation]
+  enabled = false
 [monitor]
   store-enabled = false
+[subscriber]
+  enabled = false
+[continuous_queries]
+  enabled = false
 [http]
   bind-address = "{address}:{http_port}"
-  auth-enabled = false
+  auth-enabled = {auth}
   log-enabled = false
+  pprof-enabled = false
+  max-row-limit = {max_rows}
 [logging]
   level = "warn"
   suppress-logo = true
 """
+
+
+def influxd_config(folder: Path, http_port: int, rpc_port: int, *, auth: bool = False,
+                   retention: bool = True, max_rows: int = 0) -> str:
+    """influxd's config file for a server in `folder` on loopback (max_rows 0: no limit)."""
+    return INFLUXD_CONF.format(address=LOOPBACK, rpc_port=rpc_port, http_port=http_port,
+                               folder=folder, auth=str(auth).lower(),
+                               retention=str(retention).lower(), max_rows=max_rows)
 
 
 def mongo_nodes(lab_dir: Path) -> tuple[list[LabNode], str | None]:
@@ -82,8 +104,7 @@ def influx_node(lab_dir: Path) -> tuple[LabNode | None, str | None]:
     folder, port = lab_dir / "influxdb", free_port()
     folder.mkdir(parents=True, exist_ok=True)
     conf = folder / "influxdb.conf"
-    conf.write_text(INFLUXD_CONF.format(address=LOOPBACK, rpc_port=free_port(), http_port=port,
-                                        folder=folder), encoding="utf-8")
+    conf.write_text(influxd_config(folder, port, free_port()), encoding="utf-8")
     return LabNode("influxdb", "vitals", "influx", LOOPBACK, port, folder,
                    [influxd, "-config", str(conf)], role="one node"), None
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from app.lab.store_nodes import influxd_config
 from tests.servers import (
     ServerProcess,
     external_secret,
@@ -32,41 +33,6 @@ from tests.servers.influx_buckets import drop_buckets
 # Retention policies that keep points for ever, for tests that write at fixed times years ago and
 # are about something else than retention (which tests/stores/test_influx_rollups.py is about).
 KEEP_FOR_EVER = "retention=inf&rollup_retention=inf&waveform_retention=inf"
-
-# What makes influxd start in a blink and stay quiet: no reporting, no _internal database, no
-# background services, warnings only. max-row-limit is small so that un-chunked reads would be cut.
-_CONFIG = """\
-reporting-disabled = true
-bind-address = "127.0.0.1:{rpc_port}"
-[meta]
-  dir = "{folder}/meta"
-  logging-enabled = false
-[data]
-  dir = "{folder}/data"
-  wal-dir = "{folder}/wal"
-  query-log-enabled = false
-[coordinator]
-  log-queries-after = "0s"
-[retention]
-  enabled = false
-[shard-precreation]
-  enabled = false
-[monitor]
-  store-enabled = false
-[subscriber]
-  enabled = false
-[continuous_queries]
-  enabled = false
-[http]
-  bind-address = "127.0.0.1:{http_port}"
-  auth-enabled = {auth}
-  log-enabled = false
-  pprof-enabled = false
-  max-row-limit = 1000
-[logging]
-  level = "warn"
-  suppress-logo = true
-"""
 
 
 @dataclass
@@ -93,8 +59,10 @@ def start_influxd(folder: Path, port: int | None = None, auth: bool = False) -> 
     port = port or free_port()
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "influxdb.conf"
-    config.write_text(_CONFIG.format(folder=folder, rpc_port=free_port(), http_port=port,
-                                     auth=str(auth).lower()))
+    # the station's retention policies are not what the tests are about: they write at fixed
+    # times years ago; a small row limit, so that un-chunked reads would be cut
+    config.write_text(influxd_config(folder, port, free_port(), auth=auth, retention=False,
+                                     max_rows=1000))
     process = ServerProcess([program, "-config", str(config)], folder, lambda: ping(port))
     return Influxd(process.start(), port)
 
