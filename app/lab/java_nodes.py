@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 
 from app.lab.cassandra_cluster import CassandraCluster, LoopbackMissing
-from app.lab.fetch import FetchError, fetch
+from app.lab.fetch import SERVERS, FetchError, fetch, server
 from app.lab.java import ToolMissing, java17
 from app.lab.neo4j_server import Neo4jServer
 from app.lab.node import LabNode
@@ -44,7 +44,9 @@ def start_java_servers(folder: Path, say: Callable[[str], None]) -> tuple[JavaSe
     """Start Neo4j and Cassandra in the background (not waiting), or none and the reason."""
     try:
         java = java17()
-        jars = {server.name: server for server in fetch(say=say)}
+        jars = {name: server(name) for name in SERVERS}
+        if not all(found.fetched for found in jars.values()):  # Maven only when it must fetch
+            jars = {found.name: found for found in fetch(say=say)}
     except (ToolMissing, FetchError) as exc:
         return JavaServers(), f"Neo4j and Cassandra: skipped ({exc})"
     try:

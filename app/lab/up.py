@@ -135,7 +135,8 @@ def _wait_ready(lab: Lab, secrets: dict[str, str], say: Say) -> None:
         late = [node for node in waiting if time.monotonic() - started > _limit(node)]
         if late:
             raise LabError(f"{late[0].name} did not answer within {_limit(late[0]):.0f} s; "
-                           f"{late[0].log_tail()}")
+                           f"{late[0].log_tail()}\n(`ward-station lab down --dir {lab.folder}` "
+                           f"cleans up)")
         time.sleep(0.1)
 
 
