@@ -41,7 +41,8 @@ class JavaServers:
 
 
 def start_java_servers(folder: Path, say: Callable[[str], None]) -> tuple[JavaServers, str | None]:
-    """Start Neo4j and Cassandra in the background (not waiting), or none and the reason."""
+    """Start Neo4j and Cassandra in the background (not waiting), or none and the reason; on
+    a system where only 127.0.0.1 can be listened on, one Cassandra node, said."""
     try:
         java = java17()
         jars = {name: server(name) for name in SERVERS}
@@ -49,10 +50,12 @@ def start_java_servers(folder: Path, say: Callable[[str], None]) -> tuple[JavaSe
             jars = {found.name: found for found in fetch(say=say)}
     except (ToolMissing, FetchError) as exc:
         return JavaServers(), f"Neo4j and Cassandra: skipped ({exc})"
+    note = None
     try:
         cluster = CassandraCluster(folder)
     except LoopbackMissing as exc:
-        return JavaServers(), f"Neo4j and Cassandra: skipped ({exc})"
+        cluster = CassandraCluster(folder, nodes=1)
+        note = f"Cassandra: one node, no replica to lose ({exc})"
     servers = JavaServers(secrets={NEO4J_SECRET: new_secret()})
     servers.neo4j = Neo4jServer(folder / "neo4j", free_port(), servers.secrets[NEO4J_SECRET])
     servers.nodes.append(_recorded(servers.neo4j.start(jars["neo4j"], java), "network",
@@ -66,7 +69,7 @@ def start_java_servers(folder: Path, say: Callable[[str], None]) -> tuple[JavaSe
         servers.nodes.append(_recorded(node.process, "analytics", "cassandra", node.address,
                                        node.native_port, f"node, {cluster.datacenter}"))
     servers.urls["analytics"] = cluster.url(KEYSPACE)
-    return servers, None
+    return servers, note
 
 
 def _recorded(process: ServerProcess, store: str, kind: str, address: str, port: int,

@@ -144,3 +144,41 @@ def test_the_command_says_in_one_line_when_there_is_no_lab(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"ward-station: error: no lab in {tmp_path / 'none'} (`ward-station lab up --dir "
         f"{tmp_path / 'none'}` starts one)"]
+
+
+def test_where_only_127_0_0_1_listens_cassandra_runs_as_one_node_and_says_so(tmp_path,
+                                                                             monkeypatch):
+    """macOS without loopback aliases: Neo4j and one Cassandra node, not neither. The JVMs are
+    stood in for by `sleep` (what is checked is the lab's choice, not Java)."""
+    from app.lab import cassandra_cluster, java_nodes
+    from app.lab.process import ServerProcess
+
+    monkeypatch.setattr(cassandra_cluster, "loopback_usable", lambda a: a == "127.0.0.1")
+    monkeypatch.setattr(java_nodes, "java17", lambda: "java")
+    monkeypatch.setattr(java_nodes, "server", lambda name: type(
+        "Fetched", (), {"name": name, "fetched": True})())
+    started: list[ServerProcess] = []
+
+    def stand_in(name, folder):
+        process = ServerProcess(name, ["sleep", "60"], folder, lambda: True).start()
+        started.append(process)
+        return process
+
+    def start_neo4j(self, jars, java):
+        self.process = stand_in("neo4j", self.folder)
+        return self.process
+
+    def start_node(self, jars, java):
+        self.process = stand_in(self.name, self.folder)
+        return self.process
+
+    monkeypatch.setattr(java_nodes.Neo4jServer, "start", start_neo4j)
+    monkeypatch.setattr(cassandra_cluster.CassandraNode, "start", start_node)
+    try:
+        servers, note = java_nodes.start_java_servers(tmp_path, lambda _: None)
+        assert [node.name for node in servers.nodes] == ["neo4j", "cassandra-1"]
+        assert note is not None and note.startswith("Cassandra: one node, no replica to lose")
+        assert "replication=dc1:1" in servers.urls["analytics"]
+    finally:
+        for process in started:
+            process.kill()
