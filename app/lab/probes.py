@@ -3,11 +3,11 @@ after a failover; a MongoDB primary a secondary), by the kind of server it is.""
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.request
 
 from app.lab.node import LabNode
+from app.lab.ports import port_open
 
 TIMEOUT_S = 1.0
 
@@ -31,11 +31,7 @@ def role_now(node: LabNode, secrets: dict[str, str]) -> str:
 
 
 def _port_open(node: LabNode, _secrets: dict[str, str]) -> bool:
-    try:
-        with socket.create_connection((node.address, node.port), timeout=TIMEOUT_S):
-            return True
-    except OSError:
-        return False
+    return port_open(node.address, node.port, TIMEOUT_S)
 
 
 def _redis(node: LabNode, secrets: dict[str, str]):

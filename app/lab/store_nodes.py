@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.lab.node import LabNode
-from app.lab.programs import LOOPBACK, find_program, free_port
+from app.lab.ports import LOOPBACK, free_port
+from app.lab.programs import find_program
 
 REPLICA_SET = "rs0"
 MEMBERS = 3

@@ -9,17 +9,17 @@ the reason; `WARD_TEST_<KIND>_URL` points the same tests at a server run elsewhe
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+
+from app.lab.programs import find_program  # noqa: F401 - the servers' modules take it from here
 
 T = TypeVar("T")
 
@@ -36,13 +36,6 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
             return True
     except OSError:
         return False
-
-
-def find_program(name: str, *fallbacks: Path) -> str | None:
-    """The program on PATH (or beside this Python, or at one of `fallbacks`), or None."""
-    here = Path(sys.executable).parent / name
-    found = shutil.which(name) or (str(here) if here.exists() else None)
-    return found or next((str(p) for p in fallbacks if p.exists()), None)
 
 
 def external_url(kind: str) -> str | None:
