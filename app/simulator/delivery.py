@@ -45,6 +45,11 @@ class StoreDelivery:
         self._alarms: collections.deque[Alarm] = collections.deque(maxlen=ALARM_BACKLOG)
         self._failing: set[str] = set()
 
+    @property
+    def alarms_waiting(self) -> int:
+        """Alarm versions kept because the bus refused them, to be published again."""
+        return len(self._alarms)
+
     def queue_alarms(self, alarms: Iterable[Alarm]) -> None:
         alarms = list(alarms)
         self.rollups.add_alarms(alarms)

@@ -19,6 +19,10 @@ Sentinels unless `?sentinel_auth=false`. Options:
 - `timeout_ms=5000`: longest a call may take before it raises StoreUnavailable.
 - `tls_ca`, `tls_cert`, `tls_key` (paths), `tls_verify=false`, `tls_check_hostname=false`.
 
+Redis replicates asynchronously: what a master took and died with is written again on its
+successor by the station that wrote it (`stores.alerts.redis_replay`), and health says how much
+that was.
+
 Keys are in `stores.alerts.redis_scripts`, all under `ward:{region}:`. An ACL user needs, on
 its region's keys and channel: EVALSHA and SCRIPT LOAD, the scripts' HGET, HSET, ZADD, SADD,
 SREM, SISMEMBER, XADD and PUBLISH, and HGET, HEXISTS, HMGET, SMEMBERS, ZRANGEBYSCORE, XREAD,
@@ -49,6 +53,7 @@ from stores.alerts.redis_health import (
     server_problems,
 )
 from stores.alerts.redis_records import RecordReader, ServerClock
+from stores.alerts.redis_replay import Info, WriteJournal, wrote_entry
 from stores.alerts.redis_scripts import (
     ACKNOWLEDGE,
     PUBLISH,
@@ -64,7 +69,7 @@ from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.urls import StoreUrl
 
 if TYPE_CHECKING:
-    from redis.commands.core import AsyncScript
+    import redis.asyncio as aioredis
 
 DRAIN_AT_CLOSE_S = 1.0
 EVICTION_CHECK_S = 60.0
@@ -85,8 +90,8 @@ class RedisAlertBus(AlertBus):
     def __init__(self, conn: Connection, alarm_keys: AlarmKeys | None = None) -> None:
         self._conn = conn
         self._settings = conn.settings
-        self._publish = conn.client.register_script(PUBLISH)
-        self._acknowledge = conn.client.register_script(ACKNOWLEDGE)
+        self._scripts = {"publish": conn.client.register_script(PUBLISH),
+                         "acknowledge": conn.client.register_script(ACKNOWLEDGE)}
         self._prune = conn.client.register_script(PRUNE)
         self._alarm_keys = alarm_keys or (lambda region: ())
         self._records: dict[str, RecordReader] = {}  # region -> its signer and refusals
@@ -95,6 +100,8 @@ class RedisAlertBus(AlertBus):
         self._written: dict[str, Key] = {}  # region -> newest stream entry this bus wrote
         self._channels_down: dict[str, str] = {}  # region -> why its reader is not following
         self.replicas = ReplicaWatch(self._settings)
+        self.journal = WriteJournal()
+        self._replaying = asyncio.Lock()
         self._eviction: str | None = None
         self._eviction_asked = -EVICTION_CHECK_S
         self._closed = False
@@ -111,7 +118,7 @@ class RedisAlertBus(AlertBus):
                                   self.records(alarm.region).signer)
         async with self._conn.calling(self._write_timeout()):
             await self._position(alarm.region)
-            entry, _ = await self._write(keys, args, self._publish, alarm.priority, alarm.id)
+            entry, _ = await self._write("publish", keys, args, alarm.priority, alarm.id)
         if entry:  # empty: this very version was stored already, nothing was written
             self._wrote(alarm.region, entry)
 
@@ -133,7 +140,7 @@ class RedisAlertBus(AlertBus):
                 keys, args = acknowledge_args(alarm_id, by, at, region_keys,
                                               self._settings.stream_maxlen, records.signer,
                                               replacing)
-                answer = await self._write(keys, args, self._acknowledge, None, alarm_id,
+                answer = await self._write("acknowledge", keys, args, None, alarm_id,
                                            records)
                 if answer is None:
                     raise NotFound(f"No alarm has the id {alarm_id}.")
@@ -255,6 +262,8 @@ class RedisAlertBus(AlertBus):
         unsigned = sorted(r for r, records in self._records.items() if not records.signer.signs)
         notes = [f"alarms of {', '.join(unsigned)} are not signed (no signing key): anyone "
                  "with the Redis password could forge or clear them"] if unsigned else []
+        await self._replay_if_idle_moved()
+        notes += filter(None, [self.journal.note()])
         return await bus_health(self._conn, self.replicas, problems, notes,
                                 ("unsigned",) if unsigned else ())
 
@@ -279,6 +288,18 @@ class RedisAlertBus(AlertBus):
                 pass  # the health check that follows says the server is away
         return self._eviction
 
+    async def _replay_if_idle_moved(self) -> None:
+        """Health is asked twice a second: a failover while this station writes nothing is
+        found here, so what the old master took with it is written again within a second."""
+        if not len(self.journal):
+            return
+        try:
+            async with self._conn.calling(self._write_timeout()):
+                async with self._conn.client.client() as single:
+                    await self._replay_if_moved(single)
+        except StoreUnavailable:
+            pass  # the health check that follows says the server is away
+
     def _check_open(self) -> None:
         if self._closed:
             raise StoreUnavailable("closed")
@@ -293,21 +314,40 @@ class RedisAlertBus(AlertBus):
         if reader is not None:
             await reader.ensure_positioned()
 
-    async def _write(self, keys: list[str], args: list[str | int], script: AsyncScript,
+    async def _write(self, script: str, keys: list[str], args: list[str | int],
                      priority: Priority | None, alarm_id: str,
                      records: RecordReader | None = None) -> Any:  # what the script returns
-        """Run a script; after a write about a critical alarm, wait for a replica. `priority`
-        None: an acknowledgement, whose alarm's priority the script returns."""
+        """Run a script ("publish" or "acknowledge"), first writing again what a new master
+        lacks; after a write about a critical alarm, wait for a replica. `priority` None: an
+        acknowledgement, whose alarm's priority the script returns."""
         # WAIT counts the writes of its own connection: run the script and WAIT on one.
         async with self._conn.client.client() as single:
-            answer = await script(keys=keys, args=args, client=single)
+            info = await self._replay_if_moved(single)
+            answer = await self._scripts[script](keys=keys, args=args, client=single)
             if priority is None and records is not None:
                 wrote = answer is not None and bool(answer[2])
                 alarm = records.stored(answer[0], None) if wrote else None
                 priority = alarm.priority if alarm is not None else None
             if priority is Priority.HIGH:
-                await self.replicas.confirm(single, alarm_id)
+                await self.replicas.confirm(single, alarm_id, info)
+        if answer is not None:
+            self.journal.record(script, alarm_id, keys, args)
         return answer
+
+    async def _replay_if_moved(self, single: aioredis.Redis) -> Info:
+        """The master's INFO replication; if it is not the master the journal's writes went to
+        (or it went back), they are written again first (`stores.alerts.redis_replay`)."""
+        info: Info = await single.info("replication")
+        async with self._replaying:
+            if not self.journal.moved(info):
+                return info
+            pending, missing = self.journal.pending(), 0
+            for write in pending:
+                answer = await self._scripts[write.script](keys=write.keys, args=write.args,
+                                                           client=single)
+                missing += wrote_entry(write.script, answer)
+            self.journal.replayed(len(pending), missing, info)
+        return info
 
     def _wrote(self, region: str, entry: str) -> None:
         key = entry_key(entry)

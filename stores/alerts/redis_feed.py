@@ -1,6 +1,7 @@
 """The Redis alarm bus's reader of one region: woken by pub/sub, reading from the stream.
 
-It fans each alarm version out to the region's subscriptions once, in stream order. Only the
+It fans each alarm version out to the region's subscriptions once, in stream order (a version
+written again after a failover, `stores.alerts.redis_replay`, is not delivered twice). Only the
 server's stream says which entries exist: a pub/sub message only wakes the reader, whatever it
 says (anyone who may publish could send an entry id far ahead and make real ones look old).
 """
@@ -8,6 +9,7 @@ says (anyone who may publish could send an entry id far ahead and make real ones
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import weakref
 from collections.abc import Callable, Sequence
@@ -20,6 +22,7 @@ from stores.alerts.redis_scripts import RegionKeys, entry_id, entry_key
 from stores.alerts.redis_subscription import Key, Subscription
 from stores.backoff import backoff_s
 from stores.errors import StoreUnavailable
+from stores.model import Alarm
 
 if TYPE_CHECKING:
     from redis.asyncio.client import PubSub
@@ -32,6 +35,9 @@ BACKFILL_BATCH = 500
 # added at all. Said at every station, as a refused record, until an administrator deletes it.
 TIP_AHEAD_MS = 86_400_000
 TIP_CHECK_S = 10.0  # how often a quiet channel's stream end is looked at
+# Alarm versions delivered lately, remembered so that one written again after a failover
+# (`stores.alerts.redis_replay`) is not delivered twice: as many as a region's stream keeps.
+DELIVERED_KEPT = 10_000
 
 
 class RegionReader:
@@ -49,6 +55,7 @@ class RegionReader:
         self.subscriptions: weakref.WeakSet[Subscription] = weakref.WeakSet()
         self.last: Key | None = None  # None until the start of the stream is fixed
         self._positioning = asyncio.Lock()
+        self._delivered: collections.OrderedDict[Alarm, None] = collections.OrderedDict()
         self._following = False
         self._stopping = False
         self._on_state = on_state  # None when following, else why not
@@ -76,10 +83,19 @@ class RegionReader:
                 continue
             self.last = key
             alarm = self.records.entry(fields, now)
-            if alarm is None:
+            if alarm is None or not self._first_time(alarm):
                 continue
             for subscription in list(self.subscriptions):
                 subscription.put_entry(key, alarm)
+
+    def _first_time(self, alarm: Alarm) -> bool:
+        """Whether this very version, acknowledgement included, is new to this reader."""
+        if alarm in self._delivered:
+            return False
+        self._delivered[alarm] = None
+        if len(self._delivered) > DELIVERED_KEPT:
+            self._delivered.popitem(last=False)
+        return True
 
     async def _run(self) -> None:
         failures = 0

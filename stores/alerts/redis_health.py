@@ -50,12 +50,13 @@ class ReplicaWatch:
         if connected_replicas > 0 and self._settings.wait_replicas > 0:
             self.expected = True
 
-    async def confirm(self, single: aioredis.Redis, alarm_id: str) -> None:
-        """`single` is the client (one connection) that just wrote the alarm."""
+    async def confirm(self, single: aioredis.Redis, alarm_id: str, info: Info) -> None:
+        """`single` is the client (one connection) that just wrote the alarm; `info` the
+        master's INFO replication, asked on it just before."""
         wanted = self._settings.wait_replicas
         if wanted == 0:
             return
-        connected = int((await single.info("replication")).get("connected_slaves", 0))
+        connected = int(info.get("connected_slaves", 0) or 0)
         self.saw(connected)
         if connected == 0:
             if self.expected:  # WAIT would answer 0 at once: no replica has it
