@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # what is kept stays small: at a busy 20 alarm versions a second, 6000 records of under 2 kB.
 REPLAY_WINDOW_S = 300.0
 REPLAY_MAX = 10_000
-SAID_FOR_S = 300.0  # how long health mentions the last writes found missing
+SAID_FOR_S = 300.0  # how long health mentions the last change of master
 
 Info = dict[str, Any]  # the master's INFO replication, by name
 
@@ -56,9 +56,13 @@ class Replayed:
 
     def said(self) -> str:
         when = time.strftime("%H:%M:%S", time.localtime(self.at))
-        return (f"the alarm bus's master changed at {when}: {self.missing} of the {self.written} "
-                f"alarm write(s) of the last {REPLAY_WINDOW_S / 60:.0f} min were missing on the "
-                "new master and were written again")
+        recent = f"alarm write(s) of the last {REPLAY_WINDOW_S / 60:.0f} min"
+        if not self.missing:
+            return (f"the alarm bus's master changed at {when}: it had all {self.written} "
+                    f"{recent}")
+        return (f"the alarm bus's master changed at {when}: {self.missing} of the "
+                f"{self.written} {recent} were missing on the new master and were written "
+                "again")
 
 
 class WriteJournal:
@@ -111,17 +115,14 @@ class WriteJournal:
         self.last = Replayed(time.time(), written, missing,
                              str(info.get("master_replid", ""))[:8])
         self.settled(info)
-        if missing:
-            log.warning("%s", self.last.said())
-        else:
-            log.info("the alarm bus's master changed; the new one had all %d recent writes",
-                     written)
+        log.log(logging.WARNING if missing else logging.INFO, "%s", self.last.said())
         return self.last
 
     def note(self) -> str | None:
-        """What health says after a replay that found writes missing, for a while."""
+        """What health says after the master changed, for a while: how many of the writes
+        the new master lacked (a trainer shows that none was lost)."""
         last = self.last
-        if last is None or not last.missing or time.time() - last.at > SAID_FOR_S:
+        if last is None or time.time() - last.at > SAID_FOR_S:
             return None
         return last.said()
 
