@@ -66,7 +66,8 @@ def mongo_nodes(lab_dir: Path) -> tuple[list[LabNode], str | None]:
                 enumerate(ports, start=1)], None
     nx = find_program("nx-27017")
     if nx is None:
-        return [], "MongoDB: skipped (no mongod on PATH and no nx-27017: pip install nx-27017)"
+        return [], ("MongoDB: skipped (no mongod on PATH and no nx-27017: "
+                    "pip install -e '.[lab]' in the clone, or pip install nx-27017)")
     folder, port = lab_dir / "mongo-1", free_port()
     argv = [nx, "--host", LOOPBACK, "-p", str(port), "--data-dir", str(folder / "data"),
             "--log-file", str(folder / "nx.log"), "--pid-file", str(folder / "nx.pid")]
