@@ -277,7 +277,7 @@ class RedisAlertBus(AlertBus):
         await self._conn.aclose()
 
     async def _eviction_problem(self) -> str | None:
-        """The server's eviction policy, asked once a minute (health is asked twice a second)."""
+        """The server's eviction policy, asked once a minute (health is asked every 2 s)."""
         now = time.monotonic()
         if now - self._eviction_asked > EVICTION_CHECK_S:
             try:
@@ -289,8 +289,8 @@ class RedisAlertBus(AlertBus):
         return self._eviction
 
     async def _replay_if_idle_moved(self) -> None:
-        """Health is asked twice a second: a failover while this station writes nothing is
-        found here, so what the old master took with it is written again within a second."""
+        """Health is asked every 2 s: a failover while this station writes nothing is
+        found here, so what the old master took with it is written again within seconds."""
         if not len(self.journal):
             return
         try:
