@@ -110,15 +110,18 @@ def apply_theme(app: QApplication) -> None:
 
 
 async def run_station(config: Config, screenshot: Path | None = None,
-                      after_s: float = 8.0, size: tuple[int, int] | None = None) -> int:
+                      after_s: float = 8.0, size: tuple[int, int] | None = None,
+                      show: str = "ward") -> int:
     """Run the station until its window closes, or render a screenshot after `after_s`;
-    `size` (width, height) in px, else maximised (a screenshot: SCREENSHOT_SIZE)."""
+    `size` (width, height) in px, else maximised (a screenshot: SCREENSHOT_SIZE); `show`: the
+    view in front ("ward" or "cluster")."""
     started = time.monotonic()
     stores = await open_station_stores(config)
     station = await start_station(config, stores)
     apply_theme(QApplication.instance())  # before the feeds first answer, after the window
     station.frozen = collector.Frozen()
     window = station.window
+    window.show_view(show)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     _close_on_interrupt(window)

@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mute-alarms", dest="alarm_audio", action="store_false", default=None,
                      help="no alarm sounds; only where environment = \"training\" (a "
                           "clinical station refuses to start), the banner says so, audited")
+    run.add_argument("--show", choices=["ward", "cluster"], default="ward",
+                     help="the view in front at start: the ward's beds (default), or the "
+                          "cluster, every store's nodes and their states (for trainers)")
     run.add_argument("--screenshot", type=Path, metavar="PATH",
                      help="render the window to a PNG after --after seconds, then exit (a "
                           "second window to PATH's name with -2, e.g. shot-2.png)")
@@ -285,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_standalone(config, args.backfill, args.backfill_only, args.only_region)
         if args.command == "check":
             return _check(config, args.init)
-        return _run_window(config, args.screenshot, args.after, args.size)
+        return _run_window(config, args.screenshot, args.after, args.size, args.show)
     except (ConfigError, StartupError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -293,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_window(config: Config, screenshot: Path | None, after_s: float,
-                size: tuple[int, int] | None) -> int:
+                size: tuple[int, int] | None, show: str = "ward") -> int:
     if screenshot is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -305,7 +308,7 @@ def _run_window(config: Config, screenshot: Path | None, after_s: float,
     route_qt_messages_to_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Ward Station")  # its theme comes once the window is built
-    return run_on_qt_loop(run_station(config, screenshot, after_s, size))
+    return run_on_qt_loop(run_station(config, screenshot, after_s, size, show))
 
 
 def _check(config: Config, init: bool) -> int:

@@ -27,6 +27,7 @@ from app.feeds.analytics import AnalyticsFeed
 from app.feeds.care_network import CareNetworkFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
+from app.lab.station_view import lab_states_for
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
@@ -37,7 +38,7 @@ from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
 from app.second_screen.beds import beds_subtitle, screen_part, splits_own_ward
 from stores import Stores
-from stores.model import Alarm, AlarmLimits, Patient, Vital, Ward
+from stores.model import Alarm, AlarmLimits, Patient, StoreHealth, Vital, Ward
 from widgets.alarm_banner.banner import AlarmBanner
 from widgets.alarm_history.view import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
@@ -45,12 +46,17 @@ from widgets.alarm_sound_output import open_burst_output
 from widgets.analytics_panel import AnalyticsPanel
 from widgets.bed_grid import BedGrid
 from widgets.care_graph.view import CareGraphView
+from widgets.cluster_view.view import ClusterView
 from widgets.panel import Panel
 from widgets.patient_panel import PatientPanel
 from widgets.pending_writes import PendingCount, PendingWritesView
 from widgets.store_status import StoreStatus
 from widgets.vitals_chart import VitalsChart
 
+
+VIEWS = ("ward", "cluster")  # the window's tabs, in order (`--show`)
+HEALTH_REFRESH_S = 2.0
+CLUSTER_REFRESH_S = 1.0
 
 class MainWindow(QMainWindow):
     closed = Signal()
@@ -102,7 +108,7 @@ class MainWindow(QMainWindow):
         self.alarm_history_feed = AlarmHistoryFeed(
             stores.alerts, stores.analytics, c.region, c.ward, clock=self._clock,
             archived_after_s=c.alarm_archive_after_s)
-        self.health_feed = HealthFeed(stores)
+        self.health_feed = HealthFeed(stores, HEALTH_REFRESH_S)
         couriers = {name: store.courier for name, store in stores.by_name().items()
                     if hasattr(store, "courier")}  # the real stores, wrapped with the outbox
         self.pending_feed = PendingWritesFeed(couriers, stores.patients, c.region, c.user,
@@ -127,6 +133,10 @@ class MainWindow(QMainWindow):
         self.care_graph = CareGraphView()
         self.analytics = AnalyticsPanel()
         self.alarm_history = AlarmHistoryView(clock=self._clock)
+        self.cluster_view = ClusterView()
+        self.cluster_view.set_station(f"This station \u00b7 {self.config.ward} \u00b7 region "
+                                      f"{self.config.region}")
+        self._lab_states = lab_states_for(self.config.data_dir)
         self.store_status = StoreStatus()
         self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
         self.vitals_panel = Panel("Vitals", self.vitals_chart)
@@ -172,13 +182,32 @@ class MainWindow(QMainWindow):
         body.addWidget(top)
         body.addWidget(bottom)
         body.setSizes([560, 420])
+        # the ward, and the cluster that serves it (for trainers and IT); the alarm banner
+        # stays above both
+        self.views = QTabWidget(objectName="Views", documentMode=True)
+        self.views.addTab(body, "Ward")
+        self.views.addTab(self.cluster_view, "Cluster")
+        self.views.currentChanged.connect(self._on_view_changed)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(6)
         layout.addWidget(self.banner)
-        layout.addWidget(body, 1)
+        layout.addWidget(self.views, 1)
         return central
+
+    def show_view(self, name: str) -> None:
+        """Bring "ward" or "cluster" to the front (`--show`)."""
+        self.views.setCurrentIndex(VIEWS.index(name))
+
+    def _on_view_changed(self, index: int) -> None:
+        # the cluster view is refreshed once a second while it is shown; the status bar needs
+        # no more than every two
+        self.health_feed.set_refresh(CLUSTER_REFRESH_S if VIEWS[index] == "cluster"
+                                     else HEALTH_REFRESH_S)
+
+    def _show_cluster(self, healths: list[StoreHealth]) -> None:
+        self.cluster_view.show_health(healths, self._lab_states())
 
     def _connect_signals(self) -> None:
         """All the wiring between feeds and widgets, in one place."""
@@ -214,6 +243,7 @@ class MainWindow(QMainWindow):
         self.analytics_feed.occupancy_loaded.connect(self.analytics.show_occupancy)
         self._connect_alarms()
         self.health_feed.health_changed.connect(self.store_status.show_health)
+        self.health_feed.health_changed.connect(self._show_cluster)
         self._connect_alarm_history()
         self._connect_pending_writes()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,

@@ -8,6 +8,7 @@ reads run beside them on the reader, which WAL lets see the last committed state
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import sqlite3
 import time
@@ -24,6 +25,8 @@ T = TypeVar("T")
 
 BACKEND = "embedded"
 BUSY_TIMEOUT_MS = 5000
+EMBEDDED_CONSISTENCY = ("embedded, not replicated", "one file on this computer",
+                        "a replicated stack: ward-station lab up")
 # These are bugs in our SQL or data, not an unavailable file: they surface as they are.
 _BUGS = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
 
@@ -69,9 +72,12 @@ class EmbeddedDb:
             await self.read(lambda conn: conn.execute("SELECT 1").fetchone())
         except StoreUnavailable as exc:
             node = NodeStatus(address=node.address, role=node.role, up=False)
-            return StoreHealth(store, BACKEND, HealthState.DOWN, reason=exc.reason, nodes=(node,))
+            return StoreHealth(store, BACKEND, HealthState.DOWN, reason=exc.reason, nodes=(node,),
+                               consistency=EMBEDDED_CONSISTENCY)
         latency_ms = (time.perf_counter() - started) * 1000.0
-        return StoreHealth(store, BACKEND, HealthState.UP, latency_ms=latency_ms, nodes=(node,))
+        return StoreHealth(store, BACKEND, HealthState.UP, latency_ms=latency_ms,
+                           nodes=(dataclasses.replace(node, current=True),),
+                           consistency=EMBEDDED_CONSISTENCY)
 
     async def close(self) -> None:
         """Close both connections (idempotent); later calls raise StoreUnavailable("closed")."""

@@ -104,10 +104,11 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch, bus_problems: lis
         answer = await _ping(conn)
     else:
         answer, reported = await asyncio.gather(_ping(conn), _sentinel_nodes(conn))
+    consistency = _consistency(conn.settings)
     if isinstance(answer, StoreUnavailable):
         nodes = reported or [NodeStatus(conn.settings.url.addresses[0], "master", False)]
         return StoreHealth("alerts", "redis", HealthState.DOWN, None, answer.reason, tuple(nodes),
-                           flags)
+                           flags, consistency=consistency)
     latency_ms, info = answer
     nodes = reported if reported is not None else _replication_nodes(conn, info)
     problems = [f"{n.role} {n.address} is down" for n in nodes if not n.up]
@@ -118,7 +119,14 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch, bus_problems: lis
     state = HealthState.DEGRADED if problems else HealthState.UP
     return StoreHealth("alerts", "redis", state, round(latency_ms, 2),
                        "; ".join([*problems, *filter(None, [note]), *bus_notes]), tuple(nodes),
-                       flags)
+                       flags, consistency=consistency)
+
+
+def _consistency(settings: RedisSettings) -> tuple[str, ...]:
+    wanted = settings.wait_replicas
+    high = (f"HIGH alarms wait for {wanted} replica(s), {settings.wait_timeout_ms} ms at most"
+            if wanted else "HIGH alarms wait for no replica (wait_replicas=0)")
+    return ("writes: the master", high, "others: asynchronous, written again after a failover")
 
 
 async def _ping(conn: Connection) -> tuple[float, Info] | StoreUnavailable:
@@ -136,14 +144,25 @@ def _replication_nodes(conn: Connection, info: Info) -> list[NodeStatus]:
     here = conn.settings.url.addresses[0]
     if info.get("role") != "master":
         master = f"{info.get('master_host')}:{info.get('master_port')}"
-        return [NodeStatus(here, "replica"),
+        return [NodeStatus(here, "replica", detail=_offset(info.get("slave_repl_offset"))),
                 NodeStatus(master, "master", info.get("master_link_status") == "up")]
-    nodes = [NodeStatus(here, "master")]
+    nodes = [NodeStatus(here, "master", detail=_offset(info.get("master_repl_offset")),
+                        current=True)]
     for name, value in sorted(info.items()):
         if name.startswith("slave") and isinstance(value, dict):
+            detail = ", ".join(filter(None, [_offset(value.get("offset")),
+                                             _lag(value.get("lag"))]))
             nodes.append(NodeStatus(f"{value.get('ip')}:{value.get('port')}", "replica",
-                                    value.get("state") == "online"))
+                                    value.get("state") == "online", detail))
     return nodes
+
+
+def _offset(value: object) -> str:
+    return f"offset {value}" if isinstance(value, int | str) and str(value).isdigit() else ""
+
+
+def _lag(value: object) -> str:
+    return f"lag {value} s" if isinstance(value, int | str) and str(value).isdigit() else ""
 
 
 async def _sentinel_nodes(conn: Connection) -> list[NodeStatus]:
@@ -169,8 +188,11 @@ async def _ask_sentinel(conn: Connection,
     except StoreUnavailable as exc:
         # "refused the command": it answers, but does not watch this master
         return NodeStatus(address, "sentinel", "refused the command" in exc.reason), []
-    report = [_reported(master, "master")] + [_reported(r, "replica") for r in replicas]
-    return NodeStatus(address, "sentinel"), report
+    current = getattr(conn.client.connection_pool, "master_address", None)
+    report = ([_reported(master, "master", current)]
+              + [_reported(r, "replica", current) for r in replicas])
+    seen = f"master at {master.get('ip')}:{master.get('port')}, quorum {master.get('quorum')}"
+    return NodeStatus(address, "sentinel", detail=seen), report
 
 
 def _node_state(answer: object) -> Info:
@@ -181,9 +203,13 @@ def _node_state(answer: object) -> Info:
     return answer
 
 
-def _reported(state: Info, role: str) -> NodeStatus:
+def _reported(state: Info, role: str, current: tuple[str, int] | None) -> NodeStatus:
     down = state.get("is_sdown") or state.get("is_odown") or state.get("is_disconnected")
-    return NodeStatus(f"{state.get('ip')}:{state.get('port')}", role, not down)
+    flags = "odown" if state.get("is_odown") else "sdown" if state.get("is_sdown") else ""
+    detail = ", ".join(filter(None, [flags, _offset(state.get("slave-repl-offset"))]))
+    here = f"{state.get('ip')}:{state.get('port')}"
+    return NodeStatus(here, role, not down, detail,
+                      current=current is not None and f"{current[0]}:{current[1]}" == here)
 
 
 # Policies that may evict keys without a time to live, as every alarm key is.

@@ -119,5 +119,10 @@ def _node(address: str, host: Host) -> NodeStatus:
     if host.is_up is None:
         # The driver keeps no connection to hosts outside the local datacenter and learns of
         # their state only from the cluster's events: until one comes, it does not know.
-        return NodeStatus(address, f"{datacenter} not watched", up=True)
-    return NodeStatus(address, f"{datacenter} {'up' if host.is_up else 'down'}", up=host.is_up)
+        return NodeStatus(address, f"{datacenter} not watched", up=True,
+                          detail=f"rack {host.rack}" if host.rack else "")
+    # UN / DN: nodetool's words for a normal node up or down
+    state = "UN" if host.is_up else "DN"
+    detail = f"{state}, rack {host.rack}" if host.rack else state
+    return NodeStatus(address, f"{datacenter} {'up' if host.is_up else 'down'}", up=host.is_up,
+                      detail=detail)

@@ -45,15 +45,15 @@ def reason(exc: BaseException, addresses: list[str]) -> str:
     if isinstance(exc, OperationTimedOut):
         return "Cassandra did not answer in time"
     if isinstance(exc, Unavailable):
-        return (f"too few Cassandra replicas are up for {_level(exc.consistency)} "
+        return (f"too few Cassandra replicas are up for {level_name(exc.consistency)} "
                 f"({exc.alive_replicas} up, {exc.required_replicas} needed)")
     if isinstance(exc, (ReadTimeout, WriteTimeout)):
         what = "read" if isinstance(exc, ReadTimeout) else "write"
         return (f"Cassandra replicas did not confirm the {what} in time at "
-                f"{_level(exc.consistency)} ({exc.received_responses} of "
+                f"{level_name(exc.consistency)} ({exc.received_responses} of "
                 f"{exc.required_responses} answered)")
     if isinstance(exc, CoordinationFailure):
-        return f"Cassandra replicas failed the request at {_level(exc.consistency)}"
+        return f"Cassandra replicas failed the request at {level_name(exc.consistency)}"
     if isinstance(exc, InvalidRequest) and _missing_schema(str(exc)):
         return f"the analytics keyspace or its tables are missing: {SCHEMA_HINT}"
     if isinstance(exc, InvalidRequest) and "undefined column name" in str(exc).lower():
@@ -124,5 +124,6 @@ def _missing_schema(message: str) -> bool:
         "keyspace" in message and "does not exist" in message)
 
 
-def _level(level: int | None) -> str:
+def level_name(level: int | None) -> str:
+    """A consistency level's name (LOCAL_QUORUM), for people."""
     return str(ConsistencyLevel.value_to_name.get(level, "the configured level"))

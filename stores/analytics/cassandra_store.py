@@ -29,7 +29,12 @@ from stores.analytics.cassandra_cql import (
     create_tables,
     simple,
 )
-from stores.analytics.cassandra_errors import column_exists, is_driver_error, store_error
+from stores.analytics.cassandra_errors import (
+    column_exists,
+    is_driver_error,
+    level_name,
+    store_error,
+)
 from stores.analytics.cassandra_rows import (
     archived_rows,
     archived_values,
@@ -173,15 +178,22 @@ class CassandraAnalyticsStore(AnalyticsStore):
             await self._call(self._execute(simple(PING, ConsistencyLevel.ONE)))
         except StoreUnavailable as exc:
             return StoreHealth("analytics", BACKEND, HealthState.DOWN, reason=exc.reason,
-                               nodes=nodes)
+                               nodes=nodes, consistency=self._consistency())
         except Exception as exc:  # health never raises: the status bar shows what it can
             return StoreHealth("analytics", BACKEND, HealthState.DOWN, nodes=nodes,
-                               reason=f"health check failed ({type(exc).__name__})")
+                               reason=f"health check failed ({type(exc).__name__})",
+                               consistency=self._consistency())
         latency_ms = (time.perf_counter() - started) * 1000.0
         down = [node for node in nodes if not node.up]
         state = HealthState.DEGRADED if down else HealthState.UP
         reason = f"{len(down)} of {len(nodes)} Cassandra nodes down" if down else ""
-        return StoreHealth("analytics", BACKEND, state, latency_ms, reason, nodes)
+        return StoreHealth("analytics", BACKEND, state, latency_ms, reason, nodes,
+                           consistency=self._consistency())
+
+    def _consistency(self) -> tuple[str, ...]:
+        return (f"writes: {level_name(self._settings.write_consistency)}",
+                f"reads: {level_name(self._settings.read_consistency)}",
+                "any node coordinates")
 
     async def close(self) -> None:
         """Nothing to do: the session belongs to whoever connected it."""

@@ -19,6 +19,10 @@ class NodeStatus:
     address: str
     role: str
     up: bool = True
+    # what a trainer points at, as the server reports it: replication offset or lag, the
+    # routing table's roles, whom a Sentinel thinks is master ("" when there is nothing)
+    detail: str = ""
+    current: bool = False  # this station's writes go to this node now
 
 
 @dataclass(frozen=True)
@@ -48,3 +52,5 @@ class StoreHealth:
     # rather than by outage ("unsigned": alarms anyone with the password could forge)
     flags: tuple[str, ...] = field(default=())
     cache: CacheHealth | None = None  # where a Redis cache answers the store's reads
+    # the consistency this station uses, in words ("writes: majority", "reads: LOCAL_ONE")
+    consistency: tuple[str, ...] = field(default=())

@@ -21,6 +21,8 @@ from stores.network.neo4j_cypher import PING, ROUTING_TABLE
 from stores.network.neo4j_session import Neo4jSessions, rows
 
 BACKEND = "neo4j"
+CONSISTENCY = ("writes: the leader", "reads: any member, after this station's writes",
+               "(bookmarks)")
 _ORDER = {"standalone": 0, "leader": 0, "follower": 1, "read_replica": 2, "router": 3}
 
 
@@ -34,15 +36,18 @@ async def check_health(sessions: Neo4jSessions, seed_role: str) -> StoreHealth:
         servers = await _routing_table(sessions)
     except StoreError as exc:
         down = tuple(NodeStatus(n.address, n.role, up=False) for n in seeds)
-        return StoreHealth("network", BACKEND, HealthState.DOWN, reason=_reason(exc), nodes=down)
+        return StoreHealth("network", BACKEND, HealthState.DOWN, reason=_reason(exc), nodes=down,
+                           consistency=CONSISTENCY)
     except Exception as exc:  # health never raises; say what went wrong without driver objects
         return StoreHealth("network", BACKEND, HealthState.DOWN,
                            reason=f"health check failed ({type(exc).__name__})")
     nodes = cluster_nodes(servers) if servers is not None else tuple(seeds)
     if servers is not None and not any(n.role in ("leader", "standalone") for n in nodes):
         return StoreHealth("network", BACKEND, HealthState.DEGRADED, latency_ms,
-                           "no leader: changes wait until the cluster elects one", nodes)
-    return StoreHealth("network", BACKEND, HealthState.UP, latency_ms, nodes=nodes)
+                           "no leader: changes wait until the cluster elects one", nodes,
+                           consistency=CONSISTENCY)
+    return StoreHealth("network", BACKEND, HealthState.UP, latency_ms, nodes=nodes,
+                       consistency=CONSISTENCY)
 
 
 async def _routing_table(sessions: Neo4jSessions) -> list[dict[str, Any]] | None:
@@ -56,14 +61,21 @@ async def _routing_table(sessions: Neo4jSessions) -> list[dict[str, Any]] | None
 
 
 def cluster_nodes(servers: list[dict[str, Any]]) -> tuple[NodeStatus, ...]:
-    """One NodeStatus per address of a routing table, leader first."""
+    """One NodeStatus per address of a routing table, leader first; its detail is what the
+    table gives it to do (WRITE, READ, ROUTE), and writes go to the one that may write."""
     roles: dict[str, set[str]] = {}
     for server in servers:
         for address in server.get("addresses", ()):
             roles.setdefault(address, set()).add(server.get("role", ""))
     named = {address: _role(held, len(roles)) for address, held in roles.items()}
-    return tuple(NodeStatus(address, role) for address, role in
+    return tuple(NodeStatus(address, role, detail=_roles_text(roles[address]),
+                            current="WRITE" in roles[address])
+                 for address, role in
                  sorted(named.items(), key=lambda item: (_ORDER[item[1]], item[0])))
+
+
+def _roles_text(held: set[str]) -> str:
+    return ", ".join(role for role in ("WRITE", "READ", "ROUTE") if role in held)
 
 
 def _role(held: set[str], servers: int) -> str:

@@ -14,6 +14,7 @@ import pytest
 from app.config import load_config
 from app.lab import control
 from app.lab.state import Lab, LabError
+from app.lab.station_view import lab_states_for
 from app.lab.table import rows
 from app.lab.up import lab_up
 from stores import open_stores
@@ -91,10 +92,16 @@ def test_a_killed_master_is_replaced_by_a_replica_and_comes_back_when_restored(l
 
 def test_a_frozen_node_holds_its_port_until_restored(lab):
     said: list[str] = []
+    states = lab_states_for(lab.folder / "station-data")  # what a station on the lab sees
+    sentinel = lab.node("sentinel-2")
+    address = f"{sentinel.address}:{sentinel.port}"
+    assert states()[address] == ("sentinel-2", "running")
     control.freeze(lab, "sentinel-2", said.append)
     assert next(row[5] for row in rows(lab) if row[1] == "sentinel-2") == "frozen"
+    assert states()[address] == ("sentinel-2", "frozen")
     control.restore(lab, "sentinel-2", said.append)
     assert role_of(lab, "sentinel-2").startswith("sentinel, master at")
+    assert lab_states_for(lab.folder / "elsewhere" / "data")() == {}  # not a lab's station
 
 
 def test_a_process_the_lab_did_not_start_is_never_touched(lab):

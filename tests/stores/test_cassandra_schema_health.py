@@ -158,8 +158,8 @@ async def test_health_is_up_with_every_host_per_datacenter(session):
 
     assert (health.store, health.backend, health.state) == ("analytics", "cassandra",
                                                              HealthState.UP)
-    assert health.nodes == (NodeStatus("10.0.0.1:9042", "dc1 up"),
-                            NodeStatus("10.0.0.2:9042", "dc1 up"),
+    assert health.nodes == (NodeStatus("10.0.0.1:9042", "dc1 up", detail="UN"),
+                            NodeStatus("10.0.0.2:9042", "dc1 up", detail="UN"),
                             NodeStatus("10.0.1.1:9042", "dc2 not watched"))
     [ping] = session.sent_matching("system.local")
     assert ping.consistency_level == ConsistencyLevel.ONE
@@ -176,7 +176,7 @@ async def test_a_host_marked_down_by_the_driver_degrades_health(session):
 
     assert health.state == HealthState.DEGRADED
     assert health.reason == "1 of 2 Cassandra nodes down"
-    assert NodeStatus("10.0.0.2:9042", "dc1 down", up=False) in health.nodes
+    assert NodeStatus("10.0.0.2:9042", "dc1 down", up=False, detail="DN") in health.nodes
 
 
 async def test_removed_hosts_leave_the_health(session):

@@ -160,7 +160,8 @@ async def test_health_is_up_with_the_file_as_its_node_and_down_once_closed(db):
 
     assert (health.store, health.backend, health.state) == ("vitals", "embedded", HealthState.UP)
     assert health.latency_ms is not None and health.latency_ms >= 0
-    assert health.nodes == (NodeStatus(address=str(db.path), role="sqlite wal"),)
+    assert health.nodes == (NodeStatus(address=str(db.path), role="sqlite wal", current=True),)
+    assert health.consistency[0] == "embedded, not replicated"
 
     await db.close()
     down = await db.health("vitals")

@@ -52,10 +52,12 @@ async def test_health_times_a_trivial_read_and_names_each_member_by_its_role(dri
 
     assert (health.store, health.backend, health.state) == ("network", "neo4j", HealthState.UP)
     assert health.latency_ms is not None and health.latency_ms >= 0.0
-    assert health.nodes == (NodeStatus("core2:7687", "leader"),
-                            NodeStatus("core1:7687", "follower"),
-                            NodeStatus("core3:7687", "follower"),
-                            NodeStatus("replica1:7687", "read_replica"))
+    # the detail is what the routing table gives each to do; writes go to the leader
+    assert health.nodes == (NodeStatus("core2:7687", "leader", detail="WRITE, ROUTE",
+                                       current=True),
+                            NodeStatus("core1:7687", "follower", detail="READ, ROUTE"),
+                            NodeStatus("core3:7687", "follower", detail="READ, ROUTE"),
+                            NodeStatus("replica1:7687", "read_replica", detail="READ"))
     ping, table = driver.sent
     assert (ping.query, ping.access, table.access) == (cypher.PING, "read", "read")
     assert table.parameters == {"context": {}, "database": "north"}
@@ -77,7 +79,8 @@ async def test_a_single_server_is_standalone(driver, network):
     driver.answer(cypher.ROUTING_TABLE, [{"servers": [
         {"role": role, "addresses": address} for role in ("WRITE", "READ", "ROUTE")]}])
 
-    assert (await network.health()).nodes == (NodeStatus("solo:7687", "standalone"),)
+    assert (await network.health()).nodes == (
+        NodeStatus("solo:7687", "standalone", detail="WRITE, READ, ROUTE", current=True),)
 
 
 @pytest.mark.parametrize("error", [server_error("Neo.ClientError.Procedure.ProcedureNotFound"),

@@ -75,3 +75,19 @@ async def test_a_replica_that_went_away_leaves_critical_alarms_unconfirmed(
     assert "no replica confirmed the last critical alarm" in health.reason
     assert "no replica is connected to the master: critical alarms are not replicated" \
         in health.reason
+
+
+async def test_health_names_the_master_written_to_and_each_replicas_offset(replicated_pair,
+                                                                            open_bus):
+    bus = await open_bus(replicated_pair.url, replicated_pair.secret)
+    await bus.publish(alarm("a1", priority=Priority.HIGH))  # confirmed: the replica has it
+
+    health = await bus.health()
+
+    master, replica = health.nodes
+    assert (master.role, master.current) == ("master", True)
+    assert master.detail.startswith("offset ")
+    assert (replica.role, replica.current) == ("replica", False)
+    offset = int(replica.detail.split(",")[0].removeprefix("offset "))
+    assert offset > 0 and "lag " in replica.detail
+    assert health.consistency[1] == "HIGH alarms wait for 1 replica(s), 500 ms at most"

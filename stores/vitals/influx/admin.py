@@ -15,6 +15,8 @@ from stores.vitals.influx.http import InfluxHttp
 from stores.vitals.influx.ql import quote_ident
 
 BACKEND = "influxdb"
+CONSISTENCY = ("writes: the one server written to", "reads: that server",
+               "no replication (InfluxDB OSS)")
 
 
 async def prepare_database(http: InfluxHttp, create: bool) -> list[str]:
@@ -124,7 +126,8 @@ async def server_health(http: InfluxHttp, probe: str) -> StoreHealth:
     try:
         pings = await asyncio.gather(*(http.ping(i) for i in range(len(http.addresses))),
                                      return_exceptions=True)
-        nodes = tuple(_node(address, ping) for address, ping in zip(http.addresses, pings))
+        nodes = tuple(_node(address, ping, address == http.current)
+                      for address, ping in zip(http.addresses, pings))
         up = [ping for ping in pings if isinstance(ping, tuple)]
         if not up:
             return _down("; ".join(dict.fromkeys(_reason(ping) for ping in pings)), nodes)
@@ -134,15 +137,15 @@ async def server_health(http: InfluxHttp, probe: str) -> StoreHealth:
             return _down(_reason(exc), nodes)
         state = HealthState.UP if len(up) == len(pings) else HealthState.DEGRADED
         return StoreHealth("vitals", BACKEND, state, latency_ms=min(p[0] for p in up),
-                           nodes=nodes)
+                           nodes=nodes, consistency=CONSISTENCY)
     except Exception as exc:  # health must answer whatever happens
         return _down(_reason(exc), ())
 
 
-def _node(address: str, ping: object) -> NodeStatus:
+def _node(address: str, ping: object, current: bool) -> NodeStatus:
     if isinstance(ping, tuple):
-        return NodeStatus(address, f"influxdb {ping[1].lstrip('v')}", up=True)
-    return NodeStatus(address, "influxdb", up=False)
+        return NodeStatus(address, f"influxdb {ping[1].lstrip('v')}", up=True, current=current)
+    return NodeStatus(address, "influxdb", up=False, current=current)
 
 
 def _reason(exc: object) -> str:
@@ -152,4 +155,5 @@ def _reason(exc: object) -> str:
 
 
 def _down(reason: str, nodes: tuple[NodeStatus, ...]) -> StoreHealth:
-    return StoreHealth("vitals", BACKEND, HealthState.DOWN, reason=reason, nodes=nodes)
+    return StoreHealth("vitals", BACKEND, HealthState.DOWN, reason=reason, nodes=nodes,
+                       consistency=CONSISTENCY)

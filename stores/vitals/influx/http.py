@@ -90,8 +90,13 @@ class InfluxHttp:
         if session is not None:
             await session.close()
 
-    def _address(self) -> str:
+    @property
+    def current(self) -> str:
+        """The server calls go to first: the last one that answered."""
         return self.addresses[self._current]
+
+    def _address(self) -> str:
+        return self.current
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._closed:

@@ -1,0 +1,169 @@
+"""The cluster view, painted: this station at the top, an arrow to each store, and each store's
+nodes in a column with their role, what the server reports of them and their state in words and
+colour. Sized for a projector: the text scales with the view."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from stores.model import HealthState, StoreHealth
+from widgets import palette
+from widgets.cluster_view.picture import LabStates, NodeBox, StoreGroup, picture, state_word
+
+STATE_COLOURS = {"up": palette.UP, "down": palette.DOWN, "frozen": palette.DEGRADED,
+                 "starting": palette.TEXT_DIM}
+GROUP_COLOURS = {HealthState.UP: palette.UP, HealthState.DEGRADED: palette.DEGRADED,
+                 HealthState.DOWN: palette.DOWN}
+MARGIN, GAP = 12.0, 10.0
+
+
+class ClusterView(QWidget):
+    """Call `show_health` with every store's health (and, on a lab, its processes' states)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ClusterView")
+        self.setMinimumSize(600, 360)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.groups: list[StoreGroup] = []
+        self._station = "This station"
+        self._waiting = "Asking every store for its nodes..."
+
+    def set_station(self, text: str) -> None:
+        self._station = text
+        self.update()
+
+    def show_health(self, healths: Sequence[StoreHealth], lab: LabStates | None = None) -> None:
+        self.groups = picture(healths, lab)
+        self.update()
+
+    # -- geometry (also what the tests check) --------------------------------------------
+
+    def unit(self) -> float:
+        """The text size in pixels: readable from the back of a room on a projector."""
+        return max(10.0, min(self.width() / 110.0, self.height() / 52.0))
+
+    def station_rect(self) -> QRectF:
+        u = self.unit()
+        width = min(self.width() - 2 * MARGIN, 34 * u)
+        return QRectF((self.width() - width) / 2, MARGIN, width, 2.6 * u)
+
+    def column_rects(self) -> list[QRectF]:
+        count = max(1, len(self.groups))
+        top = self.station_rect().bottom() + 2.4 * self.unit()
+        width = (self.width() - 2 * MARGIN - (count - 1) * GAP) / count
+        return [QRectF(MARGIN + i * (width + GAP), top, width, self.height() - top - MARGIN)
+                for i in range(count)]
+
+    def header_height(self, group: StoreGroup) -> float:
+        u = self.unit()
+        return (3.4 + 1.25 * len(group.consistency)) * u
+
+    def node_rects(self, column: QRectF, group: StoreGroup) -> list[QRectF]:
+        if not group.nodes:
+            return []
+        u = self.unit()
+        top = column.top() + self.header_height(group) + 0.5 * u
+        room = column.bottom() - top
+        # whole pixels, rounded down: the last box never ends past the column
+        height = math.floor(min(4.6 * u, (room - (len(group.nodes) - 1) * 0.4 * u)
+                                / len(group.nodes)))
+        return [QRectF(column.left(), top + i * (height + 0.4 * u), column.width(), height)
+                for i in range(len(group.nodes))]
+
+    # -- painting -------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(palette.PANEL))
+        self._paint_station(painter)
+        if not self.groups:
+            self._text(painter, QRectF(self.rect()), self._waiting, 1.2, palette.TEXT_DIM,
+                       Qt.AlignmentFlag.AlignCenter)
+        for column, group in zip(self.column_rects(), self.groups):
+            self._paint_arrow(painter, column, group)
+            self._paint_group(painter, column, group)
+        painter.end()
+
+    def _paint_station(self, painter: QPainter) -> None:
+        box = self.station_rect()
+        painter.setPen(QPen(QColor(palette.TEXT), 2))
+        painter.setBrush(QColor(palette.BACKGROUND))
+        painter.drawRoundedRect(box, 6, 6)
+        self._text(painter, box, self._station, 1.15, palette.TEXT, Qt.AlignmentFlag.AlignCenter,
+                   bold=True)
+
+    def _paint_arrow(self, painter: QPainter, column: QRectF, group: StoreGroup) -> None:
+        """From this station to the store: solid in the store's colour while it answers,
+        dashed red while it does not."""
+        start = QPointF(self.station_rect().center().x(), self.station_rect().bottom())
+        end = QPointF(column.center().x(), column.top() - 2)
+        colour = QColor(GROUP_COLOURS[group.state])
+        pen = QPen(colour, 2.5)
+        if group.state is HealthState.DOWN:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        path = QPainterPath(start)
+        middle = (start.y() + end.y()) / 2
+        path.cubicTo(QPointF(start.x(), middle), QPointF(end.x(), middle), end)
+        painter.drawPath(path)
+        u = self.unit() * 0.5
+        painter.setBrush(colour)
+        painter.drawPolygon(QPolygonF([end, QPointF(end.x() - u, end.y() - u),
+                                       QPointF(end.x() + u, end.y() - u)]))
+
+    def _paint_group(self, painter: QPainter, column: QRectF, group: StoreGroup) -> None:
+        u = self.unit()
+        line = QRectF(column.left(), column.top(), column.width(), 1.3 * u)
+        self._text(painter, line, group.title, 1.1, palette.TEXT, bold=True)
+        line.translate(0, 1.3 * u)
+        self._text(painter, line, group.subtitle, 0.85, palette.TEXT_DIM)
+        line.translate(0, 1.05 * u)
+        self._text(painter, line, state_word(group), 0.9, GROUP_COLOURS[group.state],
+                   bold=True)
+        for said in group.consistency:
+            line.translate(0, 1.25 * u)
+            self._text(painter, line, said, 0.78, palette.TEXT_DIM)
+        for box, node in zip(self.node_rects(column, group), group.nodes):
+            self._paint_node(painter, box, node)
+
+    def _paint_node(self, painter: QPainter, box: QRectF, node: NodeBox) -> None:
+        u, colour = self.unit(), QColor(STATE_COLOURS[node.state])
+        fill = QColor(colour)
+        fill.setAlpha(40 if node.state != "up" else 18)
+        painter.setPen(QPen(colour, 3.5 if node.current else 1.5))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), 5, 5)
+        inner = box.adjusted(0.5 * u, 0.25 * u, -0.5 * u, -0.25 * u)
+        step = inner.height() / 3
+        first = QRectF(inner.left(), inner.top(), inner.width(), step)
+        state = node.state.upper() + ("  \u25c0 writes here" if node.current else "")
+        taken = self._text(painter, first, state, 0.8, STATE_COLOURS[node.state],
+                           Qt.AlignmentFlag.AlignRight, bold=True)
+        role = node.role + (f"  ({node.lab_name})" if node.lab_name else "")
+        self._text(painter, first.adjusted(0, 0, -taken - 0.5 * u, 0), role, 0.95, palette.TEXT,
+                   bold=True)
+        for index, text in enumerate((node.address, node.detail), start=1):
+            row = QRectF(inner.left(), inner.top() + index * step, inner.width(), step)
+            self._text(painter, row, text, 0.8, palette.TEXT_DIM)
+
+    def _text(self, painter: QPainter, box: QRectF, text: str, size: float, colour: str,
+              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, *,
+              bold: bool = False) -> float:
+        """Draw `text` in `box`, cut with an ellipsis if it does not fit; its width drawn."""
+        font = QFont(self.font())
+        font.setPixelSize(max(8, round(self.unit() * size)))
+        font.setBold(bold)
+        painter.setFont(font)
+        painter.setPen(QColor(colour))
+        shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                 int(box.width()))
+        painter.drawText(box, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
+        return float(painter.fontMetrics().horizontalAdvance(shown))
