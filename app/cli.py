@@ -135,6 +135,16 @@ def _lab_parser(commands) -> None:
                                       "mongo-1, influxdb, neo4j, cassandra-3...")
         action.add_argument("node", metavar="NAME", help="the server, e.g. redis-1")
         _lab_dir_option(action)
+    text = ("run a failover drill on the lab while the simulator publishes alarms at 20 a "
+            "second, and print its figures and verdict (what was lost, counted against the "
+            "simulator's own record)")
+    drill = actions.add_parser("drill", help=text, description=text[0].upper() + text[1:] + ".")
+    drill.add_argument("drill", choices=["redis-master"], help="redis-master: kill the alarm "
+                       "bus's master, wait for the Sentinels' promotion, restore it")
+    drill.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
+    drill.add_argument("--report", type=Path, metavar="DIR",
+                       help="also write the figures to DIR/drill-NAME.json")
+    _lab_dir_option(drill)
 
 
 def _lab_dir_option(parser: argparse.ArgumentParser) -> None:

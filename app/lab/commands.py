@@ -44,6 +44,10 @@ def _run(args: argparse.Namespace) -> int:
 
         return lab_up(folder, _say, java=args.java)
     lab = control.load(folder)
+    if args.lab_command == "drill":
+        from app.lab.drill_report import run_drill
+
+        return run_drill(lab, args.drill, args.json, args.report, _say)
     if args.lab_command == "status":
         show(lab, _say)
     elif args.lab_command == "down":

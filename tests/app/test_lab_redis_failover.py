@@ -6,26 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
-import uuid
+import json
 
 import pytest
 import redis
 
 from app.config import load_config
+from app.cli import main
 from app.lab import control
+from app.lab.drill_parts import DrillPublisher, version
 from app.lab.state import Lab
 from app.lab.table import rows
 from app.lab.up import lab_up
-from app.simulator.delivery import SimulatorStats, StoreDelivery
 from stores import open_stores
-from stores.model import Alarm, Priority
 from tests.waiting import eventually
 
-pytestmark = [pytest.mark.slow, pytest.mark.asyncio, pytest.mark.timeout(180)]
-
-RATE_S = 0.05  # 20 alarm versions a second
-PRIORITIES = [Priority.HIGH, Priority.MEDIUM, Priority.LOW]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+FIGURES = {"detect_s", "failover_s", "station_resumed_s", "alarms_sent", "alarms_shown",
+           "alarms_duplicated", "alarms_missing", "writes_queued", "writes_delivered",
+           "writes_lost"}
 
 
 @pytest.fixture
@@ -37,53 +36,8 @@ def lab(tmp_path):
     control.down(Lab.load(folder), said.append)
 
 
-class Publisher:
-    """The simulator's own delivery (kept and sent again while the bus is away), handed a new
-    alarm version every 50 ms: a raise, or every third one the clear of the oldest still open.
-    `sent` is its record: every version it was handed, in order."""
-
-    def __init__(self, stores, region: str, ward: str) -> None:
-        self._stores = stores  # its alerts store behind the station's outbox
-        self.delivery = StoreDelivery(stores, SimulatorStats())
-        self.sent: list[Alarm] = []
-        self._open: list[Alarm] = []
-        self._region, self._ward = region, ward
-
-    def _next(self) -> Alarm:
-        n = len(self.sent)
-        if n % 3 == 2 and self._open:
-            return self._open.pop(0).clear(time.time())
-        raised = Alarm(id=str(uuid.uuid4()), region=self._region, ward=self._ward,
-                       bed_id=f"{self._ward}-{n % 16 + 1:02}", patient_id=f"p{n}",
-                       patient_name="Ada Lovelace", priority=PRIORITIES[n % 3],
-                       condition="SpO2 low", raised_at=time.time(), simulated=True)
-        self._open.append(raised)
-        return raised
-
-    async def publish(self, count: int) -> None:
-        for _ in range(count):
-            version = self._next()
-            self.sent.append(version)
-            self.delivery.queue_alarms([version])
-            await self.delivery.publish_alarms()
-            await asyncio.sleep(RATE_S)
-
-    async def until(self, done) -> None:
-        while not done():
-            await self.publish(1)
-
-    async def flushed(self, timeout_s: float) -> None:
-        """Until every version handed over has been published (the outbox may hold some)."""
-        async def drained() -> bool:
-            await self.delivery.publish_alarms()
-            waiting, refused = await self._stores.alerts.courier.counts()
-            assert not refused, "the bus refused an alarm version"
-            return not self.delivery.alarms_waiting and not waiting
-        await eventually(drained, timeout_s, "every version published")
-
-
-def _version(alarm: Alarm) -> tuple[str, bool]:
-    return alarm.id, alarm.condition_active
+async def _published(publisher: DrillPublisher) -> bool:
+    return not await publisher.waiting()
 
 
 def _master(lab: Lab) -> str | None:
@@ -91,6 +45,7 @@ def _master(lab: Lab) -> str | None:
                  and row[2].startswith("master") and row[5] == "running"), None)
 
 
+@pytest.mark.asyncio
 async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(lab, tmp_path):
     config = load_config(lab.folder / "station.toml", environ={})
     own = dataclasses.replace(config.store_config, data_dir=tmp_path / "publisher")
@@ -100,10 +55,10 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
 
     async def follow() -> None:
         async for alarm in station.alerts.subscribe(config.region):
-            received.append(_version(alarm))
+            received.append(version(alarm))
 
     following = asyncio.ensure_future(follow())
-    publisher = Publisher(publishing, config.region, config.ward)
+    publisher = DrillPublisher(publishing, config.region, config.ward)
     try:
         await publisher.publish(40)
         await eventually(lambda: len(received) >= 40, 10, "the first 40 delivered")
@@ -122,10 +77,10 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
         for replica in ("redis-2", "redis-3"):
             control.restore(lab, replica, lambda _: None)
 
-        await publisher.until(lambda: _master(lab) is not None)
+        assert await publisher.until(lambda: _master(lab) is not None, 60)
         await publisher.publish(40)
-        await publisher.flushed(30)
-        expected = [_version(a) for a in publisher.sent]
+        await eventually(lambda: _published(publisher), 30, "every version published")
+        expected = [version(a) for a in publisher.sent]
         await eventually(lambda: set(expected) <= set(received), 30,
                          "every version the publisher was handed delivered")
     finally:
@@ -142,3 +97,19 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
     assert "were missing on the new master and were written again" in health.reason, \
         health.reason
     await asyncio.gather(publishing.close(), station.close())
+
+
+def test_the_redis_master_drill_ends_with_its_figures_and_nothing_lost(lab, capsys):
+    report = lab.folder / "report"
+    code = main(["lab", "drill", "redis-master", "--dir", str(lab.folder), "--json",
+                 "--report", str(report)])
+    out = capsys.readouterr().out
+    found = json.loads(out.strip().splitlines()[-1])
+    assert code == 0, out
+    assert FIGURES <= set(found)
+    assert found["alarms_sent"] >= 80 and found["alarms_shown"] == found["alarms_sent"]
+    assert (found["alarms_missing"], found["alarms_duplicated"], found["writes_lost"]) == (0, 0, 0)
+    assert 0 < found["detect_s"] <= found["failover_s"] < 60
+    assert found["writes_queued"] == found["writes_delivered"] > 0  # the outbox was used
+    assert found["verdict"].startswith("nothing lost") and "verdict: nothing lost" in out
+    assert json.loads((report / "drill-redis-master.json").read_text()) == found
