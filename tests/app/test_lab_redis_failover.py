@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 
 import pytest
 import redis
@@ -15,10 +16,13 @@ from app.config import load_config
 from app.cli import main
 from app.lab import control
 from app.lab.drill_parts import DrillPublisher, version
+from app.lab.station_view import lab_states_for
 from app.lab.state import Lab
 from app.lab.table import rows
 from app.lab.up import lab_up
 from stores import open_stores
+from widgets.cluster_view.picture import picture
+from widgets.cluster_view.timeline import Timeline
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
@@ -57,7 +61,18 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
         async for alarm in station.alerts.subscribe(config.region):
             received.append(version(alarm))
 
+    # the Cluster tab's timeline, fed as the window feeds it: the station's health checks and
+    # the lab's processes, every half second
+    timeline, lab_states = Timeline(), lab_states_for(config.data_dir)
+
+    async def watch() -> None:
+        while True:
+            health = await station.alerts.health()
+            timeline.observe(picture([health], lab_states()), time.time())
+            await asyncio.sleep(0.5)
+
     following = asyncio.ensure_future(follow())
+    watching = asyncio.ensure_future(watch())
     publisher = DrillPublisher(publishing, config.region, config.ward)
     try:
         await publisher.publish(40)
@@ -85,7 +100,8 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
                          "every version the publisher was handed delivered")
     finally:
         following.cancel()
-        await asyncio.gather(following, return_exceptions=True)
+        watching.cancel()
+        await asyncio.gather(following, watching, return_exceptions=True)
 
     assert len(received) == len(set(received)), "no version delivered twice"
     assert set(received) == set(expected)
@@ -97,6 +113,12 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
     assert "were missing on the new master and were written again" in health.reason, \
         health.reason
     await asyncio.gather(publishing.close(), station.close())
+    said = [change.text for change in timeline.changes]
+    assert "master redis-1 down" in said, said
+    assert any(text.startswith("writes now go to master redis-") for text in said), said
+    incident = timeline.incident
+    assert incident is not None and incident.moved is not None and incident.moved > \
+        incident.started
 
 
 def test_the_redis_master_drill_ends_with_its_figures_and_nothing_lost(lab, capsys):

@@ -74,3 +74,35 @@ def test_whatever_a_store_reports_the_view_paints_it(qapp, nodes, state, reason)
                                   consistency=("writes: majority",))])
     view.grab()
     assert len(view.groups[0].nodes) == len(nodes)
+
+
+def _redis(master_up: bool, master: str, state: HealthState) -> StoreHealth:
+    """The alarm bus as a Sentinel reports it: `master` is the address the master role is at."""
+    nodes = [NodeStatus("127.0.0.1:7001", "master" if master == "127.0.0.1:7001" else "replica",
+                        master_up, current=master == "127.0.0.1:7001" and master_up),
+             NodeStatus("127.0.0.1:7002", "master" if master == "127.0.0.1:7002" else "replica",
+                        True, current=master == "127.0.0.1:7002")]
+    return StoreHealth("alerts", "redis", state, 1.0, "", tuple(nodes))
+
+
+def test_the_timeline_tells_the_failover_and_times_the_incident():
+    view = ClusterView(clock=iter([100.0, 102.5, 105.0, 111.0, 112.0]).__next__)
+    view.show_health([_redis(True, "127.0.0.1:7001", HealthState.UP), EMBEDDED])
+    assert not view.timeline.changes and view.timeline.incident is None
+    view.show_health([_redis(False, "127.0.0.1:7001", HealthState.DEGRADED), EMBEDDED])
+    view.show_health([_redis(False, "127.0.0.1:7002", HealthState.DEGRADED), EMBEDDED])
+    view.show_health([_redis(True, "127.0.0.1:7002", HealthState.UP), EMBEDDED])
+    said = [(c.at, c.text, c.bad) for c in view.timeline.changes]
+    assert said == [
+        (102.5, "alerts: degraded", True),
+        (102.5, "master 127.0.0.1:7001 down", True),
+        (105.0, "127.0.0.1:7002: replica \u2192 master", False),
+        (105.0, "writes now go to master 127.0.0.1:7002", False),
+        (111.0, "alerts: up", False),
+        (111.0, "replica 127.0.0.1:7001 up", False)]
+    incident = view.timeline.incident
+    assert (incident.started, incident.moved, incident.whole) == (102.5, 105.0, 111.0)
+    assert incident.said().endswith("writes moved after 2.5 s, every store whole again after "
+                                    "8.5 s")
+    view.show_health([_redis(True, "127.0.0.1:7002", HealthState.UP), EMBEDDED])
+    assert len(view.timeline.changes) == 6  # nothing new while nothing changes

@@ -1,11 +1,13 @@
-"""The cluster view, painted: this station at the top, an arrow to each store, and each store's
-nodes in a column with their role, what the server reports of them and their state in words and
-colour. Sized for a projector: the text scales with the view."""
+"""The cluster view, painted: this station at the top, an arrow to each store, each store's nodes
+in a column with their role, what the server reports of them and their state in words and
+colour, and along the bottom the timeline of what changed. Sized for a projector: the text
+scales with the view."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
@@ -14,19 +16,24 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from stores.model import HealthState, StoreHealth
 from widgets import palette
 from widgets.cluster_view.picture import LabStates, NodeBox, StoreGroup, picture, state_word
+from widgets.cluster_view.timeline import Timeline
 
 STATE_COLOURS = {"up": palette.UP, "down": palette.DOWN, "frozen": palette.DEGRADED,
                  "starting": palette.TEXT_DIM}
 GROUP_COLOURS = {HealthState.UP: palette.UP, HealthState.DEGRADED: palette.DEGRADED,
                  HealthState.DOWN: palette.DOWN}
 MARGIN, GAP = 12.0, 10.0
+TIMELINE_LINES = 9  # a title, the incident's figures, seven changes
 
 
 class ClusterView(QWidget):
     """Call `show_health` with every store's health (and, on a lab, its processes' states)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
+        self._clock = clock
+        self.timeline = Timeline()
         self.setObjectName("ClusterView")
         self.setMinimumSize(600, 360)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -40,6 +47,7 @@ class ClusterView(QWidget):
 
     def show_health(self, healths: Sequence[StoreHealth], lab: LabStates | None = None) -> None:
         self.groups = picture(healths, lab)
+        self.timeline.observe(self.groups, self._clock())
         self.update()
 
     # -- geometry (also what the tests check) --------------------------------------------
@@ -57,8 +65,15 @@ class ClusterView(QWidget):
         count = max(1, len(self.groups))
         top = self.station_rect().bottom() + 2.4 * self.unit()
         width = (self.width() - 2 * MARGIN - (count - 1) * GAP) / count
-        return [QRectF(MARGIN + i * (width + GAP), top, width, self.height() - top - MARGIN)
+        bottom = self.timeline_rect().top() - GAP
+        return [QRectF(MARGIN + i * (width + GAP), top, width, bottom - top)
                 for i in range(count)]
+
+    def timeline_rect(self) -> QRectF:
+        """Along the bottom: a title, the last incident's figures and the latest changes."""
+        height = min(TIMELINE_LINES * 1.25 * self.unit(), self.height() * 0.3)
+        return QRectF(MARGIN, self.height() - MARGIN - height, self.width() - 2 * MARGIN,
+                      height)
 
     def header_height(self, group: StoreGroup) -> float:
         u = self.unit()
@@ -89,7 +104,31 @@ class ClusterView(QWidget):
         for column, group in zip(self.column_rects(), self.groups):
             self._paint_arrow(painter, column, group)
             self._paint_group(painter, column, group)
+        self._paint_timeline(painter)
         painter.end()
+
+    def _paint_timeline(self, painter: QPainter) -> None:
+        box, u = self.timeline_rect(), self.unit()
+        painter.setPen(QPen(QColor(palette.BORDER), 1))
+        painter.drawLine(box.topLeft(), box.topRight())
+        step = box.height() / TIMELINE_LINES
+        line = QRectF(box.left(), box.top(), box.width(), step)
+        incident = self.timeline.incident
+        self._text(painter, line, "Timeline", 1.0, palette.TEXT, bold=True)
+        if incident is not None:
+            tone = palette.UP if incident.whole is not None else palette.DEGRADED
+            self._text(painter, line.adjusted(8 * u, 0, 0, 0), incident.said(), 0.95, tone,
+                       bold=True)
+        changes = list(self.timeline.changes)[-(TIMELINE_LINES - 1):][::-1]  # newest first
+        if not changes:
+            line.translate(0, step)
+            self._text(painter, line, "nothing has changed since the station started", 0.85,
+                       palette.TEXT_DIM)
+        for change in changes:
+            line.translate(0, step)
+            when = time.strftime("%H:%M:%S", time.localtime(change.at))
+            tone = palette.DOWN if change.bad else palette.TEXT
+            self._text(painter, line, f"{when}   {change.text}", 0.85, tone)
 
     def _paint_station(self, painter: QPainter) -> None:
         box = self.station_rect()
