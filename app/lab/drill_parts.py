@@ -71,6 +71,15 @@ class DrillPublisher:
             await self.publish_one()
         return True
 
+    async def tidy(self, by: str) -> None:
+        """Clear and acknowledge (as `by`) every alarm it raised, so that the ward's banner is
+        left as it was; not part of its record."""
+        latest = {alarm.id: alarm for alarm in self.sent}
+        now = time.time()
+        for alarm in latest.values():
+            done = alarm.clear(now) if alarm.condition_active else alarm
+            await self.stores.alerts.publish(done.acknowledge(by, now))
+
     async def waiting(self) -> int:
         """Versions not published yet: kept by the delivery, or in the outbox."""
         counts = getattr(self.stores.alerts, "courier", None)

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from app.lab.state import Lab, LabError
+from app.lab.state import STATE, Lab, LabError
 
 log = logging.getLogger(__name__)
 
@@ -18,19 +18,36 @@ LabStates = dict[str, tuple[str, str]]
 
 
 def lab_states_for(data_dir: Path) -> Callable[[], LabStates]:
-    """A function giving the lab's node states now (empty where the station runs on no lab).
-    The lab's file is read once; the processes are looked at on every call (cheap: no
-    server is asked)."""
-    try:
-        lab = Lab.load(Path(data_dir).parent)
-    except LabError as exc:
-        log.warning("the cluster view leaves out the lab's processes: %s", exc)
-        lab = None
-    if lab is None:
-        return dict
+    """A function giving the lab's node states now (empty where the station runs on no lab)."""
+    return _LabFile(Path(data_dir).parent).states
 
-    def states() -> LabStates:
+
+class _LabFile:
+    """The lab's file, read again when it changes (`lab restore` records a new process); its
+    processes looked at on every call (cheap: no server is asked)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._stamp: int | None = None
+        self._lab: Lab | None = None
+
+    def states(self) -> LabStates:
+        lab = self._current()
+        if lab is None:
+            return {}
         return {f"{node.address}:{node.port}": (node.name, node.state(lab.folder))
                 for node in lab.nodes}
 
-    return states
+    def _current(self) -> Lab | None:
+        try:
+            stamp = (self._folder / STATE).stat().st_mtime_ns
+        except OSError:
+            return None  # no lab here (or no longer)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            try:
+                self._lab = Lab.load(self._folder)
+            except LabError as exc:
+                log.warning("the cluster view leaves out the lab's processes: %s", exc)
+                self._lab = None
+        return self._lab

@@ -102,6 +102,10 @@ def test_a_frozen_node_holds_its_port_until_restored(lab):
     control.restore(lab, "sentinel-2", said.append)
     assert role_of(lab, "sentinel-2").startswith("sentinel, master at")
     assert lab_states_for(lab.folder / "elsewhere" / "data")() == {}  # not a lab's station
+    control.kill(lab, "sentinel-2", said.append)
+    assert states()[address] == ("sentinel-2", "down")
+    control.restore(lab, "sentinel-2", said.append)  # a new process, recorded in lab.json
+    assert states()[address] == ("sentinel-2", "running")
 
 
 def test_a_process_the_lab_did_not_start_is_never_touched(lab):
