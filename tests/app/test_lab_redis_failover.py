@@ -121,7 +121,7 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
         incident.started
 
 
-def test_the_redis_master_drill_ends_with_its_figures_and_nothing_lost(lab, capsys):
+def test_the_redis_master_drill_ends_with_its_figures_and_nothing_lost(lab, capsys, tmp_path):
     report = lab.folder / "report"
     code = main(["lab", "drill", "redis-master", "--dir", str(lab.folder), "--json",
                  "--report", str(report)])
@@ -135,3 +135,14 @@ def test_the_redis_master_drill_ends_with_its_figures_and_nothing_lost(lab, caps
     assert found["writes_queued"] == found["writes_delivered"] > 0  # the outbox was used
     assert found["verdict"].startswith("nothing lost") and "verdict: nothing lost" in out
     assert json.loads((report / "drill-redis-master.json").read_text()) == found
+    assert asyncio.run(_open_drill_alarms(lab, tmp_path)) == [], "the drill tidied up"
+
+
+async def _open_drill_alarms(lab: Lab, tmp_path) -> list[str]:
+    config = load_config(lab.folder / "station.toml", environ={})
+    stores = await open_stores(dataclasses.replace(config.store_config, data_dir=tmp_path / "x"))
+    try:
+        return [a.id for a in await stores.alerts.active(config.region)
+                if (a.patient_id or "").startswith("drill-")]
+    finally:
+        await stores.close()
