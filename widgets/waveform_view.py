@@ -1,65 +1,54 @@
-"""The selected bed's live ECG II and pleth, swept across at 25 mm/s like a bedside monitor."""
+"""The selected bed's live ECG II and pleth, swept across at 25 mm/s like a bedside monitor,
+drawn by the sweep engine's QPainter renderer as the bed tiles are (`widgets.sweep.painter`)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Slot
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
 
 from stores.model import Waveform, WaveformChunk
 from widgets import palette
-from widgets.sweep.curves import SweepCurves
 from widgets.sweep.model import HEAD_DELAY_S, SWEEP_MM_S
+from widgets.sweep.painter import SweepPainter
 from widgets.sweep.scale import screen_px_per_mm
 
-FRAME_MS = 33  # ~30 redraws a second: 3 px per frame at 25 mm/s, smooth and half the 60 Hz cost
-
-# The y range each strip keeps (no autoscale, a monitor's gain is fixed): mV (the simulated QRS
-# reaches ~1.8 mV), and 0..1 for pleth.
-Y_RANGES = {Waveform.ECG_II: (-0.7, 2.0), Waveform.PLETH: (-0.05, 1.05)}
+FRAME_MS = 33  # ~30 frames a second: 3 px per frame at 25 mm/s, smooth and half the 60 Hz cost
+SPEED = f"{SWEEP_MM_S:.0f} mm/s"
 # What a strip says instead of its speed, by the sweep's signal ("live" needs no words).
 NOTICES = {Waveform.ECG_II: {"invalid": "leads off", "none": "no signal"},
            Waveform.PLETH: {"invalid": "sensor off", "none": "no signal"}}
+LABEL_PT = 9
+_MARGIN_X, _MARGIN_Y = 4, 2  # around each strip: the trace never touches the panel's edge
 
 
-class WaveformView(pg.GraphicsLayoutWidget):
-    """Two strips, ECG II above pleth; chunks come through `add_chunks`, a timer redraws.
-    `pixels_per_mm` is the station's calibration of the screen (None: the screen's own)."""
+class WaveformView(QWidget):
+    """Two strips, ECG II above pleth; chunks come through `add_chunks`, a timer moves the
+    sweeps on and repaints only the columns each frame changed. `pixels_per_mm` is the
+    station's calibration of the screen (None: the screen's own)."""
 
     def __init__(self, clock: Callable[[], float] = time.time, parent=None, *,
                  pixels_per_mm: float | None = None, delay_s: float = HEAD_DELAY_S,
                  frame_ms: int = FRAME_MS) -> None:
         super().__init__(parent)
-        self.setBackground(palette.PANEL)
         self.setObjectName("WaveformView")
-        self.ci.layout.setContentsMargins(0, 0, 0, 0)
-        self.ci.layout.setSpacing(0)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the paint covers every pixel
+        self.setMinimumSize(120, 64)
         self._clock, self._calibrated_px_per_mm = clock, pixels_per_mm
-        self.plots = {w: self._add_strip(row, w) for row, w in enumerate(Waveform)}
-        self.strips = {w: SweepCurves(self.plots[w], w, delay_s) for w in Waveform}
-        self.labels = {w: self._add_label(w) for w in Waveform}
+        self.strips = {w: SweepPainter(w, self.pixels_per_mm(), delay_s) for w in Waveform}
+        self._notices = dict.fromkeys(Waveform, "")
+        self._font = QFont(self.font())
+        self._font.setPointSize(LABEL_PT)
+        self._placed_for: tuple | None = None  # the size and scale the strips were laid out for
+        self._label_rects = dict.fromkeys(Waveform, QRect())
+        self._now: float | None = None  # the clock at the last frame
         self._timer = QTimer(self, interval=frame_ms, timeout=self.redraw)
 
-    def _add_strip(self, row: int, waveform: Waveform) -> pg.PlotItem:
-        item = self.addPlot(row=row, col=0)
-        item.setMenuEnabled(False)
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
-        item.hideAxis("left")
-        item.hideAxis("bottom")
-        item.setYRange(*Y_RANGES[waveform], padding=0)
-        return item
-
-    def _add_label(self, waveform: Waveform) -> pg.LabelItem:
-        label = pg.LabelItem("", justify="left", size="9pt")
-        label.setParentItem(self.plots[waveform].vb)
-        label.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(4, 0))
-        return label
-
     def close(self) -> bool:
-        self._timer.stop()  # it must not outlive the plots pyqtgraph's close() destroys
+        self._timer.stop()
         return super().close()
 
     def pixels_per_mm(self) -> float:
@@ -82,36 +71,84 @@ class WaveformView(pg.GraphicsLayoutWidget):
         self._timer.stop()
         for waveform, strip in self.strips.items():
             strip.clear()
-            self._set_label(waveform, "")
+            self._notices[waveform] = ""
+        self.update()
 
     @Slot(list)
     def add_chunks(self, chunks: list[WaveformChunk]) -> None:
-        """Keep new samples; the next frame draws them (never a redraw per chunk)."""
+        """Keep new samples, their columns worked out now; the next frame shows them (never a
+        repaint per chunk)."""
         for strip in self.strips.values():
             strip.add(chunks)
+            strip.catch_up()
 
     @Slot()
     def redraw(self) -> None:
-        """One frame: every strip's head moved to now, and what that changed drawn."""
-        now, pixels_per_mm = self._clock(), self.pixels_per_mm()
+        """One frame: every strip's head moved to now, and the columns that changed repainted."""
+        if not self.isVisible():
+            return  # shown again, the strips are drawn whole (the head jumped)
+        self._now = now = self._clock()
+        self._place()
         for waveform, strip in self.strips.items():
-            self._place(waveform, pixels_per_mm)
-            strip.redraw(now)
-            notice = NOTICES[waveform].get(strip.signal(now), f"{SWEEP_MM_S:.0f} mm/s")
-            self._set_label(waveform, notice)
-
-    def _place(self, waveform: Waveform, pixels_per_mm: float) -> None:
-        """The strip's x axis is its pixels: the sweep's columns are the screen's."""
-        plot = self.plots[waveform]
-        width = plot.vb.width()
-        self.strips[waveform].place(width, pixels_per_mm)
-        if plot.vb.viewRange()[0] != [0.0, width]:
-            plot.setXRange(0.0, width, padding=0)
-
-    def _set_label(self, waveform: Waveform, notice: str) -> None:
-        text = f"{waveform.label}&nbsp;&nbsp;<span style='color:{palette.TEXT_DIM}'>{notice}</span>"
-        if text != self.labels[waveform].text:
-            self.labels[waveform].setText(text, color=palette.WAVEFORM_COLOURS[waveform])
+            for rect in strip.dirty_rects(now):
+                self.update(rect)
+            self._set_notice(waveform, NOTICES[waveform].get(strip.signal(now), SPEED))
 
     def label(self, waveform: Waveform) -> str:
-        return self.labels[waveform].text
+        """What the strip's label says: "ECG II  25 mm/s", "Pleth  sensor off", "ECG II"."""
+        return f"{waveform.label}  {self._notices[waveform]}".rstrip()
+
+    def _set_notice(self, waveform: Waveform, notice: str) -> None:
+        if notice != self._notices[waveform]:
+            self._notices[waveform] = notice
+            self.update(self._label_rects[waveform])
+
+    def _place(self) -> None:
+        """Lay the strips out again if the size or the screen's scale changed (checked each frame:
+        a screen change sends no event here)."""
+        key = (self.width(), self.height(), self.devicePixelRatioF(), self.pixels_per_mm())
+        if key == self._placed_for:
+            return
+        self._placed_for = key
+        width, height, ratio, pixels_per_mm = key
+        row = height / len(self.strips)
+        for index, strip in enumerate(self.strips.values()):
+            area = QRectF(_MARGIN_X, index * row + _MARGIN_Y, width - 2 * _MARGIN_X, row - 2 * _MARGIN_Y)
+            strip.place(area, pixels_per_mm, ratio)
+        self._label_rects = {waveform: self._label_rect(waveform) for waveform in self.strips}
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._place()
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor(palette.PANEL))
+        if self.sweeping():
+            now = self._now if self._now is not None else self._clock()
+            for strip in self.strips.values():
+                strip.paint(painter, now)  # clipped to what changed by the paint event's region
+        for waveform in self.strips:
+            if event.rect().intersects(self._label_rects[waveform]):
+                self._paint_label(painter, waveform)  # over the trace, as on a monitor
+        painter.end()
+
+    def _label_rect(self, waveform: Waveform) -> QRect:
+        """Where the strip's label goes, wide enough for any of its notices."""
+        metrics = QFontMetrics(self._font)
+        widest = max(metrics.horizontalAdvance(text) for text in (SPEED, *NOTICES[waveform].values()))
+        width = metrics.horizontalAdvance(f"{waveform.label}  ") + widest
+        top_left = self.strips[waveform].strip.topLeft().toPoint()
+        return QRect(top_left.x() + 4, top_left.y(), width + 2, metrics.height() + 2)
+
+    def _paint_label(self, painter: QPainter, waveform: Waveform) -> None:
+        """The label on a patch of the panel's colour: legible where the trace runs under it."""
+        rect, metrics = self._label_rects[waveform], QFontMetrics(self._font)
+        name, notice = f"{waveform.label}  ", self._notices[waveform]
+        name_width = metrics.horizontalAdvance(name)
+        painter.fillRect(rect.adjusted(-2, 0, name_width + metrics.horizontalAdvance(notice)
+                                       - rect.width() + 2, 0), QColor(palette.PANEL))
+        painter.setFont(self._font)
+        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        painter.setPen(QColor(palette.WAVEFORM_COLOURS[waveform]))
+        painter.drawText(rect, align, name)
+        painter.setPen(QColor(palette.TEXT_DIM))
+        painter.drawText(rect.adjusted(name_width, 0, 0, 0), align, notice)

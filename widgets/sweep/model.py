@@ -1,6 +1,7 @@
 """A monitor's sweep of one waveform, without Qt: where each sample lands, the write head, the
-erase bar, the signal's state, and which columns changed since the last frame. The bed tiles
-and the selected bed's strips draw from it alike, with the settings below."""
+erase bar and the signal's state (the trace layer, `trace`, works out which columns a frame
+changes). The bed tiles and the selected bed's strips draw from it alike, with the settings
+below."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ ERASE_S = 0.12
 # is not a late poll but a lost signal; a flat trace (asystole) is samples, never this.
 NO_SIGNAL_S = 2.0
 _SLACK_S = 4.0  # kept beyond one sweep: chunks that arrive ahead of the head
-_MARGIN_PX = 2.0  # a line into a repainted column starts at the sample left of it
 
 Span = tuple[float, float]  # x from, x to, in pixels from the strip's left edge
 Run = tuple[np.ndarray, np.ndarray]  # x and value of consecutive valid samples
@@ -46,8 +46,6 @@ class Sweep:
         self.width, self.px_per_s = 0.0, 1.0
         # room from the start: chunks may come before the strip is laid out
         self.samples = SampleRing(rate_hz, int((delay_s + _SLACK_S) * rate_hz))
-        self._drawn_head: float | None = None  # the head at the last frame
-        self._late: list[Span] = []  # columns the head had passed when their samples came
 
     @property
     def period(self) -> float:
@@ -63,20 +61,15 @@ class Sweep:
         if (width, px_per_s) == (self.width, self.px_per_s):
             return
         self.width, self.px_per_s = float(width), float(px_per_s)
-        self._drawn_head = None  # everything moved: the next frame repaints the whole strip
         self.samples.grow(math.ceil((self.period + self.delay_s + _SLACK_S) * self.rate_hz))
 
     def clear(self) -> None:
         self.samples.clear()
-        self._drawn_head = None
 
     def add(self, start: float, values) -> tuple[int, int] | None:
         """Keep samples taken every 1/rate s from `start`; NaN stays NaN (a gap). The numbers of
         the first and last sample kept (None: none)."""
-        kept = self.samples.add(start, values)
-        if kept is not None:
-            self._note_late(kept[0] / self.rate_hz, kept[1] / self.rate_hz)
-        return kept
+        return self.samples.add(start, values)
 
     def add_chunks(self, chunks: Iterable[WaveformChunk], waveform: Waveform,
                    since: float = -math.inf) -> list[tuple[int, int]]:
@@ -87,15 +80,6 @@ class Sweep:
             if chunk.waveform is waveform and chunk.end > since:
                 kept.append(self.add(chunk.start, chunk.values))
         return [numbers for numbers in kept if numbers is not None]
-
-    def _note_late(self, first: float, last: float) -> None:
-        """Samples behind the drawn head are already on screen: their columns must be redrawn."""
-        head = self._drawn_head
-        if head is None or first > head:
-            return
-        first = max(first - 1 / self.rate_hz, head - self.period + self.erase_s)
-        if first <= min(last, head):
-            self._late += self._spans(first, min(last + 1 / self.rate_hz, head))
 
     def head(self, now: float) -> float:
         return now - self.delay_s
@@ -120,31 +104,10 @@ class Sweep:
             return "live"
         return "invalid" if newest is not None and newest > since else "none"
 
-    def advance(self, now: float) -> list[Span]:
-        """Move the head to `now`; the columns to repaint: those the head and the erase bar swept
-        over since the last frame, and those where late samples landed."""
-        if self.period <= 0:
-            return []
-        head, drawn, late = self.head(now), self._drawn_head, self._late
-        self._drawn_head, self._late = head, []
-        if not self.follows(drawn, head):
-            return [(0.0, self.width)]
-        if head == drawn:
-            return late
-        return late + self._spans(drawn, head + self.erase_s)
-
     def follows(self, drawn: float | None, head: float) -> bool:
         """Whether a frame with the head at `head` can draw on one drawn with it at `drawn`: not
         the first, not back in time, and not so far on that the erase bar skipped columns."""
         return drawn is not None and drawn <= head < drawn + self.period - self.erase_s
-
-    def _spans(self, start: float, end: float) -> list[Span]:
-        """The columns of the times start..end, split where the sweep wraps, with a margin."""
-        x0 = self._x(start) - _MARGIN_PX
-        x1 = x0 + (end - start) * self.px_per_s + 2 * _MARGIN_PX
-        if x1 <= self.width:
-            return [(max(0.0, x0), x1)]
-        return [(max(0.0, x0), self.width), (0.0, x1 - self.width)]
 
     def runs(self, now: float, x0: float = 0.0, x1: float | None = None) -> list[Run]:
         """The visible samples whose columns lie in x0..x1 (and one each side, so lines reach the

@@ -1,5 +1,6 @@
-"""The sweep drawn with QPainter, for the bed tiles: the trace kept in an image (`trace`'s layer,
-a few columns changed a frame), blitted over the tile; no line is drawn in a paint event."""
+"""The sweep drawn with QPainter, for the bed tiles and the selected bed's strips: the trace kept
+in an image (`trace`'s layer, a few columns changed a frame), blitted over the widget; no line is
+drawn in a paint event."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from widgets.sweep.trace import TraceLayer
 GAIN_MM_PER_MV = 10.0  # the standard ECG gain, lowered where a strip is too short for it
 SPAN_MV = 2.2  # what a strip must hold: a 1.5 mV R wave over a -0.7 mV S wave
 BASELINE = 0.68  # the isoelectric line, this far down the strip: R waves go up
+# The pleth has no unit (0 at the pulse's foot, about 1 at the peak of a good one): it fills
+# the strip, with a little room either side.
+PLETH_RANGE = (-0.05, 1.05)
 
 
 class SweepPainter:
@@ -61,16 +65,16 @@ class SweepPainter:
         self._image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
         self._image.setDevicePixelRatio(self._ratio)
         rows = np.frombuffer(self._image.bits(), np.uint32).reshape(height, -1)
-        gain = px_per_mv(self.strip, self.pixels_per_mm) * self._ratio
+        baseline, gain = vertical_scale(self.waveform, self.strip, self.pixels_per_mm)
         self.layer = TraceLayer(self.sweep, rows[:, :width], self._colour,
-                                self.strip.height() * BASELINE * self._ratio, gain)
+                                baseline * self._ratio, gain * self._ratio)
 
     def clear(self) -> None:
         self.sweep.clear()
         if self.layer is not None:
             self.layer.forget()
 
-    def add(self, chunks: list[WaveformChunk], since: float) -> None:
+    def add(self, chunks: list[WaveformChunk], since: float = -math.inf) -> None:
         """Keep the chunks of this strip's waveform that end after `since`."""
         for first, last in self.sweep.add_chunks(chunks, self.waveform, since):
             if self.layer is not None:
@@ -104,6 +108,16 @@ class SweepPainter:
         if not self.layer.drawn:  # painted before the first frame: draw it now
             self.layer.advance(now)
         painter.drawImage(self._strip_px.topLeft(), self._image)
+
+
+def vertical_scale(waveform: Waveform, strip: QRectF, pixels_per_mm: float) -> tuple[float, float]:
+    """Where `waveform`'s value 0 lies (pixels down from the strip's top) and pixels per unit
+    of its values (mV for the ECG)."""
+    if waveform is Waveform.PLETH:
+        low, high = PLETH_RANGE
+        gain = strip.height() / (high - low)
+        return high * gain, gain
+    return strip.height() * BASELINE, px_per_mv(strip, pixels_per_mm)
 
 
 def px_per_mv(strip: QRectF, pixels_per_mm: float) -> float:

@@ -1,5 +1,6 @@
-"""The sweep model both renderers draw from: head moving with the clock, wrapping, erase bar,
-samples placed by time, gaps, the signal's state, the columns a frame changes."""
+"""The sweep model the tiles and the selected bed's strips draw from: head moving with the clock,
+wrapping, erase bar, samples placed by time, gaps, the signal's state (the columns a frame
+changes: the trace layer's, tests/widgets/sweep/test_trace.py)."""
 
 from __future__ import annotations
 
@@ -108,27 +109,6 @@ def test_a_missing_chunk_is_a_gap(sweep):
     add(sweep, now - 2.0, 0.25)
     add(sweep, now - 1.5, 0.25)  # 1.75 .. 1.5 never arrived
     assert len([r for r in sweep.runs(now) if len(r[0]) > 1]) >= 2
-
-
-def test_a_frame_repaints_the_columns_the_head_and_bar_swept(sweep):
-    now = T0 + 10.0
-    assert sweep.advance(now) == [(0.0, WIDTH)]  # the first frame draws the whole strip
-    spans = sweep.advance(now + 1 / 30)
-    start = sweep.head_x(now)
-    covered = sum(b - a for a, b in spans)
-    assert covered == pytest.approx((1 / 30 + 0.08) * PX_PER_S + 4, abs=0.01)
-    assert any(a <= start - 1 < b for a, b in spans) or start < 2
-    assert sweep.advance(now + 60) == [(0.0, WIDTH)]  # after a long pause: everything
-
-
-def test_late_samples_mark_their_columns(sweep):
-    now = T0 + 10.0
-    sweep.advance(now)
-    late_start = now - 0.5 - 0.3  # behind the head, already drawn
-    add(sweep, late_start, 0.1)
-    spans = sweep.advance(now)
-    x = ((late_start % sweep.period) * PX_PER_S)
-    assert any(a <= x <= b for a, b in spans)
 
 
 def test_signal_says_live_leads_off_or_nothing(sweep):

@@ -1,5 +1,5 @@
 """Pixels per millimetre: the station's calibration, else a plausible physical DPI, else the
-logical DPI; the same for both renderers."""
+logical DPI; the same for the tiles and the selected bed's strips."""
 
 from __future__ import annotations
 

@@ -85,8 +85,7 @@ def test_the_selected_beds_strips_sweep_25_mm_per_second(qtbot, dpi):
     view.show()
     qtbot.waitExposed(view)
     view.start()
-    box = view.plots[Waveform.ECG_II].vb
-    strip = view.mapFromScene(box.sceneBoundingRect()).boundingRect()
+    strip = view.strips[Waveform.ECG_II].strip.toRect()
     times = times_in_one_sweep(view.strips[Waveform.ECG_II].sweep)
     columns = []
     for at in times:
