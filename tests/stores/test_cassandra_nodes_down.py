@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 
 import pytest
 import pytest_asyncio
@@ -108,3 +110,29 @@ async def test_health_names_every_node_of_the_ring(analytics):
     assert health.state is HealthState.UP
     assert [node.address.rsplit(":", 1)[0] for node in health.nodes] == [
         "127.0.0.1", "127.0.0.2", "127.0.0.3"]
+
+
+async def test_a_frozen_node_is_marked_down_within_seconds_and_the_others_serve(cluster,
+                                                                                analytics):
+    """A node that hangs (SIGSTOP: it holds its port and answers nothing) is noticed by the
+    driver's heartbeat within seconds (`HEARTBEAT_S`), not the driver's default minute, and
+    the writes it would have coordinated go to the others (or wait in the outbox)."""
+    await analytics.add_hours([hour(0, alarms=1)])
+    frozen = cluster.node("cassandra-2").process
+    os.kill(frozen.pid, signal.SIGSTOP)
+    try:
+        health = await eventually(lambda: degraded(analytics), 20,
+                                  "the driver marking the frozen node down")
+        assert health.reason == "1 of 3 Cassandra nodes down"
+        for n in (1, 2, 3):
+            await analytics.add_hours([hour(n, alarms=1)])
+        await delivered(analytics, 30)
+        assert await analytics.hours("north", DAY, DAY + 4 * H) == [
+            hour(n, alarms=1) for n in range(4)]
+    finally:
+        os.kill(frozen.pid, signal.SIGCONT)
+    await eventually(lambda: _up(analytics), 60, "the node back up")
+
+
+async def _up(analytics) -> bool:
+    return (await analytics.health()).state is HealthState.UP
