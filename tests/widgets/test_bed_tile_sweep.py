@@ -3,14 +3,15 @@ and the grid's layouts for 8, 16 and 32 beds."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, QTimer
 from PySide6.QtGui import QColor
 
-from stores.model import Bed, Patient, VitalSample, Waveform, WaveformChunk
+from stores.model import Alarm, Bed, Patient, Priority, VitalSample, Waveform, WaveformChunk
 from widgets import palette
 from widgets.bed_grid import CHUNKS_SPREAD_FRAMES, BedGrid
 
@@ -245,3 +246,20 @@ def test_every_tile_has_the_same_layout_in_the_beds_panel(qtbot, now, count, mod
     assert {p.show_others for p in parts} == {mode != "compact"}  # RR, NIBP, Temp drop at 32
     assert min(tile.height() for tile in grid.tiles()) >= 70
     assert min(p.strip.height() for p in parts) >= 40
+
+
+def laid_out(tile) -> bool:
+    """Whether the tile's strip is where its present size and alarm row put it."""
+    part = tile.parts().strip
+    return tile.ecg.strip == QRectF(round(part.left()), round(part.top()),
+                                    math.floor(part.width()), math.floor(part.height()))
+
+
+def test_the_strip_follows_a_resize_and_the_alarm_row_without_a_frame(qtbot, grid, tile, now):
+    grid.resize(1400, 800)  # no frame runs from here on: the tests drive them
+    qtbot.waitUntil(lambda: tile.width() > 300)
+    assert laid_out(tile)
+    grid.show_alarms([Alarm("a1", "north", "north-1", "b01", "p-Jane", "Jane Doe", Priority.HIGH,
+                            "SpO2 low", T0)])
+    assert tile.view().alarm is Priority.HIGH
+    assert laid_out(tile)
