@@ -165,6 +165,7 @@ def test_the_strip_says_when_no_ecg_arrives_while_numerics_are_live(grid, tile, 
     assert tile.view().ecg == "" and tile.view().sweeping
     now[0] = T0 + 4.0
     grid.show_vitals({"b01": VitalSample("b01", T0 + 4.0, heart_rate=70.0)})
+    grid.advance_sweeps()  # the frame gives the tile its sample
     assert tile.view().ecg == "ECG \u2014"  # the chunks stopped, the numerics did not
     assert "ECG \u2014" in tile.accessibleDescription()
 
