@@ -47,6 +47,7 @@ class BedGrid(QWidget):
     `pixels_per_mm` is the station's calibration of the screen (None: the screen's own)."""
 
     patient_selected = Signal(str)
+    frame_ticked = Signal(float)  # a frame's clock, after the tiles moved on: others paint in step
 
     def __init__(
         self,
@@ -172,6 +173,7 @@ class BedGrid(QWidget):
         now = self._clock()
         for tile in self._tiles.values():
             tile.advance_sweep(now)
+        self.frame_ticked.emit(now)
         self._take_due_vitals(math.ceil(len(self._tiles) / NUMBERS_SPREAD_FRAMES))
         self._show_due_numbers()
         self._catch_up_due_chunks()

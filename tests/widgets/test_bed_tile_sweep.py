@@ -212,6 +212,13 @@ def test_one_shared_timer_repaints_only_the_swept_columns(qtbot, grid, tile, now
     assert grid.frame_timer.interval() == round(1000 / 60)
 
 
+def test_each_frame_tells_with_its_clock_so_others_paint_in_step(qtbot, grid, tile, now):
+    now[0] = T0 + 0.5
+    with qtbot.waitSignal(grid.frame_ticked) as ticked:
+        grid.advance_sweeps()
+    assert ticked.args == [T0 + 0.5]
+
+
 def test_new_ecg_is_made_ready_a_share_of_the_grid_per_frame(qtbot, now):
     grid = BedGrid(clock=lambda: now[0])
     qtbot.addWidget(grid)
