@@ -212,6 +212,17 @@ def test_one_shared_timer_repaints_only_the_swept_columns(qtbot, grid, tile, now
     assert grid.frame_timer.interval() == round(1000 / 60)
 
 
+def test_a_frame_with_nothing_new_asks_for_no_repaint(grid, tile, now):
+    grid.add_waveforms({"b01": [ecg("b01", T0 - 10, 10)]})
+    frame(grid, tile, T0 + 0.5, now)
+    asked = []
+    tile.update = lambda *area: asked.append(area)
+    frame(grid, tile, T0 + 0.5, now)  # the clock has not moved: no column changed
+    assert asked == []
+    frame(grid, tile, T0 + 0.5 + 1 / 60, now)  # it has: the columns the head passed
+    assert asked and all(area[0].width() <= 20 for area in asked)  # and the erase bar
+
+
 def test_each_frame_tells_with_its_clock_so_others_paint_in_step(qtbot, grid, tile, now):
     now[0] = T0 + 0.5
     with qtbot.waitSignal(grid.frame_ticked) as ticked:
