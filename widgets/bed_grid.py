@@ -26,8 +26,10 @@ MAX_ROWS = 8
 NUMBERS_SPREAD_FRAMES = 16
 # Every bed's ECG chunk comes in the same poll too; making each ready to show (its trace's
 # columns worked out) is spread the same way. Chunks come a quarter second or more ahead of
-# the head; a tile whose turn has not come when the head reaches them does it then.
-CHUNKS_SPREAD_FRAMES = 4
+# the head; a tile whose turn has not come when the head reaches them does it then. Eight
+# frames (0.13 s, within that quarter second): a quarter of 64 beds a frame made the frames of
+# a poll 5-6 ms longer than the rest.
+CHUNKS_SPREAD_FRAMES = 8
 
 
 def columns_for(bed_count: int) -> int:
