@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         vitals.history_loaded.connect(self.vitals_chart.show_history)
         vitals.samples_added.connect(self.vitals_chart.add_samples)
         self.waveform_feed.chunks_added.connect(self.bed_grid.add_waveforms)
+        self.bed_grid.frame_ticked.connect(self.vitals_chart.waveforms.on_grid_frame)
         # the selected bed's strips: its ECG from the ward's one fetch, its pleth on their own
         self.waveform_feed.selected_chunks_added.connect(self.vitals_chart.add_waveforms)
         # history at any range; the chart says itself when only the history fails, so the

@@ -18,15 +18,18 @@ from widgets.sweep.scale import screen_px_per_mm
 STALENESS_CHECK_MS = 1000
 MAX_FRAME_HZ = 60.0  # no screen needs more; a faster one would only cost CPU
 MAX_ROWS = 8
-# The ward's numbers arrive together once a second; drawing every tile's in one frame made that
-# frame long. Each frame draws a share of the tiles, so all are drawn within this many frames:
-# an eighth of the grid a frame (a tile's numbers are about a millisecond of text; at 64 beds a
-# third of them made frames of 20-28 ms), all within 0.13 s at 60 Hz.
-NUMBERS_SPREAD_FRAMES = 8
+# The ward's numbers arrive together once a second; taking every tile's sample (its view worked
+# out again: 2 ms for 32 beds) and drawing every tile's numbers (about 0.8 ms of text a tile) in
+# one frame made that frame long. Each frame takes the samples of a share of the tiles and draws
+# their numbers, so all are shown within this many frames: a sixteenth of the grid a frame (an
+# eighth still made the frames of a poll the slowest 1 %), all within 0.27 s at 60 Hz.
+NUMBERS_SPREAD_FRAMES = 16
 # Every bed's ECG chunk comes in the same poll too; making each ready to show (its trace's
 # columns worked out) is spread the same way. Chunks come a quarter second or more ahead of
-# the head; a tile whose turn has not come when the head reaches them does it then.
-CHUNKS_SPREAD_FRAMES = 4
+# the head; a tile whose turn has not come when the head reaches them does it then. Eight
+# frames (0.13 s, within that quarter second): a quarter of 64 beds a frame made the frames of
+# a poll 5-6 ms longer than the rest.
+CHUNKS_SPREAD_FRAMES = 8
 
 
 def columns_for(bed_count: int) -> int:
@@ -46,6 +49,7 @@ class BedGrid(QWidget):
     `pixels_per_mm` is the station's calibration of the screen (None: the screen's own)."""
 
     patient_selected = Signal(str)
+    frame_ticked = Signal(float)  # a frame's clock, after the tiles moved on: others paint in step
 
     def __init__(
         self,
@@ -59,6 +63,7 @@ class BedGrid(QWidget):
         self._stale_after_s = stale_after_s
         self._clock = clock
         self._tiles: dict[str, BedTile] = {}
+        self._vitals_due: dict[BedTile, VitalSample] = {}  # new samples waiting for a frame, in order
         self._numbers_due: dict[BedTile, None] = {}  # tiles whose new numbers wait for a frame, in order
         self._chunks_due: dict[BedTile, None] = {}  # tiles whose new ECG waits to be made ready
         self._alarms: list[Alarm] = []
@@ -105,6 +110,7 @@ class BedGrid(QWidget):
             self._layout.removeWidget(tile)
         self._tiles = {bed.id: old.pop(bed.id, None) or self._new_tile(bed) for bed in beds}
         for tile in old.values():
+            self._vitals_due.pop(tile, None)
             self._numbers_due.pop(tile, None)
             self._chunks_due.pop(tile, None)
             tile.hide()
@@ -138,10 +144,17 @@ class BedGrid(QWidget):
 
     @Slot(dict)
     def show_vitals(self, latest: dict[str, VitalSample]) -> None:
-        """The newest sample per bed id."""
+        """The newest sample per bed id. While the frames run, they give the tiles their samples
+        a share of the grid at a time (every bed's comes in the same poll); else at once."""
+        pace = self._frames_run()
         for bed_id, sample in latest.items():
-            if bed_id in self._tiles:
-                self._tiles[bed_id].add_sample(sample)
+            tile = self._tiles.get(bed_id)
+            if tile is None:
+                continue
+            if not pace:
+                tile.add_sample(sample)
+            elif tile not in self._vitals_due or sample.time > self._vitals_due[tile].time:
+                self._vitals_due[tile] = sample  # a tile still waiting keeps its turn
 
     @Slot(dict)
     def add_waveforms(self, chunks: dict[str, list[WaveformChunk]]) -> None:
@@ -157,19 +170,31 @@ class BedGrid(QWidget):
     def advance_sweeps(self) -> None:
         """One frame: every tile repaints the columns its sweep changed."""
         if not self.isVisible():
+            self._take_due_vitals(len(self._vitals_due))  # no frame will: tiles read them now
             return
         now = self._clock()
         for tile in self._tiles.values():
             tile.advance_sweep(now)
+        self.frame_ticked.emit(now)
+        self._take_due_vitals(math.ceil(len(self._tiles) / NUMBERS_SPREAD_FRAMES))
         self._show_due_numbers()
         self._catch_up_due_chunks()
 
+    def _frames_run(self) -> bool:
+        return self.frame_timer.isActive() and self.isVisible()
+
     def _pace_numbers(self, tile: BedTile) -> bool:
         """A tile's numbers changed: True if the frames will draw them (else it repaints now)."""
-        if not self.frame_timer.isActive() or not self.isVisible():
+        if not self._frames_run():
             return False
         self._numbers_due[tile] = None
         return True
+
+    def _take_due_vitals(self, count: int) -> None:
+        """Give the tiles that waited longest their new samples (their numbers are drawn by
+        `_show_due_numbers`, next in the same frame)."""
+        for tile in list(self._vitals_due)[:count]:
+            tile.add_sample(self._vitals_due.pop(tile))
 
     def _show_due_numbers(self) -> None:
         """Draw the new numbers of the tiles that waited longest, a share of the grid per frame."""
@@ -217,7 +242,10 @@ class BedGrid(QWidget):
             if alarm.needs_attention:
                 by_bed[alarm.bed_id].append(alarm)
         for bed_id, tile in self._tiles.items():
-            tile.set_alarms([a for a in by_bed.get(bed_id, []) if _concerns(a, tile.patient)])
+            alarms = [a for a in by_bed.get(bed_id, []) if _concerns(a, tile.patient)]
+            if alarms and tile in self._vitals_due:  # repainted now: with the sample it is about
+                tile.add_sample(self._vitals_due.pop(tile))
+            tile.set_alarms(alarms)
 
     @Slot(str)
     def select_patient(self, patient_id: str) -> None:

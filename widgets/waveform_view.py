@@ -3,6 +3,7 @@ drawn by the sweep engine's QPainter renderer as the bed tiles are (`widgets.swe
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -17,6 +18,10 @@ from widgets.sweep.painter import SweepPainter
 from widgets.sweep.scale import screen_px_per_mm
 
 FRAME_MS = 33  # ~30 frames a second: 3 px per frame at 25 mm/s, smooth and half the 60 Hz cost
+# Following the bed grid's frames (60 Hz), the strips redraw on every other one: their 30 Hz in
+# step with the tiles, so their columns are painted in the tiles' repaint pass, not in passes of
+# their own (80 passes a second for 56 frames when each ran its own timer).
+GRID_FRAMES_PER_FRAME = 2
 SPEED = f"{SWEEP_MM_S:.0f} mm/s"
 # What a strip says instead of its speed, by the sweep's signal ("live" needs no words).
 NOTICES = {Waveform.ECG_II: {"invalid": "leads off", "none": "no signal"},
@@ -45,7 +50,9 @@ class WaveformView(QWidget):
         self._placed_for: tuple | None = None  # the size and scale the strips were laid out for
         self._label_rects = dict.fromkeys(Waveform, QRect())
         self._now: float | None = None  # the clock at the last frame
-        self._timer = QTimer(self, interval=frame_ms, timeout=self.redraw)
+        self._timer = QTimer(self, interval=frame_ms, timeout=self._on_timer)
+        self._grid_frames = 0  # the grid's frames seen
+        self._grid_frame_at = -math.inf  # time.monotonic() of the last
 
     def close(self) -> bool:
         self._timer.stop()
@@ -73,6 +80,20 @@ class WaveformView(QWidget):
             strip.clear()
             self._notices[waveform] = ""
         self.update()
+
+    @Slot(float)
+    def on_grid_frame(self, _now: float = 0.0) -> None:
+        """A frame of the bed grid (its `frame_ticked`): the strips redraw on every other one,
+        and their own timer waits while these come."""
+        self._grid_frame_at = time.monotonic()
+        self._grid_frames += 1
+        if self._grid_frames % GRID_FRAMES_PER_FRAME == 0 and self.sweeping():
+            self.redraw()
+
+    def _on_timer(self) -> None:
+        """The strips' own frame, while no grid's frames drive them (none shown, none sweeping)."""
+        if time.monotonic() - self._grid_frame_at > 2 * self._timer.interval() / 1000:
+            self.redraw()
 
     @Slot(list)
     def add_chunks(self, chunks: list[WaveformChunk]) -> None:

@@ -72,22 +72,31 @@ def numbers_area(tile) -> QRect:
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")
-def test_new_numbers_are_drawn_a_share_per_frame_all_within_the_spread(qtbot, grid, now):
+def test_new_numbers_are_taken_and_drawn_a_share_per_frame_all_within_the_spread(qtbot, grid, now):
     tiles = grid.tiles()
     paints = Paints(tiles)
     now[0] = T0 + 1
     grid.show_vitals(vitals(T0 + 1, 88.0))
-    assert all(tile.view().numerics[0].value == "88" for tile in tiles)  # read at once
     qtbot.wait(30)
-    assert not any(paints.reached(tile, numbers_area(tile)) for tile in tiles)  # not yet painted
+    assert not any(tile.view().numerics[0].value == "88" for tile in tiles)  # the frames give them
+    assert not any(paints.reached(tile, numbers_area(tile)) for tile in tiles)
     share = math.ceil(len(tiles) / NUMBERS_SPREAD_FRAMES)
     for frame in range(1, NUMBERS_SPREAD_FRAMES + 1):
         grid.advance_sweeps()
         qtbot.wait(30)
+        read = sum(tile.view().numerics[0].value == "88" for tile in tiles)
         drawn = sum(paints.reached(tile, numbers_area(tile)) for tile in tiles)
-        assert drawn == min(frame * share, len(tiles))
+        assert read == drawn == min(frame * share, len(tiles))  # drawn in the frame they are read
     # only their numbers: no tile was repainted whole for a new sample
     assert all(paints.regions[tile].boundingRect() != tile.rect() for tile in tiles)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_hidden_grid_gives_its_tiles_their_samples_at_the_next_frame(qtbot, grid, now):
+    grid.show_vitals(vitals(T0 + 1, 88.0))
+    grid.hide()
+    grid.advance_sweeps()
+    assert all(tile.view().numerics[0].value == "88" for tile in grid.tiles())
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -100,6 +109,7 @@ def test_an_alarm_repaints_its_tile_at_once_even_with_numbers_waiting(qtbot, gri
     qtbot.waitUntil(lambda: paints.reached(tile, QRect(0, 0, 4, 4)), timeout=500)  # no frame ran
     assert paints.regions[tile].boundingRect() == tile.rect()
     assert paints.reached(tile, numbers_area(tile))  # and its numbers are the new ones with it
+    assert tile.view().numerics[0].value == "88"
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -130,7 +140,7 @@ def test_numbers_drawn_alone_match_the_tile_drawn_whole(grid, size):
     grid.show_recent({"b02": [VitalSample("b02", T0 - s, heart_rate=60.0 + s % 9, spo2=90.0)
                               for s in range(100)]})
     before = tile.view()
-    grid.show_vitals({"b02": VitalSample("b02", T0 + 1, heart_rate=143.0, spo2=88.0, temperature=38.2)})
+    tile.add_sample(VitalSample("b02", T0 + 1, heart_rate=143.0, spo2=88.0, temperature=38.2))
     after = tile.view()
     assert before.still_part == after.still_part and before.numerics != after.numerics
     alone, whole = TileStill(), TileStill()

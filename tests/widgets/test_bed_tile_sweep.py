@@ -3,14 +3,15 @@ and the grid's layouts for 8, 16 and 32 beds."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, QTimer
 from PySide6.QtGui import QColor
 
-from stores.model import Bed, Patient, VitalSample, Waveform, WaveformChunk
+from stores.model import Alarm, Bed, Patient, Priority, VitalSample, Waveform, WaveformChunk
 from widgets import palette
 from widgets.bed_grid import CHUNKS_SPREAD_FRAMES, BedGrid
 
@@ -164,6 +165,7 @@ def test_the_strip_says_when_no_ecg_arrives_while_numerics_are_live(grid, tile, 
     assert tile.view().ecg == "" and tile.view().sweeping
     now[0] = T0 + 4.0
     grid.show_vitals({"b01": VitalSample("b01", T0 + 4.0, heart_rate=70.0)})
+    grid.advance_sweeps()  # the frame gives the tile its sample
     assert tile.view().ecg == "ECG \u2014"  # the chunks stopped, the numerics did not
     assert "ECG \u2014" in tile.accessibleDescription()
 
@@ -210,6 +212,24 @@ def test_one_shared_timer_repaints_only_the_swept_columns(qtbot, grid, tile, now
     assert grid.frame_timer.interval() == round(1000 / 60)
 
 
+def test_a_frame_with_nothing_new_asks_for_no_repaint(grid, tile, now):
+    grid.add_waveforms({"b01": [ecg("b01", T0 - 10, 10)]})
+    frame(grid, tile, T0 + 0.5, now)
+    asked = []
+    tile.update = lambda *area: asked.append(area)
+    frame(grid, tile, T0 + 0.5, now)  # the clock has not moved: no column changed
+    assert asked == []
+    frame(grid, tile, T0 + 0.5 + 1 / 60, now)  # it has: the columns the head passed
+    assert asked and all(area[0].width() <= 20 for area in asked)  # and the erase bar
+
+
+def test_each_frame_tells_with_its_clock_so_others_paint_in_step(qtbot, grid, tile, now):
+    now[0] = T0 + 0.5
+    with qtbot.waitSignal(grid.frame_ticked) as ticked:
+        grid.advance_sweeps()
+    assert ticked.args == [T0 + 0.5]
+
+
 def test_new_ecg_is_made_ready_a_share_of_the_grid_per_frame(qtbot, now):
     grid = BedGrid(clock=lambda: now[0])
     qtbot.addWidget(grid)
@@ -245,3 +265,20 @@ def test_every_tile_has_the_same_layout_in_the_beds_panel(qtbot, now, count, mod
     assert {p.show_others for p in parts} == {mode != "compact"}  # RR, NIBP, Temp drop at 32
     assert min(tile.height() for tile in grid.tiles()) >= 70
     assert min(p.strip.height() for p in parts) >= 40
+
+
+def laid_out(tile) -> bool:
+    """Whether the tile's strip is where its present size and alarm row put it."""
+    part = tile.parts().strip
+    return tile.ecg.strip == QRectF(round(part.left()), round(part.top()),
+                                    math.floor(part.width()), math.floor(part.height()))
+
+
+def test_the_strip_follows_a_resize_and_the_alarm_row_without_a_frame(qtbot, grid, tile, now):
+    grid.resize(1400, 800)  # no frame runs from here on: the tests drive them
+    qtbot.waitUntil(lambda: tile.width() > 300)
+    assert laid_out(tile)
+    grid.show_alarms([Alarm("a1", "north", "north-1", "b01", "p-Jane", "Jane Doe", Priority.HIGH,
+                            "SpO2 low", T0)])
+    assert tile.view().alarm is Priority.HIGH
+    assert laid_out(tile)

@@ -190,3 +190,23 @@ def test_stop_blanks_the_strips_and_the_sweep(view):
     assert not trace_columns(view, Waveform.ECG_II).any()
     assert not view.sweeping()
     assert view.label(Waveform.ECG_II) == "ECG II"
+
+
+def test_the_bed_grids_frames_drive_the_strips_every_other_one(view, now):
+    redraws = []
+    view.redraw = lambda: redraws.append(now[0])
+    view._on_timer()  # no grid's frames yet: the strips' own timer draws
+    assert len(redraws) == 1
+    for _ in range(6):
+        now[0] += 1 / 60
+        view.on_grid_frame(now[0])
+        view._on_timer()  # due meanwhile: it leaves the frames to the grid's
+    assert len(redraws) == 1 + 3  # 30 Hz, in step with the grid's 60
+
+
+def test_stopped_strips_ignore_the_grids_frames(view, now, repainted):
+    view.stop()
+    repainted.clear()
+    for _ in range(4):
+        view.on_grid_frame(now[0])
+    assert repainted == []

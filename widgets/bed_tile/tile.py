@@ -114,7 +114,6 @@ class BedTile(QWidget):
     def advance_sweep(self, now: float) -> None:
         """One frame of the grid's timer: repaint the columns the sweep changed since the last."""
         self._sweep_now = now
-        self._place_strip()
         if not self._view.sweeping or not self.isVisible():
             return
         for rect in self.ecg.dirty_rects(now):
@@ -164,6 +163,7 @@ class BedTile(QWidget):
             return
         numbers_only = self._base_key(view) == self._base_key(self._view)
         self._view = view
+        self._place_strip()  # the alarm row may have come or gone
         self.setAccessibleDescription(describe(view))
         if not numbers_only:
             self.update()  # alarm colour, stale marker, selection: never held back
@@ -244,9 +244,14 @@ class BedTile(QWidget):
         """Where the tile's parts are at its present size."""
         return layout_tile(bed_tile_paint.inner_rect(self.rect()), self._view.alarm is not None)
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_strip()
+
     def _place_strip(self) -> None:
-        """Lay the strip out again if the size or the alarm row changed (a hidden widget gets no
-        resize event, so this is checked on each frame and paint rather than on resize)."""
+        """Lay the strip out again if the size, the alarm row or the screen's ratio changed:
+        checked on resize (a hidden tile gets its resize event when shown), when the view
+        changes and on paint (a move to another screen sends no event here), never per frame."""
         key = (self.width(), self.height(), self._view.alarm is not None, self.devicePixelRatioF())
         if key != self._placed_for:
             self._placed_for = key

@@ -40,7 +40,10 @@ class TraceLayer:
         self._colour, self._blank = np.uint32(colour), np.uint32(0)
         self._baseline, self._gain, self._last_row = baseline, gain, rows - 1
         self._rows = np.arange(rows).reshape(-1, 1)
-        self._px_per_s = self.columns / sweep.period if sweep.period > 0 else 0.0
+        # the sweep's geometry is the layer's for its life (a new one makes a new layer): kept
+        # rather than asked for each frame, 64 tiles at 60 frames a second
+        self._period = sweep.period
+        self._px_per_s = self.columns / self._period if self._period > 0 else 0.0
         # Columns worked out, as pixels ready to copy (a frame is then one copy per tile), kept
         # for as many sweeps as the sample ring holds (chunks can come well ahead of the head):
         # sweep n in page n % pages.
@@ -49,6 +52,7 @@ class TraceLayer:
         self._worked = np.zeros((self._pages, rows, self.columns), np.uint32)
         self._page_sweep = [-1] * self._pages  # the sweep each page's columns are of
         self._head: float | None = None  # the head at the last frame; None: draw all
+        self._at = (0, 0)  # the sweep and column the head was in at the last frame
         self._changed: list[Columns] = []  # columns drawn since the last frame (late samples)
         self._arrived: tuple[int, int] | None = None  # first and last sample not worked out
 
@@ -102,22 +106,24 @@ class TraceLayer:
         changed, self._changed = self._changed, []
         if head == self._head:
             return changed
-        old_number, old_column, _ = self._where(self._head)
+        old_number, old_column = self._at
         number, column, x = self._where(head)
-        self._head = head
+        self._head, self._at = head, (number, column)
         if number == old_number:
             self._copy(number, old_column, column)
         else:
             self._copy(old_number, old_column, self.columns)
             self._copy(number, 0, column)
-        for c0, c1 in self._bar(head):
+        end = self._bar_end(x)
+        for c0, c1 in self._bar(column, end):
             self.pixels[:, c0:c1] = self._blank
         return changed + self._pieces(old_number * self.columns + old_column,
-                                      number * self.columns + self._bar_end(x))
+                                      number * self.columns + end)
 
     def draw_all(self, head: float) -> None:
         """Work out every column from the samples held and show the trace with the head at `head`."""
         self._head, self._changed, self._arrived = head, [], None
+        self._at = self._where(head)[:2]
         self._page_sweep = [-1] * self._pages
         self.pixels.fill(self._blank)
         ring = self.sweep.samples
@@ -132,7 +138,7 @@ class TraceLayer:
         """The columns, sweep by sweep, that the line through samples first..last crosses."""
         if self._px_per_s <= 0:
             return []
-        period, rate = self.sweep.period, self.sweep.rate_hz
+        period, rate = self._period, self.sweep.rate_hz
         found = []
         for number in range(math.floor(first / rate / period), math.floor(last / rate / period) + 1):
             begin = number * period
@@ -159,7 +165,7 @@ class TraceLayer:
     def _rows_lit(self, number: int, c0: int, c1: int) -> tuple[np.ndarray, np.ndarray]:
         """For each column c0..c1 of sweep `number`: the first and last row its line lights.
         In place and without numpy's slower wrappers (np.clip): 64 tiles, four chunks a second."""
-        rate, begin = self.sweep.rate_hz, number * self.sweep.period
+        rate, begin = self.sweep.rate_hz, number * self._period
         # the samples in the columns and one beyond each side, where the line comes from
         lo = math.floor((begin + c0 / self._px_per_s) * rate) - 1
         hi = math.ceil((begin + c1 / self._px_per_s) * rate) + 1
@@ -220,18 +226,17 @@ class TraceLayer:
 
     def _where(self, head: float) -> tuple[int, int, float]:
         """The sweep the head is in, the column it is in, and its x in columns."""
-        number = math.floor(head / self.sweep.period)
-        x = (head - number * self.sweep.period) * self._px_per_s
+        number = math.floor(head / self._period)
+        x = (head - number * self._period) * self._px_per_s
         return number, min(max(math.floor(x), 0), self.columns), x
 
     def _bar_end(self, x: float) -> int:
         """The column after the erase bar's last, for the head at `x` (past the strip: it wraps)."""
         return math.floor(x + self.sweep.erase_s * self._px_per_s) + 1
 
-    def _bar(self, head: float) -> list[Columns]:
-        """The erase bar's columns: from the head's column on, wrapping at the right edge."""
-        _, column, x = self._where(head)
-        end = self._bar_end(x)
+    def _bar(self, column: int, end: int) -> list[Columns]:
+        """The erase bar's columns: from the head's `column` to `end` (`_bar_end`), wrapping at
+        the right edge."""
         if end <= self.columns:
             return [(column, end)]
         return [(column, self.columns), (0, end - self.columns)]
