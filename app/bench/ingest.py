@@ -39,7 +39,7 @@ def ingest_batches(batches: int = BATCHES, rows: int = BATCH_ROWS,
         first = end - (index // beds + 1) * rows
         monitor = BedPhysiology(bed_id, random.Random(index))
         columns = simulate_history(monitor, first, rows, np.random.default_rng(index))
-        made.append(samples(bed_id, first, columns, 0, rows))
+        made.append(samples(bed_id, first, columns))
     return made
 
 

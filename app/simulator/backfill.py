@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.simulator.history import samples, simulate_history
+from app.simulator.history import history_blocks, samples
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR, BedPhysiology
 from stores import Stores
 from stores.model import Patient
@@ -112,7 +112,7 @@ async def backfill_bed(write: Callable[[list], Awaitable[None]], patient: Patien
     monitor = BedPhysiology(bed_id, random.Random(f"{seed}:{bed_id}:{patient.id}"),
                             episodes_per_hour=episodes_per_hour)
     gen = np.random.default_rng(monitor.rng.getrandbits(64) ^ int(first))
-    columns = simulate_history(monitor, first, seconds, gen)
-    for lo in range(0, seconds, BATCH_ROWS):
-        await write(samples(bed_id, first, columns, lo, min(lo + BATCH_ROWS, seconds)))
+    # A batch's worth of the past at a time: a week at once held 150 MB of arrays.
+    for lo, columns in history_blocks(monitor, first, seconds, gen, BATCH_ROWS):
+        await write(samples(bed_id, first + lo, columns))
     return seconds
