@@ -24,7 +24,7 @@ from app.simulator.physiology import BedPhysiology
 from app.startup import open_configured_stores
 from stores.model import VitalSample
 
-BATCH_ROWS = 100_000  # as `simulate --backfill` writes them
+BATCH_ROWS = 100_000  # large batches: the store's capacity (a backfill writes smaller ones)
 BATCHES = 4
 BEDS = 4  # each batch is one bed's stretch: rows of one bed are what a backfill writes
 
