@@ -72,15 +72,8 @@ class _Past:
     def block(self, lo: int, n: int) -> dict[str, np.ndarray]:
         """Seconds lo..lo+n-1 of the range; blocks must be asked for in order."""
         severity, targets, offsets = _episode_arrays(self.episodes, self.first + lo, n)
-        truth = {}
-        for name in _VITALS:
-            spread, tau = model._DRIFT[name]
-            drift = _drift(n, spread, tau, self.kicks[name], self.drift[name])
-            self.drift[name] = float(drift[-1])
-            normal = getattr(self.monitor.baseline, name) + drift
-            hit = severity * np.where(np.isnan(targets[name]), offsets[name],
-                                      np.nan_to_num(targets[name] - normal))
-            truth[name] = normal + hit + self.noise[name].normal(0.0, model._NOISE[name], n)
+        truth = {name: self._vital(name, n, severity, targets[name], offsets[name])
+                 for name in _VITALS}
         breath = np.cumsum(truth["resp_rate"] / 60.0) + self.breaths
         self.breaths = float(breath[-1])
         truth["heart_rate"] += ((1.0 - severity) * model._SINUS_ARRHYTHMIA_BPM
@@ -91,6 +84,16 @@ class _Past:
         columns["temperature"] = np.round(columns["temperature"], 1)
         columns.update(self._cuff(lo, n, columns))
         return columns
+
+    def _vital(self, name: str, n: int, severity: np.ndarray, targets: np.ndarray,
+               offsets: np.ndarray) -> np.ndarray:
+        """One vital's next n seconds: baseline and drift, moved by episodes, and noise."""
+        spread, tau = model._DRIFT[name]
+        drift = _drift(n, spread, tau, self.kicks[name], self.drift[name])
+        self.drift[name] = float(drift[-1])
+        normal = getattr(self.monitor.baseline, name) + drift
+        hit = severity * np.where(np.isnan(targets), offsets, np.nan_to_num(targets - normal))
+        return normal + hit + self.noise[name].normal(0.0, model._NOISE[name], n)
 
     def _cuff(self, lo: int, n: int, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The block's blood pressure as the cuff shows it: each reading held until the next,
