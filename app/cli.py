@@ -204,8 +204,7 @@ def _bench_parser(commands) -> None:
                             "e.g. 1d for a quick run: the ranges are the same, with less data)")
     bench.add_argument("--ingest-rows", type=_ingest_rows, default=400_000, metavar="N",
                        help="window: rows the ingest step writes, in four batches of a quarter "
-                            "(default: 400000, batches of 100000 as `simulate --backfill` writes; "
-                            "fewer for a quick run)")
+                            "(default: 400000, batches of 100000; fewer for a quick run)")
     bench.add_argument("--junk", action="store_true",
                        help="alarms, on a Redis alert store: also write junk on the region's "
                             "channel and stream (entry ids far ahead, NaN values, bytes that are "

@@ -24,7 +24,7 @@ from app.simulator.physiology import BedPhysiology
 from app.startup import open_configured_stores
 from stores.model import VitalSample
 
-BATCH_ROWS = 100_000  # as `simulate --backfill` writes them
+BATCH_ROWS = 100_000  # large batches: the store's capacity (a backfill writes smaller ones)
 BATCHES = 4
 BEDS = 4  # each batch is one bed's stretch: rows of one bed are what a backfill writes
 
@@ -39,7 +39,7 @@ def ingest_batches(batches: int = BATCHES, rows: int = BATCH_ROWS,
         first = end - (index // beds + 1) * rows
         monitor = BedPhysiology(bed_id, random.Random(index))
         columns = simulate_history(monitor, first, rows, np.random.default_rng(index))
-        made.append(samples(bed_id, first, columns, 0, rows))
+        made.append(samples(bed_id, first, columns))
     return made
 
 

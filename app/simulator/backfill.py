@@ -19,14 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.simulator.history import samples, simulate_history
+from app.simulator.history import history_blocks, samples
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR, BedPhysiology
 from stores import Stores
 from stores.model import Patient
 
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 100_000  # samples per write call
+# Samples per write call. Each is a Python object until the store has it (some 500 bytes with
+# its row): the station keeps much of what a batch's objects took, and 100 000 a batch was no
+# faster to write.
+BATCH_ROWS = 20_000
 MAX_BACKFILL_S = 31 * 86400  # what the vitals store serves (TREND_LIMIT_S)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
@@ -112,7 +115,7 @@ async def backfill_bed(write: Callable[[list], Awaitable[None]], patient: Patien
     monitor = BedPhysiology(bed_id, random.Random(f"{seed}:{bed_id}:{patient.id}"),
                             episodes_per_hour=episodes_per_hour)
     gen = np.random.default_rng(monitor.rng.getrandbits(64) ^ int(first))
-    columns = simulate_history(monitor, first, seconds, gen)
-    for lo in range(0, seconds, BATCH_ROWS):
-        await write(samples(bed_id, first, columns, lo, min(lo + BATCH_ROWS, seconds)))
+    # A batch's worth of the past at a time: a week at once held 150 MB of arrays.
+    for lo, columns in history_blocks(monitor, first, seconds, gen, BATCH_ROWS):
+        await write(samples(bed_id, first + lo, columns))
     return seconds

@@ -25,8 +25,8 @@ class EmbeddedVitalsStore(VitalsStore):
         if not samples:
             return
         samples = list(samples)
-        # Rows are made on the writer's thread: a backfill batch of 100 000 samples takes a
-        # good part of a second to convert, which the window must not wait for.
+        # Rows are made on the writer's thread: a batch of 100 000 samples (the ingest
+        # bench's) takes a good part of a second to convert, which the window must not wait for.
         await self._db.write(lambda conn: sql.write_samples(conn, sql.cleaned_rows(samples)))
 
     async def write_waveforms(self, chunks: Sequence[WaveformChunk]) -> None:

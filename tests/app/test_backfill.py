@@ -4,14 +4,16 @@ rerun, with the live monitor's physiology; durations and bad input on the comman
 from __future__ import annotations
 
 import random
+import tracemalloc
 
 import numpy as np
 import pytest
 import pytest_asyncio
 
 from app.cli import parse_args
-from app.simulator.backfill import backfill_wards, parse_duration
-from app.simulator.history import simulate_history
+from app.simulator import backfill
+from app.simulator.backfill import backfill_bed, backfill_wards, parse_duration
+from app.simulator.history import history_blocks, simulate_history
 from app.simulator.physiology import BedPhysiology
 from stores import StoreConfig, open_stores
 
@@ -107,6 +109,63 @@ def test_the_past_has_the_live_monitors_episodes_and_values():
     assert np.all(columns["nibp_dia"] < columns["nibp_sys"])
     # The cuff holds its reading between cycles: a few hundred readings in six hours.
     assert 100 <= np.count_nonzero(np.diff(columns["nibp_sys"])) <= 6 * HOUR / 150
+
+
+@pytest.mark.parametrize("block_s", [100, 433, 3600, 5 * HOUR])
+def test_a_past_in_blocks_is_the_past_in_one_piece(block_s):
+    """Drift, breathing, episodes and the cuff's held reading carry over from block to block
+    (blocks of 100 s are shorter than the cuff's cycle: some have no reading of their own)."""
+    def past() -> BedPhysiology:
+        return BedPhysiology("b", random.Random("x"), episodes_per_hour=16)
+
+    whole = simulate_history(past(), 0.0, 6 * HOUR, np.random.default_rng(1))
+    blocks = list(history_blocks(past(), 0.0, 6 * HOUR, np.random.default_rng(1), block_s))
+    assert [lo for lo, _ in blocks] == list(range(0, 6 * HOUR, block_s))
+    for name, column in whole.items():
+        assert np.array_equal(np.concatenate([part[name] for _, part in blocks]), column), name
+
+
+@pytest.mark.asyncio
+async def test_a_longer_backfill_takes_no_more_memory(monkeypatch):
+    """A bed's past is made a batch at a time: the memory it takes is a batch's, whatever the
+    range (a week made at once took 150 MB of arrays, and the station kept much of it)."""
+    monkeypatch.setattr(backfill, "BATCH_ROWS", 1800)
+    patient = type("P", (), {"bed_id": "b", "id": "p"})()
+    sizes = []
+
+    async def write(batch: list) -> None:
+        sizes.append(len(batch))
+
+    async def peak_mb(seconds: int) -> float:
+        tracemalloc.start()
+        try:
+            await backfill_bed(write, patient, 0.0, seconds, seed=7)
+            return tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+
+    short = await peak_mb(2 * HOUR)
+    long = await peak_mb(24 * HOUR)
+    assert set(sizes) == {1800}
+    assert long < 1.5 * short, (short, long)
+
+
+@pytest.mark.asyncio
+async def test_a_backfill_holds_one_small_batch_at_a_time():
+    """A batch is Python objects until the store has them, and the station keeps much of the
+    memory they took: 100 000 samples a batch held 45 MB, 20 000 hold 10."""
+    patient = type("P", (), {"bed_id": "b", "id": "p"})()
+
+    async def write(batch: list) -> None:
+        assert len(batch) == backfill.BATCH_ROWS
+
+    tracemalloc.start()
+    try:
+        await backfill_bed(write, patient, 0.0, 2 * backfill.BATCH_ROWS, seed=7)
+        peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    assert peak_mb < 16
 
 
 def test_simulate_backfill_only_writes_the_past_and_exits(tmp_path):
