@@ -143,7 +143,7 @@ async def test_the_connector_retries_until_the_cluster_answers(session):
 
     assert await connector.session() is session
     assert cluster.listeners == [connector.hosts]
-    assert connector.hosts.nodes() == (NodeStatus("10.0.0.1:9042", "dc1 up"),)
+    assert connector.hosts.nodes() == (NodeStatus("10.0.0.1:9042", "dc1 up", detail="UN"),)
     await connector.close()
     await connector.close()
     assert len(cluster.shutdown_threads) == 1
@@ -177,6 +177,6 @@ async def test_the_store_works_once_connected(session):
 
     assert await store.occupancy() == []
     assert health.state == HealthState.UP
-    assert health.nodes == (NodeStatus("10.0.0.1:9042", "dc1 up"),)
+    assert health.nodes == (NodeStatus("10.0.0.1:9042", "dc1 up", detail="UN"),)
     assert len(session.sent_matching("INSERT INTO")) == 1
     await store.close()
