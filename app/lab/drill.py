@@ -94,8 +94,8 @@ def figures(publisher: DrillPublisher, station: DrillStation, events: SentinelEv
             outbox: collections.Counter[str], bus_said: str) -> dict[str, Any]:
     """The drill's figures, worked out from what was recorded (times in seconds from the
     fault)."""
-    sent = [version(a) for a in publisher.sent]
-    shown_of_sent = [v for v in station.shown if v in set(sent)]
+    sent = {version(a) for a in publisher.sent}
+    shown_of_sent = [v for v in station.shown if v in sent]
     latest = {a.id: a.condition_active for a in publisher.sent}
     detect, odown = (events.first(name, fault, "master ") for name in ("+sdown", "+odown"))
     switch = events.first("+switch-master", fault)
@@ -109,10 +109,10 @@ def figures(publisher: DrillPublisher, station: DrillStation, events: SentinelEv
         # from the kill, like the others: the station writes to the promoted replica as soon as
         # it is one, which can be before the Sentinel listened to announces +switch-master
         "station_resumed_s": round(resumed - fault, 2) if resumed is not None else None,
-        "alarms_sent": len(sent),
+        "alarms_sent": len(publisher.sent),
         "alarms_shown": len(set(shown_of_sent)),
         "alarms_duplicated": len(shown_of_sent) - len(set(shown_of_sent)),
-        "alarms_missing": len(set(sent) - set(station.shown)),
+        "alarms_missing": len(sent - set(station.shown)),
         "alarms_not_on_new_master": sum(stored.get(i) != active for i, active in latest.items()),
         "writes_queued": outbox["queued"],
         "writes_delivered": outbox["delivered"],

@@ -15,6 +15,7 @@ import redis.exceptions as rex
 
 from app.simulator.delivery import SimulatorStats, StoreDelivery
 from stores import Stores
+from stores.errors import AlarmsMissed
 from stores.model import Alarm, Priority
 
 RATE_S = 0.05  # 20 alarm versions a second
@@ -81,7 +82,8 @@ class DrillPublisher:
             await self.stores.alerts.publish(done.acknowledge(by, now))
 
     async def waiting(self) -> int:
-        """Versions not published yet: kept by the delivery, or in the outbox."""
+        """Versions not published yet: kept by the delivery (which is asked to publish them
+        again first, as the simulator's next tick would), or in the outbox."""
         counts = getattr(self.stores.alerts, "courier", None)
         waiting = (await counts.counts())[0] if counts is not None else 0
         await self.delivery.publish_alarms()
@@ -100,8 +102,6 @@ class DrillStation:
         self._task = asyncio.ensure_future(self._follow())
 
     async def _follow(self) -> None:
-        from stores.errors import AlarmsMissed
-
         while True:
             try:
                 async for alarm in self._stores.alerts.subscribe(self._region):

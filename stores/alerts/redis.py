@@ -295,8 +295,7 @@ class RedisAlertBus(AlertBus):
             return
         try:
             async with self._conn.calling(self._write_timeout()):
-                async with self._conn.client.client() as single:
-                    await self._replay_if_moved(single)
+                await self._replay_if_moved(self._conn.client)  # no WAIT: any connection
         except StoreUnavailable:
             pass  # the health check that follows says the server is away
 
@@ -334,17 +333,17 @@ class RedisAlertBus(AlertBus):
             self.journal.record(script, alarm_id, keys, args)
         return answer
 
-    async def _replay_if_moved(self, single: aioredis.Redis) -> Info:
+    async def _replay_if_moved(self, client: aioredis.Redis) -> Info:
         """The master's INFO replication; if it is not the master the journal's writes went to
         (or it went back), they are written again first (`stores.alerts.redis_replay`)."""
-        info: Info = await single.info("replication")
+        info: Info = await client.info("replication")
         async with self._replaying:
             if not self.journal.moved(info):
                 return info
             pending, missing = self.journal.pending(), 0
             for write in pending:
                 answer = await self._scripts[write.script](keys=write.keys, args=write.args,
-                                                           client=single)
+                                                           client=client)
                 missing += wrote_entry(write.script, answer)
             self.journal.replayed(len(pending), missing, info)
         return info

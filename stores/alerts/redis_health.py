@@ -144,25 +144,24 @@ def _replication_nodes(conn: Connection, info: Info) -> list[NodeStatus]:
     here = conn.settings.url.addresses[0]
     if info.get("role") != "master":
         master = f"{info.get('master_host')}:{info.get('master_port')}"
-        return [NodeStatus(here, "replica", detail=_offset(info.get("slave_repl_offset"))),
+        offset = _figure("offset", info.get("slave_repl_offset"))
+        return [NodeStatus(here, "replica", detail=offset),
                 NodeStatus(master, "master", info.get("master_link_status") == "up")]
-    nodes = [NodeStatus(here, "master", detail=_offset(info.get("master_repl_offset")),
+    nodes = [NodeStatus(here, "master", detail=_figure("offset", info.get("master_repl_offset")),
                         current=True)]
     for name, value in sorted(info.items()):
         if name.startswith("slave") and isinstance(value, dict):
-            detail = ", ".join(filter(None, [_offset(value.get("offset")),
-                                             _lag(value.get("lag"))]))
+            detail = ", ".join(filter(None, [_figure("offset", value.get("offset")),
+                                             _figure("lag", value.get("lag"), " s")]))
             nodes.append(NodeStatus(f"{value.get('ip')}:{value.get('port')}", "replica",
                                     value.get("state") == "online", detail))
     return nodes
 
 
-def _offset(value: object) -> str:
-    return f"offset {value}" if isinstance(value, int | str) and str(value).isdigit() else ""
-
-
-def _lag(value: object) -> str:
-    return f"lag {value} s" if isinstance(value, int | str) and str(value).isdigit() else ""
+def _figure(name: str, value: object, unit: str = "") -> str:
+    """"offset 1234", "lag 0 s": a whole number the server reported, or "" for anything else."""
+    return (f"{name} {value}{unit}" if isinstance(value, int | str) and str(value).isdigit()
+            else "")
 
 
 async def _sentinel_nodes(conn: Connection) -> list[NodeStatus]:
@@ -206,7 +205,7 @@ def _node_state(answer: object) -> Info:
 def _reported(state: Info, role: str, current: tuple[str, int] | None) -> NodeStatus:
     down = state.get("is_sdown") or state.get("is_odown") or state.get("is_disconnected")
     flags = "odown" if state.get("is_odown") else "sdown" if state.get("is_sdown") else ""
-    detail = ", ".join(filter(None, [flags, _offset(state.get("slave-repl-offset"))]))
+    detail = ", ".join(filter(None, [flags, _figure("offset", state.get("slave-repl-offset"))]))
     here = f"{state.get('ip')}:{state.get('port')}"
     return NodeStatus(here, role, not down, detail,
                       current=current is not None and f"{current[0]}:{current[1]}" == here)

@@ -52,7 +52,6 @@ class Replayed:
     at: float  # wall-clock time, for people
     written: int
     missing: int
-    master: str  # where they were written (the master's replication id, shortened)
 
     def said(self) -> str:
         when = time.strftime("%H:%M:%S", time.localtime(self.at))
@@ -112,8 +111,7 @@ class WriteJournal:
                 + [w for w in writes if w.script != "publish"])
 
     def replayed(self, written: int, missing: int, info: Info) -> Replayed:
-        self.last = Replayed(time.time(), written, missing,
-                             str(info.get("master_replid", ""))[:8])
+        self.last = Replayed(time.time(), written, missing)
         self.settled(info)
         log.log(logging.WARNING if missing else logging.INFO, "%s", self.last.said())
         return self.last
