@@ -128,6 +128,22 @@ class BedGrid(QWidget):
             self._layout.setColumnStretch(column, int(column < columns))
         for row in range(max(rows, self._layout.rowCount())):
             self._layout.setRowStretch(row, int(row < rows))
+        self._even_out()
+
+    def resizeEvent(self, event) -> None:
+        self._even_out()
+        super().resizeEvent(event)
+
+    def _even_out(self) -> None:
+        """Equal stretch alone is not equal tiles: the grid hands its leftover pixels to some
+        rows and columns, and one pixel can cross a tile layout's threshold (alternate rows laid
+        out differently were seen). The leftover is kept as a margin at the right and bottom."""
+        columns = self.columns()
+        rows = max(1, math.ceil(len(self._tiles) / columns))
+        spacing = self._layout.spacing()
+        spare_width = max(0, self.width() - spacing * (columns - 1)) % columns
+        spare_height = max(0, self.height() - spacing * (rows - 1)) % rows
+        self._layout.setContentsMargins(0, 0, spare_width, spare_height)
 
     def _new_tile(self, bed: Bed) -> BedTile:
         tile = BedTile(bed, self._stale_after_s, self._clock, self._pixels_per_mm)

@@ -206,12 +206,20 @@ def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric: Numeric, stale:
     small = _font(painter, min(rect.height() * 0.5, max(rect.width() * 0.07, 9.0)))
     label_width = QFontMetricsF(small).horizontalAdvance(numeric.label + "  ")
     unit_width = QFontMetricsF(small).horizontalAdvance(" " + numeric.unit)
-    _draw(painter, rect, numeric.label, small, colour, _LEFT)
-    _draw(painter, rect, " " + numeric.unit, small, colour, _RIGHT)
-    value_width = rect.width() - label_width - unit_width
-    value_font = _fitted(painter, numeric.value, rect.height() * 0.72, value_width, True)
+    # The value is never cut nor drawn over the label: where it does not fit beside them even
+    # at its smallest, the label gives way, then the unit (the colour still says which it is).
+    for label, unit in ((True, True), (False, True), (False, False)):
+        room = rect.width() - label_width * label - unit_width * unit
+        value_font = _fitted(painter, numeric.value, rect.height() * 0.72, room, True)
+        if QFontMetricsF(value_font).horizontalAdvance(numeric.value) <= room:
+            break
+    if label:
+        _draw(painter, rect, numeric.label, small, colour, _LEFT)
+    if unit:
+        _draw(painter, rect, " " + numeric.unit, small, colour, _RIGHT)
     value_font.setStrikeOut(_struck(numeric, stale))
-    _draw(painter, rect.adjusted(0, 0, -unit_width, 0), numeric.value, value_font, colour, _RIGHT)
+    _draw(painter, rect.adjusted(0, 0, -unit_width * unit, 0), numeric.value, value_font, colour,
+          _RIGHT)
 
 
 def _struck(numeric: Numeric, stale: bool) -> bool:
