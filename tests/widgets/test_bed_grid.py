@@ -69,6 +69,17 @@ def test_columns_and_rows_follow_the_ward_size(qtbot, now, count, columns, rows)
     assert places == {(row, column) for row in range(rows) for column in range(columns)}
 
 
+@pytest.mark.parametrize("size", [(1103, 387), (1100, 390), (1101, 389), (1366, 500)])
+def test_every_tile_is_the_same_size_whatever_pixels_are_left_over(grid, size):
+    """A pixel more in some rows could cross a tile layout's threshold: alternate rows were
+    once laid out differently."""
+    grid.resize(*size)
+    grid.show()
+    grid.layout().activate()
+    assert len({tile.size().toTuple() for tile in grid.tiles()}) == 1
+    assert len({tile.parts().mode for tile in grid.tiles()}) == 1
+
+
 def test_sixteen_beds_fill_four_rows_of_four_in_ward_order(qtbot, now):
     grid = BedGrid(clock=lambda: now[0])
     qtbot.addWidget(grid)
