@@ -27,6 +27,7 @@ from stores.model.health import (  # noqa: F401
     CacheHealth,
     HealthState,
     NodeStatus,
+    ServerEvent,
     StoreHealth,
 )
 from stores.model.limits import (  # noqa: F401

@@ -41,6 +41,17 @@ class CacheHealth:
 
 
 @dataclass(frozen=True)
+class ServerEvent:
+    """Something a store's servers announced themselves (a Sentinel's `+switch-master`, a
+    MongoDB election), as the store heard it: for the cluster view's timeline."""
+
+    at: float  # wall-clock time the store heard it
+    source: str  # the server that said it ("127.0.0.1:26379")
+    text: str  # what it said, for people ("+switch-master ward-alerts 127.0.0.1 6380 ...")
+    bad: bool = False  # a loss (a node down) rather than a recovery or a move
+
+
+@dataclass(frozen=True)
 class StoreHealth:
     store: str  # "vitals", "patients", "network", "analytics", "alerts"
     backend: str  # "embedded", "influxdb", ...
@@ -54,3 +65,7 @@ class StoreHealth:
     cache: CacheHealth | None = None  # where a Redis cache answers the store's reads
     # the consistency this station uses, in words ("writes: majority", "reads: LOCAL_ONE")
     consistency: tuple[str, ...] = field(default=())
+    # what the servers announced lately (the last few minutes, oldest first, bounded): the
+    # same event is given again at every check until it ages out, so a reader keeps its own
+    # record of which it has seen (by at, source and text)
+    events: tuple[ServerEvent, ...] = field(default=())
