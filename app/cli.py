@@ -129,10 +129,14 @@ def _lab_parser(commands) -> None:
             ("kill", "end a server at once (SIGKILL), as a crash would"),
             ("stop", "stop a server cleanly (SIGTERM)"),
             ("freeze", "stop a server's process (SIGSTOP): a hung node that holds its port"),
-            ("restore", "continue a frozen server, or start a stopped or killed one again")):
+            ("cut", "cut the station's link to a store (link-vitals, link-patients, "
+                    "link-network): its connections dropped, new ones refused, while the server "
+                    "runs on"),
+            ("restore", "continue a frozen server, start a stopped or killed one again, or "
+                        "relay a cut link again")):
         action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:]
                                     + ". NAME as `lab status` shows it: redis-1, sentinel-2, "
-                                      "mongo-1, influxdb, neo4j, cassandra-3...")
+                                      "mongo-1, influxdb, neo4j, cassandra-3, link-vitals...")
         action.add_argument("node", metavar="NAME", help="the server, e.g. redis-1")
         _lab_dir_option(action)
     text = ("run a failover drill on the lab while the simulator publishes alarms at 20 a "

@@ -14,7 +14,7 @@ from app.lab.table import show
 
 PROG = "ward-station"
 _BY_NAME = {"kill": control.kill, "stop": control.stop, "freeze": control.freeze,
-            "restore": control.restore}
+            "cut": control.cut, "restore": control.restore}
 
 
 def run_lab(args: argparse.Namespace) -> int:

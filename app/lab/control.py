@@ -1,6 +1,7 @@
 """Acting on the lab's servers by name: `kill` (SIGKILL, a crash), `stop` (a clean stop),
-`freeze` (SIGSTOP: a hung node that still holds its port), `restore` (continue a frozen one,
-start a stopped or killed one again); `down` stops them all and removes the lab's folder.
+`freeze` (SIGSTOP: a hung node that still holds its port), `cut` (a station's link, while its
+server runs on: app/lab/links.py), `restore` (continue a frozen one, start a stopped or killed
+one again, relay a cut link again); `down` stops them all and removes the lab's folder.
 Only ever the lab's own processes (`LabNode.process`)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app.lab import probes
+from app.lab import links, probes
 from app.lab.node import LabNode
 from app.lab.state import Lab, LabError
 
@@ -47,8 +48,13 @@ def freeze(lab: Lab, name: str, say: Say) -> None:
     node = lab.node(name)
     if not node.signal(lab.folder, signal.SIGSTOP):
         raise LabError(f"{name} is not running")
+    _wait_until(lambda: node.state(lab.folder) != "running", STOP_S)  # stopped, not yet told
     say(f"{name} frozen (SIGSTOP): it holds its port and answers nothing; "
         f"`ward-station lab restore {name}` continues it")
+
+
+def cut(lab: Lab, name: str, say: Say) -> None:
+    links.cut(lab, lab.node(name), say)
 
 
 def restore(lab: Lab, name: str, say: Say) -> None:
@@ -57,6 +63,9 @@ def restore(lab: Lab, name: str, say: Say) -> None:
     if state == "frozen":
         node.signal(lab.folder, signal.SIGCONT)
         say(f"{name} continues (SIGCONT)")
+        return
+    if state == "running" and node.kind == links.KIND and links.link_state(node) == links.CUT:
+        links.reconnect(lab, node, say)
         return
     if state == "running":
         say(f"{name} is running already")
@@ -96,11 +105,16 @@ def _stop_nodes(lab: Lab, nodes: list[LabNode]) -> None:
 
 def _wait_down(lab: Lab, nodes: list[LabNode], timeout_s: float) -> bool:
     """Whether all of `nodes` ended within `timeout_s`."""
+    return _wait_until(lambda: all(node.state(lab.folder) == "down" for node in nodes),
+                       timeout_s)
+
+
+def _wait_until(done: Callable[[], bool], timeout_s: float) -> bool:
     deadline = time.monotonic() + timeout_s
-    while any(node.state(lab.folder) != "down" for node in nodes):
+    while not done():
         if time.monotonic() > deadline:
             return False
-        time.sleep(0.05)
+        time.sleep(0.01)
     return True
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
+from app.lab import links
 from app.lab.node import LabNode
 from app.lab.ports import port_open
 
@@ -117,4 +118,5 @@ def _cql_answers(node: LabNode, _secrets: dict[str, str]) -> bool:
 
 _ANSWERS = {"redis": _redis_answers, "sentinel": _sentinel_answers, "influx": _influx_answers,
             "mongod": _mongod_answers, "neo4j": _bolt_answers, "cassandra": _cql_answers}
-_ROLES = {"redis": _redis_role, "sentinel": _sentinel_role, "mongod": _mongod_role}
+_ROLES = {"redis": _redis_role, "sentinel": _sentinel_role, "mongod": _mongod_role,
+          links.KIND: lambda node, _secrets: links.link_role(node)}

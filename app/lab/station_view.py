@@ -1,7 +1,11 @@
 """What a station running on a lab knows of the lab's processes, for its cluster view: each
-node's name and whether its process runs, is frozen (SIGSTOP) or is gone. A station finds its
-lab beside its data folder (`lab up` writes `data_dir = DIR/station-data`); on any other
-cluster there is none, and the view shows what the servers say alone."""
+node's name and whether its process runs, is frozen (SIGSTOP) or is gone, and each of its links
+to a store (app/lab/links.py), relaying or cut. A station finds its lab beside its data folder
+(`lab up` writes `data_dir = DIR/station-data`); on any other cluster there is none, and the
+view shows what the servers say alone.
+
+The station's store reports a linked server at the link's address (the one in its config): that
+address is given the server's name, and its state, or "cut" while the link does not relay."""
 
 from __future__ import annotations
 
@@ -9,17 +13,61 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from app.lab.links import KIND as LINK, link_state
+from app.lab.node import LabNode
+from app.lab.relay import RELAYING
 from app.lab.state import STATE, Lab, LabError
 
 log = logging.getLogger(__name__)
 
 # address ("127.0.0.1:6379") -> (the lab's name for the node, "running" | "frozen" | "down")
 LabStates = dict[str, tuple[str, str]]
+# store -> (its link's name, "relaying" | "cut" | "frozen" | "down")
+LabLinks = dict[str, tuple[str, str]]
 
 
 def lab_states_for(data_dir: Path) -> Callable[[], LabStates]:
     """A function giving the lab's node states now (empty where the station runs on no lab)."""
-    return _LabFile(Path(data_dir).parent).states
+    return StationLab(data_dir).states
+
+
+class StationLab:
+    """The lab of the station whose data folder is `data_dir`, as its window shows it."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._file = _LabFile(Path(data_dir).parent)
+
+    def states(self) -> LabStates:
+        lab = self._file.current()
+        if lab is None:
+            return {}
+        states = {_address(node): (node.name, node.state(lab.folder)) for node in lab.nodes}
+        for link in _links(lab):
+            target = next((n for n in lab.nodes if n.name == link.extra.get("target")), None)
+            if target is not None:
+                relaying = _link_word(lab, link) == RELAYING
+                states[_address(link)] = (target.name, states[_address(target)][1]
+                                          if relaying else "cut")
+        return states
+
+    def links(self) -> LabLinks:
+        lab = self._file.current()
+        if lab is None:
+            return {}
+        return {link.store: (link.name, _link_word(lab, link)) for link in _links(lab)}
+
+
+def _address(node: LabNode) -> str:
+    return f"{node.address}:{node.port}"
+
+
+def _links(lab: Lab) -> list[LabNode]:
+    return [node for node in lab.nodes if node.kind == LINK]
+
+
+def _link_word(lab: Lab, link: LabNode) -> str:
+    process = link.state(lab.folder)
+    return (link_state(link) or RELAYING) if process == "running" else process
 
 
 class _LabFile:
@@ -31,14 +79,7 @@ class _LabFile:
         self._stamp: int | None = None
         self._lab: Lab | None = None
 
-    def states(self) -> LabStates:
-        lab = self._current()
-        if lab is None:
-            return {}
-        return {f"{node.address}:{node.port}": (node.name, node.state(lab.folder))
-                for node in lab.nodes}
-
-    def _current(self) -> Lab | None:
+    def current(self) -> Lab | None:
         try:
             stamp = (self._folder / STATE).stat().st_mtime_ns
         except OSError:

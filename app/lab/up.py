@@ -13,6 +13,7 @@ from pathlib import Path
 from app.lab import control, probes
 from app.lab.java_nodes import READY_S as JAVA_READY_S
 from app.lab.java_nodes import JavaServers, start_java_servers
+from app.lab.links import start_links
 from app.lab.node import LabNode
 from app.lab.programs import redis_program
 from app.lab.redis_nodes import SECRET as REDIS_SECRET
@@ -58,7 +59,7 @@ def lab_up(folder: Path, say: Say, java: bool = True, seed: bool = True) -> int:
         node.start()
     lab.nodes[:0] = java.nodes
     lab.notes += [java_note] if java_note else []
-    urls |= java.urls
+    urls = start_links(lab, urls | java.urls)  # the station reaches these through a relay
     secrets |= java.secrets
     lab.save()  # from here `lab down` finds them, whatever happens next
     if java_note:

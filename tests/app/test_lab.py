@@ -42,7 +42,7 @@ def role_of(lab: Lab, name: str) -> str:
 def test_up_starts_every_server_and_writes_a_config_that_reaches_them(lab):
     names = {node.name for node in lab.nodes}
     assert {"redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3",
-            "mongo-1", "influxdb"} <= names
+            "mongo-1", "influxdb", "link-vitals", "link-patients"} <= names
     assert all(row[5] == "running" for row in rows(lab))
     assert role_of(lab, "redis-1").startswith("master, 2 replica(s)")
     config = load_config(lab.folder / "station.toml", environ={})
@@ -51,6 +51,9 @@ def test_up_starts_every_server_and_writes_a_config_that_reaches_them(lab):
     assert config.alarm_keys("north") and config.training
     assert config.data_dir == lab.folder / "station-data"
     assert config.stores["network"] == config.stores["analytics"] == "embedded"  # --no-java
+    # the station reaches InfluxDB and the one nx-27017 through its links, which `lab cut` cuts
+    for store, link in (("vitals", "link-vitals"), ("patients", "link-patients")):
+        assert f"127.0.0.1:{lab.node(link).port}/" in config.stores[store]
     assert any("left out (--no-java)" in note for note in lab.notes)
     assert (lab.folder / "station.secrets").stat().st_mode & 0o077 == 0
     secrets = tomllib.loads((lab.folder / "station.secrets").read_text())
@@ -132,7 +135,7 @@ def test_a_second_up_reuses_a_running_lab_and_cleans_a_stale_one(lab):
     control.stop(lab, "mongo-1", said.append)
     said.clear()
     assert lab_up(lab.folder, said.append, java=False, seed=False) == 0
-    assert any("stale lab" in line and "7 of 8" in line for line in said), said
+    assert any("stale lab" in line and "9 of 10" in line for line in said), said
     assert all(row[5] == "running" for row in rows(Lab.load(lab.folder)))
 
 

@@ -44,6 +44,13 @@ def test_on_a_lab_its_processes_say_frozen_starting_and_down():
     assert nodes[3].lab_name == "" and nodes[3].state == "up"
 
 
+def test_a_node_behind_a_cut_link_is_shown_cut_although_its_store_answered_a_moment_ago():
+    influx = StoreHealth("vitals", "influxdb", HealthState.UP, 1.0, "",
+                         (NodeStatus("127.0.0.1:7301", "influxdb 1.6", True, current=True),))
+    node = picture([influx], {"127.0.0.1:7301": ("influxdb", "cut")})[0].nodes[0]
+    assert (node.lab_name, node.state, node.current) == ("influxdb", "link cut", False)
+
+
 @pytest.mark.parametrize("size", [(1366, 700), (1920, 1000), (3840, 2100)])
 def test_every_node_fits_its_column_and_every_column_the_view(qtbot, size):
     view = ClusterView()

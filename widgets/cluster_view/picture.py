@@ -5,7 +5,8 @@ A node's state is one of four words a class can read from the back of the room:
 - "up": it answers;
 - "down": it does not (connection refused, or its process is gone);
 - "frozen": its process is stopped (the lab's `freeze`): it holds its port but answers nothing;
-- "starting": its process runs but it does not answer yet (started, or restored, moments ago).
+- "starting": its process runs but it does not answer yet (started, or restored, moments ago);
+- "link cut": the station's link to it is cut (the lab's `cut`), while it runs on.
 Only a lab knows a node's process; elsewhere a node is up or down as its store reports it.
 """
 
@@ -20,7 +21,7 @@ ORDER = ("alerts", "patients", "vitals", "network", "analytics")
 WHAT = {"alerts": "alarm bus", "patients": "patient records", "vitals": "vital signs",
         "network": "care network", "analytics": "regional analytics"}
 # a lab's own word for a process -> the view's, when the server does not answer
-_LAB_STATES = {"frozen": "frozen", "down": "down", "running": "starting"}
+_LAB_STATES = {"frozen": "frozen", "down": "down", "running": "starting", "cut": "link cut"}
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class NodeBox:
     address: str
     role: str
     detail: str
-    state: str  # "up", "down", "frozen", "starting"
+    state: str  # "up", "down", "frozen", "starting", "link cut"
     current: bool  # this station writes here now
     lab_name: str = ""  # the lab's name for it (redis-1), which its commands take
 
@@ -53,7 +54,7 @@ class StoreGroup:
 
 
 # what the lab says of its nodes, by address ("127.0.0.1:6379"): (its name, "running" |
-# "frozen" | "down")
+# "frozen" | "down" | "cut")
 LabStates = Mapping[str, tuple[str, str]]
 
 
@@ -75,7 +76,7 @@ def _node(address: str, role: str, detail: str, up: bool, current: bool,
           lab: LabStates) -> NodeBox:
     name, process = lab.get(address, ("", ""))
     # the process, looked at now, knows better than the last health check (a second ago)
-    if process in ("frozen", "down") or not up:
+    if process in ("frozen", "down", "cut") or not up:
         state = _LAB_STATES.get(process, "down")
     else:
         state = "up"

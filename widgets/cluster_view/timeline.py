@@ -102,7 +102,7 @@ def _node_changes(store: str, was: NodeBox, node: NodeBox, at: float) -> list[Ch
     changes = []
     if was.state != node.state:
         changes.append(Change(at, store, f"{was.role} {name} {node.state}",
-                              node.state in ("down", "frozen")))
+                              node.state in ("down", "frozen", "link cut")))
     if was.role != node.role and node.state == "up":
         changes.append(Change(at, store, f"{name}: {was.role} \u2192 {node.role}", False))
     return changes

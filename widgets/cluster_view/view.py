@@ -19,7 +19,7 @@ from widgets.cluster_view.picture import LabStates, NodeBox, StoreGroup, picture
 from widgets.cluster_view.timeline import Timeline
 
 STATE_COLOURS = {"up": palette.UP, "down": palette.DOWN, "frozen": palette.DEGRADED,
-                 "starting": palette.TEXT_DIM}
+                 "starting": palette.TEXT_DIM, "link cut": palette.DOWN}
 GROUP_COLOURS = {HealthState.UP: palette.UP, HealthState.DEGRADED: palette.DEGRADED,
                  HealthState.DOWN: palette.DOWN}
 MARGIN, GAP = 12.0, 10.0

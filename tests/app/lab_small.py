@@ -1,0 +1,50 @@
+"""A small lab for the tests of links and node actions: some of the lab's own servers (InfluxDB
+with the station's link to it, a Redis), started by the lab's own code in a temporary folder
+with a station config beside them, as `lab up` leaves them; far quicker than a whole lab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.lab import control, probes
+from app.lab.links import start_links
+from app.lab.programs import redis_program
+from app.lab.redis_nodes import SECRET, redis_nodes
+from app.lab.state import Lab, new_secret
+from app.lab.station_files import write_station_files
+from app.lab.store_nodes import influx_node, influx_url
+from tests.waiting import eventually_blocking
+
+
+def small_lab(folder: Path, *, influx: bool = True, redis: bool = False) -> Lab:
+    """The lab in `folder` with the servers asked for, every one answering; skips the test
+    where one is not installed. `lab.down()` it afterwards (`down_quietly`)."""
+    folder.mkdir(parents=True)
+    lab, urls, secrets = Lab(folder), {}, {SECRET: new_secret()}
+    if influx:
+        node, note = influx_node(folder)
+        if node is None:
+            pytest.skip(note)
+        lab.nodes.append(node)
+        urls["vitals"] = influx_url(node)
+    if redis:
+        program = redis_program()
+        if program is None:
+            pytest.skip("no redis-server here")
+        lab.nodes.append(redis_nodes(folder, program, secrets[SECRET])[0])  # the master alone
+    for node in lab.nodes:
+        node.start()
+    urls = start_links(lab, urls)
+    lab.save()
+    write_station_files(folder, urls, secrets)
+    for node in lab.nodes:
+        eventually_blocking(lambda node=node: probes.answers(node, secrets), 30,
+                            f"{node.name} answering")
+    return lab
+
+
+def down_quietly(lab: Lab) -> None:
+    if lab.folder.exists():
+        control.down(Lab.load(lab.folder), lambda _: None)
