@@ -27,7 +27,9 @@ from app.feeds.analytics import AnalyticsFeed
 from app.feeds.care_network import CareNetworkFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
-from app.lab.station_view import lab_states_for
+from app.feeds.lab_actions import LabActionsFeed
+from app.lab.station_actions import StationLabActions
+from app.lab.station_view import StationLab
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
@@ -46,6 +48,7 @@ from widgets.alarm_sound_output import open_burst_output
 from widgets.analytics_panel import AnalyticsPanel
 from widgets.bed_grid import BedGrid
 from widgets.care_graph.view import CareGraphView
+from widgets.cluster_view.actions import ClusterActions
 from widgets.cluster_view.view import ClusterView
 from widgets.panel import Panel
 from widgets.patient_panel import PatientPanel
@@ -109,6 +112,9 @@ class MainWindow(QMainWindow):
             stores.alerts, stores.analytics, c.region, c.ward, clock=self._clock,
             archived_after_s=c.alarm_archive_after_s)
         self.health_feed = HealthFeed(stores, HEALTH_REFRESH_S)
+        # a trainer's actions on the lab's nodes: only ever this station's lab's
+        self.lab_actions_feed = LabActionsFeed(StationLabActions(c.data_dir), stores.patients,
+                                               c.region, c.user, clock=self._clock)
         couriers = {name: store.courier for name, store in stores.by_name().items()
                     if hasattr(store, "courier")}  # the real stores, wrapped with the outbox
         self.pending_feed = PendingWritesFeed(couriers, stores.patients, c.region, c.user,
@@ -116,7 +122,7 @@ class MainWindow(QMainWindow):
         self.feeds = [self.pending_feed, self.vitals_feed, self.waveform_feed, self.trend_feed, self.selected_waveforms_feed,
                       self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
-                      self.alarm_history_feed, self.health_feed]
+                      self.alarm_history_feed, self.health_feed, self.lab_actions_feed]
 
     def _build_widgets(self) -> None:
         self.banner = AlarmBanner(clock=self._clock)
@@ -136,7 +142,9 @@ class MainWindow(QMainWindow):
         self.cluster_view = ClusterView()
         self.cluster_view.set_station(f"This station \u00b7 {self.config.ward} \u00b7 region "
                                       f"{self.config.region}")
-        self._lab_states = lab_states_for(self.config.data_dir)
+        self.station_lab = StationLab(self.config.data_dir)
+        self._lab_states = self.station_lab.states
+        self.cluster_actions = ClusterActions(self.cluster_view, clock=self._clock)
         self.store_status = StoreStatus()
         self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
         self.vitals_panel = Panel("Vitals", self.vitals_chart)
@@ -208,6 +216,7 @@ class MainWindow(QMainWindow):
 
     def _show_cluster(self, healths: list[StoreHealth]) -> None:
         self.cluster_view.show_health(healths, self._lab_states())
+        self.cluster_actions.show_links(self.station_lab.links())
 
     def _connect_signals(self) -> None:
         """All the wiring between feeds and widgets, in one place."""
@@ -247,6 +256,7 @@ class MainWindow(QMainWindow):
         self.health_feed.health_changed.connect(self._show_cluster)
         self._connect_alarm_history()
         self._connect_pending_writes()
+        self._connect_lab_actions()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
                        self.care_graph.patient_selected, self.alarm_history.patient_selected):
             signal.connect(self.select_patient)
@@ -309,6 +319,16 @@ class MainWindow(QMainWindow):
         patients.delivered.connect(self.patient_panel.show_delivered)
         patients.discharge_queued.connect(self.patient_panel.show_discharge_queued)
         self.pending_count.clicked.connect(lambda: self.reports.setCurrentWidget(view))
+
+    def _connect_lab_actions(self) -> None:
+        """The Cluster tab's buttons ask; the feed checks, acts and says; the view is asked
+        again at once, so the class sees the node change as soon as the lab has changed it."""
+        feed, actions = self.lab_actions_feed, self.cluster_actions
+        actions.requested.connect(feed.act)
+        feed.running.connect(actions.show_running)
+        feed.done.connect(actions.show_done)
+        feed.failed.connect(actions.show_failed)
+        feed.done.connect(lambda *_: self.health_feed.set_refresh(self.health_feed.refresh_s))
 
     def _connect_alarm_history(self) -> None:
         feed, view = self.alarm_history_feed, self.alarm_history

@@ -13,8 +13,6 @@ from app.lab.state import LabError, default_lab_dir
 from app.lab.table import show
 
 PROG = "ward-station"
-_BY_NAME = {"kill": control.kill, "stop": control.stop, "freeze": control.freeze,
-            "cut": control.cut, "restore": control.restore}
 
 
 def run_lab(args: argparse.Namespace) -> int:
@@ -53,7 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.lab_command == "down":
         control.down(lab, _say)
     else:
-        _BY_NAME[args.lab_command](lab, args.node, _say)
+        control.ACTIONS[args.lab_command](lab, args.node, _say)
     return 0
 
 

@@ -128,3 +128,6 @@ def _wait_answers(lab: Lab, node: LabNode) -> None:
             raise LabError(f"{node.name} did not answer within {RESTORE_S:.0f} s; "
                            f"{node.log_tail()}")
         time.sleep(0.1)
+
+
+ACTIONS = {"kill": kill, "stop": stop, "freeze": freeze, "cut": cut, "restore": restore}

@@ -40,6 +40,9 @@ class ClusterView(QWidget):
         self.groups: list[StoreGroup] = []
         self._station = "This station"
         self._waiting = "Asking every store for its nodes..."
+        # room (in text units) kept free at the right of a lab node's address, for the button
+        # of its actions (widgets/cluster_view/actions.py); none without them
+        self.lab_button_width = 0.0
 
     def set_station(self, text: str) -> None:
         self._station = text
@@ -189,8 +192,10 @@ class ClusterView(QWidget):
         role = node.role + (f"  ({node.lab_name})" if node.lab_name else "")
         self._text(painter, first.adjusted(0, 0, -taken - 0.5 * u, 0), role, 0.95, palette.TEXT,
                    bold=True)
+        room = self.lab_button_width * u if node.lab_name else 0.0  # beside the address
         for index, text in enumerate((node.address, node.detail), start=1):
-            row = QRectF(inner.left(), inner.top() + index * step, inner.width(), step)
+            row = QRectF(inner.left(), inner.top() + index * step,
+                         inner.width() - (room if index == 1 else 0.0), step)
             self._text(painter, row, text, 0.8, palette.TEXT_DIM)
 
     def _text(self, painter: QPainter, box: QRectF, text: str, size: float, colour: str,
