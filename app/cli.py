@@ -143,8 +143,13 @@ def _lab_parser(commands) -> None:
             "second, and print its figures and verdict (what was lost, counted against the "
             "simulator's own record)")
     drill = actions.add_parser("drill", help=text, description=text[0].upper() + text[1:] + ".")
-    drill.add_argument("drill", choices=["redis-master"], help="redis-master: kill the alarm "
-                       "bus's master, wait for the Sentinels' promotion, restore it")
+    drill.add_argument("drill", choices=["redis-master", "station-link"], help="redis-master: "
+                       "kill the alarm bus's master, wait for the Sentinels' promotion, restore "
+                       "it; station-link: cut this station's link to a store while it writes "
+                       "there (the server runs on), restore it")
+    drill.add_argument("--store", choices=("vitals", "patients", "network"),
+                       help="station-link: the store whose link is cut (default: the first "
+                            "the lab has a link to, vitals)")
     drill.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
     drill.add_argument("--report", type=Path, metavar="DIR",
                        help="also write the figures to DIR/drill-NAME.json")

@@ -42,6 +42,10 @@ def _run(args: argparse.Namespace) -> int:
 
         return lab_up(folder, _say, java=args.java)
     lab = control.load(folder)
+    if args.lab_command == "drill" and args.drill == "station-link":
+        from app.lab.drill_link import run_link_drill
+
+        return run_link_drill(lab, args.store, args.json, args.report, _say)
     if args.lab_command == "drill":
         from app.lab.drill_report import run_drill
 

@@ -4,17 +4,21 @@ with a station config beside them, as `lab up` leaves them; far quicker than a w
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from app.config import load_config
 from app.lab import control, probes
 from app.lab.links import start_links
 from app.lab.programs import redis_program
 from app.lab.redis_nodes import SECRET, redis_nodes
-from app.lab.state import Lab, new_secret
+from app.lab.state import CONFIG, Lab, new_secret
 from app.lab.station_files import write_station_files
 from app.lab.store_nodes import influx_node, influx_url
+from stores import open_stores
 from tests.waiting import eventually_blocking
 
 
@@ -42,7 +46,21 @@ def small_lab(folder: Path, *, influx: bool = True, redis: bool = False) -> Lab:
     for node in lab.nodes:
         eventually_blocking(lambda node=node: probes.answers(node, secrets), 30,
                             f"{node.name} answering")
+    asyncio.run(_prepare(folder))
     return lab
+
+
+async def _prepare(folder: Path) -> None:
+    """What `lab up`'s `check --init` does: each real store's database and schema made."""
+    config = load_config(folder / CONFIG, environ={})
+    stores = await open_stores(dataclasses.replace(config.store_config,
+                                                   data_dir=folder / "prepare"))
+    try:
+        for name, url in config.stores.items():
+            if url != "embedded":
+                await getattr(stores, name).prepare(create=True)
+    finally:
+        await stores.close()
 
 
 def down_quietly(lab: Lab) -> None:

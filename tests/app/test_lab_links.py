@@ -50,7 +50,6 @@ async def test_a_cut_link_takes_the_store_down_and_its_writes_land_once_it_relay
     influx, view = lab.node("influxdb"), StationLab(config.data_dir)
     link_address = config.stores["vitals"].split("/")[2]
     try:
-        await stores.vitals.prepare(create=True)
         start = time.time()
         await stores.vitals.write([sample(start, 70)])
         assert await stores.vitals.courier.counts() == (0, 0)  # straight to the server

@@ -1,0 +1,263 @@
+"""`ward-station lab drill station-link [--store STORE]`: the station's link to one store cut
+while it writes there, then restored; nothing the station wrote may be lost.
+
+The drill runs a station of its own on the lab (its stores through the same links as a station
+window's, its outbox in LAB/drill/station-link) writing to the store ten times a second. It cuts
+the store's link (`lab cut link-STORE`: the server runs on), holds it cut HOLD_S after the
+station saw the store down, restores it, and waits until the store answers and the outbox is
+empty. Then every write it made is read back from the store: counted against its own record,
+never against what the store or the outbox report. Times are seconds from the cut, as the
+redis-master drill's are from its kill. Its steps and counters go to LAB/drill/events.jsonl
+(`DrillLog`), so a station window on the lab shows the drill as it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import dataclasses
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.config import load_config
+from app.lab import control
+from app.lab.drill_events import DrillLog
+from app.lab.drill_link_writes import DrillWrites, drill_writes
+from app.lab.drill_link_watch import StoreWatch
+from app.lab.links import CUT, link_state
+from app.lab.links import KIND as LINK
+from app.lab.node import LabNode
+from app.lab.state import CONFIG, Lab, LabError
+from stores import open_stores
+from stores.errors import StoreError
+
+DRILL = "station-link"
+STORES = ("vitals", "patients", "network")  # those a lab links, the default first
+RATE_S = 0.1  # ten writes a second
+BEFORE = 10  # writes made before the cut
+HOLD_S = 5.0  # cut this long once the station saw the store down
+DETECT_LIMIT_S = 30.0
+WHOLE_LIMIT_S = 20.0  # for the store to answer with an empty outbox before the cut
+SETTLE_LIMIT_S = 60.0
+Say = Callable[[str], None]
+
+LABELS = {
+    "detect_s": "the station saw the store down, s after the cut",
+    "restored_s": "the link restored, s after the cut",
+    "station_resumed_s": "the store answered the station again, s after the cut",
+    "drained_s": "the outbox empty again, s after the cut",
+    "writes_made": "writes the station made",
+    "writes_found": "of them, read back from the store",
+    "writes_missing": "of them, not in the store",
+    "writes_failed": "refused to the station at once (the outbox full, or bad data)",
+    "writes_queued": "writes kept in the outbox while the link was cut",
+    "writes_delivered": "of them, delivered",
+    "writes_refused": "of them, refused by the store on delivery",
+    "writes_lost": "of them, lost",
+}
+
+
+def link_of(lab: Lab, store: str | None) -> LabNode:
+    """The lab's link to `store` (None: the first it has of STORES); LabError naming those it
+    has."""
+    links = sorted((node for node in lab.nodes if node.kind == LINK),
+                   key=lambda node: STORES.index(node.store) if node.store in STORES else 9)
+    found = next((n for n in links if store in (None, n.store)), None)
+    if found is None:
+        have = ", ".join(n.store for n in links) or "none (a lab from before links: up again)"
+        raise LabError(f"the lab has no link to {store or 'any store'} to cut (links: {have}); "
+                       "Redis and Cassandra, and a MongoDB replica set, are reached at their "
+                       "servers' own addresses")
+    return found
+
+
+@dataclasses.dataclass
+class Record:
+    """What the drill made, and what the outbox told of it."""
+
+    keys: list[str] = dataclasses.field(default_factory=list)
+    failed: int = 0
+    outbox: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
+
+    def counters(self) -> dict[str, int]:
+        return {"writes_made": len(self.keys), "writes_failed": self.failed,
+                "writes_queued": self.outbox["queued"],
+                "writes_delivered": self.outbox["delivered"],
+                "writes_refused": self.outbox["refused"]}
+
+
+async def station_link(lab: Lab, store: str | None, say: Say) -> dict[str, Any]:
+    """Run the drill on `lab`; its figures (LABELS' keys, and which store)."""
+    link = link_of(lab, store)
+    config = load_config(lab.folder / CONFIG, environ={})
+    stores = await open_stores(dataclasses.replace(
+        config.store_config, data_dir=lab.folder / "drill" / DRILL))
+    log = DrillLog(lab.folder, DRILL)
+    record, target = Record(), getattr(stores, link.store)
+    courier = getattr(target, "courier", None)
+    if courier is not None:
+        courier.listen(lambda event, _write: record.outbox.update([event]))
+    writes = drill_writes(link.store, stores, log.run, config.region)
+    drill = _Drill(lab, link, log, say, record, StoreWatch(target))
+    try:
+        return await drill.run(writes)
+    finally:
+        await drill.leave_as_found()
+        await stores.close()
+        log.close()
+
+
+class _Drill:
+    def __init__(self, lab: Lab, link: LabNode, log: DrillLog, say: Say, record: Record,
+                 watch: StoreWatch) -> None:
+        self.lab, self.link, self.log, self._say = lab, link, log, say
+        self.record, self.watch = record, watch
+        self.times: dict[str, float | None] = {}
+        self._tasks: list[asyncio.Task] = []
+
+    def step(self, text: str) -> None:
+        self._say(text)
+        self.log.event("step", text)
+
+    async def run(self, writes: DrillWrites) -> dict[str, Any]:
+        store = self.link.store
+        self.log.event("start", f"cut this station's link to the {store} store while it "
+                       f"writes there ten times a second, hold it {HOLD_S:.0f} s, restore it")
+        self._tasks = [asyncio.ensure_future(self._write(writes)),
+                       asyncio.ensure_future(self._counters()), self.watch.start()]
+        await self._whole_before(time.monotonic())
+        cut = await self._cut()
+        await self._see_down(cut)
+        await asyncio.sleep(HOLD_S)
+        await self._restore(cut)
+        await self._settle(cut)
+        await self._stop_tasks()
+        keys = list(self.record.keys)
+        found = await writes.found(keys)
+        await writes.tidy(keys)
+        figures = self.figures(store, len(found))
+        self.log.event("end", figures=figures, verdict=verdict(figures))
+        return figures
+
+    async def _whole_before(self, started: float) -> None:
+        """BEFORE writes made, and the store whole: else the drill would show nothing."""
+        whole = await self._until(lambda: len(self.record.keys) >= BEFORE
+                                  and self.watch.first_drained(started), WHOLE_LIMIT_S)
+        if not whole:
+            said = self.watch.looks[-1].reason if self.watch.looks else "no answer"
+            raise LabError(f"the {self.link.store} store is not whole before the cut ({said}): "
+                           f"`ward-station check --init --config {self.lab.folder / CONFIG}`")
+
+    async def _cut(self) -> float:
+        cut = time.monotonic()
+        await asyncio.to_thread(control.cut, self.lab, self.link.name, self.step)
+        return cut
+
+    async def _see_down(self, cut: float) -> None:
+        seen = await self._until(lambda: self.watch.first_down(cut), DETECT_LIMIT_S)
+        self.times["detect_s"] = _since(self.watch.first_down(cut), cut)
+        if not seen:
+            self.step(f"the station did not see the {self.link.store} store down within "
+                      f"{DETECT_LIMIT_S:.0f} s")
+            return
+        self.step(f"the station sees the {self.link.store} store down "
+                  f"({self.times['detect_s']} s after the cut); its writes wait in the outbox")
+
+    async def _restore(self, cut: float) -> None:
+        await asyncio.to_thread(control.restore, self.lab, self.link.name, self.step)
+        self.times["restored_s"] = round(time.monotonic() - cut, 2)
+
+    async def _settle(self, cut: float) -> None:
+        restored = cut + (self.times["restored_s"] or 0.0)
+        if await self._until(lambda: self.watch.first_up(restored), SETTLE_LIMIT_S):
+            self.times["station_resumed_s"] = _since(self.watch.first_up(restored), cut)
+            self.step(f"the {self.link.store} store answers the station again")
+        if await self._until(lambda: self.watch.first_drained(restored), SETTLE_LIMIT_S):
+            self.times["drained_s"] = _since(self.watch.first_drained(restored), cut)
+            self.step(f"the outbox is empty: {self.record.outbox['delivered']} queued write(s) "
+                      "delivered")
+
+    def figures(self, store: str, found: int) -> dict[str, Any]:
+        made, counts = len(self.record.keys), self.record.counters()
+        return {"drill": DRILL, "store": store, "link": self.link.name,
+                **{key: self.times.get(key) for key in
+                   ("detect_s", "restored_s", "station_resumed_s", "drained_s")},
+                **counts, "writes_found": found, "writes_missing": made - found,
+                "writes_lost": counts["writes_queued"] - counts["writes_delivered"]
+                - counts["writes_refused"]}
+
+    async def _write(self, writes: DrillWrites) -> None:
+        while True:
+            try:
+                self.record.keys.append(await writes.write(len(self.record.keys)))
+            except StoreError:
+                self.record.failed += 1
+            await asyncio.sleep(RATE_S)
+
+    async def _counters(self) -> None:
+        while True:
+            self.log.event("counters", figures=self.record.counters())
+            await asyncio.sleep(1.0)
+
+    async def _until(self, done: Callable[[], object], limit_s: float) -> bool:
+        deadline = time.monotonic() + limit_s
+        while not done():
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
+    async def _stop_tasks(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def leave_as_found(self) -> None:
+        """Whatever happened, the tasks stopped and the link relaying again."""
+        await self._stop_tasks()
+        if self.link.state(self.lab.folder) == "running" and link_state(self.link) == CUT:
+            await asyncio.to_thread(control.restore, self.lab, self.link.name, self.step)
+
+
+def _since(at: float | None, cut: float) -> float | None:
+    return round(at - cut, 2) if at is not None else None
+
+
+def verdict(found: dict[str, Any]) -> str:
+    """"nothing lost", or exactly what was lost; worked out from the records, not assumed."""
+    if found["detect_s"] is None:
+        return ("NOT CUT: the station never saw the store down, so the drill shows nothing "
+                "(`ward-station lab status` shows the link)")
+    lost = [f"{found[key]} {what}" for key, what in (
+        ("writes_missing", "write(s) the station made are not in the store"),
+        ("writes_lost", "write(s) queued in the outbox never delivered"),
+        ("writes_refused", "write(s) refused by the store on delivery (Pending writes)"),
+        ("writes_failed", "write(s) refused to the station at once")) if found[key]]
+    if found["drained_s"] is None:
+        lost.append(f"the outbox did not empty within {SETTLE_LIMIT_S:.0f} s")
+    return ("LOST: " + "; ".join(lost)) if lost else "nothing lost"
+
+
+def run_link_drill(lab: Lab, store: str | None, as_json: bool, report: Path | None,
+                   say: Say) -> int:
+    """The drill as the command line runs it: the figures as a table a class can read, the
+    verdict, one JSON line with `--json`, DIR/drill-station-link.json with `--report DIR`; 0
+    when nothing was lost, 1 otherwise."""
+    found = asyncio.run(station_link(lab, store, say))
+    found["verdict"] = verdict(found)
+    say(f"the station's link to the {found['store']} store ({found['link']}):")
+    for key, label in LABELS.items():
+        value = found[key]
+        say(f"  {'-' if value is None else value!s:>8}  {label}")
+    say(f"verdict: {found['verdict']}")
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)
+        path = report / f"drill-{DRILL}.json"
+        path.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+        say(f"figures written to {path}")
+    if as_json:
+        print(json.dumps(found), flush=True)
+    return 0 if found["verdict"] == "nothing lost" else 1
