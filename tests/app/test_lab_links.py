@@ -7,15 +7,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+import urllib.parse
 
 import pytest
 
 from app.config import load_config
 from app.lab import control, probes
+from app.lab.links import start_links
+from app.lab.node import LabNode
 from app.lab.station_view import StationLab
 from app.lab.state import Lab, LabError
 from app.lab.table import rows
-from stores import open_stores
+from stores import STORE_NAMES, StoreConfig, open_stores
 from stores.model import HealthState, VitalSample
 from tests.app.lab_small import down_quietly, small_lab
 from tests.waiting import eventually
@@ -95,3 +98,40 @@ def test_only_a_running_link_is_cut_and_a_server_never_is(lab):
     control.restore(Lab.load(lab.folder), "link-vitals", said.append)  # a new relay, relaying
     assert StationLab(lab.folder / "station-data").links() == {
         "vitals": ("link-vitals", "relaying")}
+
+
+@pytest.mark.asyncio
+async def test_the_care_network_is_reached_over_bolt_through_its_link(neo4j_server, tmp_path):
+    """neo4j:// would route to the address the server advertises, past the link: the lab's
+    config says bolt:// to the link, and cutting it takes the care network down."""
+    server = urllib.parse.urlsplit(neo4j_server.fresh_url("link"))
+    lab = Lab(tmp_path / "lab", [LabNode("neo4j", "network", "neo4j", server.hostname,
+                                         server.port, tmp_path / "neo4j", [])])
+    lab.folder.mkdir()
+    url = start_links(lab, {"network": neo4j_server.url + "?insecure=true"})["network"]
+    lab.save()
+    assert url.startswith(f"bolt://127.0.0.1:{lab.node('link-network').port}/")
+    config = StoreConfig(tmp_path / "station", urls={**dict.fromkeys(STORE_NAMES, "embedded"),
+                                                     "network": url},
+                         secrets={"network": neo4j_server.secret})
+    stores = await open_stores(config)
+    network = stores.network
+    try:
+        await eventually(lambda: _up(network), 30, "the care network through its link")
+        await network.put_patient("link-test-patient", "Link Test")
+        await asyncio.to_thread(control.cut, lab, "link-network", lambda _: None)
+        await eventually(lambda: _down(network), 10, "the care network down")
+        await asyncio.to_thread(control.restore, lab, "link-network", lambda _: None)
+        await eventually(lambda: _up(network), 30, "the care network back")
+        assert (await network.care_team("link-test-patient")).node("link-test-patient")
+    finally:
+        await stores.close()
+        down_quietly(lab)
+
+
+async def _up(store) -> bool:
+    return (await store.health()).state is HealthState.UP
+
+
+async def _down(store) -> bool:
+    return (await store.health()).state is HealthState.DOWN
