@@ -96,10 +96,11 @@ async def station_link(lab: Lab, store: str | None, say: Say) -> dict[str, Any]:
     stores = await open_stores(dataclasses.replace(
         config.store_config, data_dir=lab.folder / "drill" / DRILL))
     log = DrillLog(lab.folder, DRILL)
-    record, target = Record(), getattr(stores, link.store)
+    record, target, started = Record(), getattr(stores, link.store), time.time()
     courier = getattr(target, "courier", None)
-    if courier is not None:
-        courier.listen(lambda event, _write: record.outbox.update([event]))
+    if courier is not None:  # this run's writes: not what an earlier run left in the outbox
+        courier.listen(lambda event, write: record.outbox.update(
+            [event] if write.queued_at >= started else []))
     writes = drill_writes(link.store, stores, log.run, config.region)
     drill = _Drill(lab, link, log, say, record, StoreWatch(target))
     try:
@@ -117,6 +118,7 @@ class _Drill:
         self.record, self.watch = record, watch
         self.times: dict[str, float | None] = {}
         self._tasks: list[asyncio.Task] = []
+        self._writing = True
 
     def step(self, text: str) -> None:
         self._say(text)
@@ -134,6 +136,10 @@ class _Drill:
         await asyncio.sleep(HOLD_S)
         await self._restore(cut)
         await self._settle(cut)
+        self._writing = False  # the last write finished, not cut short: it is in the record
+        await self._tasks[0]
+        stopped = time.monotonic()
+        await self._until(lambda: self.watch.first_drained(stopped), SETTLE_LIMIT_S)
         await self._stop_tasks()
         keys = list(self.record.keys)
         found = await writes.found(keys)
@@ -190,7 +196,7 @@ class _Drill:
                 - counts["writes_refused"]}
 
     async def _write(self, writes: DrillWrites) -> None:
-        while True:
+        while self._writing:
             try:
                 self.record.keys.append(await writes.write(len(self.record.keys)))
             except StoreError:
