@@ -143,6 +143,12 @@ def cell_groups(figures: Mapping[str, Figure], final: bool) -> list[CellGroup]:
     return [CellGroup(title, tuple(groups[title])) for title in sorted(groups, key=_rank)]
 
 
+def figure_label(key: str) -> str:
+    """A figure's name in a few words, its group's with it ("alarms shown")."""
+    title, label = _place(key, 0)
+    return label if title in (TIMES, OTHER) else f"{title.lower()} {label}"
+
+
 def _place(key: str, value: Figure) -> tuple[str, str]:
     words = key.split("_")
     if isinstance(value, str):
