@@ -114,8 +114,9 @@ def _header(ink: Ink, box: QRectF, run: DrillRun, events: Sequence[DrillEvent]) 
 
 
 def run_events(lab_folder: Path, since: float) -> list[DrillEvent]:
-    """The events of the lab's latest run that began at `since` or later (none when the drill
-    wrote none: an older run's are never taken for this one's)."""
+    """The events of the lab's latest run, if it went on at `since` or later (none when the
+    drill wrote none: an older run, which ended before this one began, is never taken for
+    it)."""
     reader, events = DrillEventReader(lab_folder), []
     while batch := reader.read():
         events += batch
@@ -123,7 +124,7 @@ def run_events(lab_folder: Path, since: float) -> list[DrillEvent]:
         return []
     latest = events[-1].run
     run = [event for event in events if event.run == latest]
-    return run if run[0].at >= since else []
+    return run if run[-1].at >= since else []
 
 
 def _gui() -> None:

@@ -84,6 +84,7 @@ def test_an_older_runs_events_are_not_this_ones(tmp_path):
     old = _drill(tmp_path, time.time() - 3600)
     old.close()
     assert run_events(tmp_path, since=time.time() - 60) == []
-    new = _drill(tmp_path, time.time())
+    began = time.time()
+    new = _drill(tmp_path, began - 2)  # its first events before the command's start, its last after
     new.close()
-    assert {e.run for e in run_events(tmp_path, since=time.time() - 60)} == {new.run}
+    assert {e.run for e in run_events(tmp_path, since=began)} == {new.run}
