@@ -176,7 +176,7 @@ class ClusterView(QWidget):
         if tag:
             self._text(painter, QRectF(left, line.top(), 5 * u, line.height()), tag, 0.7,
                        colour, bold=True)
-            left += 5 * u
+        left += 5 * u  # the station's own too: every line's text starts at one place
         tone = palette.DOWN if change.bad else palette.TEXT
         self._text(painter, QRectF(left, line.top(), line.right() - left, line.height()),
                    change.text, 0.85, tone)
