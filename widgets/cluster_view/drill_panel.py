@@ -58,8 +58,9 @@ def _header(ink: Ink, inner: QRectF, run: DrillRun, status: str, now: float) -> 
     line = QRectF(inner.left(), line.bottom(), inner.width(), 1.3 * u)
     since = _clock(run.started)
     if status == "ended":
-        said, tone = (f"ended {_clock(run.ended or run.last)} \u00b7 "
-                      f"{(run.ended or run.last) - run.started:.0f} s"), scheme.dim
+        took = (run.ended or run.last) - run.started  # 0: only its end is known
+        said, tone = (f"ended {_clock(run.ended or run.last)}"
+                      + (f" \u00b7 {took:.0f} s" if took > 0 else "")), scheme.dim
     elif status == "running":
         said, tone = f"running since {since} \u00b7 {max(0.0, now - run.started):.0f} s", \
             scheme.text
