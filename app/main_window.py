@@ -25,11 +25,12 @@ from app.feeds.alarm_history import AlarmHistoryFeed
 from app.feeds.alarms import AlarmsFeed
 from app.feeds.analytics import AnalyticsFeed
 from app.feeds.care_network import CareNetworkFeed
+from app.feeds.drill import DrillFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
 from app.feeds.lab_actions import LabActionsFeed
 from app.lab.station_actions import StationLabActions
-from app.lab.station_view import StationLab
+from app.lab.station_view import StationLab, lab_folder_for
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
             stores.alerts, stores.analytics, c.region, c.ward, clock=self._clock,
             archived_after_s=c.alarm_archive_after_s)
         self.health_feed = HealthFeed(stores, HEALTH_REFRESH_S)
+        self.drill_feed = DrillFeed(lab_folder_for(c.data_dir))  # a drill on the station's lab
         # a trainer's actions on the lab's nodes: only ever this station's lab's
         self.lab_actions_feed = LabActionsFeed(StationLabActions(c.data_dir), stores.patients,
                                                c.region, c.user, clock=self._clock)
@@ -122,7 +124,8 @@ class MainWindow(QMainWindow):
         self.feeds = [self.pending_feed, self.vitals_feed, self.waveform_feed, self.trend_feed, self.selected_waveforms_feed,
                       self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
-                      self.alarm_history_feed, self.health_feed, self.lab_actions_feed]
+                      self.alarm_history_feed, self.health_feed, self.drill_feed,
+                      self.lab_actions_feed]
 
     def _build_widgets(self) -> None:
         self.banner = AlarmBanner(clock=self._clock)
@@ -213,6 +216,7 @@ class MainWindow(QMainWindow):
         # no more than every two
         self.health_feed.set_refresh(CLUSTER_REFRESH_S if VIEWS[index] == "cluster"
                                      else HEALTH_REFRESH_S)
+        self.drill_feed.set_active(VIEWS[index] == "cluster")
 
     def _show_cluster(self, healths: list[StoreHealth]) -> None:
         self.cluster_view.show_health(healths, self._lab_states())
@@ -254,6 +258,7 @@ class MainWindow(QMainWindow):
         self._connect_alarms()
         self.health_feed.health_changed.connect(self.store_status.show_health)
         self.health_feed.health_changed.connect(self._show_cluster)
+        self.drill_feed.events_read.connect(self.cluster_view.show_drill_events)
         self._connect_alarm_history()
         self._connect_pending_writes()
         self._connect_lab_actions()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -249,21 +248,12 @@ def verdict(found: dict[str, Any]) -> str:
 
 def run_link_drill(lab: Lab, store: str | None, as_json: bool, report: Path | None,
                    say: Say) -> int:
-    """The drill as the command line runs it: the figures as a table a class can read, the
-    verdict, one JSON line with `--json`, DIR/drill-station-link.json with `--report DIR`; 0
-    when nothing was lost, 1 otherwise."""
+    """The drill as the command line runs it, said as every drill is (`drill_report.tell`):
+    the figures, the verdict, `--json`, `--report DIR`; 0 when nothing was lost, else 1."""
+    from app.lab.drill_report import tell
+
+    began = time.time()
     found = asyncio.run(station_link(lab, store, say))
     found["verdict"] = verdict(found)
     say(f"the station's link to the {found['store']} store ({found['link']}):")
-    for key, label in LABELS.items():
-        value = found[key]
-        say(f"  {'-' if value is None else value!s:>8}  {label}")
-    say(f"verdict: {found['verdict']}")
-    if report is not None:
-        report.mkdir(parents=True, exist_ok=True)
-        path = report / f"drill-{DRILL}.json"
-        path.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
-        say(f"figures written to {path}")
-    if as_json:
-        print(json.dumps(found), flush=True)
-    return 0 if found["verdict"] == "nothing lost" else 1
+    return tell(lab, DRILL, found, LABELS, [], began, as_json, report, say)

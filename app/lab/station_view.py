@@ -2,7 +2,8 @@
 node's name and whether its process runs, is frozen (SIGSTOP) or is gone, and each of its links
 to a store (app/lab/links.py), relaying or cut. A station finds its lab beside its data folder
 (`lab up` writes `data_dir = DIR/station-data`); on any other cluster there is none, and the
-view shows what the servers say alone.
+view shows what the servers say alone. The lab's folder is also where a drill's events are
+(`app/feeds/drill.py` reads them).
 
 The station's store reports a linked server at the link's address (the one in its config): that
 address is given the server's name, and its state, or "cut" while the link does not relay."""
@@ -24,6 +25,12 @@ log = logging.getLogger(__name__)
 LabStates = dict[str, tuple[str, str]]
 # store -> (its link's name, "relaying" | "cut" | "frozen" | "down")
 LabLinks = dict[str, tuple[str, str]]
+
+
+def lab_folder_for(data_dir: Path) -> Path | None:
+    """The lab the station runs on (where a drill writes its events), or None."""
+    folder = Path(data_dir).parent
+    return folder if (folder / STATE).is_file() else None
 
 
 def lab_states_for(data_dir: Path) -> Callable[[], LabStates]:

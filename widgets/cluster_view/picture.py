@@ -1,7 +1,7 @@
 """What the cluster view shows, without Qt: every store as a group of nodes, each node's state
 as the servers (and, on a lab, its processes) say it, and the node this station writes to.
 
-A node's state is one of four words a class can read from the back of the room:
+A node's state is one of five words a class can read from the back of the room:
 - "up": it answers;
 - "down": it does not (connection refused, or its process is gone);
 - "frozen": its process is stopped (the lab's `freeze`): it holds its port but answers nothing;
