@@ -22,6 +22,7 @@ from widgets.cluster_view.view import ClusterView
 
 BUTTON_WIDTH = 5.6  # in the view's text units; the view keeps this room free beside the text
 RELAYING = "relaying"
+SLIM = "QPushButton { padding: 0px 6px; }"  # the theme's padding would hide a small one's text
 
 # store -> (its link's name, "relaying" | "cut" | "frozen" | "down"), as the station's lab says
 Links = Mapping[str, tuple[str, str]]
@@ -90,6 +91,7 @@ class ClusterActions(QObject):
         button = self.buttons.get(key)
         if button is None:
             button = QPushButton(text, self._view, objectName="LabAction")
+            button.setStyleSheet(SLIM)
             button.setToolTip(key)
             self.buttons[key] = button
         button.setText(text)
@@ -111,17 +113,23 @@ class ClusterActions(QObject):
         name, state = link
         known = name in self.buttons
         button = self._button(name, "Cut link" if state == RELAYING else "Restore link")
+        # cut: the way back stands out, in the colour of what it mends
+        button.setStyleSheet(SLIM if state == RELAYING else
+                             SLIM.replace("}", f"border: 1px solid {palette.DOWN}; }}"))
         if not known:
             button.clicked.connect(partial(self._link_clicked, name, store))
         u = self._view.unit()
-        self._fit(button, QRectF(column.right() - (BUTTON_WIDTH + 1.2) * u, column.top(),
-                                 (BUTTON_WIDTH + 1.2) * u, 1.3 * u))
+        # at the right of the store's subtitle and state, which are short: its name stays whole
+        self._fit(button, QRectF(column.right() - (BUTTON_WIDTH + 1.2) * u, column.top() + 1.6 * u,
+                                 (BUTTON_WIDTH + 1.2) * u, 1.6 * u))
         return name
 
     def _fit(self, button: QPushButton, where: QRectF) -> None:
         font = button.font()
         font.setPixelSize(max(8, round(self._view.unit() * 0.75)))
         button.setFont(font)
+        # never shorter than its text, where many nodes make the boxes' rows thin
+        where.setHeight(max(where.height(), font.pixelSize() + 6))
         button.setGeometry(where.toRect())
         button.raise_()
 
