@@ -13,7 +13,8 @@ Sentinels unless `?sentinel_auth=false`. Options:
   UP and says critical alarms are not replicated. If they do not confirm in time the alarm stays written
   and delivered (calling it failed would make the outbox publish it twice): a warning is logged,
   the id is kept in `unconfirmed`, and health says DEGRADED for five minutes or until a later
-  critical alarm is confirmed. `wait_replicas=0` turns waiting off.
+  critical alarm is confirmed. `wait_replicas=0` turns waiting off. A trainer may switch
+  the count while the station runs (`redis_teaching`).
 - `stream_maxlen=10000`: entries kept per region stream (`XADD MAXLEN ~`): how far back a
   station that was away can catch up.
 - `timeout_ms=5000`: longest a call may take before it raises StoreUnavailable.
@@ -36,6 +37,7 @@ what the bus reads is checked before it is shown (`stores.alerts.redis_records`)
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -63,13 +65,17 @@ from stores.alerts.redis_scripts import (
     publish_args,
 )
 from stores.alerts.redis_subscription import Key, Subscription
+from stores.alerts.redis_teaching import replicas_of, wait_setting
 from stores.alerts.signing import Signer, SigningKeyError
 from stores.errors import NotFound, StoreUnavailable, ValidationError
-from stores.model import Alarm, HealthState, Priority, StoreHealth
+from stores.model import Alarm, HealthState, Priority, StoreHealth, TeachingSetting
+from stores.store import chosen
 from stores.urls import StoreUrl
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
+
+log = logging.getLogger(__name__)
 
 DRAIN_AT_CLOSE_S = 1.0
 EVICTION_CHECK_S = 60.0
@@ -266,6 +272,17 @@ class RedisAlertBus(AlertBus):
         notes += filter(None, [self.journal.note()])
         return await bus_health(self._conn, self.replicas, problems, notes,
                                 ("unsigned",) if unsigned else ())
+
+    def teaching_settings(self) -> tuple[TeachingSetting, ...]:
+        return (wait_setting(self._settings.wait_replicas, self.replicas.wanted),)
+
+    async def apply_teaching_setting(self, key: str, value: str) -> TeachingSetting:
+        """HIGH alarms wait for another count of replicas (`high_alarm_wait`) from the next
+        write on."""
+        chosen(self.teaching_settings(), key, value)
+        self.replicas.wanted = replicas_of(value)
+        log.info("Alarm bus: HIGH alarms wait for %s from now on", value)
+        return self.teaching_settings()[0]
 
     async def close(self) -> None:
         """End every subscription after what the stream holds now; close the connections."""

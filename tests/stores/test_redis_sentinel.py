@@ -139,3 +139,25 @@ async def test_a_critical_alarm_a_stalled_replica_does_not_confirm_is_kept_and_r
     health = await bus.health()
     assert health.state is HealthState.DEGRADED
     assert "no replica confirmed the last critical alarm (within 300 ms)" in health.reason
+
+
+async def test_switched_off_by_a_trainer_a_critical_alarm_no_longer_waits_for_the_replica(
+        replicated_pair, open_bus):
+    bus = await open_bus(replicated_pair.url + "&wait_timeout_ms=300", replicated_pair.secret)
+    await bus.publish(alarm("warm-up", priority=Priority.HIGH))
+    now = await bus.apply_teaching_setting("high_alarm_wait", "no replica")
+    assert now.value == "no replica"
+    os.kill(replicated_pair.replica.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        await bus.publish(alarm("high", priority=Priority.HIGH))
+        waited = time.monotonic() - started
+    finally:
+        os.kill(replicated_pair.replica.process.pid, signal.SIGCONT)
+
+    assert waited < 0.2 and bus.unconfirmed == []
+    health = await bus.health()
+    assert "HIGH alarms wait for no replica" in health.consistency
+    assert health.state is HealthState.UP, health.reason
+    await bus.apply_teaching_setting("high_alarm_wait", "1 replica")
+    assert "HIGH alarms wait for 1 replica(s), 300 ms at most" in (await bus.health()).consistency
