@@ -28,6 +28,7 @@ from app.feeds.care_network import CareNetworkFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
 from app.lab.station_view import lab_states_for
+from app.lab.teaching import TeachingSwitches
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
@@ -38,7 +39,7 @@ from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
 from app.second_screen.beds import beds_subtitle, screen_part, splits_own_ward
 from stores import Stores
-from stores.model import Alarm, AlarmLimits, Patient, StoreHealth, Vital, Ward
+from stores.model import Alarm, AlarmLimits, Patient, StoreHealth, TeachingSetting, Vital, Ward
 from widgets.alarm_banner.banner import AlarmBanner
 from widgets.alarm_history.view import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
@@ -117,6 +118,10 @@ class MainWindow(QMainWindow):
                       self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
                       self.alarm_history_feed, self.health_feed]
+        # the trainer's switches of the Cluster tab, on the station's own lab only
+        self._lab_states = lab_states_for(c.data_dir)
+        self.teaching = TeachingSwitches(stores, c, self._lab_states)
+        self.feeds.append(self.teaching)
 
     def _build_widgets(self) -> None:
         self.banner = AlarmBanner(clock=self._clock)
@@ -136,7 +141,6 @@ class MainWindow(QMainWindow):
         self.cluster_view = ClusterView()
         self.cluster_view.set_station(f"This station \u00b7 {self.config.ward} \u00b7 region "
                                       f"{self.config.region}")
-        self._lab_states = lab_states_for(self.config.data_dir)
         self.store_status = StoreStatus()
         self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
         self.vitals_panel = Panel("Vitals", self.vitals_chart)
@@ -207,7 +211,9 @@ class MainWindow(QMainWindow):
                                      else HEALTH_REFRESH_S)
 
     def _show_cluster(self, healths: list[StoreHealth]) -> None:
-        self.cluster_view.show_health(healths, self._lab_states())
+        lab = self._lab_states()
+        self.cluster_view.show_health(healths, lab)
+        self.cluster_view.show_switches(self.teaching.offered(lab))
 
     def _connect_signals(self) -> None:
         """All the wiring between feeds and widgets, in one place."""
@@ -252,12 +258,32 @@ class MainWindow(QMainWindow):
             signal.connect(self.select_patient)
         self._connect_availability()
         self._connect_supervision()
+        self._connect_teaching()
 
     def _connect_supervision(self) -> None:
         """A feed whose work died of a bug is restarted by itself; meanwhile the banner says so."""
         for feed in self.feeds:
             feed.work_stopped.connect(partial(self.alarms_feed.show_feed_stopped, feed.title))
             feed.work_running.connect(partial(self.alarms_feed.show_feed_stopped, feed.title, None))
+
+    def _connect_teaching(self) -> None:
+        """The trainer's switches: asked for in the Cluster tab, applied or refused by the app
+        (never by the widget alone), and what they change shown at once."""
+        teaching, view = self.teaching, self.cluster_view
+        view.setting_requested.connect(teaching.apply)
+        teaching.applied.connect(self._on_setting_applied)
+        teaching.refused.connect(view.show_switch_refused)
+        self.analytics_feed.unavailable.connect(partial(view.show_reads_failing, "analytics"))
+        self.analytics_feed.available.connect(partial(view.show_reads_failing, "analytics", ""))
+
+    def _on_setting_applied(self, setting: TeachingSetting) -> None:
+        self.statusBar().showMessage(f"Switched for teaching: {setting.store} \u00b7 "
+                                     f"{setting.label} {setting.value}", 15_000)
+        self.cluster_view.show_switches(self.teaching.offered())
+        self.cluster_view.show_switch_refused(setting.store, "")
+        self.health_feed.check_now()
+        if setting.store == "analytics":
+            self.analytics_feed.reload()  # a read at the new level, failing or not, at once
 
     def _connect_alarms(self) -> None:
         alarms, audio = self.alarms_feed, self.alarm_audio
