@@ -37,6 +37,7 @@ what the bus reads is checked before it is shown (`stores.alerts.redis_records`)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -56,6 +57,7 @@ from stores.alerts.redis_health import (
 )
 from stores.alerts.redis_records import RecordReader, ServerClock
 from stores.alerts.redis_replay import Info, WriteJournal, wrote_entry
+from stores.alerts.redis_sentinel_listener import SentinelEvents
 from stores.alerts.redis_scripts import (
     ACKNOWLEDGE,
     PUBLISH,
@@ -106,6 +108,7 @@ class RedisAlertBus(AlertBus):
         self._written: dict[str, Key] = {}  # region -> newest stream entry this bus wrote
         self._channels_down: dict[str, str] = {}  # region -> why its reader is not following
         self.replicas = ReplicaWatch(self._settings)
+        self.sentinel_events = SentinelEvents(conn)  # listens from the first health check on
         self.journal = WriteJournal()
         self._replaying = asyncio.Lock()
         self._eviction: str | None = None
@@ -269,9 +272,19 @@ class RedisAlertBus(AlertBus):
         notes = [f"alarms of {', '.join(unsigned)} are not signed (no signing key): anyone "
                  "with the Redis password could forge or clear them"] if unsigned else []
         await self._replay_if_idle_moved()
-        notes += filter(None, [self.journal.note()])
-        return await bus_health(self._conn, self.replicas, problems, notes,
-                                ("unsigned",) if unsigned else ())
+        notes += filter(None, [self.journal.note(), self._sentinel_refusals()])
+        self.sentinel_events.start()
+        health = await bus_health(self._conn, self.replicas, problems, notes,
+                                  ("unsigned",) if unsigned else ())
+        return dataclasses.replace(health, events=self.sentinel_events.recent())
+
+    def _sentinel_refusals(self) -> str | None:
+        """What health says of the Sentinels' events, without degrading the bus."""
+        events = self.sentinel_events
+        if events.problem:
+            return f"the Sentinels' events are not heard: {events.problem}"
+        return (f"{events.refused} Sentinel message(s) refused, the last: {events.last_refused}"
+                if events.refused else None)
 
     def teaching_settings(self) -> tuple[TeachingSetting, ...]:
         return (wait_setting(self._settings.wait_replicas, self.replicas.wanted),)
@@ -291,6 +304,7 @@ class RedisAlertBus(AlertBus):
         self._closed = True
         readers, self._readers = list(self._readers.values()), {}
         await asyncio.gather(*(r.stop(DRAIN_AT_CLOSE_S) for r in readers))
+        await self.sentinel_events.stop()
         await self._conn.aclose()
 
     async def _eviction_problem(self) -> str | None:
