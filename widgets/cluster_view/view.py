@@ -44,7 +44,7 @@ GROUP_COLOURS = {HealthState.UP: palette.UP, HealthState.DEGRADED: palette.DEGRA
 MARGIN, GAP = 12.0, 10.0
 TIMELINE_LINES = 9  # a title, the incident's figures, seven changes
 # a header row's height, in text units: a consistency line, a trainer's switch under it
-ROW_UNITS = {"said": 1.25, "switch": 1.7}
+ROW_UNITS = {"said": 1.25, "switch": 1.8}
 NOTE_LINES = 3  # a note under the switches, wrapped: why reads fail names the level and replicas
 
 
@@ -171,7 +171,7 @@ class ClusterView(QWidget):
             for (_, setting), box in self.header_boxes(column, group):
                 if isinstance(setting, TeachingSetting):
                     boxes[setting] = box.adjusted(u, 0.1 * u, 0, -0.15 * u).toRect()
-        self.switches.place(boxes, round(0.72 * u))
+        self.switches.place(boxes, round(0.78 * u))  # as the lines above
 
     # -- painting -------------------------------------------------------------------------
 
