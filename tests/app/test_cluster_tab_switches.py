@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
-
-from app.bootstrap import apply_theme, start_station
 from app.config import Config
 from app.lab.node import LabNode
 from app.lab.state import Lab
-from app.startup import open_station_stores
 from stores import STORE_NAMES
 from tests.app.qasync_helpers import run_on_qt_loop
+from tests.app.station_window import station_window
 from tests.waiting import eventually
 
 CASSANDRA = "cassandra://127.0.0.1:9/ward?dc=dc1&timeout=1"  # nothing listens there
@@ -30,17 +27,12 @@ def lab_beside(data_dir: Path) -> None:
 
 
 def run_window(config: Config, scenario) -> object:
+    """`scenario(window)`'s answer, with the window on its Cluster tab."""
+
     async def run() -> object:
-        stores = await open_station_stores(config)
-        station = await start_station(config, stores)
-        apply_theme(QApplication.instance())
-        window = station.window
-        try:
+        async with station_window(config) as window:
             window.show_view("cluster")
             return await scenario(window)
-        finally:
-            window.skip_close_confirmation("test done")
-            await station.stop()
 
     return run_on_qt_loop(run())
 

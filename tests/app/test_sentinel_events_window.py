@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.bootstrap import start_station
 from app.config import Config
-from app.startup import open_station_stores
 from stores import STORE_NAMES
 from tests.app.qasync_helpers import run_on_qt_loop
+from tests.app.station_window import station_window
 from tests.servers.redis_replicas import sentinel_group  # noqa: F401
 from tests.waiting import eventually
 
@@ -27,12 +26,9 @@ def test_the_windows_health_carries_the_sentinels_switch_master(qapp, tmp_path, 
               f"127.0.0.1 {group.replica_port}")
 
     async def scenario():
-        stores = await open_station_stores(config)
-        station = await start_station(config, stores)
-        window = station.window
-        shown: list[list] = []
-        window.health_feed.health_changed.connect(shown.append)
-        try:
+        async with station_window(config) as window:
+            shown: list[list] = []
+            window.health_feed.health_changed.connect(shown.append)
             window.show_view("cluster")  # asked every second
             await eventually(lambda: shown, 20, "a first round of health checks")
             group.master.kill()
@@ -42,9 +38,6 @@ def test_the_windows_health_carries_the_sentinels_switch_master(qapp, tmp_path, 
                 return next((e for e in alerts.events if e.text == switch), None)
 
             return await eventually(told, 40, "the +switch-master in the window's health")
-        finally:
-            window.skip_close_confirmation("test done")
-            await station.stop()
 
     event = run_on_qt_loop(scenario())
     assert event.source in {f"127.0.0.1:{port}" for port in group.sentinel_ports}
