@@ -143,7 +143,8 @@ def _lab_parser(commands) -> None:
                        "bus's master, wait for the Sentinels' promotion, restore it")
     drill.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
     drill.add_argument("--report", type=Path, metavar="DIR",
-                       help="also write the figures to DIR/drill-NAME.json")
+                       help="also write the figures to DIR/drill-NAME.json, and the run's "
+                       "timeline, figures and verdict to DIR/drill-NAME.png and .pdf")
     _lab_dir_option(drill)
 
 

@@ -25,9 +25,10 @@ from app.feeds.alarm_history import AlarmHistoryFeed
 from app.feeds.alarms import AlarmsFeed
 from app.feeds.analytics import AnalyticsFeed
 from app.feeds.care_network import CareNetworkFeed
+from app.feeds.drill import DrillFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
-from app.lab.station_view import lab_states_for
+from app.lab.station_view import lab_folder_for, lab_states_for
 from app.lab.teaching import TeachingSwitches
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
             stores.alerts, stores.analytics, c.region, c.ward, clock=self._clock,
             archived_after_s=c.alarm_archive_after_s)
         self.health_feed = HealthFeed(stores, HEALTH_REFRESH_S)
+        self.drill_feed = DrillFeed(lab_folder_for(c.data_dir))  # a drill on the station's lab
         couriers = {name: store.courier for name, store in stores.by_name().items()
                     if hasattr(store, "courier")}  # the real stores, wrapped with the outbox
         self.pending_feed = PendingWritesFeed(couriers, stores.patients, c.region, c.user,
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
         self.feeds = [self.pending_feed, self.vitals_feed, self.waveform_feed, self.trend_feed, self.selected_waveforms_feed,
                       self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
-                      self.alarm_history_feed, self.health_feed]
+                      self.alarm_history_feed, self.health_feed, self.drill_feed]
         # the trainer's switches of the Cluster tab, on the station's own lab only
         self._lab_states = lab_states_for(c.data_dir)
         self.teaching = TeachingSwitches(stores, c, self._lab_states)
@@ -209,6 +211,7 @@ class MainWindow(QMainWindow):
         # no more than every two
         self.health_feed.set_refresh(CLUSTER_REFRESH_S if VIEWS[index] == "cluster"
                                      else HEALTH_REFRESH_S)
+        self.drill_feed.set_active(VIEWS[index] == "cluster")
 
     def _show_cluster(self, healths: list[StoreHealth]) -> None:
         lab = self._lab_states()
@@ -251,6 +254,7 @@ class MainWindow(QMainWindow):
         self._connect_alarms()
         self.health_feed.health_changed.connect(self.store_status.show_health)
         self.health_feed.health_changed.connect(self._show_cluster)
+        self.drill_feed.events_read.connect(self.cluster_view.show_drill_events)
         self._connect_alarm_history()
         self._connect_pending_writes()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,

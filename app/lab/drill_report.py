@@ -1,10 +1,12 @@
 """A drill as the command line runs it: the figures as a table a class can read, the verdict,
-one JSON line with `--json`, and DIR/drill-NAME.json with `--report DIR`."""
+one JSON line with `--json`, and with `--report DIR` DIR/drill-NAME.json and the run's picture,
+DIR/drill-NAME.png and .pdf (`drill_picture.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 from app.lab.drill import Say, redis_master, verdict
@@ -29,6 +31,7 @@ LABELS = {
 
 def run_drill(lab: Lab, name: str, as_json: bool, report: Path | None, say: Say) -> int:
     """0 when nothing was lost, 1 otherwise (the verdict says what)."""
+    began = time.time()
     found = asyncio.run(redis_master(lab, say))
     found["verdict"] = verdict(found)
     for key, label in LABELS.items():
@@ -42,6 +45,10 @@ def run_drill(lab: Lab, name: str, as_json: bool, report: Path | None, say: Say)
         path = report / f"drill-{name}.json"
         path.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
         say(f"figures written to {path}")
+        from app.lab.drill_picture import run_events, write_pictures  # Qt: for a report only
+
+        for picture in write_pictures(report, name, run_events(lab.folder, began), found):
+            say(f"picture written to {picture}")
     if as_json:
         print(json.dumps(found), flush=True)
     return 0 if found["verdict"].startswith("nothing lost") else 1

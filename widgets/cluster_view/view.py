@@ -1,19 +1,20 @@
 """The cluster view, painted: this station at the top, an arrow to each store, each store's nodes
 in a column with their role, what the server reports of them and their state in words and
-colour, and along the bottom the timeline of what changed. Sized for a projector: the text
+colour, along the bottom the timeline of what changed, and on the right, while a drill runs on
+the lab and after it, the drill's panel (counters, verdict). Sized for a projector: the text
 scales with the view."""
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontMetrics,
+    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from stores.model import HealthState, StoreHealth, TeachingSetting
 from widgets import palette
+from widgets.cluster_view.drill import DrillNote, DrillRun, follow
+from widgets.cluster_view.drill_panel import DRILL, paint_drill, verdict_rect
+from widgets.cluster_view.ink import Ink
 from widgets.cluster_view.picture import (
     LabStates,
     NodeBox,
@@ -35,7 +39,7 @@ from widgets.cluster_view.picture import (
     state_word,
 )
 from widgets.cluster_view.switches import Switches
-from widgets.cluster_view.timeline import Timeline
+from widgets.cluster_view.timeline import Change, Timeline
 
 STATE_COLOURS = {"up": palette.UP, "down": palette.DOWN, "frozen": palette.DEGRADED,
                  "starting": palette.TEXT_DIM}
@@ -43,9 +47,12 @@ GROUP_COLOURS = {HealthState.UP: palette.UP, HealthState.DEGRADED: palette.DEGRA
                  HealthState.DOWN: palette.DOWN}
 MARGIN, GAP = 12.0, 10.0
 TIMELINE_LINES = 9  # a title, the incident's figures, seven changes
+DRILL_WIDTH = 27.0  # the drill's panel, in units (and at least a quarter of the view)
+ORIGINS = {"drill": ("DRILL", DRILL), "server": ("SERVER", palette.TEXT_DIM), "station": ("", "")}
 # a header row's height, in text units: a consistency line, a trainer's switch under it
 ROW_UNITS = {"said": 1.25, "switch": 1.8}
 NOTE_LINES = 3  # a note under the switches, wrapped: why reads fail names the level and replicas
+NOTE_SIZE = 0.78  # as the consistency lines
 
 
 class ClusterView(QWidget):
@@ -68,6 +75,7 @@ class ClusterView(QWidget):
         self.setMinimumSize(600, 360)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.groups: list[StoreGroup] = []
+        self.drill: DrillRun | None = None  # the lab's latest drill run, once one is seen
         self._station = "This station"
         self._waiting = "Asking every store for its nodes..."
 
@@ -78,7 +86,17 @@ class ClusterView(QWidget):
     def show_health(self, healths: Sequence[StoreHealth], lab: LabStates | None = None) -> None:
         self.groups = picture(healths, lab)
         self.timeline.observe(self.groups, self._clock())
+        self.timeline.hear(healths)
         self._place_switches()
+        self.update()
+
+    def show_drill_events(self, events: Iterable[DrillNote]) -> None:
+        """A drill's new events (read from its file on the lab): its panel and the timeline. A
+        new run replaces the last one's panel."""
+        events = list(events)
+        for event in events:
+            self.drill = follow(self.drill, event)
+        self.timeline.note_drill(events)
         self.update()
 
     def show_switches(self, settings: Sequence[TeachingSetting]) -> None:
@@ -115,15 +133,33 @@ class ClusterView(QWidget):
         """The text size in pixels: readable from the back of a room on a projector."""
         return max(10.0, min(self.width() / 110.0, self.height() / 52.0))
 
+    def drill_rect(self) -> QRectF | None:
+        """On the right, the whole height: the drill's panel (None before any drill)."""
+        if self.drill is None:
+            return None
+        width = min(max(DRILL_WIDTH * self.unit(), 0.25 * self.width()), 0.4 * self.width())
+        return QRectF(self.width() - MARGIN - width, MARGIN, width,
+                      self.height() - 2 * MARGIN)
+
+    def verdict_rect(self) -> QRectF | None:
+        """Where the drill's verdict goes (or that the drill stopped answering)."""
+        drill = self.drill_rect()
+        return None if drill is None else verdict_rect(drill, self.unit())
+
+    def _left(self) -> float:
+        """The width left of the drill's panel, margins and all."""
+        drill = self.drill_rect()
+        return self.width() if drill is None else drill.left() - GAP + MARGIN
+
     def station_rect(self) -> QRectF:
         u = self.unit()
-        width = min(self.width() - 2 * MARGIN, 34 * u)
-        return QRectF((self.width() - width) / 2, MARGIN, width, 2.6 * u)
+        width = min(self._left() - 2 * MARGIN, 34 * u)
+        return QRectF((self._left() - width) / 2, MARGIN, width, 2.6 * u)
 
     def column_rects(self) -> list[QRectF]:
         count = max(1, len(self.groups))
         top = self.station_rect().bottom() + 2.4 * self.unit()
-        width = (self.width() - 2 * MARGIN - (count - 1) * GAP) / count
+        width = (self._left() - 2 * MARGIN - (count - 1) * GAP) / count
         bottom = self.timeline_rect().top() - GAP
         return [QRectF(MARGIN + i * (width + GAP), top, width, bottom - top)
                 for i in range(count)]
@@ -131,7 +167,7 @@ class ClusterView(QWidget):
     def timeline_rect(self) -> QRectF:
         """Along the bottom: a title, the last incident's figures and the latest changes."""
         height = min(TIMELINE_LINES * 1.25 * self.unit(), self.height() * 0.3)
-        return QRectF(MARGIN, self.height() - MARGIN - height, self.width() - 2 * MARGIN,
+        return QRectF(MARGIN, self.height() - MARGIN - height, self._left() - 2 * MARGIN,
                       height)
 
     def header_bottom(self, column: QRectF, group: StoreGroup) -> float:
@@ -187,6 +223,9 @@ class ClusterView(QWidget):
             self._paint_arrow(painter, column, group)
             self._paint_group(painter, column, group)
         self._paint_timeline(painter)
+        drill = self.drill_rect()
+        if drill is not None and self.drill is not None:
+            paint_drill(Ink(painter, self.unit(), self.font()), drill, self.drill, self._clock())
         painter.end()
 
     def _paint_timeline(self, painter: QPainter) -> None:
@@ -208,9 +247,22 @@ class ClusterView(QWidget):
                        palette.TEXT_DIM)
         for change in changes:
             line.translate(0, step)
-            when = time.strftime("%H:%M:%S", time.localtime(change.at))
-            tone = palette.DOWN if change.bad else palette.TEXT
-            self._text(painter, line, f"{when}   {change.text}", 0.85, tone)
+            self._paint_change(painter, line, change)
+
+    def _paint_change(self, painter: QPainter, line: QRectF, change: Change) -> None:
+        """Its time, who said it (the drill, a server; the station's own unmarked), and what."""
+        u = self.unit()
+        when = time.strftime("%H:%M:%S", time.localtime(change.at))
+        taken = self._text(painter, line, when, 0.85, palette.TEXT_DIM)
+        tag, colour = ORIGINS.get(change.origin, ("", ""))
+        left = line.left() + taken + 1.2 * u
+        if tag:
+            self._text(painter, QRectF(left, line.top(), 5 * u, line.height()), tag, 0.7,
+                       colour, bold=True)
+        left += 5 * u  # the station's own too: every line's text starts at one place
+        tone = palette.DOWN if change.bad else palette.TEXT
+        self._text(painter, QRectF(left, line.top(), line.right() - left, line.height()),
+                   change.text, 0.85, tone)
 
     def _paint_station(self, painter: QPainter) -> None:
         box = self.station_rect()
@@ -252,11 +304,10 @@ class ClusterView(QWidget):
         for (kind, said), box in self.header_boxes(column, group):
             if kind == "said":  # a switch is a widget of its own (`_place_switches`)
                 self._text(painter, box, str(said), 0.78, palette.TEXT_DIM)
-            elif kind == "note":
-                painter.setFont(self._font(0.78, bold=True))
-                painter.setPen(QColor(palette.DOWN))
-                painter.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-                                 str(said))
+            elif kind == "note":  # wrapped, and made smaller rather than cut
+                Ink(painter, u, self.font()).paragraph(
+                    box, str(said), NOTE_SIZE, palette.DOWN, bold=True, smallest=0.6,
+                    align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         for box, node in zip(self.node_rects(column, group), group.nodes):
             self._paint_node(painter, box, node)
 
@@ -280,16 +331,13 @@ class ClusterView(QWidget):
             row = QRectF(inner.left(), inner.top() + index * step, inner.width(), step)
             self._text(painter, row, text, 0.8, palette.TEXT_DIM)
 
-    def _font(self, size: float, *, bold: bool = False) -> QFont:
-        font = QFont(self.font())
-        font.setPixelSize(max(8, round(self.unit() * size)))
-        font.setBold(bold)
-        return font
-
     def _wrapped_height(self, text: str, width: float) -> float:
-        """The height of `text` wrapped to `width` (NOTE_LINES lines at most)."""
-        metrics = QFontMetrics(self._font(0.78, bold=True))
-        wrapped = metrics.boundingRect(QRect(0, 0, int(width), 10_000),
+        """The height of a note wrapped to `width` (NOTE_LINES lines at most)."""
+        font = QFont(self.font())
+        font.setPixelSize(max(8, round(self.unit() * NOTE_SIZE)))
+        font.setBold(True)
+        metrics = QFontMetricsF(font)
+        wrapped = metrics.boundingRect(QRectF(0, 0, width, 10_000),
                                        int(Qt.TextFlag.TextWordWrap), text).height()
         return min(wrapped, NOTE_LINES * metrics.lineSpacing()) + 0.25 * self.unit()
 
@@ -297,9 +345,5 @@ class ClusterView(QWidget):
               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, *,
               bold: bool = False) -> float:
         """Draw `text` in `box`, cut with an ellipsis if it does not fit; its width drawn."""
-        painter.setFont(self._font(size, bold=bold))
-        painter.setPen(QColor(colour))
-        shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
-                                                 int(box.width()))
-        painter.drawText(box, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
-        return float(painter.fontMetrics().horizontalAdvance(shown))
+        return Ink(painter, self.unit(), self.font()).text(box, text, size, colour, align,
+                                                           bold=bold)
