@@ -14,8 +14,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import redis.exceptions as rex
-
 from stores.alerts import redis_channel as channel
 from stores.alerts.redis_conn import Connection, SentinelClient
 from stores.alerts.redis_sentinel_events import EVENTS, RefusedEvent, read_event
@@ -30,7 +28,6 @@ log = logging.getLogger(__name__)
 KEPT = 200  # events kept at most: a failover's story is about twenty per Sentinel
 KEPT_S = 300.0  # and for this long: the last few minutes
 RETRY_S, RETRY_CAP_S = 0.5, 5.0  # pauses once every Sentinel has failed in turn
-_GONE = (rex.RedisError, OSError, TimeoutError)
 
 
 class SentinelEvents:
@@ -45,6 +42,7 @@ class SentinelEvents:
         self.listening_to: str | None = None  # the Sentinel followed now, once it confirmed
         self.problem: str | None = None  # why none could be followed, the last time round
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False  # a cancellation taken for a read's timeout still ends it
 
     def start(self) -> None:
         """Start listening (again nothing if it is, or if the bus has no Sentinel)."""
@@ -70,17 +68,18 @@ class SentinelEvents:
                 log.warning("Sentinel message refused (%d so far): %s", self.refused, exc)
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._task is not None:
             await channel.stop_task(self._task)
 
     async def _run(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             why = ""
             for sentinel in self._conn.sentinels():
                 try:
                     await self._follow(sentinel)
-                except _GONE as exc:
+                except Exception as exc:  # noqa: BLE001 - every failure means: the next one
                     why = self._conn.store_error(exc).reason
                 if self.listening_to is not None:  # it was followed, then went: the next one
                     self.listening_to, failures, why = None, 0, ""
@@ -102,8 +101,8 @@ class SentinelEvents:
             async def on_message(name: object, data: object) -> None:
                 self.heard(name, data, sentinel.address)
 
-            await channel.listen_to_channels(pubsub, on_message, lambda: True, channel.IDLE_PING_S,
-                                             _nothing)
+            await channel.listen_to_channels(pubsub, on_message, lambda: not self._stopping,
+                                             channel.IDLE_PING_S, _nothing)
         finally:
             with contextlib.suppress(Exception):
                 await pubsub.aclose()
