@@ -31,6 +31,7 @@ from app.feeds.health import HealthFeed
 from app.feeds.lab_actions import LabActionsFeed
 from app.lab.station_actions import StationLabActions
 from app.lab.station_view import StationLab, lab_folder_for
+from app.lab.teaching import TeachingSwitches
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
@@ -41,7 +42,7 @@ from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
 from app.second_screen.beds import beds_subtitle, screen_part, splits_own_ward
 from stores import Stores
-from stores.model import Alarm, AlarmLimits, Patient, StoreHealth, Vital, Ward
+from stores.model import Alarm, AlarmLimits, Patient, StoreHealth, TeachingSetting, Vital, Ward
 from widgets.alarm_banner.banner import AlarmBanner
 from widgets.alarm_history.view import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
@@ -126,6 +127,11 @@ class MainWindow(QMainWindow):
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
                       self.alarm_history_feed, self.health_feed, self.drill_feed,
                       self.lab_actions_feed]
+        # the trainer's switches of the Cluster tab, on the station's own lab only
+        self.station_lab = StationLab(c.data_dir)
+        self._lab_states = self.station_lab.states
+        self.teaching = TeachingSwitches(stores, c, self._lab_states)
+        self.feeds.append(self.teaching)
 
     def _build_widgets(self) -> None:
         self.banner = AlarmBanner(clock=self._clock)
@@ -145,8 +151,6 @@ class MainWindow(QMainWindow):
         self.cluster_view = ClusterView()
         self.cluster_view.set_station(f"This station \u00b7 {self.config.ward} \u00b7 region "
                                       f"{self.config.region}")
-        self.station_lab = StationLab(self.config.data_dir)
-        self._lab_states = self.station_lab.states
         self.cluster_actions = ClusterActions(self.cluster_view, clock=self._clock)
         self.store_status = StoreStatus()
         self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
@@ -219,7 +223,9 @@ class MainWindow(QMainWindow):
         self.drill_feed.set_active(VIEWS[index] == "cluster")
 
     def _show_cluster(self, healths: list[StoreHealth]) -> None:
-        self.cluster_view.show_health(healths, self._lab_states())
+        lab = self._lab_states()
+        self.cluster_view.show_health(healths, lab)
+        self.cluster_view.show_switches(self.teaching.offered(lab))
         self.cluster_actions.show_links(self.station_lab.links())
 
     def _connect_signals(self) -> None:
@@ -267,12 +273,32 @@ class MainWindow(QMainWindow):
             signal.connect(self.select_patient)
         self._connect_availability()
         self._connect_supervision()
+        self._connect_teaching()
 
     def _connect_supervision(self) -> None:
         """A feed whose work died of a bug is restarted by itself; meanwhile the banner says so."""
         for feed in self.feeds:
             feed.work_stopped.connect(partial(self.alarms_feed.show_feed_stopped, feed.title))
             feed.work_running.connect(partial(self.alarms_feed.show_feed_stopped, feed.title, None))
+
+    def _connect_teaching(self) -> None:
+        """The trainer's switches: asked for in the Cluster tab, applied or refused by the app
+        (never by the widget alone), and what they change shown at once."""
+        teaching, view = self.teaching, self.cluster_view
+        view.setting_requested.connect(teaching.apply)
+        teaching.applied.connect(self._on_setting_applied)
+        teaching.refused.connect(view.show_switch_refused)
+        self.analytics_feed.unavailable.connect(partial(view.show_reads_failing, "analytics"))
+        self.analytics_feed.available.connect(partial(view.show_reads_failing, "analytics", ""))
+
+    def _on_setting_applied(self, setting: TeachingSetting) -> None:
+        self.statusBar().showMessage(f"Switched for teaching: {setting.store} \u00b7 "
+                                     f"{setting.label} {setting.value}", 15_000)
+        self.cluster_view.show_switches(self.teaching.offered())
+        self.cluster_view.show_switch_refused(setting.store, "")
+        self.health_feed.check_now()
+        if setting.store == "analytics":
+            self.analytics_feed.reload()  # a read at the new level, failing or not, at once
 
     def _connect_alarms(self) -> None:
         alarms, audio = self.alarms_feed, self.alarm_audio

@@ -10,16 +10,35 @@ import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from stores.model import HealthState, StoreHealth
+from stores.model import HealthState, StoreHealth, TeachingSetting
 from widgets import palette
 from widgets.cluster_view.drill import DrillNote, DrillRun, follow
 from widgets.cluster_view.drill_panel import DRILL, paint_drill, verdict_rect
 from widgets.cluster_view.ink import Ink
-from widgets.cluster_view.picture import LabStates, NodeBox, StoreGroup, picture, state_word
+from widgets.cluster_view.picture import (
+    LabStates,
+    NodeBox,
+    Row,
+    StoreGroup,
+    header_rows,
+    picture,
+    state_word,
+)
+from widgets.cluster_view.switches import Switches
 from widgets.cluster_view.timeline import Change, Timeline
 
 STATE_COLOURS = {"up": palette.UP, "down": palette.DOWN, "frozen": palette.DEGRADED,
@@ -30,14 +49,26 @@ MARGIN, GAP = 12.0, 10.0
 TIMELINE_LINES = 9  # a title, the incident's figures, seven changes
 DRILL_WIDTH = 27.0  # the drill's panel, in units (and at least a quarter of the view)
 ORIGINS = {"drill": ("DRILL", DRILL), "server": ("SERVER", palette.TEXT_DIM), "station": ("", "")}
+# a header row's height, in text units: a consistency line, a trainer's switch under it
+ROW_UNITS = {"said": 1.25, "switch": 1.8}
+NOTE_LINES = 3  # a note under the switches, wrapped: why reads fail names the level and replicas
+NOTE_SIZE = 0.78  # as the consistency lines
 
 
 class ClusterView(QWidget):
-    """Call `show_health` with every store's health (and, on a lab, its processes' states)."""
+    """Call `show_health` with every store's health (and, on a lab, its processes' states);
+    `show_switches` with the settings a trainer may switch, whose clicks come out as
+    `setting_requested(store, key, value)`."""
+
+    setting_requested = Signal(str, str, str)
 
     def __init__(self, parent: QWidget | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
+        self.switches = Switches(self)
+        self.switches.chosen.connect(self.setting_requested)
+        # store -> what went wrong lately, said under its switches ("reads fail" -> why)
+        self._notes: dict[str, dict[str, str]] = {}
         self._clock = clock
         self.timeline = Timeline()
         self.setObjectName("ClusterView")
@@ -59,6 +90,7 @@ class ClusterView(QWidget):
         self.groups = picture(healths, lab)
         self.timeline.observe(self.groups, self._clock())
         self.timeline.hear(healths)
+        self._place_switches()
         self.update()
 
     def show_drill_events(self, events: Iterable[DrillNote]) -> None:
@@ -69,6 +101,34 @@ class ClusterView(QWidget):
             self.drill = follow(self.drill, event)
         self.timeline.note_drill(events)
         self.update()
+
+    def show_switches(self, settings: Sequence[TeachingSetting]) -> None:
+        """The settings a trainer may switch now, as the stores use them (none: no switch)."""
+        self.switches.show_settings(settings)
+        self._place_switches()
+        self.update()
+
+    def show_reads_failing(self, store: str, reason: str) -> None:
+        """Why `store`'s reads fail now ("" once they answer again): said under its switches,
+        so that a class sees what a stronger read level costs with a node down."""
+        self._note(store, "reads fail", reason)
+
+    def show_switch_refused(self, store: str, why: str) -> None:
+        """Why the station did not switch `store`'s setting ("" once one is switched)."""
+        self._note(store, "not switched", why)
+
+    def notes(self, store: str) -> dict[str, str]:
+        """What is said under `store`'s switches now, by what it is about."""
+        return {what: text for what, text in self._notes.get(store, {}).items() if text}
+
+    def _note(self, store: str, what: str, text: str) -> None:
+        self._notes.setdefault(store, {})[what] = text
+        self._place_switches()
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._place_switches()
 
     # -- geometry (also what the tests check) --------------------------------------------
 
@@ -113,21 +173,44 @@ class ClusterView(QWidget):
         return QRectF(MARGIN, self.height() - MARGIN - height, self._left() - 2 * MARGIN,
                       height)
 
-    def header_height(self, group: StoreGroup) -> float:
-        u = self.unit()
-        return (3.4 + 1.25 * len(group.consistency)) * u
+    def header_bottom(self, column: QRectF, group: StoreGroup) -> float:
+        """Where the column's title, state and consistency lines end."""
+        boxes = self.header_boxes(column, group)
+        bottom = boxes[-1][1].bottom() if boxes else column.top() + 3.6 * self.unit()
+        return bottom - 0.2 * self.unit()
+
+    def header_boxes(self, column: QRectF, group: StoreGroup) -> list[tuple[Row, QRectF]]:
+        """Each row under the store's state (`header_rows`) with the box it is drawn in (a
+        switch: the box its widget takes)."""
+        u, top = self.unit(), column.top() + 3.6 * self.unit()
+        boxes = []
+        for row in header_rows(group, self.switches.settings(), self._notes.get(group.store)):
+            height = ROW_UNITS[row[0]] * u if row[0] in ROW_UNITS else \
+                self._wrapped_height(str(row[1]), column.width())
+            boxes.append((row, QRectF(column.left(), top, column.width(), height)))
+            top += height
+        return boxes
 
     def node_rects(self, column: QRectF, group: StoreGroup) -> list[QRectF]:
         if not group.nodes:
             return []
         u = self.unit()
-        top = column.top() + self.header_height(group) + 0.5 * u
+        top = self.header_bottom(column, group) + 0.5 * u
         room = column.bottom() - top
         # whole pixels, rounded down: the last box never ends past the column
         height = math.floor(min(4.6 * u, (room - (len(group.nodes) - 1) * 0.4 * u)
                                 / len(group.nodes)))
         return [QRectF(column.left(), top + i * (height + 0.4 * u), column.width(), height)
                 for i in range(len(group.nodes))]
+
+    def _place_switches(self) -> None:
+        """Each switch in its box, indented under the line it changes."""
+        u, boxes = self.unit(), {}
+        for column, group in zip(self.column_rects(), self.groups):
+            for (_, setting), box in self.header_boxes(column, group):
+                if isinstance(setting, TeachingSetting):
+                    boxes[setting] = box.adjusted(u, 0.1 * u, 0, -0.15 * u).toRect()
+        self.switches.place(boxes, round(0.78 * u))  # as the lines above
 
     # -- painting -------------------------------------------------------------------------
 
@@ -221,9 +304,13 @@ class ClusterView(QWidget):
         line.translate(0, 1.05 * u)
         self._text(painter, line, state_word(group), 0.9, GROUP_COLOURS[group.state],
                    bold=True)
-        for said in group.consistency:
-            line.translate(0, 1.25 * u)
-            self._text(painter, line, said, 0.78, palette.TEXT_DIM)
+        for (kind, said), box in self.header_boxes(column, group):
+            if kind == "said":  # a switch is a widget of its own (`_place_switches`)
+                self._text(painter, box, str(said), 0.78, palette.TEXT_DIM)
+            elif kind == "note":  # wrapped, and made smaller rather than cut
+                Ink(painter, u, self.font()).paragraph(
+                    box, str(said), NOTE_SIZE, palette.DOWN, bold=True, smallest=0.6,
+                    align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         for box, node in zip(self.node_rects(column, group), group.nodes):
             self._paint_node(painter, box, node)
 
@@ -248,6 +335,16 @@ class ClusterView(QWidget):
             row = QRectF(inner.left(), inner.top() + index * step,
                          inner.width() - (room if index == 1 else 0.0), step)
             self._text(painter, row, text, 0.8, palette.TEXT_DIM)
+
+    def _wrapped_height(self, text: str, width: float) -> float:
+        """The height of a note wrapped to `width` (NOTE_LINES lines at most)."""
+        font = QFont(self.font())
+        font.setPixelSize(max(8, round(self.unit() * NOTE_SIZE)))
+        font.setBold(True)
+        metrics = QFontMetricsF(font)
+        wrapped = metrics.boundingRect(QRectF(0, 0, width, 10_000),
+                                       int(Qt.TextFlag.TextWordWrap), text).height()
+        return min(wrapped, NOTE_LINES * metrics.lineSpacing()) + 0.25 * self.unit()
 
     def _text(self, painter: QPainter, box: QRectF, text: str, size: float, colour: str,
               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, *,
