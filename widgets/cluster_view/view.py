@@ -324,16 +324,21 @@ class ClusterView(QWidget):
         inner = box.adjusted(0.5 * u, 0.25 * u, -0.5 * u, -0.25 * u)
         step = inner.height() / 3
         first = QRectF(inner.left(), inner.top(), inner.width(), step)
-        state = node.state.upper() + ("  \u25c0 writes here" if node.current else "")
-        taken = self._text(painter, first, state, 0.8, STATE_COLOURS[node.state],
+        taken = self._text(painter, first, node.state.upper(), 0.8, STATE_COLOURS[node.state],
                            Qt.AlignmentFlag.AlignRight, bold=True)
         role = node.role + (f"  ({node.lab_name})" if node.lab_name else "")
         self._text(painter, first.adjusted(0, 0, -taken - 0.5 * u, 0), role, 0.95, palette.TEXT,
                    bold=True)
+        # the mark of the node written to goes on the last row, where the detail is short or
+        # empty (a master, a standalone server): the first row keeps its room for the name
+        last = QRectF(inner.left(), inner.top() + 2 * step, inner.width(), step)
+        marked = (self._text(painter, last, "\u25c0 writes here", 0.8, STATE_COLOURS[node.state],
+                             Qt.AlignmentFlag.AlignRight, bold=True) + 0.5 * u
+                  if node.current else 0.0)
         room = self.lab_button_width * u if node.lab_name else 0.0  # beside the address
         for index, text in enumerate((node.address, node.detail), start=1):
             row = QRectF(inner.left(), inner.top() + index * step,
-                         inner.width() - (room if index == 1 else 0.0), step)
+                         inner.width() - (room if index == 1 else marked), step)
             self._text(painter, row, text, 0.8, palette.TEXT_DIM)
 
     def _wrapped_height(self, text: str, width: float) -> float:
