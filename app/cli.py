@@ -135,12 +135,22 @@ def _lab_parser(commands) -> None:
                                       "mongo-1, influxdb, neo4j, cassandra-3...")
         action.add_argument("node", metavar="NAME", help="the server, e.g. redis-1")
         _lab_dir_option(action)
-    text = ("run a failover drill on the lab while the simulator publishes alarms at 20 a "
-            "second, and print its figures and verdict (what was lost, counted against the "
-            "simulator's own record)")
-    drill = actions.add_parser("drill", help=text, description=text[0].upper() + text[1:] + ".")
-    drill.add_argument("drill", choices=["redis-master"], help="redis-master: kill the alarm "
-                       "bus's master, wait for the Sentinels' promotion, restore it")
+    from app.lab.drill import DRILLS, FAULTS
+
+    text = ("run a failover drill on the lab while the simulator feeds the ward, and print its "
+            "figures and verdict (what was lost, counted against the drill's own record of "
+            "what it wrote, read back from the servers)")
+    drill = actions.add_parser("drill", help=text, description=text[0].upper() + text[1:]
+                               + ". Its steps and counters go to LAB/drill/events.jsonl as "
+                                 "they happen, for a station window open on the lab.")
+    drill.add_argument("drill", choices=list(DRILLS), metavar="DRILL", help="; ".join(
+        f"{name}: {spec.help}" for name, spec in DRILLS.items()))
+    odd = [f"{spec.faults[0]} for {name}" for name, spec in DRILLS.items()
+           if spec.faults[0] != "kill"]
+    drill.add_argument("--fault", choices=FAULTS, help="what is done to the node: kill "
+                       "(SIGKILL), stop (a clean stop), freeze (SIGSTOP), stepdown (MongoDB's "
+                       f"primary steps down); default kill{', but ' if odd else ''}"
+                       f"{', '.join(odd)}")
     drill.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
     drill.add_argument("--report", type=Path, metavar="DIR",
                        help="also write the figures to DIR/drill-NAME.json")

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from app.lab import control
+from app.lab.drill import DrillNeeds
 from app.lab.fetch import FetchError, fetch
 from app.lab.java import ToolMissing
 from app.lab.process import ServerFailed
@@ -25,7 +26,7 @@ def run_lab(args: argparse.Namespace) -> int:
             fetch(say=_say)
             return 0
         return _run(args)
-    except (ToolMissing, FetchError) as exc:
+    except (ToolMissing, FetchError, DrillNeeds) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except (LabError, ServerFailed) as exc:
@@ -47,7 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.lab_command == "drill":
         from app.lab.drill_report import run_drill
 
-        return run_drill(lab, args.drill, args.json, args.report, _say)
+        return run_drill(lab, args.drill, args.json, args.report, _say, args.fault)
     if args.lab_command == "status":
         show(lab, _say)
     elif args.lab_command == "down":

@@ -1,42 +1,44 @@
-"""A drill as the command line runs it: the figures as a table a class can read, the verdict,
-one JSON line with `--json`, and DIR/drill-NAME.json with `--report DIR`."""
+"""A drill as the command line runs it: its events told to the window as they happen (start, a
+step for each action and each thing seen, counters every second, end), the figures as a table a
+class can read, the verdict, one JSON line with `--json`, and DIR/drill-NAME.json with
+`--report DIR`. The stores' own log lines go to LAB/drill/drill.log, not to the class."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-from app.lab.drill import Say, redis_master, verdict
-from app.lab.state import Lab
+from app.lab.drill import DRILLS, fault_for
+from app.lab.drill_events import DrillLog
+from app.lab.drill_run import DrillRun, Say
+from app.lab.drill_verdict import passed
+from app.lab.state import Lab, LabError
 
-LABELS = {
-    "detect_s": "a Sentinel saw the master down (+sdown), s after the kill",
-    "odown_s": "the Sentinels agreed it was down (+odown), s",
-    "failover_s": "a replica promoted (+switch-master), s",
-    "station_resumed_s": "the station shown alarms again, s (target: 5 s after the promotion)",
-    "alarms_sent": "alarm versions the simulator was handed",
-    "alarms_shown": "of them, shown at the station",
-    "alarms_duplicated": "shown twice",
-    "alarms_missing": "never shown",
-    "alarms_not_on_new_master": "alarms not on the new master as last published",
-    "writes_queued": "publishes kept in the outbox while the bus was away",
-    "writes_delivered": "of them, delivered",
-    "writes_lost": "of them, lost",
-    "station_read_again": "times the station had to read the current alarms again",
-}
+# what the drill's stores, their drivers and its simulator log
+QUIET_LOGGERS = ("stores", "app.simulator", "app.rollups", "neo4j", "pymongo", "redis")
 
 
-def run_drill(lab: Lab, name: str, as_json: bool, report: Path | None, say: Say) -> int:
-    """0 when nothing was lost, 1 otherwise (the verdict says what)."""
-    found = asyncio.run(redis_master(lab, say))
-    found["verdict"] = verdict(found)
-    for key, label in LABELS.items():
-        value = found[key]
-        say(f"  {'-' if value is None else value!s:>8}  {label}")
-    if found["bus_said"]:
-        say(f"  the alarm bus: {found['bus_said']}")
-    say(f"verdict: {found['verdict']}")
+def run_drill(lab: Lab, name: str, as_json: bool, report: Path | None, say: Say,
+              fault: str | None = None) -> int:
+    """0 when nothing was lost, 1 otherwise (the verdict says what). LabError when the drill
+    cannot run here or did not finish (said in the events file too)."""
+    spec = DRILLS[name]
+    try:
+        fault = fault_for(name, fault)
+    except ValueError as exc:
+        raise LabError(str(exc)) from None
+    module = spec.load()
+    ready = getattr(module, "ready", None)
+    if ready is not None:
+        ready(lab)  # refuses before anything is touched, or the window told of a start
+    found = asyncio.run(_run(lab, name, fault, module, say))
+    _show(module.LABELS, found, say)
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)
         path = report / f"drill-{name}.json"
@@ -44,4 +46,72 @@ def run_drill(lab: Lab, name: str, as_json: bool, report: Path | None, say: Say)
         say(f"figures written to {path}")
     if as_json:
         print(json.dumps(found), flush=True)
-    return 0 if found["verdict"].startswith("nothing lost") else 1
+    return 0 if passed(found["verdict"]) else 1
+
+
+async def _run(lab: Lab, name: str, fault: str, module: ModuleType, say: Say) -> dict[str, Any]:
+    log = DrillLog(lab.folder, name)
+    try:
+        drill = DrillRun(lab, name, fault, say, log)
+        log.event("start", f"{name}: {DRILLS[name].help} ({fault})")
+        counters = asyncio.ensure_future(drill.report_counters())
+        try:
+            with _stores_log(drill.work / "drill.log"):
+                found = await module.run(drill)
+        except BaseException as exc:
+            log.event("end", figures=drill.counters(), verdict=f"not finished: {_why(exc)}")
+            raise
+        finally:
+            counters.cancel()
+            await asyncio.gather(counters, return_exceptions=True)
+            await drill.close()
+        found = {"drill": name, "fault": fault, **found}
+        found["verdict"] = module.verdict(found)
+        log.event("end", figures=_scalars(found), verdict=found["verdict"])
+        return found
+    finally:
+        log.close()
+
+
+def _show(labels: dict[str, str], found: dict[str, Any], say: Say) -> None:
+    """The figures, numbers first (right-aligned), then what was said in words."""
+    for key, label in labels.items():
+        value = found.get(key)
+        if not isinstance(value, str):
+            say(f"  {'-' if value is None else value!s:>8}  {label}")
+    for key, label in labels.items():
+        if isinstance(found.get(key), str) and found[key]:
+            say(f"  {label}: {found[key]}")
+    say(f"verdict: {found['verdict']}")
+
+
+def _scalars(found: dict[str, Any]) -> dict[str, Any]:
+    """What the events file carries: numbers, words and None (no flags)."""
+    return {key: value for key, value in found.items()
+            if value is None or (isinstance(value, (int, float, str))
+                                 and not isinstance(value, bool))}
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
+        return "interrupted"
+    return str(exc) or type(exc).__name__
+
+
+@contextlib.contextmanager
+def _stores_log(path: Path) -> Iterator[None]:
+    """The drill's stores' and simulator's log lines into `path` while it runs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+            logger.propagate = True
+        handler.close()
