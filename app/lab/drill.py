@@ -38,6 +38,13 @@ DRILLS: dict[str, DrillSpec] = {
     "redis-master": DrillSpec(
         "app.lab.drill_redis", "kill the alarm bus's master while alarms are published at 20 "
         "a second, wait for the Sentinels' promotion, restore it"),
+    "mongo-primary": DrillSpec(
+        "app.lab.drill_mongo", "kill (or step down) the patient records' primary while "
+        "patients are admitted at majority, wait for the election, restore it (needs mongod: "
+        "a replica set)", ("kill", "stepdown", "stop", "freeze")),
+    "influxdb": DrillSpec(
+        "app.lab.drill_influx", "kill influxd while the simulator writes the ward's vitals, "
+        "restore it, and read every sample back per bed"),
 }
 
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.lab import drill_redis
+from app.lab import drill_influx, drill_redis
 from app.lab.drill_ledger import ReadLedger, WriteLedger
 from app.lab.drill_parts import DrillPublisher, Event, SentinelEvents
 from app.lab.drill_verdict import Loss, passed, verdict
@@ -84,6 +84,30 @@ def test_a_write_the_store_holds_although_the_outbox_never_said_delivered_is_not
     assert passed(verdict(found, [Loss("writes_lost", "write(s) not found")]))
 
 
+def test_a_failed_write_is_counted_as_failed_not_lost_and_a_refused_one_is_named():
+    clock = Clock()
+    ledger = _ledger(clock)
+
+    async def history() -> None:
+        async def away() -> None:
+            raise StoreUnavailable("outbox full")
+
+        async def kept_then_refused() -> None:
+            ledger.heard("queued", _kept("r"))
+
+        await ledger.write("f", away)
+        await ledger.write("r", kept_then_refused)
+        ledger.heard("refused", QueuedWrite(1, "network", "drill.write", {"key": "r"}, 0.0,
+                                            refused="both ends must exist"))
+
+    asyncio.run(history())
+    found = ledger.outcome(set())
+
+    assert (found["writes_failed"], found["writes_refused"], found["writes_lost"]) == (1, 1, 0)
+    said = drill_influx.verdict({**found, "samples_missing": 0})
+    assert said.startswith("LOST: 1 write(s) of vital samples refused on delivery")
+
+
 def test_the_verdict_says_not_proven_when_the_drill_could_not_read_back():
     found = {"writes_lost": 0, "unchecked": "the rollups could not be read back at ALL"}
 
@@ -91,6 +115,20 @@ def test_the_verdict_says_not_proven_when_the_drill_could_not_read_back():
 
     assert said == "NOT PROVEN: the rollups could not be read back at ALL"
     assert not passed(said)
+
+
+def test_vital_samples_missing_after_an_outage_are_named_by_bed():
+    taken = {"north-1-01": {1000, 2000, 3000}, "north-1-02": {1000, 2000, 3000}}
+    found = {"north-1-01": {1000, 2000, 3000, 2500},  # 2500: another station's sample
+             "north-1-02": {1000}}
+
+    figures = drill_influx.samples(taken, found)
+
+    assert (figures["samples_written"], figures["samples_found"],
+            figures["samples_missing"]) == (6, 4, 2)
+    assert figures["missing_by_bed"] == "bed north-1-02: 2"
+    assert drill_influx.verdict({**figures, "writes_refused": 0}) == (
+        "LOST: 2 vital sample(s) the store took were not found again (bed north-1-02: 2)")
 
 
 def test_a_read_missing_a_write_taken_before_it_began_is_stale():
