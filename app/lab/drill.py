@@ -42,6 +42,13 @@ DRILLS: dict[str, DrillSpec] = {
         "app.lab.drill_mongo", "kill (or step down) the patient records' primary while "
         "patients are admitted at majority, wait for the election, restore it (needs mongod: "
         "a replica set)", ("kill", "stepdown", "stop", "freeze")),
+    "cassandra-node": DrillSpec(
+        "app.lab.drill_cassandra", "kill (or freeze) cassandra-2 while the station writes "
+        "analytics and reads them, wait until the driver marks it down, restore it",
+        ("kill", "freeze", "stop")),
+    "neo4j": DrillSpec(
+        "app.lab.drill_neo4j", "stop the care network's Neo4j while care links are written; "
+        "they wait in the outbox; start it again", ("stop", "kill", "freeze")),
     "influxdb": DrillSpec(
         "app.lab.drill_influx", "kill influxd while the simulator writes the ward's vitals, "
         "restore it, and read every sample back per bed"),

@@ -81,6 +81,17 @@ def test_mongo_primary_on_one_nx_27017_server_says_why_and_what_to_install(lab, 
     assert after == before, "a drill that does not run tells the window nothing"
 
 
+@pytest.mark.parametrize(("drill", "said"), [
+    ("cassandra-node", "this lab has no Cassandra (started with --no-java"),
+    ("neo4j", "this lab has no Neo4j (started with --no-java"),
+])
+def test_a_java_drill_on_a_lab_without_java_refuses_in_one_line(lab, capsys, drill, said):
+    code, out, err = _drill(capsys, drill, "--dir", str(lab.folder))
+
+    assert (code, out) == (1, "")
+    assert err.startswith(f"ward-station: error: {said}") and "Traceback" not in err
+
+
 def test_a_fault_the_drill_cannot_make_is_refused_before_anything_is_touched(lab, capsys):
     code, out, err = _drill(capsys, "influxdb", "--fault", "stepdown", "--dir", str(lab.folder))
 
@@ -93,7 +104,8 @@ def test_every_drill_of_the_registry_is_a_choice_with_its_help_line(capsys):
         parse_args(["lab", "drill", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
 
-    assert set(DRILLS) == {"redis-master", "mongo-primary", "influxdb"}
+    assert set(DRILLS) == {"redis-master", "mongo-primary", "cassandra-node", "neo4j",
+                           "influxdb"}
     for name, spec in DRILLS.items():
         assert f"{name}: {' '.join(spec.help.split())}" in shown
         assert parse_args(["lab", "drill", name]).drill == name
