@@ -59,6 +59,7 @@ async def _run(lab: Lab, name: str, fault: str, module: ModuleType, say: Say) ->
             with _stores_log(drill.work / "drill.log"):
                 found = await module.run(drill)
         except BaseException as exc:
+            drill.undo()
             log.event("end", figures=drill.counters(), verdict=f"not finished: {_why(exc)}")
             raise
         finally:

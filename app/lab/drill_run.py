@@ -41,6 +41,7 @@ class DrillRun:
         self._counters: list[Callable[[], Figures]] = []
         self._stores: list[Stores] = []
         self.answered_at: float | None = None  # the restored node answered its protocol again
+        self._broken: list[LabNode] = []  # faulted and not restored yet
 
     @property
     def run_id(self) -> str:
@@ -102,6 +103,7 @@ class DrillRun:
         if act is None:
             raise LabError(f"{self.name} cannot {self.fault_kind} {node.name}")
         self.step(f"{self.fault_kind} {node.name} ({node.address}:{node.port}){what}")
+        self._broken.append(node)
         return await self._act(act, node)
 
     async def restore(self, node: LabNode) -> float:
@@ -110,7 +112,18 @@ class DrillRun:
         self.step(f"restore {node.name}")
         began = await self._act(control.restore, node)
         self.answered_at = time.monotonic()
+        self._broken.remove(node)
         return began
+
+    def undo(self) -> None:
+        """Restore what a drill that did not finish left broken (a class goes on with a whole
+        lab); what cannot be restored is said, never raised over the drill's own error."""
+        for node in self._broken:
+            try:
+                control.restore(self.lab, node.name, self.step)
+            except LabError as exc:
+                self.step(f"{node.name} could not be restored: {exc}")
+        self._broken.clear()
 
     async def _act(self, act: Callable[[Lab, str, Say], None], node: LabNode) -> float:
         began, said = time.monotonic(), []

@@ -13,7 +13,9 @@ from app.cli import main, parse_args
 from app.lab import control
 from app.lab.drill import DRILLS
 from app.lab.drill_events import DrillEventReader, events_path
-from app.lab.state import Lab
+from app.lab.drill_run import DrillRun
+from app.lab.node import LabNode
+from app.lab.state import Lab, LabError
 from app.lab.up import lab_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -65,6 +67,21 @@ def test_influxd_killed_loses_no_vital_sample_read_back_per_bed(lab, capsys):
     assert len(counted) >= 10 and counted == sorted(counted) and counted[-1] > 0
     assert events[-1].figures["samples_found"] == found["samples_found"]
     assert events[-1].verdict == "nothing lost"
+
+
+def test_a_drill_that_fails_half_way_restores_what_it_broke_and_says_so(lab, capsys,
+                                                                          monkeypatch):
+    async def failing(drill: DrillRun, node: LabNode) -> float:
+        raise LabError("the restore went wrong")
+
+    monkeypatch.setattr(DrillRun, "restore", failing)
+    code, out, err = _drill(capsys, "influxdb", "--fault", "freeze", "--dir", str(lab.folder))
+
+    assert (code, err) == (1, "ward-station: error: the restore went wrong\n")
+    assert Lab.load(lab.folder).node("influxdb").state(lab.folder) == "running"
+    assert "influxdb continues (SIGCONT)" in out
+    end = DrillEventReader(lab.folder).read()[-1]
+    assert (end.kind, end.verdict) == ("end", "not finished: the restore went wrong")
 
 
 def test_mongo_primary_on_one_nx_27017_server_says_why_and_what_to_install(lab, capsys):
