@@ -56,7 +56,8 @@ OUTAGE_LABELS = {
     "restored_s": "restored (continued or started again), s after the fault",
     "answered_s": "the server answered again, s after the restore",
     "recovered_s": "the station saw it answer again, s after the restore",
-    "station_resumed_s": "the station's writes landed again, s after the fault",
+    "station_resumed_s": "the station's writes landed again (the first made after it saw the "
+                         "fault), s after the fault",
     "longest_call_s": "the longest a writer waited for its answer, s",
     "longest_write_s": "the longest a write waited to land, s",
     "outbox_drained_s": "the outbox empty again (its last write delivered), s after the fault",
@@ -66,13 +67,16 @@ OUTAGE_LABELS = {
 def outage(drill: DrillRun, writes: WriteLedger, watch: HealthWatch, fault: float,
            restored: float, down: Test, up: Test) -> dict[str, Any]:
     """The times of an outage from what was recorded: the station's view (`down`, then `up`
-    again after the restore), the server's answer, and the writes."""
+    again after the restore), the server's answer, and the writes. The station resumed with
+    the first write made after it saw the fault that landed: one made before may land while a
+    clean stop is still under way."""
+    seen = watch.first(down, fault)
     return {
-        "detect_s": since(watch.first(down, fault), fault),
+        "detect_s": since(seen, fault),
         "restored_s": since(restored, fault),
         "answered_s": since(drill.answered_at, restored),
         "recovered_s": since(watch.first(up, restored), restored),
-        "station_resumed_s": since(writes.first_taken(fault), fault),
+        "station_resumed_s": since(writes.first_taken(seen or fault), fault),
         "longest_call_s": since(writes.longest_call(), 0.0),
         "longest_write_s": since(writes.longest_wait(), 0.0),
         "outbox_drained_s": since(writes.last_delivered(), fault),

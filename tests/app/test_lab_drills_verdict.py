@@ -15,8 +15,10 @@ from app.lab import drill_influx, drill_redis
 from app.lab.drill_ledger import ReadLedger, WriteLedger
 from app.lab.drill_parts import DrillPublisher, Event, SentinelEvents
 from app.lab.drill_verdict import Loss, passed, verdict
+from app.lab.drill_watch import HealthWatch, answers, is_down
+from app.lab.drill_work import outage
 from stores.errors import StoreUnavailable
-from stores.model import Alarm, Priority
+from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.outbox import QueuedWrite
 
 
@@ -218,3 +220,39 @@ def test_the_verdict_counts_every_loss_it_is_given_and_only_those():
     found = dict(zip((loss.key for loss in losses), itertools.count()))
 
     assert verdict(found, losses) == "LOST: 1 thing(s) 1; 2 thing(s) 2"
+
+
+def test_an_outage_resumes_with_the_first_write_made_after_the_station_saw_it():
+    """A clean stop takes a moment: a write made just after it began may still land, and is
+    not the station resuming."""
+    clock = Clock()
+    ledger = _ledger(clock)
+    watch = HealthWatch(None, "network", lambda text: None)  # type: ignore[arg-type]
+    up, down = (StoreHealth("network", "neo4j", state) for state in (HealthState.UP,
+                                                                     HealthState.DOWN))
+
+    async def history() -> None:  # the stop at 100
+        async def taken() -> None:
+            return None
+
+        def kept(key: str):
+            async def send() -> None:
+                ledger.heard("queued", _kept(key))
+            return send
+
+        clock.now = 100.5
+        await ledger.write("landed-during-the-stop", taken)
+        watch.seen.append((103.0, down))
+        clock.now = 104.0
+        await ledger.write("kept", kept("kept"))
+        watch.seen.append((112.0, up))  # restored at 106
+        clock.now = 115.0
+        ledger.heard("delivered", _kept("kept"))
+
+    asyncio.run(history())
+    found = outage(SimpleNamespace(answered_at=110.0), ledger, watch, 100.0, 106.0,  # type: ignore[arg-type]
+                   is_down, answers)
+
+    assert found == {"detect_s": 3.0, "restored_s": 6.0, "answered_s": 4.0, "recovered_s": 6.0,
+                     "station_resumed_s": 15.0, "longest_call_s": 0.0, "longest_write_s": 11.0,
+                     "outbox_drained_s": 15.0}
