@@ -18,13 +18,12 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from app.lab.drill_feed import WardFeed
 from app.lab.drill_ledger import ReadLedger, WriteLedger
-from app.lab.drill_run import DrillRun, since
-from app.lab.drill_verdict import Loss
+from app.lab.drill_run import DrillRun, needs, since
+from app.lab.drill_verdict import Loss, refused
 from app.lab.drill_verdict import verdict as verdict_of
-from app.lab.drill_watch import HealthWatch, node_down, node_up
-from app.lab.drill_work import OUTAGE_LABELS, Paced, drained, outage
+from app.lab.drill_watch import node_down, node_up
+from app.lab.drill_work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
 from app.lab.state import Lab, LabError
 from stores.errors import StoreUnavailable
 from stores.model import WardHour
@@ -41,48 +40,36 @@ LABELS = {
     **OUTAGE_LABELS,
     "detect_s": "the station's driver marked the node down (DN), s after the fault",
     "recovered_s": "the driver had it up (UN) again, s after the restore",
-    "writes_made": "rollups written (one ward each)",
-    "writes_queued": "of them, kept in the outbox",
-    "writes_delivered": "of those, delivered",
-    "writes_refused": "refused on delivery",
-    "writes_failed": "failed at once (the writer was told)",
-    "writes_lost": "taken or kept, and not found at ALL afterwards",
+    **write_labels("rollups written (one ward each)",
+                   "taken or kept, and not found at ALL afterwards"),
     "reads_made": "reads",
     "reads_failed": "of them, failed",
     "reads_stale": "of them, missing a write taken before they began",
     "first_stale_s": "the first of those, s after the fault",
     "consistency": "consistency in use",
     "reads_failed_why": "the last failed read",
-    "writes_lost_keys": "lost",
-    "unchecked": "not checked",
 }
 LOSSES = (
     Loss("writes_lost", "rollup write(s) taken or kept in the outbox were not found at ALL",
          "writes_lost_keys"),
-    Loss("writes_refused", "rollup write(s) refused on delivery (kept, refused, in the outbox)"),
+    refused("rollup write(s)"),
 )
 
 
 def ready(lab: Lab) -> None:
-    if not any(node.kind == "cassandra" for node in lab.nodes):
-        raise LabError("this lab has no Cassandra (started with --no-java, or without Java 17): "
-                       "`ward-station lab down`, then `lab up` without --no-java starts three "
-                       "nodes")
+    needs(lab, "cassandra", "this lab has no Cassandra (started with --no-java, or without Java "
+                            "17): `ward-station lab down`, then `lab up` without --no-java "
+                            "starts three nodes")
 
 
 async def run(drill: DrillRun) -> dict[str, Any]:
     node = drill.node(NODE)
     where = f"{node.address}:{node.port}"  # as the driver names it
-    analytics = (await drill.open_stores("station")).analytics
+    analytics, writes, watch, feed = await at_work(drill, "analytics", _ward_of)
     check = (await drill.open_stores(
         "check", analytics=at_all(drill.config.stores["analytics"]))).analytics
-    feed = WardFeed(drill, await drill.open_stores("simulator"))
-    writes = WriteLedger("analytics", _ward_of)
-    writes.listen(analytics)
     reads = ReadLedger()
-    drill.counting(writes.figures)
     drill.counting(reads.figures)
-    watch = HealthWatch(analytics, "analytics", drill.step)
     writer = Paced(WRITE_S, lambda n: _write(writes, analytics, f"drill-{drill.run_id}-{n:05}"))
     mine = f"drill-{drill.run_id}-"
     reader = Paced(READ_S, lambda n: reads.read(lambda: _wards(analytics, mine),
@@ -122,7 +109,13 @@ async def run(drill: DrillRun) -> dict[str, Any]:
 
 
 def verdict(found: dict[str, Any]) -> str:
-    return verdict_of(found, LOSSES)
+    """What was lost; and, beside it, the reads that failed or were stale (none lost, but what
+    the consistency in use costs)."""
+    reads = [f"{found[key]} {what}" for key, what in (("reads_failed", "read(s) failed"),
+                                                     ("reads_stale", "stale"))
+             if found.get(key)]
+    said = f"{', '.join(reads)} at {found.get('consistency') or 'the levels in use'}"
+    return verdict_of(found, LOSSES, [said] if reads else [])
 
 
 def at_all(url: str) -> str:

@@ -18,11 +18,11 @@ from typing import Any
 
 from app.lab.drill import DrillNeeds
 from app.lab.drill_feed import WardFeed
-from app.lab.drill_run import DrillRun
-from app.lab.drill_verdict import Loss
+from app.lab.drill_run import DrillRun, needs
+from app.lab.drill_verdict import Loss, refused
 from app.lab.drill_verdict import verdict as verdict_of
 from app.lab.drill_watch import HealthWatch, answers, is_down
-from app.lab.drill_work import OUTAGE_LABELS, drained, outage
+from app.lab.drill_work import OUTAGE_LABELS, write_labels, drained, outage
 from app.lab.state import Lab, LabError
 from stores.errors import StoreUnavailable
 
@@ -35,28 +35,22 @@ LABELS = {
     "samples_written": "vital samples the store took (at once or kept)",
     "samples_found": "of them, read back afterwards",
     "samples_missing": "of them, not found",
-    "writes_made": "writes of samples (one a second)",
-    "writes_queued": "of them, kept in the outbox",
-    "writes_delivered": "of those, delivered",
-    "writes_refused": "refused on delivery",
-    "writes_failed": "failed at once (the simulator kept them and wrote them again)",
-    "writes_lost": "with a sample not found",
+    **write_labels("writes of samples (one a second)", "with a sample not found",
+                   "failed at once (the simulator kept them and wrote them again)"),
     "range": "time range read back",
     "missing_by_bed": "missing",
-    "unchecked": "not checked",
 }
 LOSSES = (
     Loss("samples_missing", "vital sample(s) the store took were not found again",
          "missing_by_bed"),
-    Loss("writes_refused", "write(s) of vital samples refused on delivery (kept, refused, in "
-                           "the outbox)"),
+    refused("write(s) of vital samples"),
 )
 
 
 def ready(lab: Lab) -> None:
-    if not any(node.kind == "influx" for node in lab.nodes):
-        raise DrillNeeds("this lab has no InfluxDB: install the Debian package influxdb, then "
-                         "`ward-station lab down` and `ward-station lab up` again")
+    needs(lab, "influx", "this lab has no InfluxDB: install the Debian package influxdb, then "
+                         "`ward-station lab down` and `ward-station lab up` again",
+          DrillNeeds)
 
 
 async def run(drill: DrillRun) -> dict[str, Any]:

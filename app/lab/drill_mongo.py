@@ -19,14 +19,13 @@ import time
 from typing import Any
 
 from app.lab.drill import DrillNeeds
-from app.lab.drill_feed import WardFeed
 from app.lab.drill_ledger import WriteLedger
 from app.lab.drill_members import Members
 from app.lab.drill_run import DrillRun, since
-from app.lab.drill_verdict import Loss
+from app.lab.drill_verdict import Loss, refused
 from app.lab.drill_verdict import verdict as verdict_of
-from app.lab.drill_watch import HealthWatch, node_up
-from app.lab.drill_work import OUTAGE_LABELS, Paced, drained, outage
+from app.lab.drill_watch import node_up
+from app.lab.drill_work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
 from app.lab.node import LabNode
 from app.lab.state import Lab, LabError
 from stores.errors import NotFound, StoreUnavailable
@@ -43,21 +42,15 @@ LABELS = {
     "detect_s": "the station stopped writing to the old primary, s after the fault",
     "failover_s": "another member answered as primary (the election), s after the fault",
     "recovered_s": "the station saw the old primary up again, s after the restore",
-    "writes_made": "admissions (write concern majority)",
-    "writes_queued": "of them, kept in the outbox",
-    "writes_delivered": "of those, delivered",
-    "writes_refused": "refused on delivery",
-    "writes_failed": "failed at once (the writer was told)",
-    "writes_lost": "taken or kept, and not found afterwards",
+    **write_labels("admissions (write concern majority)",
+                   "taken or kept, and not found afterwards"),
     "old_primary": "the old primary",
     "new_primary": "the new primary",
-    "writes_lost_keys": "lost",
-    "unchecked": "not checked",
 }
 LOSSES = (
     Loss("writes_lost", "admission(s) taken or kept were not found afterwards (majority "
                         "writes rolled back?)", "writes_lost_keys"),
-    Loss("writes_refused", "admission(s) refused on delivery (kept, refused, in the outbox)"),
+    refused("admission(s)"),
 )
 NEEDS = ("mongo-primary needs a MongoDB replica set: this lab runs {what}, so there is no "
          "primary to lose. Install MongoDB's server (mongod on the PATH: the mongodb-org-server "
@@ -76,12 +69,7 @@ async def run(drill: DrillRun) -> dict[str, Any]:
     members = Members([node for node in drill.lab.nodes if node.kind == "mongod"], drill.step)
     old = await members.primary_node()
     where = f"{old.address}:{old.port}"
-    patients = (await drill.open_stores("station")).patients
-    feed = WardFeed(drill, await drill.open_stores("simulator"))
-    writes = WriteLedger("patients", _key_of)
-    writes.listen(patients)
-    drill.counting(writes.figures)
-    watch = HealthWatch(patients, "patients", drill.step)
+    patients, writes, watch, feed = await at_work(drill, "patients", _key_of)
     writer = Paced(WRITE_S, lambda n: _admit(writes, patients, f"drill-{drill.run_id}-{n:05}"))
     watch.start()
     members.start()

@@ -15,14 +15,13 @@ import asyncio
 import time
 from typing import Any
 
-from app.lab.drill_feed import WardFeed
 from app.lab.drill_ledger import WriteLedger
-from app.lab.drill_run import DrillRun
-from app.lab.drill_verdict import Loss
+from app.lab.drill_run import DrillRun, needs
+from app.lab.drill_verdict import Loss, refused
 from app.lab.drill_verdict import verdict as verdict_of
-from app.lab.drill_watch import HealthWatch, answers, is_down
-from app.lab.drill_work import OUTAGE_LABELS, Paced, drained, outage
-from app.lab.state import Lab, LabError
+from app.lab.drill_watch import answers, is_down
+from app.lab.drill_work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
+from app.lab.state import Lab
 from stores.errors import StoreUnavailable
 from stores.model import CareLink, CareLinkKind, Clinician, ClinicianRole
 
@@ -34,37 +33,24 @@ DETECT_LIMIT_S, RECOVER_LIMIT_S, SETTLE_LIMIT_S, CHECK_LIMIT_S = 30.0, 90.0, 90.
 LABELS = {
     **OUTAGE_LABELS,
     "detect_s": "the station saw Neo4j down, s after the fault",
-    "writes_made": "care-network writes (a patient, its link)",
-    "writes_queued": "of them, kept in the outbox",
-    "writes_delivered": "of those, delivered",
-    "writes_refused": "refused on delivery",
-    "writes_failed": "failed at once (the writer was told)",
-    "writes_lost": "taken or kept, and not in the care team read back",
-    "writes_lost_keys": "lost",
-    "unchecked": "not checked",
+    **write_labels("care-network writes (a patient, its link)",
+                   "taken or kept, and not in the care team read back"),
 }
 LOSSES = (
     Loss("writes_lost", "care-network write(s) taken or kept were not found afterwards",
          "writes_lost_keys"),
-    Loss("writes_refused", "care-network write(s) refused on delivery (kept, refused, in the "
-                           "outbox)"),
+    refused("care-network write(s)"),
 )
 
 
 def ready(lab: Lab) -> None:
-    if not any(node.kind == "neo4j" for node in lab.nodes):
-        raise LabError("this lab has no Neo4j (started with --no-java, or without Java 17): "
-                       "`ward-station lab down`, then `lab up` without --no-java starts it")
+    needs(lab, "neo4j", "this lab has no Neo4j (started with --no-java, or without Java 17): "
+                        "`ward-station lab down`, then `lab up` without --no-java starts it")
 
 
 async def run(drill: DrillRun) -> dict[str, Any]:
     node = drill.node("neo4j")
-    network = (await drill.open_stores("station")).network
-    feed = WardFeed(drill, await drill.open_stores("simulator"))
-    writes = WriteLedger("network", _key_of)
-    writes.listen(network)
-    drill.counting(writes.figures)
-    watch = HealthWatch(network, "network", drill.step)
+    network, writes, watch, feed = await at_work(drill, "network", _key_of)
     prefix = f"drill-{drill.run_id}-"
     writer = Paced(WRITE_S, lambda n: _admit(writes, network, f"{prefix}{n:05}"))
     watch.start()

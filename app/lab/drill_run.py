@@ -148,6 +148,12 @@ class DrillRun:
             await asyncio.sleep(POLL_S)
 
 
+def needs(lab: Lab, kind: str, why: str, error: type[Exception] = LabError) -> None:
+    """`error(why)` unless the lab has a node of `kind`: a drill's `ready`."""
+    if not any(node.kind == kind for node in lab.nodes):
+        raise error(why)
+
+
 def since(at: float | None, start: float | None) -> float | None:
     """Seconds from `start` to `at`, rounded for people; None when either is unknown."""
     return None if at is None or start is None else round(at - start, 2)

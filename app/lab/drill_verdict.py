@@ -17,6 +17,11 @@ class Loss:
     which: str = ""  # a figure naming them, said in brackets when it says something
 
 
+def refused(what: str) -> Loss:
+    """Writes the store refused on delivery: kept in the outbox, refused, for people to see."""
+    return Loss("writes_refused", f"{what} refused on delivery (kept, refused, in the outbox)")
+
+
 def verdict(found: dict[str, Any], losses: Iterable[Loss], late: Iterable[str] = ()) -> str:
     """"nothing lost" (with the targets missed, if any), "LOST: ..." naming each loss, or "NOT
     PROVEN: ..." when the drill could not check (`found["unchecked"]` says why)."""

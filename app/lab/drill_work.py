@@ -8,7 +8,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.lab.drill_ledger import WriteLedger
+from app.lab.drill_feed import WardFeed
+from app.lab.drill_ledger import KeyOf, WriteLedger
 from app.lab.drill_run import DrillRun, since
 from app.lab.drill_watch import HealthWatch, Test
 
@@ -45,6 +46,18 @@ class Paced:
             await task
 
 
+async def at_work(drill: DrillRun, name: str,
+                  key_of: KeyOf) -> tuple[Any, WriteLedger, HealthWatch, WardFeed]:
+    """The store `name` of the drill's station, its writes recorded (and counted for the
+    window) and its health watched; and the simulator feeding the ward meanwhile."""
+    store = getattr(await drill.open_stores("station"), name)
+    feed = WardFeed(drill, await drill.open_stores("simulator"))
+    writes = WriteLedger(name, key_of)
+    writes.listen(store)
+    drill.counting(writes.figures)
+    return store, writes, HealthWatch(store, name, drill.step), feed
+
+
 def drained(writes: WriteLedger) -> bool:
     """Every write the outbox kept has been delivered or refused."""
     return writes.waiting() == 0
@@ -62,6 +75,15 @@ OUTAGE_LABELS = {
     "longest_write_s": "the longest a write waited to land, s",
     "outbox_drained_s": "the outbox empty again (its last write delivered), s after the fault",
 }
+
+
+def write_labels(made: str, lost: str,
+                 failed: str = "failed at once (the writer was told)") -> dict[str, str]:
+    """What the writes' figures are called: `made` of what, `lost` how it was found out."""
+    return {"writes_made": made, "writes_queued": "of them, kept in the outbox",
+            "writes_delivered": "of those, delivered", "writes_refused": "refused on delivery",
+            "writes_failed": failed, "writes_lost": lost, "writes_lost_keys": "lost",
+            "unchecked": "not checked"}
 
 
 def outage(drill: DrillRun, writes: WriteLedger, watch: HealthWatch, fault: float,

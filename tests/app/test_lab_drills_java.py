@@ -93,7 +93,7 @@ def test_a_frozen_cassandra_node_loses_no_rollup_read_back_at_all(java_lab, caps
     assert found["writes_queued"] == found["writes_delivered"]
     assert found["reads_made"] >= 20 and found["consistency"] == (
         "writes: LOCAL_QUORUM, reads: LOCAL_ONE")
-    assert found["verdict"] == "nothing lost"
+    assert found["verdict"].startswith("nothing lost")  # and what the reads cost, if anything
     steps = [e.text for e in DrillEventReader(java_lab.folder).read() if e.kind == "step"]
     down = java_lab.node("cassandra-2")
     assert any(text.startswith("freeze cassandra-2") for text in steps), steps

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.lab import drill_influx, drill_redis
+from app.lab import drill_cassandra, drill_influx, drill_redis
 from app.lab.drill_ledger import ReadLedger, WriteLedger
 from app.lab.drill_parts import DrillPublisher, Event, SentinelEvents
 from app.lab.drill_verdict import Loss, passed, verdict
@@ -256,3 +256,16 @@ def test_an_outage_resumes_with_the_first_write_made_after_the_station_saw_it():
     assert found == {"detect_s": 3.0, "restored_s": 6.0, "answered_s": 4.0, "recovered_s": 6.0,
                      "station_resumed_s": 15.0, "longest_call_s": 0.0, "longest_write_s": 11.0,
                      "outbox_drained_s": 15.0}
+
+
+def test_a_cassandra_drill_says_what_its_reads_cost_beside_what_was_lost():
+    found = {"writes_lost": 0, "writes_refused": 0, "reads_failed": 2, "reads_stale": 7,
+             "consistency": "writes: LOCAL_QUORUM, reads: LOCAL_ONE"}
+
+    assert drill_cassandra.verdict(found) == (
+        "nothing lost (2 read(s) failed, 7 stale at writes: LOCAL_QUORUM, reads: LOCAL_ONE)")
+    assert drill_cassandra.verdict({**found, "writes_lost": 3, "writes_lost_keys": "d-1"}) == (
+        "LOST: 3 rollup write(s) taken or kept in the outbox were not found at ALL (d-1); 2 "
+        "read(s) failed, 7 stale at writes: LOCAL_QUORUM, reads: LOCAL_ONE")
+    assert drill_cassandra.verdict({**found, "reads_failed": 0, "reads_stale": 0}) == (
+        "nothing lost")
