@@ -70,8 +70,8 @@ async def run(drill: DrillRun) -> dict[str, Any]:
         "check", analytics=at_all(drill.config.stores["analytics"]))).analytics
     reads = ReadLedger()
     drill.counting(reads.figures)
-    writer = Paced(WRITE_S, lambda n: _write(writes, analytics, f"drill-{drill.run_id}-{n:05}"))
-    mine = f"drill-{drill.run_id}-"
+    mine = f"drill-{drill.run_id}-"  # this run's wards
+    writer = Paced(WRITE_S, lambda n: _write(writes, analytics, f"{mine}{n:05}"))
     reader = Paced(READ_S, lambda n: reads.read(lambda: _wards(analytics, mine),
                                                 writes.taken_before))
     watch.start()
@@ -92,7 +92,7 @@ async def run(drill: DrillRun) -> dict[str, Any]:
         await asyncio.sleep(AFTER_S)
         await asyncio.gather(writer.stop(), reader.stop())
         await drill.until(lambda: drained(writes), SETTLE_LIMIT_S)
-        found, unchecked = await read_back(drill, check)
+        found, unchecked = await read_back(drill, check, mine)
     finally:
         await asyncio.gather(writer.stop(), reader.stop(), watch.stop(), feed.stop())
     health = await analytics.health()
@@ -125,13 +125,13 @@ def at_all(url: str) -> str:
     return f"{base}?{urlencode(options, safe=':,')}"
 
 
-async def read_back(drill: DrillRun, check: Any) -> tuple[set[str], str]:
+async def read_back(drill: DrillRun, check: Any, mine: str) -> tuple[set[str], str]:
     """The drill's wards the store holds, read at ALL (retried while a replica is not back in
     every node's view yet); and why it could not tell, if it could not."""
     deadline, why = time.monotonic() + CHECK_LIMIT_S, ""
     while time.monotonic() < deadline:
         try:
-            found = await _wards(check, f"drill-{drill.run_id}-")
+            found = await _wards(check, mine)
         except StoreUnavailable as exc:
             why = exc.reason
             await asyncio.sleep(1.0)
