@@ -121,8 +121,7 @@ def test_every_drill_of_the_registry_is_a_choice_with_its_help_line(capsys):
         parse_args(["lab", "drill", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
 
-    assert set(DRILLS) == {"redis-master", "mongo-primary", "cassandra-node", "neo4j",
-                           "influxdb"}
+    assert {"redis-master", "mongo-primary", "cassandra-node", "neo4j", "influxdb"} <= set(DRILLS)
     for name, spec in DRILLS.items():
         assert f"{name}: {' '.join(spec.help.split())}" in shown
         assert parse_args(["lab", "drill", name]).drill == name
