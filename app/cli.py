@@ -153,7 +153,8 @@ def _lab_parser(commands) -> None:
                        f"{', '.join(odd)}")
     drill.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
     drill.add_argument("--report", type=Path, metavar="DIR",
-                       help="also write the figures to DIR/drill-NAME.json")
+                       help="also write the figures to DIR/drill-NAME.json, and the run's "
+                       "timeline, figures and verdict to DIR/drill-NAME.png and .pdf")
     _lab_dir_option(drill)
 
 

@@ -25,9 +25,11 @@ from app.feeds.alarm_history import AlarmHistoryFeed
 from app.feeds.alarms import AlarmsFeed
 from app.feeds.analytics import AnalyticsFeed
 from app.feeds.care_network import CareNetworkFeed
+from app.feeds.drill import DrillFeed
 from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
-from app.lab.station_view import lab_states_for
+from app.lab.station_view import lab_folder_for, lab_states_for
+from app.lab.teaching import TeachingSwitches
 from app.feeds.patients import PatientsFeed
 from app.feeds.pending_writes import PendingWritesFeed
 from app.feeds.selected_waveforms import SelectedWaveformsFeed
@@ -38,7 +40,7 @@ from app.feeds.waveforms import WaveformFeed
 from app.pending_close import PendingWritesOnClose
 from app.second_screen.beds import beds_subtitle, screen_part, splits_own_ward
 from stores import Stores
-from stores.model import Alarm, AlarmLimits, Patient, StoreHealth, Vital, Ward
+from stores.model import Alarm, AlarmLimits, Patient, StoreHealth, TeachingSetting, Vital, Ward
 from widgets.alarm_banner.banner import AlarmBanner
 from widgets.alarm_history.view import AlarmHistoryView
 from widgets.alarm_sound import AlarmSound
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
             stores.alerts, stores.analytics, c.region, c.ward, clock=self._clock,
             archived_after_s=c.alarm_archive_after_s)
         self.health_feed = HealthFeed(stores, HEALTH_REFRESH_S)
+        self.drill_feed = DrillFeed(lab_folder_for(c.data_dir))  # a drill on the station's lab
         couriers = {name: store.courier for name, store in stores.by_name().items()
                     if hasattr(store, "courier")}  # the real stores, wrapped with the outbox
         self.pending_feed = PendingWritesFeed(couriers, stores.patients, c.region, c.user,
@@ -116,7 +119,11 @@ class MainWindow(QMainWindow):
         self.feeds = [self.pending_feed, self.vitals_feed, self.waveform_feed, self.trend_feed, self.selected_waveforms_feed,
                       self.patients_feed, self.network_feed,
                       self.analytics_feed, self.alarms_feed, self.escalation_feed,
-                      self.alarm_history_feed, self.health_feed]
+                      self.alarm_history_feed, self.health_feed, self.drill_feed]
+        # the trainer's switches of the Cluster tab, on the station's own lab only
+        self._lab_states = lab_states_for(c.data_dir)
+        self.teaching = TeachingSwitches(stores, c, self._lab_states)
+        self.feeds.append(self.teaching)
 
     def _build_widgets(self) -> None:
         self.banner = AlarmBanner(clock=self._clock)
@@ -136,7 +143,6 @@ class MainWindow(QMainWindow):
         self.cluster_view = ClusterView()
         self.cluster_view.set_station(f"This station \u00b7 {self.config.ward} \u00b7 region "
                                       f"{self.config.region}")
-        self._lab_states = lab_states_for(self.config.data_dir)
         self.store_status = StoreStatus()
         self.beds_panel = Panel(f"Beds \u00b7 {self.config.ward}", self.bed_grid)
         self.vitals_panel = Panel("Vitals", self.vitals_chart)
@@ -205,9 +211,12 @@ class MainWindow(QMainWindow):
         # no more than every two
         self.health_feed.set_refresh(CLUSTER_REFRESH_S if VIEWS[index] == "cluster"
                                      else HEALTH_REFRESH_S)
+        self.drill_feed.set_active(VIEWS[index] == "cluster")
 
     def _show_cluster(self, healths: list[StoreHealth]) -> None:
-        self.cluster_view.show_health(healths, self._lab_states())
+        lab = self._lab_states()
+        self.cluster_view.show_health(healths, lab)
+        self.cluster_view.show_switches(self.teaching.offered(lab))
 
     def _connect_signals(self) -> None:
         """All the wiring between feeds and widgets, in one place."""
@@ -245,6 +254,7 @@ class MainWindow(QMainWindow):
         self._connect_alarms()
         self.health_feed.health_changed.connect(self.store_status.show_health)
         self.health_feed.health_changed.connect(self._show_cluster)
+        self.drill_feed.events_read.connect(self.cluster_view.show_drill_events)
         self._connect_alarm_history()
         self._connect_pending_writes()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
@@ -252,12 +262,32 @@ class MainWindow(QMainWindow):
             signal.connect(self.select_patient)
         self._connect_availability()
         self._connect_supervision()
+        self._connect_teaching()
 
     def _connect_supervision(self) -> None:
         """A feed whose work died of a bug is restarted by itself; meanwhile the banner says so."""
         for feed in self.feeds:
             feed.work_stopped.connect(partial(self.alarms_feed.show_feed_stopped, feed.title))
             feed.work_running.connect(partial(self.alarms_feed.show_feed_stopped, feed.title, None))
+
+    def _connect_teaching(self) -> None:
+        """The trainer's switches: asked for in the Cluster tab, applied or refused by the app
+        (never by the widget alone), and what they change shown at once."""
+        teaching, view = self.teaching, self.cluster_view
+        view.setting_requested.connect(teaching.apply)
+        teaching.applied.connect(self._on_setting_applied)
+        teaching.refused.connect(view.show_switch_refused)
+        self.analytics_feed.unavailable.connect(partial(view.show_reads_failing, "analytics"))
+        self.analytics_feed.available.connect(partial(view.show_reads_failing, "analytics", ""))
+
+    def _on_setting_applied(self, setting: TeachingSetting) -> None:
+        self.statusBar().showMessage(f"Switched for teaching: {setting.store} \u00b7 "
+                                     f"{setting.label} {setting.value}", 15_000)
+        self.cluster_view.show_switches(self.teaching.offered())
+        self.cluster_view.show_switch_refused(setting.store, "")
+        self.health_feed.check_now()
+        if setting.store == "analytics":
+            self.analytics_feed.reload()  # a read at the new level, failing or not, at once
 
     def _connect_alarms(self) -> None:
         alarms, audio = self.alarms_feed, self.alarm_audio

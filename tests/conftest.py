@@ -7,9 +7,22 @@ import os
 import pytest
 
 from tests.hypothesis_profiles import load_profile
+from tests.servers import java_servers
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 load_profile()  # Hypothesis: quick unless HYPOTHESIS_PROFILE says otherwise
+
+
+# The Java servers (Neo4j, a 3-node Cassandra) take 3.5 GB and half a minute to start: every test
+# that needs one goes to the same pytest-xdist worker (tests/servers/java_servers.py).
+JAVA_FIXTURES = frozenset({"cassandra_cluster", "cassandra_server", "cassandra_lab_keyspace",
+                           "neo4j_server"})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if JAVA_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group(java_servers.GROUP))
 
 
 @pytest.fixture(autouse=True)

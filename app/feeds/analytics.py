@@ -28,15 +28,20 @@ class AnalyticsFeed(Feed):
         self._refresh_s = refresh_s
         self._clock = clock
         self._shown: tuple | None = None
+        self._wake = asyncio.Event()
 
     def start(self) -> None:
         self.supervise(self._run)
+
+    def reload(self) -> None:
+        """Read again now (the reads' consistency level was switched: show what it does)."""
+        self._wake.set()
 
     async def _run(self) -> None:
         while True:
             with self.reporting():
                 await self._load()
-            await asyncio.sleep(self._refresh_s)
+            await self.wait_or_wake(self._wake, self._refresh_s)
 
     async def _load(self) -> None:
         end = hour_start(self._clock()) + 3600.0

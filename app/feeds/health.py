@@ -37,6 +37,10 @@ class HealthFeed(Feed):
         self.refresh_s = seconds
         self._wake.set()
 
+    def check_now(self) -> None:
+        """Ask every store at once (a setting was switched: show what it uses now)."""
+        self._wake.set()
+
     def start(self) -> None:
         self.supervise(self._run)
 

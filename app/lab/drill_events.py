@@ -98,14 +98,15 @@ class DrillEventReader:
         self._offset = 0
         self._partial = b""
 
-    def read(self) -> list[DrillEvent]:
+    def read(self, limit: int = MAX_READ) -> list[DrillEvent]:
+        """At most `limit` bytes further on (the rest at the next call)."""
         try:
             with self.path.open("rb") as file:
                 stat = os.fstat(file.fileno())
                 if stat.st_ino != self._inode or stat.st_size < self._offset:
                     self._inode, self._offset, self._partial = stat.st_ino, 0, b""
                 file.seek(self._offset)
-                chunk = file.read(MAX_READ)
+                chunk = file.read(min(limit, MAX_READ))
         except OSError:
             return []  # no drill has run on this lab (or the file is being replaced)
         self._offset += len(chunk)

@@ -1,7 +1,8 @@
 """A drill as the command line runs it: its events told to the window as they happen (start, a
 step for each action and each thing seen, counters every second, end), the figures as a table a
-class can read, the verdict, one JSON line with `--json`, and DIR/drill-NAME.json with
-`--report DIR`. The stores' own log lines go to LAB/drill/drill.log, not to the class."""
+class can read, the verdict, one JSON line with `--json`, and with `--report DIR`
+DIR/drill-NAME.json and the run's picture, DIR/drill-NAME.png and .pdf (`drill_picture.py`).
+The stores' own log lines go to LAB/drill/drill.log, not to the class."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -37,16 +39,26 @@ def run_drill(lab: Lab, name: str, as_json: bool, report: Path | None, say: Say,
     ready = getattr(module, "ready", None)
     if ready is not None:
         ready(lab)  # refuses before anything is touched, or the window told of a start
+    began = time.time()
     found = asyncio.run(_run(lab, name, fault, module, say))
     _show(module.LABELS, found, say)
     if report is not None:
-        report.mkdir(parents=True, exist_ok=True)
-        path = report / f"drill-{name}.json"
-        path.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
-        say(f"figures written to {path}")
+        _report(lab, name, report, found, began, say)
     if as_json:
         print(json.dumps(found), flush=True)
     return 0 if passed(found["verdict"]) else 1
+
+
+def _report(lab: Lab, name: str, report: Path, found: dict[str, Any], began: float,
+            say: Say) -> None:
+    report.mkdir(parents=True, exist_ok=True)
+    path = report / f"drill-{name}.json"
+    path.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
+    say(f"figures written to {path}")
+    from app.lab.drill_picture import run_events, write_pictures  # Qt: for a report only
+
+    for picture in write_pictures(report, name, run_events(lab.folder, began), found):
+        say(f"picture written to {picture}")
 
 
 async def _run(lab: Lab, name: str, fault: str, module: ModuleType, say: Say) -> dict[str, Any]:

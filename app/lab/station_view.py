@@ -1,7 +1,8 @@
 """What a station running on a lab knows of the lab's processes, for its cluster view: each
 node's name and whether its process runs, is frozen (SIGSTOP) or is gone. A station finds its
 lab beside its data folder (`lab up` writes `data_dir = DIR/station-data`); on any other
-cluster there is none, and the view shows what the servers say alone."""
+cluster there is none, and the view shows what the servers say alone. The lab's folder is also
+where a drill's events are (`app/feeds/drill.py` reads them)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ log = logging.getLogger(__name__)
 
 # address ("127.0.0.1:6379") -> (the lab's name for the node, "running" | "frozen" | "down")
 LabStates = dict[str, tuple[str, str]]
+
+
+def lab_folder_for(data_dir: Path) -> Path | None:
+    """The lab the station runs on (where a drill writes its events), or None."""
+    folder = Path(data_dir).parent
+    return folder if (folder / STATE).is_file() else None
 
 
 def lab_states_for(data_dir: Path) -> Callable[[], LabStates]:

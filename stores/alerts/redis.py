@@ -13,7 +13,8 @@ Sentinels unless `?sentinel_auth=false`. Options:
   UP and says critical alarms are not replicated. If they do not confirm in time the alarm stays written
   and delivered (calling it failed would make the outbox publish it twice): a warning is logged,
   the id is kept in `unconfirmed`, and health says DEGRADED for five minutes or until a later
-  critical alarm is confirmed. `wait_replicas=0` turns waiting off.
+  critical alarm is confirmed. `wait_replicas=0` turns waiting off. A trainer may switch
+  the count while the station runs (`redis_teaching`).
 - `stream_maxlen=10000`: entries kept per region stream (`XADD MAXLEN ~`): how far back a
   station that was away can catch up.
 - `timeout_ms=5000`: longest a call may take before it raises StoreUnavailable.
@@ -36,6 +37,8 @@ what the bus reads is checked before it is shown (`stores.alerts.redis_records`)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -54,6 +57,7 @@ from stores.alerts.redis_health import (
 )
 from stores.alerts.redis_records import RecordReader, ServerClock
 from stores.alerts.redis_replay import Info, WriteJournal, wrote_entry
+from stores.alerts.redis_sentinel_listener import SentinelEvents
 from stores.alerts.redis_scripts import (
     ACKNOWLEDGE,
     PUBLISH,
@@ -63,13 +67,17 @@ from stores.alerts.redis_scripts import (
     publish_args,
 )
 from stores.alerts.redis_subscription import Key, Subscription
+from stores.alerts.redis_teaching import replicas_of, wait_setting
 from stores.alerts.signing import Signer, SigningKeyError
 from stores.errors import NotFound, StoreUnavailable, ValidationError
-from stores.model import Alarm, HealthState, Priority, StoreHealth
+from stores.model import Alarm, HealthState, Priority, StoreHealth, TeachingSetting
+from stores.store import chosen
 from stores.urls import StoreUrl
 
 if TYPE_CHECKING:
     import redis.asyncio as aioredis
+
+log = logging.getLogger(__name__)
 
 DRAIN_AT_CLOSE_S = 1.0
 EVICTION_CHECK_S = 60.0
@@ -100,6 +108,7 @@ class RedisAlertBus(AlertBus):
         self._written: dict[str, Key] = {}  # region -> newest stream entry this bus wrote
         self._channels_down: dict[str, str] = {}  # region -> why its reader is not following
         self.replicas = ReplicaWatch(self._settings)
+        self.sentinel_events = SentinelEvents(conn)  # listens from the first health check on
         self.journal = WriteJournal()
         self._replaying = asyncio.Lock()
         self._eviction: str | None = None
@@ -263,9 +272,30 @@ class RedisAlertBus(AlertBus):
         notes = [f"alarms of {', '.join(unsigned)} are not signed (no signing key): anyone "
                  "with the Redis password could forge or clear them"] if unsigned else []
         await self._replay_if_idle_moved()
-        notes += filter(None, [self.journal.note()])
-        return await bus_health(self._conn, self.replicas, problems, notes,
-                                ("unsigned",) if unsigned else ())
+        notes += filter(None, [self.journal.note(), self._sentinel_refusals()])
+        self.sentinel_events.start()
+        health = await bus_health(self._conn, self.replicas, problems, notes,
+                                  ("unsigned",) if unsigned else ())
+        return dataclasses.replace(health, events=self.sentinel_events.recent())
+
+    def _sentinel_refusals(self) -> str | None:
+        """What health says of the Sentinels' events, without degrading the bus."""
+        events = self.sentinel_events
+        if events.problem:
+            return f"the Sentinels' events are not heard: {events.problem}"
+        return (f"{events.refused} Sentinel message(s) refused, the last: {events.last_refused}"
+                if events.refused else None)
+
+    def teaching_settings(self) -> tuple[TeachingSetting, ...]:
+        return (wait_setting(self._settings.wait_replicas, self.replicas.wanted),)
+
+    async def apply_teaching_setting(self, key: str, value: str) -> TeachingSetting:
+        """HIGH alarms wait for another count of replicas (`high_alarm_wait`) from the next
+        write on."""
+        chosen(self.teaching_settings(), key, value)
+        self.replicas.wanted = replicas_of(value)
+        log.info("Alarm bus: HIGH alarms wait for %s from now on", value)
+        return self.teaching_settings()[0]
 
     async def close(self) -> None:
         """End every subscription after what the stream holds now; close the connections."""
@@ -274,6 +304,7 @@ class RedisAlertBus(AlertBus):
         self._closed = True
         readers, self._readers = list(self._readers.values()), {}
         await asyncio.gather(*(r.stop(DRAIN_AT_CLOSE_S) for r in readers))
+        await self.sentinel_events.stop()
         await self._conn.aclose()
 
     async def _eviction_problem(self) -> str | None:

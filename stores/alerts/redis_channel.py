@@ -2,7 +2,8 @@
 publish arrives), handing on its messages, pinging it while quiet so that a link gone silent is
 noticed within about two seconds, and stopping the task that follows it. The alarm bus's region
 readers (`stores.alerts.redis_feed`) and the cache's followers (`stores.cache.follower`) both
-follow their channel this way."""
+follow their channel this way; the bus's listener to a Sentinel's events
+(`stores.alerts.redis_sentinel_listener`) follows its several channels so."""
 
 from __future__ import annotations
 
@@ -55,6 +56,19 @@ async def listen(pubsub: PubSub, on_message: Callable[[object], Awaitable[None]]
     """While `going_on()`: each published message's data to `on_message`, and `on_quiet()` at
     most every `quiet_every_s` while none comes. A channel quiet for IDLE_PING_S is pinged;
     TimeoutError when the ping goes unanswered for PONG_WAIT_S (the link is gone)."""
+
+    async def data_only(channel: object, data: object) -> None:
+        await on_message(data)
+
+    await listen_to_channels(pubsub, data_only, going_on, quiet_every_s, on_quiet)
+
+
+async def listen_to_channels(pubsub: PubSub,
+                             on_message: Callable[[object, object], Awaitable[None]],
+                             going_on: Callable[[], bool], quiet_every_s: float,
+                             on_quiet: Callable[[], Awaitable[None]]) -> None:
+    """`listen`, for a connection subscribed to several channels: `on_message(channel,
+    data)`."""
     loop = asyncio.get_running_loop()
     heard, pinged, quiet_at = loop.time(), False, loop.time()
     while going_on():
@@ -62,7 +76,7 @@ async def listen(pubsub: PubSub, on_message: Callable[[object], Awaitable[None]]
         if message is not None:
             heard, pinged = loop.time(), False
             if message["type"] == "message":
-                await on_message(message["data"])
+                await on_message(message["channel"], message["data"])
             continue
         quiet = loop.time() - heard
         if pinged and quiet > IDLE_PING_S + PONG_WAIT_S:

@@ -39,21 +39,27 @@ class ReplicaWatch:
 
     def __init__(self, settings: RedisSettings) -> None:
         self._settings = settings
+        self.wanted = settings.wait_replicas  # the URL's, until a trainer switches it
         self.unconfirmed: collections.deque[str] = collections.deque(maxlen=1000)
         self._missed_at: float | None = None
         self._missed_why = ""
-        self.expected = settings.wait_replicas > 0 and (
-            settings.sentinel or "wait_replicas" in settings.url.options)
+        self._seen = False  # a replica was seen connected to the master
+
+    @property
+    def expected(self) -> bool:
+        """Whether critical alarms are to be replicated here (see the class)."""
+        named = self._settings.sentinel or "wait_replicas" in self._settings.url.options
+        return self.wanted > 0 and (named or self._seen)
 
     def saw(self, connected_replicas: int) -> None:
         """The master reported this many replicas; one seen is one expected from now on."""
-        if connected_replicas > 0 and self._settings.wait_replicas > 0:
-            self.expected = True
+        if connected_replicas > 0:
+            self._seen = True
 
     async def confirm(self, single: aioredis.Redis, alarm_id: str, info: Info) -> None:
         """`single` is the client (one connection) that just wrote the alarm; `info` the
         master's INFO replication, asked on it just before."""
-        wanted = self._settings.wait_replicas
+        wanted = self.wanted
         if wanted == 0:
             return
         connected = int(info.get("connected_slaves", 0) or 0)
@@ -86,7 +92,7 @@ class ReplicaWatch:
         where one is expected is a problem; where none ever was, a note."""
         connected = int(info.get("connected_slaves", 0) or 0)
         self.saw(connected)
-        if info.get("role") != "master" or connected or self._settings.wait_replicas == 0:
+        if info.get("role") != "master" or connected or self.wanted == 0:
             return None, None
         if self.expected:
             return "no replica is connected to the master: critical alarms are not replicated", None
@@ -104,7 +110,7 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch, bus_problems: lis
         answer = await _ping(conn)
     else:
         answer, reported = await asyncio.gather(_ping(conn), _sentinel_nodes(conn))
-    consistency = _consistency(conn.settings)
+    consistency = _consistency(conn.settings, replicas.wanted)
     if isinstance(answer, StoreUnavailable):
         nodes = reported or [NodeStatus(conn.settings.url.addresses[0], "master", False)]
         return StoreHealth("alerts", "redis", HealthState.DOWN, None, answer.reason, tuple(nodes),
@@ -122,10 +128,9 @@ async def bus_health(conn: Connection, replicas: ReplicaWatch, bus_problems: lis
                        flags, consistency=consistency)
 
 
-def _consistency(settings: RedisSettings) -> tuple[str, ...]:
-    wanted = settings.wait_replicas
+def _consistency(settings: RedisSettings, wanted: int) -> tuple[str, ...]:
     high = (f"HIGH alarms wait for {wanted} replica(s), {settings.wait_timeout_ms} ms at most"
-            if wanted else "HIGH alarms wait for no replica (wait_replicas=0)")
+            if wanted else "HIGH alarms wait for no replica")
     return ("writes: the master", high, "others: asynchronous, written again after a failover")
 
 

@@ -24,7 +24,8 @@ scans a table. The newest occupancy wins through the write timestamp (the readin
 so a late, older reading cannot overwrite a newer one and no read is needed before a write.
 
 Consistency is per statement: writes at LOCAL_QUORUM and reads at LOCAL_ONE by default
-(`write_consistency`, `read_consistency` in the URL). Statements are prepared once, in a thread;
+(`write_consistency`, `read_consistency` in the URL); a trainer may switch the reads' level
+while the station runs (`cassandra_teaching.py`: ONE, LOCAL_QUORUM, ALL). Statements are prepared once, in a thread;
 requests go through `execute_async`, bridged to asyncio (cassandra_bridge.py), page by page.
 The reactor the driver runs its I/O on is chosen in cassandra_cluster.py.
 
@@ -35,15 +36,28 @@ check_hostname, timeout (seconds), fetch_size. The password comes as `secret`.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Sequence
 
 from stores.analytics import AnalyticsStore
 from stores.analytics.cassandra_connect import Connector
 from stores.analytics.cassandra_settings import CassandraSettings
-from stores.analytics.cassandra_store import BACKEND, CassandraAnalyticsStore
+from stores.analytics.cassandra_store import BACKEND, CassandraAnalyticsStore, consistency
+from stores.analytics.cassandra_teaching import level_of, read_setting
 from stores.errors import StoreUnavailable
-from stores.model import Alarm, HealthState, StoreHealth, WardHour, WardOccupancy
+from stores.model import (
+    Alarm,
+    HealthState,
+    StoreHealth,
+    TeachingSetting,
+    WardHour,
+    WardOccupancy,
+)
+from stores.store import chosen
 from stores.urls import StoreUrl
+
+log = logging.getLogger(__name__)
 
 
 async def open_store(url: StoreUrl, secret: str | None) -> AnalyticsStore:
@@ -60,6 +74,7 @@ class CassandraAnalytics(AnalyticsStore):
 
     def __init__(self, settings: CassandraSettings, connector: Connector) -> None:
         self._settings = settings
+        self._configured_read = settings.read_consistency  # the URL's, before any switch
         self._connector = connector
         self._store: CassandraAnalyticsStore | None = None
 
@@ -97,12 +112,27 @@ class CassandraAnalytics(AnalyticsStore):
     async def health(self) -> StoreHealth:
         if not self._connector.connected:
             return StoreHealth("analytics", BACKEND, HealthState.DOWN,
-                               reason=self._connector.reason, nodes=self._connector.waiting_nodes())
+                               reason=self._connector.reason, nodes=self._connector.waiting_nodes(),
+                               consistency=consistency(self._settings))
         try:
             store = await self._connected()
         except StoreUnavailable as exc:  # closed meanwhile
             return StoreHealth("analytics", BACKEND, HealthState.DOWN, reason=exc.reason)
         return await store.health()
+
+    def teaching_settings(self) -> tuple[TeachingSetting, ...]:
+        return (read_setting(self._configured_read, self._settings.read_consistency),)
+
+    async def apply_teaching_setting(self, key: str, value: str) -> TeachingSetting:
+        """Reads at another level (`read_consistency`), from the next read on; the session,
+        its prepared statements and the writes' level stay as they are."""
+        chosen(self.teaching_settings(), key, value)
+        level = level_of(value)
+        self._settings = dataclasses.replace(self._settings, read_consistency=level)
+        if self._store is not None:
+            self._store.read_at(level)
+        log.info("Analytics store: reads at %s from now on", value)
+        return self.teaching_settings()[0]
 
     async def close(self) -> None:
         await self._connector.close()

@@ -130,6 +130,11 @@ class Statements:
         return cls(**{name: _prepared(session, text.format(ks=keyspace), name, settings)
                       for name, text in _STATEMENTS.items()})
 
+    def read_at(self, level: int) -> None:
+        """Read at `level` from now on (a statement bound later takes its prepared level)."""
+        for name in _READS:
+            getattr(self, name).consistency_level = level
+
 
 def _prepared(session: Session, text: str, name: str, settings: CassandraSettings) -> PreparedStatement:
     statement = session.prepare(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Awaitable, Sequence
 from functools import partial
@@ -55,6 +56,13 @@ MAX_DAYS = 3660  # partitions one `hours` call may read: ten years
 SCHEMA_TIMEOUT_S = 30.0  # a schema change waits for every server to agree on it
 T = TypeVar("T")
 AHEAD_S = 86400.0  # archived alarms read "up to now" reach a day ahead: station clocks drift
+
+
+def consistency(settings: CassandraSettings) -> tuple[str, ...]:
+    """The levels in use, in words, for the cluster view."""
+    return (f"writes: {level_name(settings.write_consistency)}",
+            f"reads: {level_name(settings.read_consistency)}",
+            "any node coordinates")
 
 
 class CassandraAnalyticsStore(AnalyticsStore):
@@ -191,9 +199,13 @@ class CassandraAnalyticsStore(AnalyticsStore):
                            consistency=self._consistency())
 
     def _consistency(self) -> tuple[str, ...]:
-        return (f"writes: {level_name(self._settings.write_consistency)}",
-                f"reads: {level_name(self._settings.read_consistency)}",
-                "any node coordinates")
+        return consistency(self._settings)
+
+    def read_at(self, level: int) -> None:
+        """Read at `level` from now on (a trainer's switch; writes keep theirs)."""
+        self._settings = dataclasses.replace(self._settings, read_consistency=level)
+        if self._statements is not None:
+            self._statements.read_at(level)
 
     async def close(self) -> None:
         """Nothing to do: the session belongs to whoever connected it."""
@@ -202,8 +214,10 @@ class CassandraAnalyticsStore(AnalyticsStore):
         """The prepared statements, prepared once (in a thread: preparing blocks)."""
         async with self._preparing:
             if self._statements is None:
-                self._statements = await self._call(
+                statements = await self._call(
                     asyncio.to_thread(Statements.prepare, self._session, self._settings))
+                statements.read_at(self._settings.read_consistency)  # switched meanwhile?
+                self._statements = statements
         return self._statements
 
     async def _execute(self, statement: Statement,

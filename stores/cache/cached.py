@@ -16,7 +16,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from stores.cache.region_cache import RegionCache
-from stores.model import AuditEntry, Bed, CareGraph, CareLink, Clinician, Patient, Queued, StoreHealth
+from stores.model import (
+    AuditEntry,
+    Bed,
+    CareGraph,
+    CareLink,
+    Clinician,
+    Patient,
+    Queued,
+    StoreHealth,
+    TeachingSetting,
+)
 from stores.network import CareNetworkStore
 from stores.patients import PatientStore
 from stores.store import Store
@@ -68,6 +78,12 @@ class _Fronted:
 
     async def _health(self, *scopes: str) -> StoreHealth:
         return dataclasses.replace(await self._inner.health(), cache=self._cache.health(*scopes))
+
+    def teaching_settings(self) -> tuple[TeachingSetting, ...]:
+        return self._inner.teaching_settings()
+
+    async def apply_teaching_setting(self, key: str, value: str) -> TeachingSetting:
+        return await self._inner.apply_teaching_setting(key, value)
 
     async def _close(self) -> None:
         if self._announcing:

@@ -54,6 +54,9 @@ from stores.model.outbox import (  # noqa: F401
 from stores.model.problems import (  # noqa: F401
     FieldProblem,
 )
+from stores.model.teaching import (  # noqa: F401
+    TeachingSetting,
+)
 from stores.model.vitals import (  # noqa: F401
     VITAL_LABELS,
     VITAL_RANGES,

@@ -29,6 +29,7 @@ from stores.model import (
     Patient,
     Queued,
     StoreHealth,
+    TeachingSetting,
     VitalSample,
     VitalTrend,
     WardHour,
@@ -83,6 +84,12 @@ class Outboxed(Store, Generic[S]):
         state = HealthState.DEGRADED if health.state is HealthState.UP else health.state
         reason = "; ".join(filter(None, [health.reason, *notes]))
         return dataclasses.replace(health, state=state, reason=reason)
+
+    def teaching_settings(self) -> tuple[TeachingSetting, ...]:
+        return self.inner.teaching_settings()
+
+    async def apply_teaching_setting(self, key: str, value: str) -> TeachingSetting:
+        return await self.inner.apply_teaching_setting(key, value)
 
     async def close(self) -> None:
         await self.courier.close()

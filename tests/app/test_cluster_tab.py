@@ -1,5 +1,6 @@
 """The window's Cluster tab: `--show cluster` brings it to the front, it shows every store's
-nodes from their health checks, asked once a second while it is shown (every 2 s otherwise)."""
+nodes from their health checks, asked once a second while it is shown (every 2 s otherwise),
+and, on a lab, the drill running there from the events file its process writes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from PySide6.QtWidgets import QApplication
 from app.bootstrap import apply_theme, start_station
 from app.cli import parse_args
 from app.config import Config
+from app.lab.drill_events import DrillLog
+from app.lab.state import Lab
 from app.main_window import CLUSTER_REFRESH_S, HEALTH_REFRESH_S
 from app.startup import open_station_stores
 from tests.app.qasync_helpers import run_on_qt_loop
@@ -43,3 +46,38 @@ def test_the_cluster_tab_shows_every_store_and_is_refreshed_every_second_while_s
     shown = run_on_qt_loop(scenario())
     assert shown == [(store, ["up"]) for store in
                      ("alerts", "patients", "vitals", "network", "analytics")]
+
+
+def test_on_a_lab_the_cluster_tab_follows_the_drill_its_process_writes(qapp, tmp_path,
+                                                                         seeded_demo):
+    Lab(tmp_path).save()  # the lab's folder, with the station's data inside it as `lab up` does
+    seeded_demo.copy_into(tmp_path / "station-data")
+    config = Config(data_dir=tmp_path / "station-data", user="nurse.test", simulator=False)
+
+    async def scenario() -> None:
+        stores = await open_station_stores(config)
+        station = await start_station(config, stores)
+        view = station.window.cluster_view
+        log = DrillLog(tmp_path, "redis-master")
+        try:
+            station.window.show_view("cluster")
+            log.event("start", "kill the master")
+            log.event("step", "killed redis-1")
+            log.event("counters", figures={"alarms_sent": 40, "alarms_missing": 2})
+            await eventually(lambda: view.drill and view.drill.figures.get("alarms_sent") == 40,
+                             10, "the counters in the panel")
+            assert [c.text for c in view.timeline.changes if c.origin == "drill"] == [
+                "redis-master started: kill the master", "killed redis-1"]
+            log.event("end", figures={"alarms_missing": 0}, verdict="nothing lost")
+            await eventually(lambda: view.drill.nothing_lost, 10, "the verdict")
+            again = DrillLog(tmp_path, "redis-master")  # the next run: a new file
+            again.event("start", "once more")
+            await eventually(lambda: view.drill.run == again.run, 10, "the new run")
+            assert view.drill.verdict is None
+            again.close()
+        finally:
+            log.close()
+            station.window.skip_close_confirmation("test done")
+            await station.stop()
+
+    run_on_qt_loop(scenario())

@@ -136,6 +136,8 @@ def test_the_redis_master_drill_ends_with_its_figures_and_nothing_lost(lab, caps
     assert found["writes_queued"] == found["writes_delivered"] > 0  # the outbox was used
     assert found["verdict"].startswith("nothing lost") and "verdict: nothing lost" in out
     assert json.loads((report / "drill-redis-master.json").read_text()) == found
+    assert all((report / f"drill-redis-master.{kind}").stat().st_size > 5_000
+               for kind in ("png", "pdf")), "the report's picture"
     events = DrillEventReader(lab.folder).read()  # what a station window reads
     assert [events[0].kind, events[-1].kind] == ["start", "end"]
     steps = [e.text for e in events if e.kind == "step"]

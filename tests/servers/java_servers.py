@@ -30,6 +30,9 @@ REQUIRED = os.environ.get("WARD_TEST_REQUIRE_JAVA") == "1"
 # The first test of a Java server waits for the fetch (about 35 s without ~/.m2) and the start
 # (Neo4j about 12 s, three Cassandra nodes about 25-40 s) on a busy 2-core machine.
 START_TIMEOUT_S = 480
+# Every test that needs a Java server runs in one pytest-xdist worker (`--dist loadgroup`), which
+# starts each server once, while the other workers share out the rest of the suite.
+GROUP = "java-servers"
 START_WAIT_S = 300.0
 
 

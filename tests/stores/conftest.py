@@ -19,7 +19,7 @@ from stores import STORE_NAMES, StoreConfig, Stores, open_stores
 from stores.backends import specs_of
 from tests.servers import accept_plain
 from tests.servers.influx import KEEP_FOR_EVER
-from tests.servers.java_servers import START_TIMEOUT_S
+from tests.servers.java_servers import GROUP, START_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,11 @@ def pytest_generate_tests(metafunc):
 
 
 def _marks(backend: Backend) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.timeout(START_TIMEOUT_S)] if backend.name in JAVA_BACKENDS else []
+    if backend.name not in JAVA_BACKENDS:
+        return []
+    # its server is asked for by name at run time (`store_config`), so the collection's hook in
+    # tests/conftest.py does not see it: the same worker as every other Java-server test
+    return [pytest.mark.timeout(START_TIMEOUT_S), pytest.mark.xdist_group(GROUP)]
 
 
 @pytest.fixture

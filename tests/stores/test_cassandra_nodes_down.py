@@ -143,3 +143,21 @@ async def test_a_frozen_node_is_marked_down_within_seconds_and_the_others_serve(
 
 async def _up(analytics) -> bool:
     return (await analytics.health()).state is HealthState.UP
+
+
+async def test_with_a_node_down_reads_at_all_fail_saying_why_and_reads_at_one_go_on(
+        cluster, analytics):
+    """The trainer's switch (`apply_teaching_setting`): what a class is shown."""
+    await analytics.add_hours([hour(0, alarms=1)])
+    cluster.node("cassandra-3").process.kill()
+
+    await analytics.apply_teaching_setting("read_consistency", "ALL")
+    with pytest.raises(StoreUnavailable) as refused:
+        await analytics.hours("north", DAY, DAY + H)
+    # before the coordinator takes the node for dead: "did not confirm the read in time at ALL
+    # (2 of 3 answered)"; after: "too few Cassandra replicas are up for ALL (2 up, 3 needed)"
+    assert "ALL (2 " in refused.value.reason, refused.value.reason
+
+    await analytics.apply_teaching_setting("read_consistency", "ONE")
+    assert await analytics.hours("north", DAY, DAY + H) == [hour(0, alarms=1)]
+    assert "reads: ONE" in (await analytics.health()).consistency

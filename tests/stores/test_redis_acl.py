@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from stores.alerts.redis_sentinel_events import EVENTS
 from stores.errors import StoreUnavailable
 from stores.model import HealthState
 from tests.servers import ServerProcess, free_port, port_open, start_or_skip
@@ -161,6 +162,9 @@ async def test_a_station_finds_the_master_through_a_sentinel_and_may_not_fail_it
                                  "mymaster/0?wait_replicas=0&insecure=true", password)
         await station.publish(alarm("via-sentinel"))
         assert "via-sentinel" in {a.id for a in await station.active("north")}
+        await station.health()  # starts following the Sentinel's events: it may
+        await eventually(lambda: station.sentinel_events.listening_to, 10, "its events followed")
+        assert station.sentinel_events.problem is None
         with redis.Redis(port=sentinel_port, username="station-north",
                          password=password) as client:
             with pytest.raises(redis.exceptions.NoPermissionError):
@@ -213,3 +217,10 @@ async def test_the_regions_users_keep_its_cache_and_nothing_of_another_regions(
                         ("PUBLISH", "ward:south:cache:changed", "x"), ("GET", "other")):
             with pytest.raises(redis.exceptions.NoPermissionError):
                 client.execute_command(*command)
+
+
+async def test_a_station_may_follow_the_sentinel_events_it_shows_and_no_other_channel():
+    for line in SENTINEL_TEMPLATE.read_text().splitlines():
+        if line.startswith("user station-"):
+            channels = {word[1:] for word in line.split() if word.startswith("&")}
+            assert channels == EVENTS and "resetchannels" in line.split(), line[:40]

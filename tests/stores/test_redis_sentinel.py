@@ -139,3 +139,55 @@ async def test_a_critical_alarm_a_stalled_replica_does_not_confirm_is_kept_and_r
     health = await bus.health()
     assert health.state is HealthState.DEGRADED
     assert "no replica confirmed the last critical alarm (within 300 ms)" in health.reason
+
+
+async def test_switched_off_by_a_trainer_a_critical_alarm_no_longer_waits_for_the_replica(
+        replicated_pair, open_bus):
+    bus = await open_bus(replicated_pair.url + "&wait_timeout_ms=300", replicated_pair.secret)
+    await bus.publish(alarm("warm-up", priority=Priority.HIGH))
+    now = await bus.apply_teaching_setting("high_alarm_wait", "no replica")
+    assert now.value == "no replica"
+    os.kill(replicated_pair.replica.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        await bus.publish(alarm("high", priority=Priority.HIGH))
+        waited = time.monotonic() - started
+    finally:
+        os.kill(replicated_pair.replica.process.pid, signal.SIGCONT)
+
+    assert waited < 0.2 and bus.unconfirmed == []
+    health = await bus.health()
+    assert "HIGH alarms wait for no replica" in health.consistency
+    assert health.state is HealthState.UP, health.reason
+    await bus.apply_teaching_setting("high_alarm_wait", "1 replica")
+    assert "HIGH alarms wait for 1 replica(s), 300 ms at most" in (await bus.health()).consistency
+
+
+@pytest.mark.slow
+async def test_a_failovers_sentinel_events_reach_health_heard_from_the_next_sentinel_when_one_goes(
+        sentinel_group, open_bus):
+    group = sentinel_group
+    bus = await open_bus(group.url, group.secret)
+    await bus.health()  # the first check starts listening
+    first = await eventually(lambda: bus.sentinel_events.listening_to, 10, "a Sentinel followed")
+    group.sentinels[group.sentinel_ports.index(int(first.rsplit(":", 1)[1]))].kill()
+    second = await eventually(
+        lambda: bus.sentinel_events.listening_to not in (None, first)
+        and bus.sentinel_events.listening_to, 10, "the next Sentinel followed")
+
+    group.master.kill()
+    switch = (f"+switch-master mymaster 127.0.0.1 {group.master_port} "
+              f"127.0.0.1 {group.replica_port}")
+
+    async def told() -> object:
+        health = await bus.health()
+        return health if any(e.text == switch for e in health.events) else None
+
+    health = await eventually(told, 30, "the Sentinels' +switch-master in the bus's health")
+    said = {event.text: event for event in health.events}
+    assert said[switch].source == second and not said[switch].bad
+    odown = [e for e in health.events if e.text.startswith("+odown master mymaster 127.0.0.1 "
+                                                           f"{group.master_port} #quorum ")]
+    assert odown and odown[0].bad and odown[0].at <= said[switch].at
+    assert [e.at for e in health.events] == sorted(e.at for e in health.events)
+    assert bus.sentinel_events.refused == 0

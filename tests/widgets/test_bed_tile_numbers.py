@@ -8,13 +8,16 @@ import math
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, QSize
-from PySide6.QtGui import QRegion
+from hypothesis import given
+from hypothesis import strategies as st
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QRegion
 
-from stores.model import Alarm, Bed, Patient, Priority, VitalSample
+from stores.model import Alarm, Bed, Patient, Priority, Vital, VitalSample
 from widgets.bed_grid import NUMBERS_SPREAD_FRAMES, BedGrid
 from widgets.bed_tile import paint as bed_tile_paint
 from widgets.bed_tile.still import TileStill
+from widgets.bed_tile.view import Numeric
 
 T0 = 1_750_000_000.0
 BEDS = [Bed(f"b{n:02d}", "north", "north-1", f"Bed {n}", n) for n in range(1, 33)]
@@ -148,3 +151,26 @@ def test_numbers_drawn_alone_match_the_tile_drawn_whole(grid, size):
     alone.paint_numbers(parts, after)
     whole.paint_all(rect, after, False, 1.0)
     assert alone.pixmap.toImage() == whole.pixmap.toImage()
+
+
+@given(width=st.floats(40, 400), height=st.floats(10, 60),
+       value=st.sampled_from(["128/79", "88/52 (64)", "100", "97", "—", "12.5"]),
+       label=st.sampled_from(["NIBP", "SpO₂", "RR", "Temp"]),
+       unit=st.sampled_from(["mmHg", "%", "/min", "°C"]))
+def test_a_numeric_rows_value_is_never_cut_nor_drawn_over_its_label(qapp, width, height, value,
+                                                                   label, unit):
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        row = bed_tile_paint.numeric_row_layout(painter, QRectF(0, 0, width, height),
+                                                Numeric(label, value, unit, Vital.SPO2))
+    finally:
+        painter.end()
+    value_width = QFontMetricsF(row.value).horizontalAdvance(value)
+    smallest = QFont(row.value)
+    smallest.setPixelSize(7)
+    if QFontMetricsF(smallest).horizontalAdvance(value) > width:
+        return  # too narrow for the value in any font: nothing to share
+    used = value_width + row.label_width * row.label + row.unit_width * row.unit
+    assert used <= width + 0.5
+    assert row.label <= row.unit  # the label gives way first, then the unit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
@@ -200,26 +202,43 @@ def _paint_heart_rate(painter: QPainter, rect: QRectF, numeric: Numeric, stale: 
         _draw(painter, unit_rect, " " + numeric.unit, unit_font, colour, _BOTTOM_LEFT)
 
 
-def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric: Numeric, stale: bool) -> None:
-    colour = _colour(numeric, stale)
+@dataclass(frozen=True)
+class RowLayout:
+    """How a numeric row shares its width: the value's font, and which of label and unit fit."""
+
+    small: QFont  # the label's and the unit's
+    value: QFont
+    label: bool
+    unit: bool
+    label_width: float
+    unit_width: float
+
+
+def numeric_row_layout(painter: QPainter, rect: QRectF, numeric: Numeric) -> RowLayout:
+    """The value is never cut nor drawn over the label: where it does not fit beside them even
+    at its smallest, the label gives way, then the unit (the colour still says which it is)."""
     # label and unit stay small in a narrow row, so that the value gets the room
     small = _font(painter, min(rect.height() * 0.5, max(rect.width() * 0.07, 9.0)))
     label_width = QFontMetricsF(small).horizontalAdvance(numeric.label + "  ")
     unit_width = QFontMetricsF(small).horizontalAdvance(" " + numeric.unit)
-    # The value is never cut nor drawn over the label: where it does not fit beside them even
-    # at its smallest, the label gives way, then the unit (the colour still says which it is).
     for label, unit in ((True, True), (False, True), (False, False)):
         room = rect.width() - label_width * label - unit_width * unit
         value_font = _fitted(painter, numeric.value, rect.height() * 0.72, room, True)
         if QFontMetricsF(value_font).horizontalAdvance(numeric.value) <= room:
             break
-    if label:
-        _draw(painter, rect, numeric.label, small, colour, _LEFT)
-    if unit:
-        _draw(painter, rect, " " + numeric.unit, small, colour, _RIGHT)
-    value_font.setStrikeOut(_struck(numeric, stale))
-    _draw(painter, rect.adjusted(0, 0, -unit_width * unit, 0), numeric.value, value_font, colour,
-          _RIGHT)
+    return RowLayout(small, value_font, label, unit, label_width, unit_width)
+
+
+def _paint_numeric_row(painter: QPainter, rect: QRectF, numeric: Numeric, stale: bool) -> None:
+    colour = _colour(numeric, stale)
+    row = numeric_row_layout(painter, rect, numeric)
+    if row.label:
+        _draw(painter, rect, numeric.label, row.small, colour, _LEFT)
+    if row.unit:
+        _draw(painter, rect, " " + numeric.unit, row.small, colour, _RIGHT)
+    row.value.setStrikeOut(_struck(numeric, stale))
+    _draw(painter, rect.adjusted(0, 0, -row.unit_width * row.unit, 0), numeric.value, row.value,
+          colour, _RIGHT)
 
 
 def _struck(numeric: Numeric, stale: bool) -> bool:

@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from stores.model import HealthState, StoreHealth
+from stores.model import HealthState, StoreHealth, TeachingSetting
 
 ORDER = ("alerts", "patients", "vitals", "network", "analytics")
 WHAT = {"alerts": "alarm bus", "patients": "patient records", "vitals": "vital signs",
         "network": "care network", "analytics": "regional analytics"}
+# a row under a store's state: ("said", a consistency line), ("switch", a trainer's setting),
+# ("note", what went wrong with the switches or the reads, in red)
+Row = tuple[str, "str | TeachingSetting"]
 # a lab's own word for a process -> the view's, when the server does not answer
 _LAB_STATES = {"frozen": "frozen", "down": "down", "running": "starting"}
 
@@ -85,3 +88,24 @@ def _node(address: str, role: str, detail: str, up: bool, current: bool,
 def state_word(group: StoreGroup) -> str:
     latency = f" \u00b7 {group.latency_ms:.0f} ms" if group.latency_ms is not None else ""
     return f"{group.state.value.upper()}{latency}"
+
+
+def header_rows(group: StoreGroup, settings: Sequence[TeachingSetting],
+                notes: Mapping[str, str] | None = None) -> list[Row]:
+    """Under the store's state: each consistency line, with the switches (of `settings`, the
+    store's) of what it says right under it; a switch no line names after them; then, while
+    the store has switches, its `notes` ("reads fail" -> why), those that say something."""
+    mine = [setting for setting in settings if setting.store == group.store]
+    rows: list[Row] = []
+    for said in group.consistency:
+        rows.append(("said", said))
+        rows += [("switch", s) for s in mine if _first_line(group, s) == said]
+    rows += [("switch", s) for s in mine if _first_line(group, s) is None]
+    if mine:
+        rows += [("note", f"{what}: {text}") for what, text in (notes or {}).items() if text]
+    return rows
+
+
+def _first_line(group: StoreGroup, setting: TeachingSetting) -> str | None:
+    """The consistency line that says what `setting` changes ("reads: ..." for "reads")."""
+    return next((said for said in group.consistency if said.startswith(setting.label)), None)

@@ -3,19 +3,24 @@ or back, a role taken, writes moved to another node, a store degraded or whole a
 time the station saw it, and the figures of the last incident a trainer points at: how long
 from the first sign of trouble until writes moved to another node, and until every store was
 whole again. Times are the station's: when its health checks saw the change (every second
-while the Cluster tab is shown)."""
+while the Cluster tab is shown). Beside those, what the servers announced themselves (each
+once, at the time their store heard it) and what a running drill did, at its own time: the
+timeline is kept in the order of the times."""
 
 from __future__ import annotations
 
+import bisect
 import collections
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from stores.model import HealthState
+from stores.model import HealthState, StoreHealth
+from widgets.cluster_view.drill import DrillNote, timeline_text
 from widgets.cluster_view.picture import NodeBox, StoreGroup
 
 KEPT = 200  # events remembered
+HEARD = 2000  # server events remembered as seen (a store gives each for a few minutes)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class Change:
     store: str
     text: str
     bad: bool  # a loss (red) rather than a recovery or a move
+    origin: str = "station"  # who says it: "station" (its health checks), "server", "drill"
 
 
 @dataclass
@@ -46,9 +52,10 @@ class Incident:
 
 class Timeline:
     def __init__(self) -> None:
-        self.changes: collections.deque[Change] = collections.deque(maxlen=KEPT)
+        self.changes: list[Change] = []  # in the order of their times, the newest last
         self.incident: Incident | None = None
         self._before: dict[str, StoreGroup] = {}
+        self._heard = _Seen(HEARD)
 
     def observe(self, groups: Sequence[StoreGroup], at: float) -> list[Change]:
         """Compare with the last look; the changes found (also kept in `changes`)."""
@@ -58,9 +65,34 @@ class Timeline:
             if before is not None:
                 found += _group_changes(before, group, at)
             self._before[group.store] = group
-        self.changes.extend(found)
+        self._add(found)
         self._follow_incident(groups, found, at)
         return found
+
+    def hear(self, healths: Sequence[StoreHealth]) -> list[Change]:
+        """What the stores' servers announced that is new: a store repeats an event at every
+        check until it ages out, so each is taken once, by its time, server and text."""
+        found = [Change(event.at, health.store, f"{event.source}: {event.text}", event.bad,
+                        "server")
+                 for health in healths for event in health.events
+                 if self._heard.first((event.at, event.source, event.text))]
+        self._add(found)
+        return found
+
+    def note_drill(self, events: Iterable[DrillNote]) -> list[Change]:
+        """A drill's start, steps and end, at the drill's own times."""
+        found = []
+        for event in events:
+            said = timeline_text(event)
+            if said is not None:
+                found.append(Change(event.at, "drill", said[0], said[1], "drill"))
+        self._add(found)
+        return found
+
+    def _add(self, found: Iterable[Change]) -> None:
+        for change in found:  # usually the newest: put after any of the same time
+            bisect.insort(self.changes, change, key=lambda c: c.at)
+        del self.changes[:-KEPT]
 
     def _follow_incident(self, groups: Sequence[StoreGroup], found: list[Change],
                          at: float) -> None:
@@ -77,6 +109,24 @@ class Timeline:
             incident.moved = at
         if whole:
             incident.whole = at
+
+
+class _Seen:
+    """The last `size` keys seen, to take each once."""
+
+    def __init__(self, size: int) -> None:
+        self._order: collections.deque[object] = collections.deque()
+        self._keys: set[object] = set()
+        self._size = size
+
+    def first(self, key: object) -> bool:
+        if key in self._keys:
+            return False
+        self._keys.add(key)
+        self._order.append(key)
+        if len(self._order) > self._size:
+            self._keys.discard(self._order.popleft())
+        return True
 
 
 def _group_changes(before: StoreGroup, now: StoreGroup, at: float) -> list[Change]:
