@@ -57,7 +57,7 @@ def _report(lab: Lab, name: str, report: Path, found: dict[str, Any], began: flo
     say(f"figures written to {path}")
     from app.lab.drill_picture import run_events, write_pictures  # Qt: for a report only
 
-    for picture in write_pictures(report, name, run_events(lab.folder, began), found):
+    for picture in write_pictures(report, name, run_events(lab.folder, began), _scalars(found)):
         say(f"picture written to {picture}")
 
 
@@ -99,10 +99,10 @@ def _show(labels: dict[str, str], found: dict[str, Any], say: Say) -> None:
 
 
 def _scalars(found: dict[str, Any]) -> dict[str, Any]:
-    """What the events file carries: numbers, words and None (no flags)."""
+    """What the events file carries: numbers, words that say something, and None."""
     return {key: value for key, value in found.items()
-            if value is None or (isinstance(value, (int, float, str))
-                                 and not isinstance(value, bool))}
+            if value is None or value != "" and (isinstance(value, (int, float, str))
+                                                 and not isinstance(value, bool))}
 
 
 def _why(exc: BaseException) -> str:

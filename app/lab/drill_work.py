@@ -51,10 +51,10 @@ async def at_work(drill: DrillRun, name: str,
     """The store `name` of the drill's station, its writes recorded (and counted for the
     window) and its health watched; and the simulator feeding the ward meanwhile."""
     store = getattr(await drill.open_stores("station"), name)
-    feed = WardFeed(drill, await drill.open_stores("simulator"))
     writes = WriteLedger(name, key_of)
     writes.listen(store)
-    drill.counting(writes.figures)
+    drill.counting(writes.figures)  # first: the window's chart draws the store at work first
+    feed = WardFeed(drill, await drill.open_stores("simulator"))
     return store, writes, HealthWatch(store, name, drill.step), feed
 
 
