@@ -66,7 +66,8 @@ class DrillRun:
         """Tell the window the counts so far, every COUNTERS_S, until cancelled."""
         while True:
             await asyncio.sleep(COUNTERS_S)
-            self.log.event("counters", figures=self.counters())
+            said = {key: value for key, value in self.counters().items() if value != ""}
+            self.log.event("counters", figures=said)
 
     async def open_stores(self, name: str, **urls: str) -> Stores:
         """Stores of the drill's own (their outbox in LAB/drill/NAME), on the lab's servers;
