@@ -139,17 +139,29 @@ def _lab_parser(commands) -> None:
                                       "mongo-1, influxdb, neo4j, cassandra-3, link-vitals...")
         action.add_argument("node", metavar="NAME", help="the server, e.g. redis-1")
         _lab_dir_option(action)
-    text = ("run a failover drill on the lab while the station's work goes on (alarms at 20 a "
-            "second, or writes to a store), and print its figures and verdict (what was lost, "
-            "counted against the drill's own record of what it sent)")
-    drill = actions.add_parser("drill", help=text, description=text[0].upper() + text[1:] + ".")
-    drill.add_argument("drill", choices=["redis-master", "station-link"], help="redis-master: "
-                       "kill the alarm bus's master, wait for the Sentinels' promotion, restore "
-                       "it; station-link: cut this station's link to a store while it writes "
-                       "there (the server runs on), restore it")
-    drill.add_argument("--store", choices=("vitals", "patients", "network"),
-                       help="station-link: the store whose link is cut (default: vitals, else the "
-                            "first store the lab has a link to)")
+    from app.lab.drill import DRILLS, FAULTS
+
+    text = ("run a failover drill on the lab while the simulator feeds the ward, and print its "
+            "figures and verdict (what was lost, counted against the drill's own record of "
+            "what it wrote, read back from the servers)")
+    drill = actions.add_parser("drill", help=text, description=text[0].upper() + text[1:]
+                               + ". Its steps and counters go to LAB/drill/events.jsonl as "
+                                 "they happen, for a station window open on the lab.")
+    drill.add_argument("drill", choices=list(DRILLS), metavar="DRILL", help="; ".join(
+        f"{name}: {spec.help}" for name, spec in DRILLS.items()))
+    odd = [f"{spec.faults[0]} for {name}" for name, spec in DRILLS.items()
+           if spec.faults[0] != "kill"]
+    drill.add_argument("--fault", choices=FAULTS, help="what is done to the node: kill "
+                       "(SIGKILL), stop (a clean stop), freeze (SIGSTOP), stepdown (MongoDB's "
+                       "primary steps down), cut (the station's link dropped); "
+                       f"default kill{', but ' if odd else ''}"
+                       f"{', '.join(odd)}")
+    takes_store = [name for name, spec in DRILLS.items() if spec.stores]
+    drill.add_argument("--store", choices=sorted({s for spec in DRILLS.values()
+                                                  for s in spec.stores}),
+                       help=f"{', '.join(takes_store)}: the store whose link is cut "
+                       "(vitals, patients or network; default: vitals, else the first store the "
+                       "lab has a link to)")
     drill.add_argument("--json", action="store_true", help="end with the figures as one JSON line")
     drill.add_argument("--report", type=Path, metavar="DIR",
                        help="also write the figures to DIR/drill-NAME.json, and the run's "

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from app.lab import control
+from app.lab.drill import DrillNeeds
 from app.lab.fetch import FetchError, fetch
 from app.lab.java import ToolMissing
 from app.lab.process import ServerFailed
@@ -23,7 +24,7 @@ def run_lab(args: argparse.Namespace) -> int:
             fetch(say=_say)
             return 0
         return _run(args)
-    except (ToolMissing, FetchError) as exc:
+    except (ToolMissing, FetchError, DrillNeeds) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except (LabError, ServerFailed) as exc:
@@ -42,14 +43,10 @@ def _run(args: argparse.Namespace) -> int:
 
         return lab_up(folder, _say, java=args.java)
     lab = control.load(folder)
-    if args.lab_command == "drill" and args.drill == "station-link":
-        from app.lab.drill_link import run_link_drill
-
-        return run_link_drill(lab, args.store, args.json, args.report, _say)
     if args.lab_command == "drill":
         from app.lab.drill_report import run_drill
 
-        return run_drill(lab, args.drill, args.json, args.report, _say)
+        return run_drill(lab, args.drill, args.json, args.report, _say, args.fault, args.store)
     if args.lab_command == "status":
         show(lab, _say)
     elif args.lab_command == "down":

@@ -8,7 +8,7 @@ station saw the store down, restores it, and waits until the store answers and t
 empty. Then every write it made is read back from the store: counted against its own record,
 never against what the store or the outbox report. Times are seconds from the cut, as the
 redis-master drill's are from its kill. Its steps and counters go to LAB/drill/events.jsonl
-(`DrillLog`), so a station window on the lab shows the drill as it runs.
+(through `drill_report`), so a station window on the lab shows the drill as it runs.
 """
 
 from __future__ import annotations
@@ -18,19 +18,16 @@ import collections
 import dataclasses
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from app.config import load_config
 from app.lab import control
-from app.lab.drill_events import DrillLog
+from app.lab.drill_run import DrillRun
 from app.lab.drill_link_writes import DrillWrites, drill_writes
 from app.lab.drill_link_watch import StoreWatch
 from app.lab.links import CUT, link_state
 from app.lab.links import KIND as LINK
 from app.lab.node import LabNode
 from app.lab.state import CONFIG, Lab, LabError
-from stores import open_stores
 from stores.errors import StoreError
 
 DRILL = "station-link"
@@ -44,6 +41,8 @@ SETTLE_LIMIT_S = 60.0
 Say = Callable[[str], None]
 
 LABELS = {
+    "store": "the store whose link was cut",
+    "link": "the lab's link to it",
     "detect_s": "the station saw the store down, s after the cut",
     "restored_s": "the link restored, s after the cut",
     "station_resumed_s": "the store answered the station again, s after the cut",
@@ -88,47 +87,44 @@ class Record:
                 "writes_refused": self.outbox["refused"]}
 
 
-async def station_link(lab: Lab, store: str | None, say: Say) -> dict[str, Any]:
-    """Run the drill on `lab`; its figures (LABELS' keys, and which store)."""
-    link = link_of(lab, store)
-    config = load_config(lab.folder / CONFIG, environ={})
-    stores = await open_stores(dataclasses.replace(
-        config.store_config, data_dir=lab.folder / "drill" / DRILL))
-    log = DrillLog(lab.folder, DRILL)
+def ready(lab: Lab) -> None:
+    """Refuses, before anything is touched, a lab without a link to cut."""
+    link_of(lab, None)
+
+
+async def run(drill: DrillRun) -> dict[str, Any]:
+    """Run the drill (`drill.store`: the store whose link is cut); its figures (LABELS' keys)."""
+    link = link_of(drill.lab, drill.store)
+    stores = await drill.open_stores(DRILL)
     record, target, started = Record(), getattr(stores, link.store), time.time()
     courier = getattr(target, "courier", None)
     if courier is not None:  # this run's writes: not what an earlier run left in the outbox
         courier.listen(lambda event, write: record.outbox.update(
             [event] if write.queued_at >= started else []))
-    writes = drill_writes(link.store, stores, log.run, config.region)
-    drill = _Drill(lab, link, log, say, record, StoreWatch(target))
+    drill.counting(record.counters)
+    writes = drill_writes(link.store, stores, drill.run_id, drill.config.region)
+    cutting = _Drill(drill.lab, link, drill.step, record, StoreWatch(target))
     try:
-        return await drill.run(writes)
+        return await cutting.run(writes)
     finally:
-        await drill.leave_as_found()
-        await stores.close()
-        log.close()
+        await cutting.leave_as_found()
 
 
 class _Drill:
-    def __init__(self, lab: Lab, link: LabNode, log: DrillLog, say: Say, record: Record,
+    def __init__(self, lab: Lab, link: LabNode, step: Say, record: Record,
                  watch: StoreWatch) -> None:
-        self.lab, self.link, self.log, self._say = lab, link, log, say
+        self.lab, self.link, self.step = lab, link, step
         self.record, self.watch = record, watch
         self.times: dict[str, float | None] = {}
         self._tasks: list[asyncio.Task] = []
         self._writing = True
 
-    def step(self, text: str) -> None:
-        self._say(text)
-        self.log.event("step", text)
-
     async def run(self, writes: DrillWrites) -> dict[str, Any]:
         store = self.link.store
-        self.log.event("start", f"cut this station's link to the {store} store while it "
-                       f"writes there ten times a second, hold it {HOLD_S:.0f} s, restore it")
-        self._tasks = [asyncio.ensure_future(self._write(writes)),
-                       asyncio.ensure_future(self._counters()), self.watch.start()]
+        self.step(f"the station writes to the {store} store ten times a second through "
+                  f"{self.link.name}; the link is cut, held {HOLD_S:.0f} s once the station "
+                  "sees the store down, and restored")
+        self._tasks = [asyncio.ensure_future(self._write(writes)), self.watch.start()]
         await self._whole_before(time.monotonic())
         cut = await self._cut()
         await self._see_down(cut)
@@ -143,9 +139,7 @@ class _Drill:
         keys = list(self.record.keys)
         found = await writes.found(keys)
         await writes.tidy(keys)
-        figures = self.figures(store, len(found))
-        self.log.event("end", figures=figures, verdict=verdict(figures))
-        return figures
+        return self.figures(store, len(found))
 
     async def _whole_before(self, started: float) -> None:
         """BEFORE writes made, and the store whole: else the drill would show nothing."""
@@ -187,7 +181,7 @@ class _Drill:
 
     def figures(self, store: str, found: int) -> dict[str, Any]:
         made, counts = len(self.record.keys), self.record.counters()
-        return {"drill": DRILL, "store": store, "link": self.link.name,
+        return {"store": store, "link": self.link.name,
                 **{key: self.times.get(key) for key in
                    ("detect_s", "restored_s", "station_resumed_s", "drained_s")},
                 **counts, "writes_found": found, "writes_missing": made - found,
@@ -201,11 +195,6 @@ class _Drill:
             except StoreError:
                 self.record.failed += 1
             await asyncio.sleep(RATE_S)
-
-    async def _counters(self) -> None:
-        while True:
-            self.log.event("counters", figures=self.record.counters())
-            await asyncio.sleep(1.0)
 
     async def _until(self, done: Callable[[], object], limit_s: float) -> bool:
         deadline = time.monotonic() + limit_s
@@ -244,16 +233,3 @@ def verdict(found: dict[str, Any]) -> str:
     if found["drained_s"] is None:
         lost.append(f"the outbox did not empty within {SETTLE_LIMIT_S:.0f} s")
     return ("LOST: " + "; ".join(lost)) if lost else "nothing lost"
-
-
-def run_link_drill(lab: Lab, store: str | None, as_json: bool, report: Path | None,
-                   say: Say) -> int:
-    """The drill as the command line runs it, said as every drill is (`drill_report.tell`):
-    the figures, the verdict, `--json`, `--report DIR`; 0 when nothing was lost, else 1."""
-    from app.lab.drill_report import tell
-
-    began = time.time()
-    found = asyncio.run(station_link(lab, store, say))
-    found["verdict"] = verdict(found)
-    say(f"the station's link to the {found['store']} store ({found['link']}):")
-    return tell(lab, DRILL, found, LABELS, [], began, as_json, report, say)

@@ -124,10 +124,13 @@ class Event:
 
 
 class SentinelEvents:
-    """Every event one Sentinel publishes (`PSUBSCRIBE *`), with the time it came."""
+    """Every event one Sentinel publishes (`PSUBSCRIBE *`), with the time it came; each told to
+    `on_event(name, text)` too, as it comes."""
 
-    def __init__(self, host: str, port: int, password: str | None) -> None:
+    def __init__(self, host: str, port: int, password: str | None,
+                 on_event: Callable[[str, str], None] | None = None) -> None:
         self.events: list[Event] = []
+        self._on_event = on_event
         self._client = aioredis.Redis(host=host, port=port, password=password,
                                       decode_responses=True, socket_connect_timeout=2)
         self._task: asyncio.Task | None = None
@@ -145,8 +148,11 @@ class SentinelEvents:
             while True:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                 if message and isinstance(message.get("channel"), str):
-                    self.events.append(Event(time.monotonic(), message["channel"],
-                                             str(message.get("data", ""))[:300]))
+                    event = Event(time.monotonic(), message["channel"],
+                                  str(message.get("data", ""))[:300])
+                    self.events.append(event)
+                    if self._on_event is not None:
+                        self._on_event(event.name, event.text)
         except (rex.RedisError, OSError):
             return  # the Sentinel went away: its events end here
         finally:

@@ -15,6 +15,7 @@ import redis
 from app.config import load_config
 from app.cli import main
 from app.lab import control
+from app.lab.drill_events import DrillEventReader
 from app.lab.drill_parts import DrillPublisher, version
 from app.lab.station_view import lab_states_for
 from app.lab.state import Lab
@@ -137,6 +138,12 @@ def test_the_redis_master_drill_ends_with_its_figures_and_nothing_lost(lab, caps
     assert json.loads((report / "drill-redis-master.json").read_text()) == found
     assert all((report / f"drill-redis-master.{kind}").stat().st_size > 5_000
                for kind in ("png", "pdf")), "the report's picture"
+    events = DrillEventReader(lab.folder).read()  # what a station window reads
+    assert [events[0].kind, events[-1].kind] == ["start", "end"]
+    steps = [e.text for e in events if e.kind == "step"]
+    assert any(text.startswith("sentinel: +switch-master") for text in steps), steps
+    assert any(e.kind == "counters" and e.figures["alarms_sent"] for e in events)
+    assert events[-1].verdict == found["verdict"]
     assert asyncio.run(_open_drill_alarms(lab, tmp_path)) == [], "the drill tidied up"
 
 
