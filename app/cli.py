@@ -139,7 +139,7 @@ def _lab_parser(commands) -> None:
                                       "mongo-1, influxdb, neo4j, cassandra-3, link-vitals...")
         action.add_argument("node", metavar="NAME", help="the server, e.g. redis-1")
         _lab_dir_option(action)
-    from app.lab.drill import DRILLS, FAULTS
+    from app.lab.drills.registry import DRILLS, FAULTS
 
     text = ("run a failover drill on the lab while the simulator feeds the ward, and print its "
             "figures and verdict (what was lost, counted against the drill's own record of "

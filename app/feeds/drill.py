@@ -1,5 +1,5 @@
 """Drill feed: the events of a drill running on the station's lab, read from the lab's events
-file (`app/lab/drill_events.py`) once a second while the Cluster tab is shown, for its drill
+file (`app/lab/drills/events.py`) once a second while the Cluster tab is shown, for its drill
 panel and timeline.
 
 The file is the drill process's, read as untrusted (the reader skips what is not an event). A
@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 
 from app.feeds.base import Feed
-from app.lab.drill_events import DrillEventReader
+from app.lab.drills.events import DrillEventReader
 
 CHUNK = 64 * 1024  # about 230 events, 10 ms of parsing here
 REFRESH_S = 1.0

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from app.lab import control
-from app.lab.drill import DrillNeeds
+from app.lab.drills.registry import DrillNeeds
 from app.lab.fetch import FetchError, fetch
 from app.lab.java import ToolMissing
 from app.lab.process import ServerFailed
@@ -44,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
         return lab_up(folder, _say, java=args.java)
     lab = control.load(folder)
     if args.lab_command == "drill":
-        from app.lab.drill_report import run_drill
+        from app.lab.drills.report import run_drill
 
         return run_drill(lab, args.drill, args.json, args.report, _say, args.fault, args.store)
     if args.lab_command == "status":

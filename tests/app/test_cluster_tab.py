@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from app.bootstrap import apply_theme, start_station
 from app.cli import parse_args
 from app.config import Config
-from app.lab.drill_events import DrillLog
+from app.lab.drills.events import DrillLog
 from app.lab.state import Lab
 from app.main_window import CLUSTER_REFRESH_S, HEALTH_REFRESH_S
 from app.startup import open_station_stores

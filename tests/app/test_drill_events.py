@@ -8,7 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.lab.drill_events import (MAX_LINE, DrillEvent, DrillEventReader, DrillLog, events_path,
+from app.lab.drills.events import (MAX_LINE, DrillEvent, DrillEventReader, DrillLog, events_path,
                                   parse)
 
 

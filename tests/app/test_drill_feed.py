@@ -5,7 +5,7 @@ nothing is read where the station runs on no lab."""
 from __future__ import annotations
 
 from app.feeds.drill import CHUNK, DrillFeed
-from app.lab.drill_events import DrillLog
+from app.lab.drills.events import DrillLog
 from tests.app.qasync_helpers import run_on_qt_loop
 from tests.waiting import eventually
 

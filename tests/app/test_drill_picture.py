@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from app.lab.drill_events import DrillLog
-from app.lab.drill_picture import PNG_SIZE, paint_report, run_events, write_pictures
+from app.lab.drills.events import DrillLog
+from app.lab.drills.picture import PNG_SIZE, paint_report, run_events, write_pictures
 from widgets import palette
 from widgets.cluster_view.ink import DARK
 

@@ -9,10 +9,10 @@ import json
 import pytest
 
 from app.cli import main
-from app.lab import drill_link
-from app.lab.drill_events import DrillEventReader
-from app.lab.drill_link import link_of, verdict
-from app.lab.drill_link_writes import drill_writes
+from app.lab.drills import station_link as drill_link
+from app.lab.drills.events import DrillEventReader
+from app.lab.drills.station_link import link_of, verdict
+from app.lab.drills.station_link_writes import drill_writes
 from app.lab.state import LabError
 from app.lab.station_view import StationLab
 from stores import StoreConfig, open_stores

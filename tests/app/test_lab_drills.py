@@ -11,9 +11,9 @@ import pytest
 
 from app.cli import main, parse_args
 from app.lab import control
-from app.lab.drill import DRILLS
-from app.lab.drill_events import DrillEventReader, events_path
-from app.lab.drill_run import DrillRun
+from app.lab.drills.registry import DRILLS
+from app.lab.drills.events import DrillEventReader, events_path
+from app.lab.drills.run import DrillRun
 from app.lab.node import LabNode
 from app.lab.state import Lab, LabError
 from app.lab.up import lab_up

@@ -14,7 +14,7 @@ import pytest
 
 from app.cli import main
 from app.lab import control
-from app.lab.drill_events import DrillEventReader
+from app.lab.drills.events import DrillEventReader
 from app.lab.java_nodes import NEO4J_SECRET
 from app.lab.node import LabNode
 from app.lab.process import ServerProcess

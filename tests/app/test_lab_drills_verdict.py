@@ -11,12 +11,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.lab import drill_cassandra, drill_influx, drill_redis
-from app.lab.drill_ledger import ReadLedger, WriteLedger
-from app.lab.drill_parts import DrillPublisher, Event, SentinelEvents
-from app.lab.drill_verdict import Loss, passed, verdict
-from app.lab.drill_watch import HealthWatch, answers, is_down
-from app.lab.drill_work import outage
+from app.lab.drills import cassandra_node as drill_cassandra
+from app.lab.drills import influxdb_down as drill_influx
+from app.lab.drills import redis_master as drill_redis
+from app.lab.drills.ledger import ReadLedger, WriteLedger
+from app.lab.drills.parts import DrillPublisher, Event, SentinelEvents
+from app.lab.drills.verdict import Loss, passed, verdict
+from app.lab.drills.watch import HealthWatch, answers, is_down
+from app.lab.drills.work import outage
 from stores.errors import StoreUnavailable
 from stores.model import Alarm, HealthState, Priority, StoreHealth
 from stores.outbox import QueuedWrite

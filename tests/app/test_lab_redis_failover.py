@@ -15,8 +15,8 @@ import redis
 from app.config import load_config
 from app.cli import main
 from app.lab import control
-from app.lab.drill_events import DrillEventReader
-from app.lab.drill_parts import DrillPublisher, version
+from app.lab.drills.events import DrillEventReader
+from app.lab.drills.parts import DrillPublisher, version
 from app.lab.station_view import lab_states_for
 from app.lab.state import Lab
 from app.lab.table import rows

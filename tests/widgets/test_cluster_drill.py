@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor
 
-from app.lab.drill_events import DrillEvent
+from app.lab.drills.events import DrillEvent
 from stores.model import HealthState, ServerEvent, StoreHealth
 from widgets import palette
 from widgets.cluster_view.drill import STOPPED_AFTER_S, cell_groups, follow

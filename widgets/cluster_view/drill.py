@@ -1,6 +1,6 @@
 """A running drill as the cluster view shows it, without Qt: its latest counters in groups a
 class can read (alarms, writes, samples, times), its verdict at the end, and whether it still
-answers. The events come from the drill's own process (`app/lab/drill_events.py`, read by a
+answers. The events come from the drill's own process (`app/lab/drills/events.py`, read by a
 feed); here they are plain records with the fields below."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ Figure = float | int | str | None
 
 
 class DrillNote(Protocol):
-    """One of a drill's events (the feed gives `app.lab.drill_events.DrillEvent`)."""
+    """One of a drill's events (the feed gives `app.lab.drills.events.DrillEvent`)."""
 
     @property
     def at(self) -> float: ...

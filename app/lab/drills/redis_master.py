@@ -21,11 +21,11 @@ import collections
 import time
 from typing import Any
 
-from app.lab.drill_feed import WardFeed
-from app.lab.drill_parts import DrillPublisher, DrillStation, SentinelEvents, Version, version
-from app.lab.drill_run import DrillRun, since
-from app.lab.drill_verdict import Loss
-from app.lab.drill_verdict import verdict as verdict_of
+from app.lab.drills.feed import WardFeed
+from app.lab.drills.parts import DrillPublisher, DrillStation, SentinelEvents, Version, version
+from app.lab.drills.run import DrillRun, since
+from app.lab.drills.verdict import Loss
+from app.lab.drills.verdict import verdict as verdict_of
 from app.lab.node import LabNode
 from app.lab.redis_nodes import MASTER_NAME
 from app.lab.state import LabError

@@ -4,7 +4,7 @@ drill's stores, with a record of every vital sample the vitals store took, by be
 
 Its alarms are kept, not published: a station open on the lab feeds the same ward from its own
 simulator, and a second alarm engine would raise every alarm twice on its banner. The alarm
-drill publishes alarms of its own, counted one by one (`app/lab/drill_parts.py`).
+drill publishes alarms of its own, counted one by one (`app/lab/drills/parts.py`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.demo.seed import DEMO_SIMULATOR_SEED
-from app.lab.drill_ledger import WriteLedger
-from app.lab.drill_run import DrillRun
+from app.lab.drills.ledger import WriteLedger
+from app.lab.drills.run import DrillRun
 from app.simulator.runner import BedsideSimulator
 from stores import Stores
 from stores.model import Alarm, VitalSample

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.config import load_config
 from app.lab import control
-from app.lab.drill_events import DrillLog
+from app.lab.drills.events import DrillLog
 from app.lab.node import LabNode
 from app.lab.state import CONFIG, Lab, LabError
 from stores import Stores, open_stores

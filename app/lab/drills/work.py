@@ -8,10 +8,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.lab.drill_feed import WardFeed
-from app.lab.drill_ledger import KeyOf, WriteLedger
-from app.lab.drill_run import DrillRun, since
-from app.lab.drill_watch import HealthWatch, Test
+from app.lab.drills.feed import WardFeed
+from app.lab.drills.ledger import KeyOf, WriteLedger
+from app.lab.drills.run import DrillRun, since
+from app.lab.drills.watch import HealthWatch, Test
 
 
 class Paced:

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app.lab import control
-from app.lab.drill_run import DrillRun
-from app.lab.drill_link_writes import DrillWrites, drill_writes
-from app.lab.drill_link_watch import StoreWatch
+from app.lab.drills.run import DrillRun
+from app.lab.drills.station_link_writes import DrillWrites, drill_writes
+from app.lab.drills.station_link_watch import StoreWatch
 from app.lab.links import CUT, link_state
 from app.lab.links import KIND as LINK
 from app.lab.node import LabNode

@@ -18,12 +18,12 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from app.lab.drill_ledger import ReadLedger, WriteLedger
-from app.lab.drill_run import DrillRun, needs, since
-from app.lab.drill_verdict import Loss, refused
-from app.lab.drill_verdict import verdict as verdict_of
-from app.lab.drill_watch import node_down, node_up
-from app.lab.drill_work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
+from app.lab.drills.ledger import ReadLedger, WriteLedger
+from app.lab.drills.run import DrillRun, needs, since
+from app.lab.drills.verdict import Loss, refused
+from app.lab.drills.verdict import verdict as verdict_of
+from app.lab.drills.watch import node_down, node_up
+from app.lab.drills.work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
 from app.lab.state import Lab, LabError
 from stores.errors import StoreUnavailable
 from stores.model import WardHour

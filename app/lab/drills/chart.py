@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 
-from app.lab.drill_events import DrillEvent
+from app.lab.drills.events import DrillEvent
 from widgets import palette
 from widgets.cluster_view.drill import LOSS_WORDS, NOTHING_LOST, figure_label
 from widgets.cluster_view.drill_panel import DRILL

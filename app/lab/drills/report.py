@@ -1,7 +1,7 @@
 """A drill as the command line runs it: its events told to the window as they happen (start, a
 step for each action and each thing seen, counters every second, end), the figures as a table a
 class can read, the verdict, one JSON line with `--json`, and with `--report DIR`
-DIR/drill-NAME.json and the run's picture, DIR/drill-NAME.png and .pdf (`drill_picture.py`).
+DIR/drill-NAME.json and the run's picture, DIR/drill-NAME.png and .pdf (`drills/picture.py`).
 The stores' own log lines go to LAB/drill/drill.log, not to the class."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from app.lab.drill import DRILLS, fault_for
-from app.lab.drill_events import DrillLog
-from app.lab.drill_run import DrillRun, Say
-from app.lab.drill_verdict import passed
+from app.lab.drills.registry import DRILLS, fault_for
+from app.lab.drills.events import DrillLog
+from app.lab.drills.run import DrillRun, Say
+from app.lab.drills.verdict import passed
 from app.lab.state import Lab, LabError
 
 # what the drill's stores, their drivers and its simulator log
@@ -57,7 +57,7 @@ def _report(lab: Lab, name: str, report: Path, found: dict[str, Any], began: flo
     path = report / f"drill-{name}.json"
     path.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
     say(f"figures written to {path}")
-    from app.lab.drill_picture import run_events, write_pictures  # Qt: for a report only
+    from app.lab.drills.picture import run_events, write_pictures  # Qt: for a report only
 
     for picture in write_pictures(report, name, run_events(lab.folder, began), _scalars(found)):
         say(f"picture written to {picture}")

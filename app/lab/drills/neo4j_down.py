@@ -15,12 +15,12 @@ import asyncio
 import time
 from typing import Any
 
-from app.lab.drill_ledger import WriteLedger
-from app.lab.drill_run import DrillRun, needs
-from app.lab.drill_verdict import Loss, refused
-from app.lab.drill_verdict import verdict as verdict_of
-from app.lab.drill_watch import answers, is_down
-from app.lab.drill_work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
+from app.lab.drills.ledger import WriteLedger
+from app.lab.drills.run import DrillRun, needs
+from app.lab.drills.verdict import Loss, refused
+from app.lab.drills.verdict import verdict as verdict_of
+from app.lab.drills.watch import answers, is_down
+from app.lab.drills.work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
 from app.lab.state import Lab
 from stores.errors import StoreUnavailable
 from stores.model import CareLink, CareLinkKind, Clinician, ClinicianRole

@@ -16,8 +16,8 @@ from PySide6.QtGui import (QColor, QGuiApplication, QImage, QPageLayout, QPageSi
                            QPdfWriter)
 from PySide6.QtWidgets import QApplication
 
-from app.lab.drill_chart import paint_timeline
-from app.lab.drill_events import DrillEvent, DrillEventReader
+from app.lab.drills.chart import paint_timeline
+from app.lab.drills.events import DrillEvent, DrillEventReader
 from widgets.cluster_view.drill import DrillRun, follow
 from widgets.cluster_view.drill_panel import paint_drill, verdict_rect
 from widgets.cluster_view.ink import DARK, LIGHT, Ink, Scheme

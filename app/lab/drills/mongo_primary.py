@@ -18,14 +18,14 @@ import datetime
 import time
 from typing import Any
 
-from app.lab.drill import DrillNeeds
-from app.lab.drill_ledger import WriteLedger
-from app.lab.drill_members import Members
-from app.lab.drill_run import DrillRun, since
-from app.lab.drill_verdict import Loss, refused
-from app.lab.drill_verdict import verdict as verdict_of
-from app.lab.drill_watch import node_up
-from app.lab.drill_work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
+from app.lab.drills.registry import DrillNeeds
+from app.lab.drills.ledger import WriteLedger
+from app.lab.drills.members import Members
+from app.lab.drills.run import DrillRun, since
+from app.lab.drills.verdict import Loss, refused
+from app.lab.drills.verdict import verdict as verdict_of
+from app.lab.drills.watch import node_up
+from app.lab.drills.work import OUTAGE_LABELS, at_work, write_labels, Paced, drained, outage
 from app.lab.node import LabNode
 from app.lab.state import Lab, LabError
 from stores.errors import NotFound, StoreUnavailable

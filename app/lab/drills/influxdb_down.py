@@ -16,13 +16,13 @@ import asyncio
 import time
 from typing import Any
 
-from app.lab.drill import DrillNeeds
-from app.lab.drill_feed import WardFeed
-from app.lab.drill_run import DrillRun, needs
-from app.lab.drill_verdict import Loss, refused
-from app.lab.drill_verdict import verdict as verdict_of
-from app.lab.drill_watch import HealthWatch, answers, is_down
-from app.lab.drill_work import OUTAGE_LABELS, write_labels, drained, outage
+from app.lab.drills.registry import DrillNeeds
+from app.lab.drills.feed import WardFeed
+from app.lab.drills.run import DrillRun, needs
+from app.lab.drills.verdict import Loss, refused
+from app.lab.drills.verdict import verdict as verdict_of
+from app.lab.drills.watch import HealthWatch, answers, is_down
+from app.lab.drills.work import OUTAGE_LABELS, write_labels, drained, outage
 from app.lab.state import Lab, LabError
 from stores.errors import StoreUnavailable
 

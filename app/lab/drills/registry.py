@@ -3,7 +3,7 @@ does (for `--help`) and the faults it can make. A drill's module is imported onl
 so building the command line imports no driver.
 
 A drill's module holds `async def run(drill: DrillRun) -> dict` (the figures, worked out from
-what it recorded: `app/lab/drill_run.py` has the shared steps), `verdict(found) -> str`
+what it recorded: `app/lab/drills/run.py` has the shared steps), `verdict(found) -> str`
 ("nothing lost", or exactly what was lost) and `LABELS`, the figures a class reads, in order,
 with what each means; and, if it cannot run on every lab, `ready(lab)`, which raises
 `DrillNeeds` (or LabError) before anything is touched. Adding a drill is its module and one
@@ -26,7 +26,7 @@ class DrillNeeds(Exception):
 
 @dataclass(frozen=True)
 class DrillSpec:
-    module: str  # "app.lab.drill_redis": holds run, verdict, LABELS
+    module: str  # "app.lab.drills.redis_master": holds run, verdict, LABELS
     help: str  # one line for `lab drill --help`
     faults: tuple[str, ...] = ("kill", "stop", "freeze")  # the first is the default
     stores: tuple[str, ...] = ()  # what `--store` may name (the first is the default), if any
@@ -37,24 +37,24 @@ class DrillSpec:
 
 DRILLS: dict[str, DrillSpec] = {
     "redis-master": DrillSpec(
-        "app.lab.drill_redis", "kill the alarm bus's master while alarms are published at 20 "
+        "app.lab.drills.redis_master", "kill the alarm bus's master while alarms are published at 20 "
         "a second, wait for the Sentinels' promotion, restore it"),
     "mongo-primary": DrillSpec(
-        "app.lab.drill_mongo", "kill (or step down) the patient records' primary while "
+        "app.lab.drills.mongo_primary", "kill (or step down) the patient records' primary while "
         "patients are admitted at majority, wait for the election, restore it (needs mongod: "
         "a replica set)", ("kill", "stepdown", "stop", "freeze")),
     "cassandra-node": DrillSpec(
-        "app.lab.drill_cassandra", "kill (or freeze) cassandra-2 while the station writes "
+        "app.lab.drills.cassandra_node", "kill (or freeze) cassandra-2 while the station writes "
         "analytics and reads them, wait until the driver marks it down, restore it",
         ("kill", "freeze", "stop")),
     "neo4j": DrillSpec(
-        "app.lab.drill_neo4j", "stop the care network's Neo4j while care links are written; "
+        "app.lab.drills.neo4j_down", "stop the care network's Neo4j while care links are written; "
         "they wait in the outbox; start it again", ("stop", "kill", "freeze")),
     "influxdb": DrillSpec(
-        "app.lab.drill_influx", "kill influxd while the simulator writes the ward's vitals, "
+        "app.lab.drills.influxdb_down", "kill influxd while the simulator writes the ward's vitals, "
         "restore it, and read every sample back per bed"),
     "station-link": DrillSpec(
-        "app.lab.drill_link", "cut this station's link to a store (--store: vitals, patients or "
+        "app.lab.drills.station_link", "cut this station's link to a store (--store: vitals, patients or "
         "network) while it writes there, the server running on; restore it and read every "
         "write back", ("cut",), ("vitals", "patients", "network")),
 }
