@@ -30,6 +30,7 @@ from app.feeds.escalation import EscalationFeed
 from app.feeds.health import HealthFeed
 from app.feeds.lab_actions import LabActionsFeed
 from app.lab.station_actions import StationLabActions
+from app.station_events import StationEvents
 from app.lab.station_view import StationLab, lab_folder_for
 from app.lab.teaching import TeachingSwitches
 from app.feeds.patients import PatientsFeed
@@ -268,6 +269,7 @@ class MainWindow(QMainWindow):
         self._connect_alarm_history()
         self._connect_pending_writes()
         self._connect_lab_actions()
+        self._connect_station_events()
         for signal in (self.bed_grid.patient_selected, self.patient_panel.patient_selected,
                        self.care_graph.patient_selected, self.alarm_history.patient_selected):
             signal.connect(self.select_patient)
@@ -330,6 +332,18 @@ class MainWindow(QMainWindow):
         banner.patient_selected.connect(self.select_patient)
         # two wards on the station's screens: "Bed 7" of which, on every banner
         banner.set_ward_named(self.config.second_ward not in (None, self.config.ward))
+
+    def _connect_station_events(self) -> None:
+        """The Cluster tab's timeline also says what this station went through."""
+        events, view = StationEvents(), self.cluster_view
+
+        def say(said: list[tuple[str, bool]]) -> None:
+            for text, bad in said:
+                view.note_station(text, bad)
+
+        self.alarms_feed.alarms_changed.connect(lambda alarms: say(events.alarms(alarms)))
+        self.pending_feed.counts_changed.connect(
+            lambda waiting, refused: say(events.outbox(waiting, refused)))
 
     def _connect_pending_writes(self) -> None:
         """The outbox: queued and refused writes on their screen, in the patient list and form,

@@ -89,6 +89,12 @@ class Timeline:
         self._add(found)
         return found
 
+    def note_station(self, at: float, text: str, bad: bool) -> Change:
+        """Something the station itself went through (its alarm channel lost, its outbox)."""
+        change = Change(at, "station", text, bad)
+        self._add([change])
+        return change
+
     def _add(self, found: Iterable[Change]) -> None:
         for change in found:  # usually the newest: put after any of the same time
             bisect.insort(self.changes, change, key=lambda c: c.at)

@@ -102,6 +102,11 @@ class ClusterView(QWidget):
         self.timeline.note_drill(events)
         self.update()
 
+    def note_station(self, text: str, bad: bool) -> None:
+        """Something this station went through (its alarm channel lost, its outbox drained)."""
+        self.timeline.note_station(self._clock(), text, bad)
+        self.update()
+
     def show_switches(self, settings: Sequence[TeachingSetting]) -> None:
         """The settings a trainer may switch now, as the stores use them (none: no switch)."""
         self.switches.show_settings(settings)
