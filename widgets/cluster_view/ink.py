@@ -39,6 +39,10 @@ class Ink:
         font.setBold(bold)
         return font
 
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        """How wide `text` is drawn at `size`."""
+        return QFontMetricsF(self.font(size, bold)).horizontalAdvance(text)
+
     def text(self, box: QRectF, text: str, size: float, colour: str,
              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, *,
              bold: bool = False) -> float:

@@ -45,9 +45,8 @@ def paint_timeline(ink: Ink, box: QRectF, events: Sequence[DrillEvent]) -> None:
         _curve(ink, plot, start, span, top, points, _colour(ink, key, index))
     _marks(ink, plot, start, span, marks)
     legend = QRectF(plot.left(), plot.bottom() + 1.8 * u, plot.width(), 1.4 * u)
-    _legend(ink, legend, list(curves))
-    listed = QRectF(box.left(), legend.bottom() + 0.8 * u, box.width(),
-                    box.bottom() - legend.bottom() - 0.8 * u)
+    below = legend.top() + _legend(ink, legend, list(curves))
+    listed = QRectF(box.left(), below + 0.8 * u, box.width(), box.bottom() - below - 0.8 * u)
     _listing(ink, listed, start, marks)
 
 
@@ -148,18 +147,23 @@ def _badge(ink: Ink, centre: QPointF, number: int, colour: str) -> None:
              bold=True)
 
 
-def _legend(ink: Ink, box: QRectF, keys: list[str]) -> None:
-    u, left = ink.unit, box.left()
+def _legend(ink: Ink, box: QRectF, keys: list[str]) -> float:
+    """Each curve's colour and name, in rows as wide as `box` (a curve is never left without
+    its name); the height taken."""
+    u, row_height = ink.unit, box.height()
+    left, top = box.left(), box.top()
     for index, key in enumerate(keys):
-        ink.painter.setPen(QPen(QColor(_colour(ink, key, index)), 0.3 * u))
-        middle = box.center().y()
-        ink.painter.drawLine(QPointF(left, middle), QPointF(left + 1.5 * u, middle))
         label = figure_label(key)
-        taken = ink.text(QRectF(left + 2 * u, box.top(), box.right() - left - 2 * u,
-                                box.height()), label, 0.8, ink.scheme.text)
+        width = 2 * u + ink.width(label, 0.8)
+        if left > box.left() and left + width > box.right():  # the next row
+            left, top = box.left(), top + row_height
+        ink.painter.setPen(QPen(QColor(_colour(ink, key, index)), 0.3 * u))
+        middle = top + row_height / 2
+        ink.painter.drawLine(QPointF(left, middle), QPointF(left + 1.5 * u, middle))
+        taken = ink.text(QRectF(left + 2 * u, top, box.right() - left - 2 * u, row_height),
+                         label, 0.8, ink.scheme.text)
         left += 2 * u + taken + 1.5 * u
-        if left > box.right():
-            break
+    return top + row_height - box.top()
 
 
 def _listing(ink: Ink, box: QRectF, start: float, marks: Sequence[DrillEvent]) -> None:
