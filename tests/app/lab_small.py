@@ -66,3 +66,19 @@ async def _prepare(folder: Path) -> None:
 def down_quietly(lab: Lab) -> None:
     if lab.folder.exists():
         control.down(Lab.load(lab.folder), lambda _: None)
+
+
+def lab_up_or_fail(folder: Path, said: list[str], *, seed: bool = False) -> Lab:
+    """`lab up` without Java in `folder`; the test fails with what it said when it did not
+    finish, and what did start is stopped first (a loaded machine's check --init failed once
+    and left the servers running after the test run)."""
+    from app.lab.up import lab_up
+
+    if lab_up(folder, said.append, java=False, seed=seed) != 0:
+        started = Lab.load(folder)
+        if started is not None:
+            control.down(started, said.append)
+        pytest.fail("\n".join(said))
+    lab = Lab.load(folder)
+    assert lab is not None
+    return lab

@@ -18,6 +18,7 @@ from app.lab.station_view import lab_states_for
 from app.lab.table import rows
 from app.lab.up import lab_up
 from stores import open_stores
+from tests.app.lab_small import lab_up_or_fail
 from tests.waiting import eventually_blocking
 
 pytestmark = pytest.mark.slow
@@ -27,10 +28,7 @@ pytestmark = pytest.mark.slow
 def lab(tmp_path):
     folder = tmp_path / "lab"
     said: list[str] = []
-    if lab_up(folder, said.append, java=False, seed=False) != 0:
-        pytest.fail("\n".join(said))
-    loaded = Lab.load(folder)
-    yield loaded
+    yield lab_up_or_fail(folder, said)
     if folder.exists():
         control.down(Lab.load(folder), said.append)
 

@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from tests.app.lab_small import lab_up_or_fail
+
 from app.cli import main, parse_args
 from app.lab import control
 from app.lab.drills.registry import DRILLS
@@ -16,7 +18,6 @@ from app.lab.drills.events import DrillEventReader, events_path
 from app.lab.drills.run import DrillRun
 from app.lab.node import LabNode
 from app.lab.state import Lab, LabError
-from app.lab.up import lab_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 FIGURES = {"detect_s", "station_resumed_s", "writes_queued", "writes_delivered", "writes_lost",
@@ -31,9 +32,8 @@ def lab(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:  # the module's lab outlives any one test's
         for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
             patch.setenv(name, str(home / name.lower()))
-        if lab_up(folder, said.append, java=False, seed=True) != 0:
-            pytest.fail("\n".join(said))
-    yield Lab.load(folder)
+        lab = lab_up_or_fail(folder, said, seed=True)
+    yield lab
     control.down(Lab.load(folder), said.append)
 
 

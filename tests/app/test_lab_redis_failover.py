@@ -20,10 +20,10 @@ from app.lab.drills.parts import DrillPublisher, version
 from app.lab.station_view import lab_states_for
 from app.lab.state import Lab
 from app.lab.table import rows
-from app.lab.up import lab_up
 from stores import open_stores
 from widgets.cluster_view.picture import picture
 from widgets.cluster_view.timeline import Timeline
+from tests.app.lab_small import lab_up_or_fail
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
@@ -35,9 +35,7 @@ FIGURES = {"detect_s", "failover_s", "station_resumed_s", "alarms_sent", "alarms
 @pytest.fixture
 def lab(tmp_path):
     folder, said = tmp_path / "lab", []
-    if lab_up(folder, said.append, java=False, seed=False) != 0:
-        pytest.fail("\n".join(said))
-    yield Lab.load(folder)
+    yield lab_up_or_fail(folder, said)
     control.down(Lab.load(folder), said.append)
 
 
