@@ -58,9 +58,12 @@ def test_the_panel_shows_the_latest_counters_while_the_drill_runs():
               for g in cell_groups(run.figures, final=False)}
     assert groups == {
         "Alarms": [("sent", "60", "plain"), ("shown", "41", "plain"),
-                   ("duplicated", "0", "good"), ("missing", "19", "warn")],
+                   ("duplicated", "0", "good"), ("not shown yet", "19", "warn")],
         "Writes": [("queued", "12", "plain")],
         "Seconds": [("detected", "2.1 s", "plain")]}
+    # at the end, what was not shown is missing
+    ended = {(c.label, c.tone) for g in cell_groups(run.figures, final=True) for c in g.cells}
+    assert ("missing", "bad") in ended
 
 
 def test_whatever_keys_a_drill_gives_are_shown_grouped_by_what_and_by_store():

@@ -105,6 +105,9 @@ LABELS = {
     "detect_s": "detected", "odown_s": "agreed down", "failover_s": "failed over",
     "station_resumed_s": "station resumed", "station_read_again": "station read alarms again",
 }
+# while a drill runs, a version on its way is not lost yet: its count goes back down as it
+# arrives, and only the end's is a loss
+WHILE_RUNNING = {"alarms_missing": "not shown yet"}
 LOSS_WORDS = {"missing", "duplicated", "lost", "refused", "not"}
 LEFT_OUT = {"drill", "verdict"}  # said elsewhere on the panel
 TIMES = "Seconds"
@@ -138,6 +141,7 @@ def cell_groups(figures: Mapping[str, Figure], final: bool) -> list[CellGroup]:
         if key in LEFT_OUT:
             continue
         title, label = _place(key, value)
+        label = label if final else WHILE_RUNNING.get(key, label)
         groups.setdefault(title, []).append(Cell(label, _value(key, value),
                                                  _tone(key, value, final)))
     return [CellGroup(title, tuple(groups[title])) for title in sorted(groups, key=_rank)]
