@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.memory import give_back
 from app.simulator.history import history_blocks, samples
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR, BedPhysiology
 from stores import Stores
@@ -118,4 +119,5 @@ async def backfill_bed(write: Callable[[list], Awaitable[None]], patient: Patien
     # A batch's worth of the past at a time: a week at once held 150 MB of arrays.
     for lo, columns in history_blocks(monitor, first, seconds, gen, BATCH_ROWS):
         await write(samples(bed_id, first + lo, columns))
+    await asyncio.to_thread(give_back)  # the batches' memory, freed, back to the system
     return seconds
