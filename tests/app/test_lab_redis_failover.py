@@ -97,6 +97,11 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
         expected = [version(a) for a in publisher.sent]
         await eventually(lambda: set(expected) <= set(received), 30,
                          "every version the publisher was handed delivered")
+        # the alarms can all be through before a health check has named the new master the
+        # one written to (failed once, on a quiet machine): the timeline is watched until then
+        await eventually(lambda: any(c.text.startswith("writes now go to master redis-")
+                                     for c in timeline.changes), 15,
+                         "the timeline saw writes go to the new master")
     finally:
         following.cancel()
         watching.cancel()
