@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import time
 from typing import Any
 
 from app.lab.drills.feed import WardFeed
@@ -173,15 +172,16 @@ def _stepper(drill: DrillRun):
 
 async def _settle(publisher: DrillPublisher, station: DrillStation, drill: DrillRun) -> None:
     """Until every version handed over is published and shown, or the limit."""
-    deadline = time.monotonic() + SETTLE_LIMIT_S
     sent = {version(a) for a in publisher.sent}
-    while time.monotonic() < deadline:
-        if not await publisher.waiting() and sent <= set(station.shown):
-            drill.step("every alarm version handed over is published and shown")
-            return
-        await asyncio.sleep(0.1)
-    drill.step(f"not everything arrived within {SETTLE_LIMIT_S:.0f} s: the figures say what "
-               f"is missing")
+
+    async def settled() -> bool:
+        return not await publisher.waiting() and sent <= set(station.shown)
+
+    if await drill.until(settled, SETTLE_LIMIT_S):
+        drill.step("every alarm version handed over is published and shown")
+    else:
+        drill.step(f"not everything arrived within {SETTLE_LIMIT_S:.0f} s: the figures say "
+                   "what is missing")
 
 
 async def _master(drill: DrillRun, secret: str | None) -> LabNode:

@@ -17,11 +17,10 @@ import asyncio
 import collections
 import dataclasses
 import time
-from collections.abc import Callable
 from typing import Any
 
 from app.lab import control
-from app.lab.drills.run import DrillRun
+from app.lab.drills.run import DrillRun, since
 from app.lab.drills.station_link_writes import DrillWrites, drill_writes
 from app.lab.drills.station_link_watch import StoreWatch
 from app.lab.links import CUT, link_state
@@ -38,7 +37,6 @@ HOLD_S = 5.0  # cut this long once the station saw the store down
 DETECT_LIMIT_S = 30.0
 WHOLE_LIMIT_S = 20.0  # for the store to answer with an empty outbox before the cut
 SETTLE_LIMIT_S = 60.0
-Say = Callable[[str], None]
 
 LABELS = {
     "store": "the store whose link was cut",
@@ -103,7 +101,7 @@ async def run(drill: DrillRun) -> dict[str, Any]:
             [event] if write.queued_at >= started else []))
     drill.counting(record.counters)
     writes = drill_writes(link.store, stores, drill.run_id, drill.config.region)
-    cutting = _Drill(drill.lab, link, drill.step, record, StoreWatch(target))
+    cutting = _Drill(drill, link, record, StoreWatch(target))
     try:
         return await cutting.run(writes)
     finally:
@@ -111,9 +109,10 @@ async def run(drill: DrillRun) -> dict[str, Any]:
 
 
 class _Drill:
-    def __init__(self, lab: Lab, link: LabNode, step: Say, record: Record,
+    def __init__(self, drill: DrillRun, link: LabNode, record: Record,
                  watch: StoreWatch) -> None:
-        self.lab, self.link, self.step = lab, link, step
+        self.lab, self.link, self.step = drill.lab, link, drill.step
+        self._until = drill.until  # the drills' one wait
         self.record, self.watch = record, watch
         self.times: dict[str, float | None] = {}
         self._tasks: list[asyncio.Task] = []
@@ -157,7 +156,7 @@ class _Drill:
 
     async def _see_down(self, cut: float) -> None:
         seen = await self._until(lambda: self.watch.first_down(cut), DETECT_LIMIT_S)
-        self.times["detect_s"] = _since(self.watch.first_down(cut), cut)
+        self.times["detect_s"] = since(self.watch.first_down(cut), cut)
         if not seen:
             self.step(f"the station did not see the {self.link.store} store down within "
                       f"{DETECT_LIMIT_S:.0f} s")
@@ -172,10 +171,10 @@ class _Drill:
     async def _settle(self, cut: float) -> None:
         restored = cut + (self.times["restored_s"] or 0.0)
         if await self._until(lambda: self.watch.first_up(restored), SETTLE_LIMIT_S):
-            self.times["station_resumed_s"] = _since(self.watch.first_up(restored), cut)
+            self.times["station_resumed_s"] = since(self.watch.first_up(restored), cut)
             self.step(f"the {self.link.store} store answers the station again")
         if await self._until(lambda: self.watch.first_drained(restored), SETTLE_LIMIT_S):
-            self.times["drained_s"] = _since(self.watch.first_drained(restored), cut)
+            self.times["drained_s"] = since(self.watch.first_drained(restored), cut)
             self.step(f"the outbox is empty: {self.record.outbox['delivered']} queued write(s) "
                       "delivered")
 
@@ -196,14 +195,6 @@ class _Drill:
                 self.record.failed += 1
             await asyncio.sleep(RATE_S)
 
-    async def _until(self, done: Callable[[], object], limit_s: float) -> bool:
-        deadline = time.monotonic() + limit_s
-        while not done():
-            if time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.05)
-        return True
-
     async def _stop_tasks(self) -> None:
         for task in self._tasks:
             task.cancel()
@@ -214,10 +205,6 @@ class _Drill:
         await self._stop_tasks()
         if self.link.state(self.lab.folder) == "running" and link_state(self.link) == CUT:
             await asyncio.to_thread(control.restore, self.lab, self.link.name, self.step)
-
-
-def _since(at: float | None, cut: float) -> float | None:
-    return round(at - cut, 2) if at is not None else None
 
 
 def verdict(found: dict[str, Any]) -> str:
