@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ssl
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from cassandra import DependencyException
 from cassandra.auth import PlainTextAuthProvider
@@ -25,6 +25,7 @@ from cassandra.policies import (
 from cassandra.pool import Host
 from cassandra.query import dict_factory
 
+from stores.analytics.cassandra_load import size_words
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.model import NodeStatus
 
@@ -118,21 +119,24 @@ class HostStates(HostStateListener):
         with self._lock:
             self._hosts.pop(str(host.endpoint), None)
 
-    def nodes(self) -> tuple[NodeStatus, ...]:
+    def nodes(self, loads: Mapping[str, float] | None = None) -> tuple[NodeStatus, ...]:
+        """Each host, with its load where `loads` (bytes by IP address) has it."""
         with self._lock:
             hosts = sorted(self._hosts.items())
-        return tuple(_node(address, host) for address, host in hosts)
+        loads = loads or {}
+        return tuple(_node(address, host, loads.get(host.endpoint.address))
+                     for address, host in hosts)
 
 
-def _node(address: str, host: Host) -> NodeStatus:
+def _node(address: str, host: Host, load: float | None) -> NodeStatus:
     datacenter = host.datacenter or "datacenter?"
+    said = [size_words(load)] if load is not None else []
+    said += [f"rack {host.rack}"] if host.rack else []
     if host.is_up is None:
         # The driver keeps no connection to hosts outside the local datacenter and learns of
         # their state only from the cluster's events: until one comes, it does not know.
-        return NodeStatus(address, f"{datacenter} not watched", up=True,
-                          detail=f"rack {host.rack}" if host.rack else "")
-    # UN / DN: nodetool's words for a normal node up or down
+        return NodeStatus(address, f"{datacenter} not watched", up=True, detail=", ".join(said))
+    # UN / DN: nodetool's words for a normal node up or down, then its load, as nodetool's
     state = "UN" if host.is_up else "DN"
-    detail = f"{state}, rack {host.rack}" if host.rack else state
     return NodeStatus(address, f"{datacenter} {'up' if host.is_up else 'down'}", up=host.is_up,
-                      detail=detail)
+                      detail=", ".join([state, *said]))

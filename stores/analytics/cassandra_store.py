@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import time
 from collections.abc import Awaitable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from cassandra import ConsistencyLevel
+from cassandra import ConsistencyLevel, InvalidRequest
 from cassandra.cluster import Session
 from cassandra.query import Statement
 
@@ -46,12 +47,16 @@ from stores.analytics.cassandra_rows import (
     occupancy_values,
     summed_hours,
 )
+from stores.analytics.cassandra_load import GOSSIP, loads
 from stores.analytics.cassandra_settings import CassandraSettings
 from stores.analytics.cassandra_totals import WriterTotals
 from stores.errors import StoreUnavailable, ValidationError
 from stores.model import Alarm, HealthState, StoreHealth, WardHour, WardOccupancy
 
+log = logging.getLogger(__name__)
+
 BACKEND = "cassandra"
+LOAD_TIMEOUT_S = 2.0  # the nodes' load is a detail: the health check does not wait long for it
 MAX_DAYS = 3660  # partitions one `hours` call may read: ten years
 SCHEMA_TIMEOUT_S = 30.0  # a schema change waits for every server to agree on it
 T = TypeVar("T")
@@ -77,6 +82,8 @@ class CassandraAnalyticsStore(AnalyticsStore):
         self._statements: Statements | None = None
         self._preparing = asyncio.Lock()
         self._writing = asyncio.Lock()  # each add_hours starts from the totals the last one stored
+        self._loads: dict[str, float] = {}  # each node's load in bytes, by IP (cassandra_load)
+        self._gossip_table = True  # the servers have system_views.gossip_info, as far as known
 
     async def add_hours(self, rollups: Sequence[WardHour]) -> None:
         if not rollups:
@@ -180,7 +187,7 @@ class CassandraAnalyticsStore(AnalyticsStore):
                                         timeout_s=self._settings.timeout_s))
 
     async def health(self) -> StoreHealth:
-        nodes = self._hosts.nodes()
+        nodes = self._hosts.nodes(self._loads)  # the last loads known, while the ping fails
         started = time.perf_counter()
         try:
             await self._call(self._execute(simple(PING, ConsistencyLevel.ONE)))
@@ -192,11 +199,29 @@ class CassandraAnalyticsStore(AnalyticsStore):
                                reason=f"health check failed ({type(exc).__name__})",
                                consistency=self._consistency())
         latency_ms = (time.perf_counter() - started) * 1000.0
+        await self._read_loads()
+        nodes = self._hosts.nodes(self._loads)
         down = [node for node in nodes if not node.up]
         state = HealthState.DEGRADED if down else HealthState.UP
         reason = f"{len(down)} of {len(nodes)} Cassandra nodes down" if down else ""
         return StoreHealth("analytics", BACKEND, state, latency_ms, reason, nodes,
                            consistency=self._consistency())
+
+    async def _read_loads(self) -> None:
+        """Each node's load, from gossip; the last known ones while no node tells."""
+        if not self._gossip_table:
+            return
+        statement = simple(GOSSIP, ConsistencyLevel.ONE)
+        try:
+            rows = await execute(self._session, statement,
+                                 timeout_s=min(self._settings.timeout_s, LOAD_TIMEOUT_S))
+        except InvalidRequest:  # before Cassandra 4.1: no such table, so no load to show
+            self._gossip_table = False
+            return
+        except Exception as exc:  # a node slow to tell: the health check says what matters
+            log.debug("no Cassandra load this time: %s", type(exc).__name__)
+            return
+        self._loads = loads(rows)
 
     def _consistency(self) -> tuple[str, ...]:
         return consistency(self._settings)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 
 import pytest
@@ -110,6 +111,18 @@ async def test_health_names_every_node_of_the_ring(analytics):
     assert health.state is HealthState.UP
     assert [node.address.rsplit(":", 1)[0] for node in health.nodes] == [
         "127.0.0.1", "127.0.0.2", "127.0.0.3"]
+
+
+async def test_health_gives_each_nodes_load_as_its_gossip_says(analytics):
+    async def every_load():
+        health = await analytics.health()
+        said = [node.detail for node in health.nodes]
+        return said if all(re.match(r"UN, [0-9.]+ (bytes|KiB|MiB)(, |$)", s) for s in said) else None
+
+    # each node gossips its load a few seconds after it starts, then every minute
+    said = await eventually(every_load, 90, "every node's load in the health")
+
+    assert len(said) == 3
 
 
 async def test_a_frozen_node_is_marked_down_within_seconds_and_the_others_serve(cluster,

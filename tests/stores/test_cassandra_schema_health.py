@@ -197,3 +197,48 @@ async def test_health_is_down_with_the_reason_when_the_ping_fails(session):
     health = await store_on(session).health()
 
     assert (health.state, health.reason) == (HealthState.DOWN, "Cassandra did not answer in time")
+
+
+def gossip_row(address: str, load: object) -> dict:
+    """A row of system_views.gossip_info as Cassandra 5 gives it (the columns read here)."""
+    return {"address": address, "port": 7000, "load": load, "status_with_port": "NORMAL,-1",
+            "native_address_and_port": f"{address}:9042", "dc": "dc1", "rack": "rack1"}
+
+
+async def test_each_node_shows_its_load_from_gossip(session):
+    hosts = HostStates()
+    hosts.seed([host("10.0.0.1", "dc1", True), host("10.0.0.2", "dc1", True)])
+    session.answer("gossip_info", [gossip_row("10.0.0.1", "1480000.0"),
+                                   gossip_row("10.0.0.2", "812.0")])
+
+    health = await store_on(session, hosts).health()
+
+    assert [node.detail for node in health.nodes] == ["UN, 1.41 MiB", "UN, 812 bytes"]
+    [asked] = session.sent_matching("gossip_info")
+    assert asked.consistency_level == ConsistencyLevel.ONE
+
+
+async def test_a_server_without_the_gossip_table_is_not_asked_again(session):
+    hosts = HostStates()
+    hosts.seed([host("10.0.0.1", "dc1", True)])
+    session.answer("gossip_info", error=InvalidRequest("table gossip_info does not exist"))
+    store = store_on(session, hosts)
+
+    first, second = await store.health(), await store.health()
+
+    assert (first.state, first.nodes[0].detail) == (HealthState.UP, "UN")
+    assert second.state == HealthState.UP
+    assert len(session.sent_matching("gossip_info")) == 1
+
+
+async def test_a_load_that_does_not_come_keeps_the_last_one_and_the_health_up(session):
+    hosts = HostStates()
+    hosts.seed([host("10.0.0.1", "dc1", True)])
+    store = store_on(session, hosts)
+    session.answer("gossip_info", [gossip_row("10.0.0.1", "2048")])
+    await store.health()
+    session.answer("gossip_info", error=OperationTimedOut())
+
+    health = await store.health()
+
+    assert (health.state, health.nodes[0].detail) == (HealthState.UP, "UN, 2 KiB")
