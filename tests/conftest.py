@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
+
+from app.collector import collect_due
 
 from tests.hypothesis_profiles import load_profile
 from tests.servers import java_servers
@@ -23,6 +26,22 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if JAVA_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group(java_servers.GROUP))
+
+
+def pytest_sessionstart(session):
+    """Garbage collected on the main thread (Qt's) only, between tests, as the station collects
+    on its UI thread only (app/collector.py): left to itself, the collector runs on whichever
+    thread allocates (a driver's, a worker's of asyncio.to_thread) and can free there the Qt
+    objects of an earlier test, off their thread: a crash of the worker, now and then."""
+    gc.disable()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        collect_due()  # after the test's fixtures are torn down
 
 
 @pytest.fixture(autouse=True)
