@@ -250,10 +250,12 @@ class Courier:
         async with self._lock:
             waiting = await self._count()
             if refused is None:
-                await self._outbox.delivered(write.seq)
+                settled = await self._outbox.delivered(write.seq)
             else:
-                await self._outbox.refused(write.seq, refused)
-                self._refused += 1
-            self._waiting = waiting - 1
+                settled = await self._outbox.refused(write.seq, refused)
+                self._refused += settled
+            # a write already gone was taken off by another courier on the same folder (a
+            # second station started on it): it counted it, not this one
+            self._waiting = max(0, waiting - settled)
         self._tell("delivered" if refused is None else "refused",
                    dataclasses.replace(write, refused=refused))

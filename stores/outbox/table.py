@@ -60,15 +60,20 @@ class Outbox:
             f"SELECT {_COLUMNS} FROM outbox WHERE store = ? AND seq = ?", (store, seq)).fetchall())
         return _queued(store, *rows[0]) if rows else None
 
-    async def delivered(self, seq: int) -> None:
-        await self._db.write(lambda conn: conn.execute("DELETE FROM outbox WHERE seq = ?", (seq,)))
+    async def delivered(self, seq: int) -> bool:
+        """Strike the write off; whether it was still there (another courier on the same
+        folder, a second station started on it, may have delivered it first)."""
+        return await self._db.write(lambda conn: conn.execute(
+            "DELETE FROM outbox WHERE seq = ?", (seq,)).rowcount == 1)
 
     async def discard(self, seq: int) -> None:
         await self.delivered(seq)
 
-    async def refused(self, seq: int, reason: str) -> None:
-        await self._db.write(lambda conn: conn.execute(
-            "UPDATE outbox SET refused = ? WHERE seq = ?", (reason, seq)))
+    async def refused(self, seq: int, reason: str) -> bool:
+        """Mark the waiting write refused; whether it was still there and waiting."""
+        return await self._db.write(lambda conn: conn.execute(
+            "UPDATE outbox SET refused = ? WHERE seq = ? AND refused IS NULL",
+            (reason, seq)).rowcount == 1)
 
     async def counts(self, store: str) -> tuple[int, int]:
         """(waiting, refused) writes of a store, counted in the table."""

@@ -309,3 +309,29 @@ async def test_a_write_cut_short_by_the_close_is_kept_not_dropped(db):
     assert await Courier(Outbox(db), "patients", Destination()).counts() == (1, 0)
     [kept] = await Outbox(db).listed("patients")
     assert (kept.op, kept.args) == ("patients.update", {"patient": "p1"})
+
+
+async def test_two_stations_on_one_folder_never_count_a_negative_number_of_writes(db):
+    """A second station started on the same data folder delivers the first one's queued
+    writes too: neither says a negative number of them wait (seen: "-1 write(s) waiting")."""
+    first_destination, second_destination = Destination(), Destination()
+    first = Courier(Outbox(db), "vitals", first_destination)
+    second = Courier(Outbox(db), "vitals", second_destination)
+    assert await second.counts() == (0, 0)  # counted before the first station queues
+    first_destination.away = True
+    for n in range(2):
+        assert isinstance(await first.send("write", [n]), Queued)
+    counted = []
+    second.listen(lambda event, write: counted.append(second._waiting))
+
+    second.start()  # delivers what the first one queued
+    await eventually(lambda: len(counted) == 2, what="the second station's deliveries")
+
+    assert counted == [0, 0] and await second.counts() == (0, 0)
+    first_destination.away = False
+    first.start()
+    await eventually(lambda: first._task is None, what="the first station's courier done")
+    assert await first.counts() == (0, 0)
+    assert [args for _, args in second_destination.received] == [[0], [1]]
+    await first.close()
+    await second.close()

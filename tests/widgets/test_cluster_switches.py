@@ -106,3 +106,26 @@ def test_a_refused_switch_says_why_under_the_switches_until_one_is_switched(view
     view.grab()
     view.show_switch_refused("analytics", "")
     assert notes() == ["reads fail: too few replicas"]
+
+
+@pytest.mark.parametrize("width", [1366, 1000, 700])
+def test_every_choice_is_read_in_full_however_narrow_the_column(view, qtbot, width):
+    """Beside a drill's panel the columns narrow: the choices go on more rows rather than
+    being cut ("OCAL_ON" for LOCAL_ONE), and the nodes make room for them."""
+    view.show_health([CASSANDRA, *OTHERS])
+    view.resize(width, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    switch = view.switches.shown[("analytics", "read_consistency")]
+    buttons = list(switch.buttons.values())
+
+    for button in buttons:
+        assert button.sizeHint().width() <= button.width(), button.text()
+        assert button.height() >= button.fontMetrics().height(), button.text()
+        assert switch.rect().contains(button.geometry()), button.text()
+    for one, other in zip(buttons, buttons[1:]):
+        assert not one.geometry().intersects(other.geometry())
+    column = view.column_rects()[[g.store for g in view.groups].index("analytics")]
+    group = view.groups[[g.store for g in view.groups].index("analytics")]
+    assert column.contains(switch.geometry().toRectF())
+    assert view.node_rects(column, group)[0].top() > switch.geometry().bottom()

@@ -113,3 +113,15 @@ def test_the_timeline_tells_the_failover_and_times_the_incident():
                                     "8.5 s")
     view.show_health([_redis(True, "127.0.0.1:7002", HealthState.UP), EMBEDDED])
     assert len(view.timeline.changes) == 6  # nothing new while nothing changes
+
+
+def test_a_node_away_a_while_and_back_is_not_a_move_of_the_writes():
+    """Writes are said to move only to another node than they last went to."""
+    view = ClusterView(clock=iter([100.0, 102.0, 104.0]).__next__)
+    view.show_health([_redis(True, "127.0.0.1:7001", HealthState.UP), EMBEDDED])
+    view.show_health([_redis(False, "127.0.0.1:7001", HealthState.DEGRADED), EMBEDDED])
+    view.show_health([_redis(True, "127.0.0.1:7001", HealthState.UP), EMBEDDED])
+
+    said = [c.text for c in view.timeline.changes]
+    assert not [text for text in said if text.startswith("writes now go to")], said
+    assert view.timeline.incident.moved is None

@@ -8,17 +8,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QObject, QRect, Signal, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
 from stores.model import TeachingSetting
 
+SPACING = 2  # between the buttons, and between their rows
 _STYLE = ("QPushButton { padding: 0px 6px; }"
           " QPushButton:checked { background-color: #2f6f9f; border-color: #3ec9f0; }")
 
 
 class SettingSwitch(QWidget):
-    """One store's setting; `chosen(store, key, value)` when a trainer clicks a choice."""
+    """One store's setting; `chosen(store, key, value)` when a trainer clicks a choice. Its
+    buttons go side by side, on as many rows as its width needs (a column narrowed by a
+    drill's panel): never cut."""
 
     chosen = Signal(str, str, str)
 
@@ -28,18 +31,13 @@ class SettingSwitch(QWidget):
         self.setStyleSheet(_STYLE)
         self.setting = setting
         self._group = QButtonGroup(self, exclusive=True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
         self.buttons: dict[str, QPushButton] = {}
         for choice in setting.choices:
-            button = QPushButton(choice, checkable=True, objectName="SettingChoice")
+            button = QPushButton(choice, self, checkable=True, objectName="SettingChoice")
             button.setToolTip(setting.about)
             button.clicked.connect(lambda _checked, choice=choice: self._clicked(choice))
             self._group.addButton(button)
-            layout.addWidget(button)
             self.buttons[choice] = button
-        layout.addStretch(1)
         self.show_setting(setting)
 
     @Slot(object)
@@ -56,6 +54,30 @@ class SettingSwitch(QWidget):
         font.setPixelSize(max(8, pixels))
         for button in self.buttons.values():
             button.setFont(font)
+
+    def rows(self, width: int) -> list[list[QPushButton]]:
+        """The buttons by row, as many on each as fit in `width` (at least one)."""
+        rows: list[list[QPushButton]] = [[]]
+        used = 0
+        for button in self.buttons.values():
+            wide = button.sizeHint().width()
+            if rows[-1] and used + SPACING + wide > width:
+                rows.append([])
+                used = 0
+            used += (SPACING if rows[-1] else 0) + wide
+            rows[-1].append(button)
+        return rows
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        rows = self.rows(self.width())
+        height = max(1, (self.height() - SPACING * (len(rows) - 1)) // len(rows))
+        for number, row in enumerate(rows):
+            x, y = 0, number * (height + SPACING)
+            for button in row:
+                wide = min(button.sizeHint().width(), self.width() - x)
+                button.setGeometry(x, y, wide, height)
+                x += wide + SPACING
 
     def _clicked(self, choice: str) -> None:
         self.show_setting(self.setting)  # the one in use stays checked until the store says
@@ -90,6 +112,14 @@ class Switches(QObject):
     def settings(self) -> list[TeachingSetting]:
         return [switch.setting for switch in self.shown.values()]
 
+    def rows_needed(self, setting: TeachingSetting, width: int, text_px: int) -> int:
+        """The rows the switch of `setting` takes in `width` with its text at `text_px`."""
+        switch = self.shown.get((setting.store, setting.key))
+        if switch is None:
+            return 1
+        switch.set_text_px(text_px)
+        return len(switch.rows(width))
+
     def place(self, boxes: Mapping[TeachingSetting, QRect], text_px: int) -> None:
         """Each switch whose setting has a box in it, shown there; the others hidden (their
         store is not drawn)."""
@@ -97,5 +127,5 @@ class Switches(QObject):
             box = boxes.get(switch.setting)
             switch.setVisible(box is not None)
             if box is not None:
-                switch.setGeometry(box)
                 switch.set_text_px(text_px)
+                switch.setGeometry(box)

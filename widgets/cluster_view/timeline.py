@@ -55,6 +55,9 @@ class Timeline:
         self.changes: list[Change] = []  # in the order of their times, the newest last
         self.incident: Incident | None = None
         self._before: dict[str, StoreGroup] = {}
+        # the node each store's writes went to when last known: a store whose node was away
+        # a while and is back writes to the same node, which is not a move
+        self._wrote_to: dict[str, str] = {}
         self._heard = _Seen(HEARD)
 
     def observe(self, groups: Sequence[StoreGroup], at: float) -> list[Change]:
@@ -65,9 +68,19 @@ class Timeline:
             if before is not None:
                 found += _group_changes(before, group, at)
             self._before[group.store] = group
+            found += self._moved(group, at)
         self._add(found)
         self._follow_incident(groups, found, at)
         return found
+
+    def _moved(self, group: StoreGroup, at: float) -> list[Change]:
+        now, before = _current(group), self._wrote_to.get(group.store)
+        if now is None:
+            return []
+        self._wrote_to[group.store] = now
+        if before is None or now == before:
+            return []
+        return [Change(at, group.store, f"writes now go to {_name(now, group)}", False)]
 
     def hear(self, healths: Sequence[StoreHealth]) -> list[Change]:
         """What the stores' servers announced that is new: a store repeats an event at every
@@ -147,9 +160,6 @@ def _group_changes(before: StoreGroup, now: StoreGroup, at: float) -> list[Chang
         if was is None:
             continue
         changes += _node_changes(now.store, was, node, at)
-    moved_to = _current(now)
-    if moved_to is not None and moved_to != _current(before):
-        changes.append(Change(at, now.store, f"writes now go to {_name(moved_to, now)}", False))
     return changes
 
 

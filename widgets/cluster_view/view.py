@@ -51,6 +51,8 @@ DRILL_WIDTH = 27.0  # the drill's panel, in units (and at least a quarter of the
 ORIGINS = {"drill": ("DRILL", DRILL), "server": ("SERVER", palette.TEXT_DIM), "station": ("", "")}
 # a header row's height, in text units: a consistency line, a trainer's switch under it
 ROW_UNITS = {"said": 1.25, "switch": 1.8}
+SWITCH_ROW = 1.55  # each further row of a switch's buttons, in a narrow column
+SWITCH_TEXT = 0.78  # a switch's text, as the consistency lines above it
 NOTE_LINES = 3  # a note under the switches, wrapped: why reads fail names the level and replicas
 NOTE_SIZE = 0.78  # as the consistency lines
 
@@ -190,8 +192,14 @@ class ClusterView(QWidget):
         u, top = self.unit(), column.top() + 3.6 * self.unit()
         boxes = []
         for row in header_rows(group, self.switches.settings(), self._notes.get(group.store)):
-            height = ROW_UNITS[row[0]] * u if row[0] in ROW_UNITS else \
-                self._wrapped_height(str(row[1]), column.width())
+            if isinstance(row[1], TeachingSetting):  # its buttons on the rows the column needs
+                rows = self.switches.rows_needed(row[1], round(column.width() - u),
+                                                 round(SWITCH_TEXT * u))
+                height = (ROW_UNITS["switch"] + (rows - 1) * SWITCH_ROW) * u
+            elif row[0] in ROW_UNITS:
+                height = ROW_UNITS[row[0]] * u
+            else:
+                height = self._wrapped_height(str(row[1]), column.width())
             boxes.append((row, QRectF(column.left(), top, column.width(), height)))
             top += height
         return boxes
@@ -215,7 +223,7 @@ class ClusterView(QWidget):
             for (_, setting), box in self.header_boxes(column, group):
                 if isinstance(setting, TeachingSetting):
                     boxes[setting] = box.adjusted(u, 0.1 * u, 0, -0.15 * u).toRect()
-        self.switches.place(boxes, round(0.78 * u))  # as the lines above
+        self.switches.place(boxes, round(SWITCH_TEXT * u))
 
     # -- painting -------------------------------------------------------------------------
 
