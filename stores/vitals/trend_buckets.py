@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +85,14 @@ class TrendBuilder:
             return  # a server's bucket outside the plan (should not happen): never misplaced
         low, high, means = self._parts[vital]
         low[index], high[index], means[index] = _number(lowest), _number(highest), _number(mean)
+
+    def add_many(self, vital: Vital, indexes: Sequence[int], lowest: Sequence[float],
+                 highest: Sequence[float], means: Sequence[float]) -> None:
+        """`add` of many buckets of one vital, all numbers (floats) and every index within
+        the plan (what a caller of arrays has: the InfluxDB rollups)."""
+        low, high, mean = self._parts[vital]
+        for index, lo, hi, me in zip(indexes, lowest, highest, means):
+            low[index], high[index], mean[index] = lo, hi, me
 
     def add_rows(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """Rows of (bucket, then lowest, highest, mean of each vital in `Vital` order).

@@ -46,23 +46,25 @@ def rollup_query(bed_id: str, part: Part, rp: str) -> str:
 
 class BucketTotals:
     """Per vital and bucket: lowest, highest, sum and count, from rollups and raw samples alike,
-    then the means into a TrendBuilder."""
+    then the means into a TrendBuilder. Kept as arrays (vitals, buckets): a day's 1 440
+    minute rollups into 720 buckets is a few numpy calls, not 5 000 of Python (it took 40 ms
+    of the station's CPU per 24 h trend, under the window's frames more)."""
 
     def __init__(self, plan: BucketPlan) -> None:
         self.plan = plan
-        self._totals: dict[tuple[Vital, int], list[Any]] = {}
+        shape = (len(_VITALS), plan.count)
+        self._low, self._high = np.full(shape, np.inf), np.full(shape, -np.inf)
+        self._total, self._n = np.zeros(shape), np.zeros(shape)
 
     def add(self, vital: Vital, index: int | None, low: float, high: float, total: float,
             n: int) -> None:
-        if index is None or n <= 0:
+        if index is None or n <= 0 or not 0 <= index < self.plan.count:
             return
-        now = self._totals.get((vital, index))
-        if now is None:
-            self._totals[(vital, index)] = [low, high, total, n]
-            return
-        now[0], now[1] = min(now[0], low), max(now[1], high)
-        now[2] += total
-        now[3] += n
+        v = _VITALS.index(vital)
+        self._low[v, index] = min(self._low[v, index], low)
+        self._high[v, index] = max(self._high[v, index], high)
+        self._total[v, index] += total
+        self._n[v, index] += n
 
     def add_rollups(self, results: Sequence[dict[str, Any]]) -> int:
         """The rows of `rollup_query` (time, packed counts), each into the bucket its time
@@ -79,25 +81,18 @@ class BucketTotals:
         return int(len(rows) - readable.sum())
 
     def _add_packed(self, times: np.ndarray, counts: np.ndarray) -> None:
-        """Counts of (rows, vitals, 4) into their buckets, a vital at a time, with numpy."""
+        """Counts of (rows, vitals, 4) into their buckets, every vital at once."""
         plan = self.plan
         buckets = np.floor((times - plan.start) / plan.bucket_s).astype(np.int64)
         inside = (buckets >= 0) & (buckets < plan.count)
-        for v, vital in enumerate(Vital):
-            has = inside & (counts[:, v, 3] > 0)
-            if not has.any():
-                continue
-            index, part = buckets[has], counts[has, v]
-            low = np.full(plan.count, np.inf)
-            high = np.full(plan.count, -np.inf)
-            total, n = np.zeros(plan.count), np.zeros(plan.count)
-            np.minimum.at(low, index, part[:, 0])
-            np.maximum.at(high, index, part[:, 1])
-            np.add.at(total, index, part[:, 2])
-            np.add.at(n, index, part[:, 3])
-            for i in np.flatnonzero(n):
-                self.add(vital, int(i), float(low[i]), float(high[i]), float(total[i]),
-                         int(n[i]))
+        buckets, counts = buckets[inside], counts[inside]
+        has = counts[:, :, 3] > 0  # (rows, vitals): a vital the minute has no sample of is not
+        rows, vitals = np.nonzero(has)
+        at = (vitals * plan.count + buckets[rows], counts[rows, vitals])  # flat index, counts
+        np.minimum.at(self._low.reshape(-1), at[0], at[1][:, 0])
+        np.maximum.at(self._high.reshape(-1), at[0], at[1][:, 1])
+        np.add.at(self._total.reshape(-1), at[0], at[1][:, 2])
+        np.add.at(self._n.reshape(-1), at[0], at[1][:, 3])
 
     def add_samples(self, samples: Iterable[VitalSample]) -> None:
         plan, by_bucket = self.plan, dict[int, list[VitalSample]]()
@@ -111,5 +106,11 @@ class BucketTotals:
                 self.add(Vital(name), index, *count)
 
     def into(self, builder: TrendBuilder) -> None:
-        for (vital, index), (low, high, total, n) in self._totals.items():
-            builder.add(vital, index, low, high, total / n)
+        for v, vital in enumerate(_VITALS):
+            filled = np.flatnonzero(self._n[v] > 0)
+            means = self._total[v, filled] / self._n[v, filled]
+            builder.add_many(vital, filled.tolist(), self._low[v, filled].tolist(),
+                             self._high[v, filled].tolist(), means.tolist())
+
+
+_VITALS = list(Vital)
