@@ -67,7 +67,9 @@ class AlertBus(Store):
         """Every alarm version published for the region from now on, in order.
 
         The subscription is registered when this returns, before the first `__anext__`, so
-        nothing published after the call is missed. The iterator has `aclose()` to unsubscribe;
+        nothing published after the call by this bus is missed, nor anything another station
+        publishes once `active()` has answered (call it after subscribing: the Redis bus fixes
+        where its reader starts first). The iterator has `aclose()` to unsubscribe;
         it ends when the bus is closed (after what was already queued). It raises
         `AlarmsMissed` when it could not keep every version (the consumer fell too far behind,
         or the bus lost entries it had not read): read `active()` again and subscribe anew."""

@@ -186,7 +186,13 @@ class RedisAlertBus(AlertBus):
         conditions still true, and of every alarm raised in the last hour are read, and those
         whose record says they are open are returned."""
         keys = RegionKeys(region)
+        reader = self._readers.get(region)
         async with self._conn.calling():
+            if reader is not None:
+                # A subscription's reader takes its place in the stream when it first runs;
+                # fixed first, an alarm published by another station from now on is in the
+                # subscription, and one published before in this answer, never in neither.
+                await reader.ensure_positioned()
             since = await self._clock.now(self._conn.client) - ACTIVE_LOOKBACK_S
             ids = set(await self._conn.client.smembers(keys.attention))
             ids |= set(await self._conn.client.smembers(keys.ongoing))

@@ -56,8 +56,11 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
         open_stores(own), open_stores(dataclasses.replace(own, data_dir=tmp_path / "station")))
     received: list[tuple[str, bool]] = []
 
+    subscription = station.alerts.subscribe(config.region)
+    await station.alerts.active(config.region)  # from here every alarm published comes
+
     async def follow() -> None:
-        async for alarm in station.alerts.subscribe(config.region):
+        async for alarm in subscription:
             received.append(version(alarm))
 
     # the Cluster tab's timeline, fed as the window feeds it: the station's health checks and

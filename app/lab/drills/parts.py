@@ -104,7 +104,11 @@ class DrillStation:
     async def _follow(self) -> None:
         while True:
             try:
-                async for alarm in self._stores.alerts.subscribe(self._region):
+                subscription = self._stores.alerts.subscribe(self._region)
+                # whatever the drill publishes from now on is in the subscription, as at the
+                # station (AlertBus.subscribe); the current alarms are not the drill's
+                await self._stores.alerts.active(self._region)
+                async for alarm in subscription:
                     self.shown.append(version(alarm))
                     self.shown_at.append(time.monotonic())
                 return
