@@ -14,9 +14,10 @@ stops, so nothing of the suite stays frozen.
 The collector stays automatic: it runs on whichever thread's allocation sets it off, which may
 free a cycle holding Qt objects off the UI thread. Collecting on the UI thread only (the
 automatic collector off, the due generations collected there every 0.1 s) was tried and
-measured (bench --config InfluxDB, 32 beds): UI-thread pauses up to 20-40 ms (full collections
-of the history's objects, without the collector's own rule that skips most of them) and a
-24 h trend's p95 of 250-360 ms against 107 ms. The suite collects on its main thread between
+measured (bench --config InfluxDB, 32 beds, its week of backfill alive meanwhile): the young
+generation grew with what the other threads allocated, and without the collector's own rule
+that skips most full collections, those took 220-380 ms on the UI thread (the bench's
+measured window: pauses up to 22-37 ms). The suite collects on its main thread between
 tests (tests/conftest.py)."""
 
 from __future__ import annotations

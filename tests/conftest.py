@@ -7,7 +7,6 @@ import os
 
 import pytest
 
-
 from tests.hypothesis_profiles import load_profile
 from tests.servers import java_servers
 
@@ -30,10 +29,10 @@ def pytest_collection_modifyitems(items):
 def pytest_sessionstart(session):
     """Garbage collected on the main thread (Qt's) only, between tests. Left to itself, the
     collector runs on whichever thread allocates (a driver's, a worker's of asyncio.to_thread)
-    and can free there the Qt objects of an earlier test, off their thread: the likely cause
-    of a test worker that died of a segfault now and then. (The station itself keeps the
-    automatic collector: collecting on its UI thread only, tried, made its pauses 20-40 ms
-    and a 24 h trend's p95 on InfluxDB 250 ms against 110; see app/collector.py.)"""
+    and can free there the Qt objects of an earlier test, off their thread: a likely cause of
+    the test worker that died of a segfault in CI once. (The station itself keeps the
+    automatic collector: collecting on its UI thread only was tried, and its full collections
+    there took up to 380 ms; see app/collector.py.)"""
     gc.disable()
 
 
