@@ -178,7 +178,9 @@ class MainWindow(QMainWindow):
         self.vitals_chart.clear("Select a bed to see its vital signs")
         self.care_graph.show_message("Select a bed to see the care team")
         self.setCentralWidget(self._layout())
-        self.statusBar().addPermanentWidget(self.store_status, 1)
+        # the indicators at their own width, on the right: the rest of the bar is where a
+        # message is read (an acknowledgement that did not go out), which they had covered
+        self.statusBar().addPermanentWidget(self.store_status)
         self.statusBar().addPermanentWidget(self.pending_count)
         # the URLs were checked when the stores opened: a store that sends its secret
         # unprotected (insecure=true) or does not verify its server says so all the time
