@@ -67,9 +67,12 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
     # the lab's processes, every half second
     timeline, lab_states = Timeline(), lab_states_for(config.data_dir)
 
+    last_health = None
+
     async def watch() -> None:
+        nonlocal last_health
         while True:
-            health = await station.alerts.health()
+            health = last_health = await station.alerts.health()
             timeline.observe(picture([health], lab_states()), time.time())
             await asyncio.sleep(0.5)
 
@@ -102,9 +105,13 @@ async def test_a_killed_master_loses_no_alarm_version_the_simulator_was_handed(l
                          "every version the publisher was handed delivered")
         # the alarms can all be through before a health check has named the new master the
         # one written to (failed once, on a quiet machine): the timeline is watched until then
-        await eventually(lambda: any(c.text.startswith("writes now go to master redis-")
-                                     for c in timeline.changes), 15,
-                         "the timeline saw writes go to the new master")
+        try:
+            await eventually(lambda: any(c.text.startswith("writes now go to master redis-")
+                                         for c in timeline.changes), 15,
+                             "the timeline saw writes go to the new master")
+        except AssertionError as exc:  # what it saw instead, to act on
+            raise AssertionError(f"{exc}; it saw: {[c.text for c in timeline.changes]}; "
+                                 f"the last health: {last_health}") from None
     finally:
         following.cancel()
         watching.cancel()
