@@ -57,6 +57,9 @@ log = logging.getLogger(__name__)
 
 BACKEND = "cassandra"
 LOAD_TIMEOUT_S = 2.0  # the nodes' load is a detail: the health check does not wait long for it
+# Each node gossips its load once a minute: asked again after this long, not at every health
+# check (every second while the Cluster tab is shown)
+LOAD_EVERY_S = 30.0
 MAX_DAYS = 3660  # partitions one `hours` call may read: ten years
 SCHEMA_TIMEOUT_S = 30.0  # a schema change waits for every server to agree on it
 T = TypeVar("T")
@@ -84,6 +87,7 @@ class CassandraAnalyticsStore(AnalyticsStore):
         self._writing = asyncio.Lock()  # each add_hours starts from the totals the last one stored
         self._loads: dict[str, float] = {}  # each node's load in bytes, by IP (cassandra_load)
         self._gossip_table = True  # the servers have system_views.gossip_info, as far as known
+        self._loads_asked: float | None = None  # time.monotonic() of the last ask
 
     async def add_hours(self, rollups: Sequence[WardHour]) -> None:
         if not rollups:
@@ -209,8 +213,11 @@ class CassandraAnalyticsStore(AnalyticsStore):
 
     async def _read_loads(self) -> None:
         """Each node's load, from gossip; the last known ones while no node tells."""
-        if not self._gossip_table:
+        now = time.monotonic()
+        if not self._gossip_table or (self._loads_asked is not None
+                                      and now - self._loads_asked < LOAD_EVERY_S):
             return
+        self._loads_asked = now
         statement = simple(GOSSIP, ConsistencyLevel.ONE)
         try:
             rows = await execute(self._session, statement,

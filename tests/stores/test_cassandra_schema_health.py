@@ -10,6 +10,7 @@ from cassandra.pool import Host
 
 from stores.analytics.cassandra_cluster import HostStates
 from stores.analytics.cassandra_settings import CassandraSettings
+from stores.analytics import cassandra_store
 from stores.analytics.cassandra_store import CassandraAnalyticsStore
 from stores.errors import StoreUnavailable
 from stores.model import HealthState, NodeStatus
@@ -218,7 +219,8 @@ async def test_each_node_shows_its_load_from_gossip(session):
     assert asked.consistency_level == ConsistencyLevel.ONE
 
 
-async def test_a_server_without_the_gossip_table_is_not_asked_again(session):
+async def test_a_server_without_the_gossip_table_is_not_asked_again(session, monkeypatch):
+    monkeypatch.setattr(cassandra_store, "LOAD_EVERY_S", 0.0)  # else asked once a while anyway
     hosts = HostStates()
     hosts.seed([host("10.0.0.1", "dc1", True)])
     session.answer("gossip_info", error=InvalidRequest("table gossip_info does not exist"))
@@ -231,7 +233,9 @@ async def test_a_server_without_the_gossip_table_is_not_asked_again(session):
     assert len(session.sent_matching("gossip_info")) == 1
 
 
-async def test_a_load_that_does_not_come_keeps_the_last_one_and_the_health_up(session):
+async def test_a_load_that_does_not_come_keeps_the_last_one_and_the_health_up(session,
+                                                                           monkeypatch):
+    monkeypatch.setattr(cassandra_store, "LOAD_EVERY_S", 0.0)  # each check asks
     hosts = HostStates()
     hosts.seed([host("10.0.0.1", "dc1", True)])
     store = store_on(session, hosts)
@@ -242,3 +246,15 @@ async def test_a_load_that_does_not_come_keeps_the_last_one_and_the_health_up(se
     health = await store.health()
 
     assert (health.state, health.nodes[0].detail) == (HealthState.UP, "UN, 2 KiB")
+
+
+async def test_the_load_is_asked_once_a_while_not_at_every_health_check(session):
+    hosts = HostStates()
+    hosts.seed([host("10.0.0.1", "dc1", True)])
+    session.answer("gossip_info", [gossip_row("10.0.0.1", "2048")])
+    store = store_on(session, hosts)
+
+    checks = [await store.health() for _ in range(3)]
+
+    assert [health.nodes[0].detail for health in checks] == ["UN, 2 KiB"] * 3
+    assert len(session.sent_matching("gossip_info")) == 1

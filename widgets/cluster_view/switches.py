@@ -32,6 +32,7 @@ class SettingSwitch(QWidget):
         self.setting = setting
         self._group = QButtonGroup(self, exclusive=True)
         self.buttons: dict[str, QPushButton] = {}
+        self._text_px: int | None = None
         for choice in setting.choices:
             button = QPushButton(choice, self, checkable=True, objectName="SettingChoice")
             button.setToolTip(setting.about)
@@ -49,9 +50,14 @@ class SettingSwitch(QWidget):
             button.setChecked(True)
 
     def set_text_px(self, pixels: int) -> None:
-        """The buttons' text size: the view's, which grows with the window."""
+        """The buttons' text size: the view's, which grows with the window. Asked at every
+        layout of the view (each paint): the fonts are set only when the size changes."""
+        pixels = max(8, pixels)
+        if pixels == self._text_px:
+            return
+        self._text_px = pixels
         font = QFont(self.font())
-        font.setPixelSize(max(8, pixels))
+        font.setPixelSize(pixels)
         for button in self.buttons.values():
             button.setFont(font)
 
