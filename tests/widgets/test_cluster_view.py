@@ -104,7 +104,7 @@ def test_the_timeline_tells_the_failover_and_times_the_incident():
         (102.5, "alerts: degraded", True),
         (102.5, "master 127.0.0.1:7001 down", True),
         (105.0, "127.0.0.1:7002: replica \u2192 master", False),
-        (105.0, "writes now go to master 127.0.0.1:7002", False),
+        (105.0, "writes now go to 127.0.0.1:7002", False),
         (111.0, "alerts: up", False),
         (111.0, "replica 127.0.0.1:7001 up", False)]
     incident = view.timeline.incident

@@ -80,6 +80,8 @@ class Timeline:
         self._wrote_to[group.store] = now
         if before is None or now == before:
             return []
+        # the node only: its role can still be the old one for a look or two (a Redis replica
+        # is written to while Sentinel promotes it), and the role's change is a line of its own
         return [Change(at, group.store, f"writes now go to {_name(now, group)}", False)]
 
     def hear(self, healths: Sequence[StoreHealth]) -> list[Change]:
@@ -180,4 +182,4 @@ def _current(group: StoreGroup) -> str | None:
 
 def _name(address: str, group: StoreGroup) -> str:
     node = next(n for n in group.nodes if n.address == address)
-    return f"{node.role} {node.lab_name or node.address}"
+    return node.lab_name or node.address
