@@ -20,10 +20,28 @@ JAVA_FIXTURES = frozenset({"cassandra_cluster", "cassandra_server", "cassandra_l
                            "neo4j_server"})
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which reads the groups once
 def pytest_collection_modifyitems(items):
     for item in items:
         if JAVA_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group(java_servers.GROUP))
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own, which names each test's group
+def pytest_collection_finish(session):
+    """A worker of `--dist loadgroup` whose tests' ids lack their group: the groups are not
+    kept together, and each worker would start the Java servers of its own (twice the memory
+    and the start-up on two cores). It happened silently with pytest 9.2
+    (pytest-dev/pytest-xdist#1386), so it stops the run instead."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [item.nodeid for item in session.items
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        raise pytest.UsageError(
+            f"pytest-xdist's --dist loadgroup did not name the group of {len(lost)} test(s), "
+            f"{lost[0]} first: they would not run in one worker. Install a pytest that it "
+            "works with (pyproject.toml's test extra says which).")
 
 
 def pytest_sessionstart(session):
