@@ -19,7 +19,8 @@ from app.lab.drills.run import DrillRun
 from app.lab.node import LabNode
 from app.lab.state import Lab, LabError
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+# one worker runs the module, so its lab (about 20 s) is started once, not once per worker
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300), pytest.mark.xdist_group("lab-drills")]
 FIGURES = {"detect_s", "station_resumed_s", "writes_queued", "writes_delivered", "writes_lost",
            "samples_written", "samples_found", "samples_missing", "verdict"}
 
