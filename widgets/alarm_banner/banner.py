@@ -11,7 +11,6 @@ from PySide6.QtGui import QMouseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -21,17 +20,22 @@ from PySide6.QtWidgets import (
 from stores.model import Alarm, Priority, banner_order
 from widgets import palette
 from widgets.alarm_banner.rows import AlarmList
+from widgets.fitted_label import FittedLabel
 from widgets.alarm_banner.text import (  # noqa: F401 (re-exported: the banner's vocabulary)
     NO_ALARMS,
+    NO_AUDIO_OUTPUT,
+    NO_AUDIO_SHORT,
     PRIORITY_WORDS,
     alarm_colours,
     alarm_summary,
     audio_state_text,
     dark_variant,
     flash_interval_ms,
+    forms_safely,
     safe_colours,
     shown_safely,
     state_text,
+    summary_forms,
 )
 
 # A nurse reaching for Acknowledge must not acknowledge an alarm that appeared under the finger.
@@ -51,7 +55,7 @@ def display_order(alarms: list[Alarm]) -> list[Alarm]:
     return sorted(banner_order(alarms), key=lambda alarm: not alarm.needs_attention)
 
 
-class _ClickableLabel(QLabel):
+class _ClickableLabel(FittedLabel):
     clicked = Signal()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
@@ -93,8 +97,9 @@ class AlarmBanner(QFrame):
     def _build_widgets(self) -> None:
         self.top = QFrame(objectName="AlarmTop")
         self.text = _ClickableLabel(NO_ALARMS, objectName="AlarmText")
-        self.state = QLabel(objectName="AlarmState")
-        self.audio = QLabel(objectName="AudioState")
+        self.state = FittedLabel(objectName="AlarmState")  # cut with "…" where narrow
+        self.audio = FittedLabel(objectName="AudioState", whole=True)
+        self.audio.setAlignment(Qt.AlignmentFlag.AlignCenter)  # its short form in a wider box
         self.pause_audio = QPushButton("Pause audio", objectName="PauseAudioButton")
         self.pause_audio.setToolTip("Silence the alarm sound for 2 minutes")
         self.acknowledge = QPushButton("Acknowledge", objectName="AcknowledgeButton")
@@ -117,9 +122,9 @@ class AlarmBanner(QFrame):
         for widget in (self.audio, self.pause_audio, self.acknowledge):
             top.addWidget(widget)
         self.top.setMinimumHeight(52)
-        # Long alarm texts are cut at the right rather than widening the window past the
-        # screen: what matters (priority, bed, condition) comes first, and all of it is in the
-        # tooltip.
+        # A long alarm text never widens the window past the screen: where it does not fit,
+        # it leaves out its time, then the patient's name, then is cut with "…"; the priority,
+        # bed and condition come first, and all of it is in the tooltip.
         self.text.setMinimumWidth(360)
         self.state.setMinimumWidth(1)
         layout = QVBoxLayout(self)
@@ -210,8 +215,8 @@ class AlarmBanner(QFrame):
         if top is not None and top.needs_attention and (
                 new_top or not previous.needs_attention or previous.priority != top.priority):
             self._restart_flash(top.priority)  # a new alarm starts bright
-        self.text.setText(shown_safely(alarm_summary, top, now, self._with_ward) if top
-                          else NO_ALARMS)
+        self.text.set_texts(forms_safely(summary_forms, top, now, self._with_ward) if top
+                            else [NO_ALARMS])
         self.state.setText(shown_safely(state_text, top, notes.get(top.id, "")) if top else "")
         self.top.setToolTip(" \u00b7 ".join(t for t in (self.text.text(), self.state.text()) if t))
         self.state.setHidden(not self.state.text())
@@ -258,7 +263,7 @@ class AlarmBanner(QFrame):
     def _show_audio_state(self) -> None:
         text = audio_state_text(self._paused_until, self._muted, self._clock(),
                                 self._audio_available)
-        self.audio.setText(text)
+        self.audio.set_texts([text, NO_AUDIO_SHORT] if text == NO_AUDIO_OUTPUT else [text])
         self.audio.setHidden(not text)
         counting_down = text.startswith("Audio paused")
         if counting_down and not self._countdown.isActive():

@@ -10,13 +10,15 @@ from stores.model import Alarm, Priority
 from widgets import palette
 from widgets.alarm_banner.text import (
     SEPARATOR,
-    alarm_details,
     alarm_summary,
+    detail_forms,
+    forms_safely,
     safe_colours,
     safe_priority_text,
     shown_safely,
     state_text,
 )
+from widgets.fitted_label import FittedLabel
 
 MAX_ROWS = 3  # more rows would push the beds down on a 1080-line screen
 
@@ -34,7 +36,7 @@ class AlarmRow(QFrame):
         self._style_key: tuple | None = None
         self.chip = QLabel(objectName="AlarmChip", alignment=Qt.AlignmentFlag.AlignCenter)
         self.chip.setFixedWidth(104)
-        self.details = QLabel(objectName="AlarmRowText")
+        self.details = FittedLabel(objectName="AlarmRowText")
         self.state = QLabel(objectName="AlarmRowState")
         self.details.setMinimumWidth(240)  # cut at the right, not widening the window
         self.state.setMinimumWidth(1)
@@ -50,7 +52,7 @@ class AlarmRow(QFrame):
                    with_ward: bool = False) -> None:
         self.alarm = alarm
         self.chip.setText(safe_priority_text(alarm.priority))
-        self.details.setText(shown_safely(alarm_details, alarm, now, with_ward))
+        self.details.set_texts(forms_safely(detail_forms, alarm, now, with_ward))
         self.state.setText(shown_safely(state_text, alarm, escalation))
         self.setToolTip(self.text())
         selectable = bool(alarm.patient_id)

@@ -27,19 +27,33 @@ def priority_text(priority: Priority) -> str:
 def alarm_details(alarm: Alarm, now: float, with_ward: bool = False) -> str:
     """ "Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07"; `with_ward` (a station showing two
     wards, each with a Bed 7): "north-2 Bed 7 · ..." """
+    return detail_forms(alarm, now, with_ward)[0]
+
+
+def detail_forms(alarm: Alarm, now: float, with_ward: bool = False) -> list[str]:
+    """`alarm_details`, then shorter for a narrow banner: the time left out first, then the
+    patient's name (both stay in the tooltip); the bed and the condition with its value stay."""
     condition = alarm.condition
     if alarm.vital is not None and alarm.value is not None:
         condition += f" {vital_text.with_unit(alarm.vital, alarm.value)}"
     bed = vital_text.bed_label_from_id(alarm.bed_id)
     if with_ward and bed:
         bed = f"{alarm.ward} {bed}"
-    parts = [bed, alarm.patient_name, condition, vital_text.clock_text(alarm.raised_at, now)]
-    return SEPARATOR.join(part for part in parts if part)
+    clock = vital_text.clock_text(alarm.raised_at, now)
+    forms = ((bed, alarm.patient_name, condition, clock), (bed, alarm.patient_name, condition),
+             (bed, condition))
+    return list(dict.fromkeys(SEPARATOR.join(part for part in parts if part) for parts in forms))
 
 
 def alarm_summary(alarm: Alarm, now: float, with_ward: bool = False) -> str:
     """ "*** HIGH · Bed 7 · Jane Doe · SpO₂ low 84 % · 14:03:07" """
-    return f"{priority_text(alarm.priority)}{SEPARATOR}{alarm_details(alarm, now, with_ward)}"
+    return summary_forms(alarm, now, with_ward)[0]
+
+
+def summary_forms(alarm: Alarm, now: float, with_ward: bool = False) -> list[str]:
+    """`alarm_summary` and its shorter forms (`detail_forms`), the priority always first."""
+    return [f"{priority_text(alarm.priority)}{SEPARATOR}{details}"
+            for details in detail_forms(alarm, now, with_ward)]
 
 
 def state_text(alarm: Alarm, escalation: str = "") -> str:
@@ -70,6 +84,12 @@ def shown_safely(words: Callable[..., str], alarm: Alarm, *args) -> str:
         return f"ALARM{where}: cannot be shown in full, check the bedside"
 
 
+def forms_safely(forms: Callable[..., list[str]], alarm: Alarm, *args) -> list[str]:
+    """`forms(alarm, *args)`, or `shown_safely`'s line for an alarm that cannot be shown."""
+    shown: str | list[str] = shown_safely(forms, alarm, *args)  # type: ignore[arg-type]
+    return [shown] if isinstance(shown, str) else shown
+
+
 def safe_priority_text(priority: object) -> str:
     try:
         return priority_text(priority)
@@ -88,6 +108,7 @@ def safe_colours(alarm: Alarm, bright: bool) -> tuple[str, str, str]:
 
 
 NO_AUDIO_OUTPUT = "No audio output: alarms are not heard"
+NO_AUDIO_SHORT = "No audio: alarms not heard"  # where the banner is narrow (1366 px)
 
 
 def audio_state_text(paused_until: float | None, muted: bool, now: float,
