@@ -19,6 +19,11 @@ OCCUPANCY_BAR = "#2f6f9f"
 NAME_TOP = -2  # px from the top of a plot to its name's box (in the grid's line above the data)
 LABEL_GAP = 8  # px at least between two clock labels of a time axis
 TEXT_PADDING = 12  # px around a ward's occupancy text in its bar
+# px of a plot at least: its name, the data under it and two ticks of its axis (a smaller panel,
+# a 768-line screen with the banner full, scrolls rather than draw the name over the data);
+# the plot with the time axis needs its labels' height more
+PLOT_MIN_HEIGHT = 58
+TIME_AXIS_HEIGHT = 20
 USUAL_RANGE = {"heart_rate": (50.0, 110.0), "spo2": (90.0, 100.0)}  # widened to take in data
 
 
@@ -162,6 +167,7 @@ def _plot(layout: pg.GraphicsLayout, row: int, column: int, name: str, colour: s
         axis.setTextPen(palette.TEXT_DIM)
         axis.setStyle(tickFont=small, tickTextOffset=2)
     plot.getAxis("left").setWidth(26)
+    plot.setMinimumHeight(PLOT_MIN_HEIGHT + (TIME_AXIS_HEIGHT if time_axis else 0))
     label = pg.LabelItem(name, justify="left", size="7.5pt", color=colour)
     label.setParentItem(plot.vb)
     label.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(2, NAME_TOP))
