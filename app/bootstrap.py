@@ -26,6 +26,7 @@ from app.second_screen.placement import show_second_window
 from app.second_screen.window import SecondWindow
 from app.simulator.runner import BedsideSimulator
 from app.startup import StartupError, open_station_stores
+from app.station_lock import one_station
 from resources import theme
 from stores import Stores
 
@@ -114,7 +115,14 @@ async def run_station(config: Config, screenshot: Path | None = None,
                       show: str = "ward") -> int:
     """Run the station until its window closes, or render a screenshot after `after_s`;
     `size` (width, height) in px, else maximised (a screenshot: SCREENSHOT_SIZE); `show`: the
-    view in front ("ward" or "cluster")."""
+    view in front ("ward" or "cluster"). One station at a time on a data folder
+    (`app.station_lock`): StationRunning if another has it."""
+    with one_station(config.data_dir):
+        return await _run_station(config, screenshot, after_s, size, show)
+
+
+async def _run_station(config: Config, screenshot: Path | None, after_s: float,
+                       size: tuple[int, int] | None, show: str) -> int:
     started = time.monotonic()
     stores = await open_station_stores(config)
     station = await start_station(config, stores)

@@ -1,0 +1,62 @@
+"""One station at a time on a data folder. Two would share its embedded file: each would deliver
+the writes its outbox keeps for a real server (so twice), each simulator would feed the same beds,
+and on the embedded default neither would hear the other's alarms. A second start says which
+process has the folder, and how to run a second station beside it.
+
+The lock is the operating system's (`filelock`: flock on Linux and macOS, a locked file on
+Windows), so it goes with the process however that ends; the process id beside it is only there
+to be named."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+from filelock import FileLock, Timeout
+
+from app.startup import StartupError
+
+LOCK_NAME = "station.lock"
+PID_NAME = "station.pid"
+
+
+class StationRunning(StartupError):
+    """Another station has this data folder."""
+
+
+@contextlib.contextmanager
+def one_station(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder for this station while the block runs; StationRunning if another
+    station holds it."""
+    lock = FileLock(data_dir / LOCK_NAME, thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise StationRunning(
+            f"Ward Station is already running on the data folder {data_dir}"
+            f"{holder(data_dir / PID_NAME)}: use its window (two stations on one folder would "
+            "each deliver its queued writes, and each simulate its beds). To run another "
+            "station beside it, give that one a folder of its own with --data-dir.") from None
+    pid_file = data_dir / PID_NAME
+    try:
+        pid_file.write_text(f"{os.getpid()}\n")
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            pid_file.unlink()
+        lock.release()
+
+
+def holder(pid_file: Path) -> str:
+    """ " (process 1234, started 14:03)", or "" when the file names no running process (it is
+    only a hint: the lock itself is what counts)."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        started = psutil.Process(pid).create_time()
+    except (OSError, ValueError, psutil.Error):
+        return ""
+    return f" (process {pid}, started {time.strftime('%H:%M', time.localtime(started))})"
