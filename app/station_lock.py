@@ -10,6 +10,7 @@ to be named."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from filelock import FileLock, Timeout
 
 from app.startup import StartupError
 
+log = logging.getLogger(__name__)
 LOCK_NAME = "station.lock"
 PID_NAME = "station.pid"
 
@@ -33,14 +35,9 @@ def one_station(data_dir: Path) -> Iterator[None]:
     """Hold the data folder for this station while the block runs; StationRunning if another
     station holds it."""
     lock = FileLock(data_dir / LOCK_NAME, thread_local=False)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise StationRunning(
-            f"Ward Station is already running on the data folder {data_dir}"
-            f"{holder(data_dir / PID_NAME)}: use its window (two stations on one folder would "
-            "each deliver its queued writes, and each simulate its beds). To run another "
-            "station beside it, give that one a folder of its own with --data-dir.") from None
+    if not _taken(lock, data_dir):
+        yield
+        return
     pid_file = data_dir / PID_NAME
     try:
         pid_file.write_text(f"{os.getpid()}\n")
@@ -49,6 +46,24 @@ def one_station(data_dir: Path) -> Iterator[None]:
         with contextlib.suppress(OSError):
             pid_file.unlink()
         lock.release()
+
+
+def _taken(lock: FileLock, data_dir: Path) -> bool:
+    """Whether the lock was taken: StationRunning where another station has it; False where
+    the folder cannot be locked at all (the station still starts, and says so in its log)."""
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise StationRunning(
+            f"Ward Station is already running on the data folder {data_dir}"
+            f"{holder(data_dir / PID_NAME)}: use its window (two stations on one folder would "
+            "each deliver its queued writes, and each simulate its beds). To run another "
+            "station beside it, give that one a folder of its own with --data-dir.") from None
+    except OSError as exc:
+        log.warning("cannot lock the data folder %s (%s): a second station on it would not be "
+                    "refused", data_dir, exc.strerror or exc)
+        return False
+    return True
 
 
 def holder(pid_file: Path) -> str:

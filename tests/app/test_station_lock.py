@@ -74,3 +74,12 @@ def test_a_pid_file_naming_no_running_process_names_none(tmp_path):
     pid_file.write_text("999999999\n")
     assert holder(pid_file) == ""
     assert holder(tmp_path / "missing") == ""
+
+
+def test_a_folder_that_cannot_be_locked_still_starts_the_station_and_says_so(tmp_path, caplog):
+    (tmp_path / "station.lock").mkdir()  # where the lock file would be
+    ran = False
+    with one_station(tmp_path):
+        ran = True
+    assert ran
+    assert "cannot lock the data folder" in caplog.text
