@@ -19,10 +19,11 @@ OCCUPANCY_BAR = "#2f6f9f"
 NAME_TOP = -2  # px from the top of a plot to its name's box (in the grid's line above the data)
 LABEL_GAP = 8  # px at least between two clock labels of a time axis
 TEXT_PADDING = 12  # px around a ward's occupancy text in its bar
-# px of a plot at least: its name, the data under it and two ticks of its axis (a smaller panel,
-# a 768-line screen with the banner full, scrolls rather than draw the name over the data);
-# the plot with the time axis needs its labels' height more
-PLOT_MIN_HEIGHT = 58
+# px of a plot at least: its name over the top of its data, and two ticks of its axis; what a
+# 1366x768 window gives it with the banner quiet, so that one scrolls only when the banner is
+# full (four rows: the plots would be 10-20 px, each name drawn over all of its data); the plot
+# with the time axis needs its labels' height more
+PLOT_MIN_HEIGHT = 30
 TIME_AXIS_HEIGHT = 20
 USUAL_RANGE = {"heart_rate": (50.0, 110.0), "spo2": (90.0, 100.0)}  # widened to take in data
 

@@ -7,7 +7,13 @@ import pytest
 
 from stores.model import WardHour, WardOccupancy
 from tests.app.window_geometry import cut_off
-from widgets.analytics_charts import hour_ticks, hours_per_label, merge_wards
+from widgets.analytics_charts import (
+    PLOT_MIN_HEIGHT,
+    TIME_AXIS_HEIGHT,
+    hour_ticks,
+    hours_per_label,
+    merge_wards,
+)
 from widgets.analytics_panel import AnalyticsPanel
 
 T0 = 1_779_400_800.0  # the start of an hour
@@ -151,3 +157,24 @@ def ward_texts(panel):
         for text in region.ward_texts:
             if text.isVisible():
                 yield text.sceneBoundingRect(), region.occupancy_plot.vb.sceneBoundingRect()
+
+
+def test_a_short_panel_keeps_each_plot_readable_and_scrolls(qtbot, panel):
+    """A 1366x768 window with the banner full leaves the panel about 190 px: each plot keeps
+    its least height (its name over the top of its data) and the rest scrolls."""
+    panel.resize(520, 150)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_hours(HOURS)
+    panel.show_occupancy(OCCUPANCY)
+
+    def readable():
+        for name in panel.regions():
+            region = panel.region(name)
+            heights = [plot.geometry().height() for plot in
+                       (region.alarm_plot, region.heart_rate_plot, region.spo2_plot)]
+            assert min(heights[:2]) >= PLOT_MIN_HEIGHT, heights
+            assert heights[2] >= PLOT_MIN_HEIGHT + TIME_AXIS_HEIGHT, heights
+        assert panel.charts.height() > 150  # taller than the panel: it scrolls
+
+    qtbot.waitUntil(readable, timeout=1000)  # pyqtgraph lays its plots out a pass later
