@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from stores.model import Alarm, Priority, banner_order
 from widgets import palette
 from widgets.alarm_banner.rows import AlarmList
-from widgets.fitted_label import FittedLabel
 from widgets.alarm_banner.text import (  # noqa: F401 (re-exported: the banner's vocabulary)
     NO_ALARMS,
     NO_AUDIO_OUTPUT,
@@ -37,6 +36,7 @@ from widgets.alarm_banner.text import (  # noqa: F401 (re-exported: the banner's
     state_text,
     summary_forms,
 )
+from widgets.fitted_label import FittedLabel
 
 # A nurse reaching for Acknowledge must not acknowledge an alarm that appeared under the finger.
 ACKNOWLEDGE_GUARD_S = 1.0
