@@ -35,8 +35,7 @@ class FittedLabel(QLabel):
     def set_texts(self, texts: Sequence[str]) -> None:
         """The full text first, then shorter forms of it."""
         self._texts = tuple(texts) or ("",)
-        self.setText(self._texts[0])  # after _texts: setText updates the geometry
-        self.update()
+        self.setText(self._texts[0])  # after _texts: setText updates the geometry and repaints
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
         if not self._texts or self._texts[0] != text:

@@ -22,11 +22,10 @@ from widgets import palette
 from widgets.alarm_banner.rows import AlarmList
 from widgets.alarm_banner.text import (  # noqa: F401 (re-exported: the banner's vocabulary)
     NO_ALARMS,
-    NO_AUDIO_OUTPUT,
-    NO_AUDIO_SHORT,
     PRIORITY_WORDS,
     alarm_colours,
     alarm_summary,
+    audio_forms,
     audio_state_text,
     dark_variant,
     flash_interval_ms,
@@ -263,7 +262,7 @@ class AlarmBanner(QFrame):
     def _show_audio_state(self) -> None:
         text = audio_state_text(self._paused_until, self._muted, self._clock(),
                                 self._audio_available)
-        self.audio.set_texts([text, NO_AUDIO_SHORT] if text == NO_AUDIO_OUTPUT else [text])
+        self.audio.set_texts(audio_forms(text))
         self.audio.setHidden(not text)
         counting_down = text.startswith("Audio paused")
         if counting_down and not self._countdown.isActive():

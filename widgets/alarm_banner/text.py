@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
+from typing import TypeVar
 from datetime import datetime
 
 from PySide6.QtGui import QColor
@@ -13,6 +14,7 @@ from stores.model import Alarm, AlarmKind, Priority
 from widgets import palette, vital_text
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 PRIORITY_WORDS = {Priority.HIGH: "HIGH", Priority.MEDIUM: "MEDIUM", Priority.LOW: "LOW"}
 NO_ALARMS = "No active alarms"
 AUDIO_MUTED = "Audio muted (training)"
@@ -71,7 +73,7 @@ def state_text(alarm: Alarm, escalation: str = "") -> str:
     return SEPARATOR.join(tags)
 
 
-def shown_safely(words: Callable[..., str], alarm: Alarm, *args) -> str:
+def shown_safely(words: Callable[..., T], alarm: Alarm, *args) -> T | str:
     """`words(alarm, *args)`, or, for an alarm with a field that cannot be shown (a bug, a
     record no check foresaw), a line that still says an alarm is there: one bad row never
     blanks the banner."""
@@ -86,7 +88,7 @@ def shown_safely(words: Callable[..., str], alarm: Alarm, *args) -> str:
 
 def forms_safely(forms: Callable[..., list[str]], alarm: Alarm, *args) -> list[str]:
     """`forms(alarm, *args)`, or `shown_safely`'s line for an alarm that cannot be shown."""
-    shown: str | list[str] = shown_safely(forms, alarm, *args)  # type: ignore[arg-type]
+    shown = shown_safely(forms, alarm, *args)
     return [shown] if isinstance(shown, str) else shown
 
 
@@ -123,6 +125,11 @@ def audio_state_text(paused_until: float | None, muted: bool, now: float,
         return ""
     seconds = math.ceil(paused_until - now)
     return f"Audio paused {seconds // 60}:{seconds % 60:02d}"
+
+
+def audio_forms(text: str) -> list[str]:
+    """An audio state's words (`audio_state_text`), then its short form where it has one."""
+    return [text, NO_AUDIO_SHORT] if text == NO_AUDIO_OUTPUT else [text]
 
 
 def flash_interval_ms(priority: Priority) -> int:
