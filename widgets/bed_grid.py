@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from stores.model import Alarm, Bed, Patient, VitalSample, WaveformChunk, banner_order
 from widgets.bed_tile.tile import BedTile
+from widgets.bed_tile.traces import TraceOverlay
 from widgets.sweep.scale import screen_px_per_mm
 
 STALENESS_CHECK_MS = 1000
@@ -71,6 +72,7 @@ class BedGrid(QWidget):
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
+        self._traces = TraceOverlay(self)  # every tile's ECG strip, one paint event a frame
         self._timer = QTimer(self, interval=STALENESS_CHECK_MS, timeout=self.refresh_staleness)
         self._timer.start()
         # the station's calibration; None: the screen's own scale, looked up when shown (and
@@ -110,12 +112,23 @@ class BedGrid(QWidget):
             self._layout.removeWidget(tile)
         self._tiles = {bed.id: old.pop(bed.id, None) or self._new_tile(bed) for bed in beds}
         for tile in old.values():
+            tile.strip_moved = tile.strip_changed = None
             self._vitals_due.pop(tile, None)
             self._numbers_due.pop(tile, None)
             self._chunks_due.pop(tile, None)
             tile.hide()
             tile.deleteLater()
         self._place_tiles()
+        self._traces.set_tiles(self._tiles.values())
+
+    @property
+    def traces(self) -> TraceOverlay:
+        """The widget the tiles' ECG strips are painted in, over the tiles."""
+        return self._traces
+
+    def frame_widgets(self) -> list[QWidget]:
+        """What a frame paints: the tiles' strips, and the tiles whose numbers changed."""
+        return [self._traces, *self._tiles.values()]
 
     def _place_tiles(self) -> None:
         columns = self.columns()
@@ -133,6 +146,7 @@ class BedGrid(QWidget):
     def resizeEvent(self, event) -> None:
         self._even_out()
         super().resizeEvent(event)
+        self._traces.follow_soon()
 
     def _even_out(self) -> None:
         """Equal stretch alone is not equal tiles: the grid hands its leftover pixels to some
@@ -189,8 +203,8 @@ class BedGrid(QWidget):
             self._take_due_vitals(len(self._vitals_due))  # no frame will: tiles read them now
             return
         now = self._clock()
-        for tile in self._tiles.values():
-            tile.advance_sweep(now)
+        self._traces.follow_if_due()
+        self._traces.advance(now)
         self.frame_ticked.emit(now)
         self._take_due_vitals(math.ceil(len(self._tiles) / NUMBERS_SPREAD_FRAMES))
         self._show_due_numbers()

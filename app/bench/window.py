@@ -79,7 +79,7 @@ async def _measure_frames(bench: BenchStation, seconds: float) -> dict:
     probes = [screen.paints for screen in bench.screens()]
     memory = MemorySamples(warm_up_s(seconds), excluded_mb=lambda: records_mb(probes)).start()
     with GcPauses() as gc_pauses:  # of the UI thread, which runs this loop
-        figures = await measure_frames([(screen.paints, screen.grid.tiles())
+        figures = await measure_frames([(screen.paints, screen.grid.frame_widgets())
                                         for screen in bench.screens()], seconds)
     soak = await memory.stop()
     grid = bench.window.bed_grid

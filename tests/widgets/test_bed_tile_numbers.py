@@ -10,10 +10,11 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize
-from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QRegion
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, QSize
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QRegion
 
 from stores.model import Alarm, Bed, Patient, Priority, Vital, VitalSample
+from widgets import palette
 from widgets.bed_grid import NUMBERS_SPREAD_FRAMES, BedGrid
 from widgets.bed_tile import paint as bed_tile_paint
 from widgets.bed_tile.still import TileStill
@@ -33,17 +34,25 @@ def vitals(time: float, heart_rate: float) -> dict[str, VitalSample]:
 
 
 class Paints(QObject):
-    """The region each watched tile was repainted in, since the last `clear`."""
+    """The region each watched tile was repainted in, since the last `clear`; with `traces`
+    (the grid's trace overlay), what it painted over each tile counts as the tile's."""
 
-    def __init__(self, tiles) -> None:
+    def __init__(self, tiles, traces=None) -> None:
         super().__init__()
         self.regions: dict[object, QRegion] = {}
-        for tile in tiles:
-            tile.installEventFilter(self)
+        self._tiles, self._traces = list(tiles), traces
+        for watched in [*self._tiles, traces]:
+            if watched is not None:
+                watched.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.regions[watched] = self.regions.get(watched, QRegion()).united(event.region())
+        if event.type() != QEvent.Type.Paint:
+            return False
+        painted = {watched: event.region()}
+        if watched is self._traces:
+            painted = {tile: event.region().translated(-tile.pos()) for tile in self._tiles}
+        for tile, region in painted.items():
+            self.regions[tile] = self.regions.get(tile, QRegion()).united(region)
         return False
 
     def reached(self, tile, rect: QRect) -> bool:
@@ -118,11 +127,14 @@ def test_an_alarm_repaints_its_tile_at_once_even_with_numbers_waiting(qtbot, gri
 @pytest.mark.qt_log_ignore("propagateSizeHints")
 def test_the_stale_marker_is_painted_at_once(qtbot, grid, now):
     tile = grid.tile("b03")
-    paints = Paints([tile])
+    paints = Paints([tile], grid.traces)  # the strip lies under the grid's trace overlay
     now[0] = T0 + 12.0
     grid.refresh_staleness()
     assert tile.view().stale == "NO DATA 12 s"
     qtbot.waitUntil(lambda: paints.reached(tile, tile.ecg.strip.toRect()), timeout=500)
+    shown = grid.grab(tile.geometry()).toImage()  # the tile as the grid shows it, overlay and all
+    strip = tile.ecg.strip.toRect()
+    assert shown.pixelColor(strip.topLeft() + QPoint(1, 1)) == QColor(palette.STALE)  # beside the words
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")

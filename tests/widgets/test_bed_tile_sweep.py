@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRectF, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, QTimer
 from PySide6.QtGui import QColor
 
 from stores.model import Alarm, Bed, Patient, Priority, VitalSample, Waveform, WaveformChunk
@@ -180,6 +180,12 @@ def test_empty_beds_and_previous_occupants_lend_no_ecg(grid, tile, now):
     assert tile.ecg.sweep.newest is None
 
 
+def deliver_repaints() -> None:
+    """Paint now what was asked to be repainted (Qt posts the request to the window)."""
+    QCoreApplication.sendPostedEvents()
+    QCoreApplication.processEvents()
+
+
 class Paints(QObject):
     def __init__(self) -> None:
         super().__init__()
@@ -198,17 +204,20 @@ def test_one_shared_timer_repaints_only_the_swept_columns(qtbot, grid, tile, now
     assert grid.frame_timer.isActive()
     grid.frame_timer.stop()  # the test drives the frames
     grid.advance_sweeps()
-    qtbot.wait(50)
+    deliver_repaints()
     paints = Paints()
     tile.installEventFilter(paints)
+    grid.traces.installEventFilter(paints)  # the tiles' strips are painted over them, in one
     grid.add_waveforms({"b01": [ecg("b01", T0, 0.25)]})  # a chunk alone repaints nothing
     grid.frame_timer.stop()
-    qtbot.wait(50)
+    deliver_repaints()  # what was asked for is painted now: nothing
     assert paints.rects == []
     now[0] += 1 / 30
     grid.advance_sweeps()
-    qtbot.waitUntil(lambda: bool(paints.rects), timeout=1000)
-    assert all(rect.width() <= 20 for rect in paints.rects)  # a few columns, not the tile
+    deliver_repaints()
+    assert paints.rects
+    strip = tile.ecg.strip.toRect().translated(tile.pos())
+    assert all(rect.width() <= 20 and strip.contains(rect) for rect in paints.rects)  # a few columns
     assert grid.frame_timer.interval() == round(1000 / 60)
 
 
@@ -216,11 +225,11 @@ def test_a_frame_with_nothing_new_asks_for_no_repaint(grid, tile, now):
     grid.add_waveforms({"b01": [ecg("b01", T0 - 10, 10)]})
     frame(grid, tile, T0 + 0.5, now)
     asked = []
-    tile.update = lambda *area: asked.append(area)
+    grid.traces.update = lambda *area: asked.append(area)  # x, y, width, height over the tiles
     frame(grid, tile, T0 + 0.5, now)  # the clock has not moved: no column changed
     assert asked == []
     frame(grid, tile, T0 + 0.5 + 1 / 60, now)  # it has: the columns the head passed
-    assert asked and all(area[0].width() <= 20 for area in asked)  # and the erase bar
+    assert asked and all(area[2] <= 20 for area in asked)  # and the erase bar
 
 
 def test_each_frame_tells_with_its_clock_so_others_paint_in_step(qtbot, grid, tile, now):

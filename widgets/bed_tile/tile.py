@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from stores.model import Alarm, Bed, Patient, Vital, VitalSample, Waveform, WaveformChunk
@@ -51,6 +51,11 @@ class BedTile(QWidget):
         # given a tile with new numbers: True if it will call show_numbers() soon
         self.numbers_pacer: Callable[[BedTile], bool] | None = None
         self._sweep_now: float | None = None  # the clock at the grid's last frame
+        # what hears that the strip moved, and that all of it is to be painted again (the grid's
+        # trace overlay, which paints every tile's strip in one paint event a frame)
+        self.strip_moved: Callable[[], None] | None = None
+        self.strip_changed: Callable[[], None] | None = None
+        self._background_due = True  # the still beneath the strip changed: bake it into the trace
         self._placed_for: tuple | None = None  # size and alarm row the strip was laid out for
         self.bed = bed
         self._stale_after_s = stale_after_s
@@ -109,7 +114,7 @@ class BedTile(QWidget):
     def set_pixels_per_mm(self, pixels_per_mm: float) -> None:
         """The screen's scale: the sweep runs at 25 mm/s of this screen."""
         self.ecg.place(self.ecg.strip, pixels_per_mm)
-        self.update()
+        self._repaint_all()
 
     def advance_sweep(self, now: float) -> None:
         """One frame of the grid's timer: repaint the columns the sweep changed since the last."""
@@ -118,6 +123,25 @@ class BedTile(QWidget):
             return
         for rect in self.ecg.dirty_rects(now):
             self.update(rect)
+
+    def advance_columns(self, now: float) -> list[tuple[int, int]]:
+        """One frame of the grid's trace overlay: move the trace on to `now`; the strip's columns
+        that changed (pixels from its left edge), for the overlay to repaint."""
+        self._sweep_now = now
+        if not self._view.sweeping or not self.isVisible():
+            return []
+        if self._background_due:
+            self._background_due = False
+            self.ecg.set_background(self._still_pixmap(QRect()).toImage())
+        return self.ecg.dirty_columns(now)
+
+    def strip_image(self) -> QImage | None:
+        """The strip as shown, in one image (the still beneath the trace baked in), while it
+        sweeps and that image is up to date; else None (`paint_strip` paints it)."""
+        if self._background_due or not self._view.sweeping:
+            return None
+        layer = self.ecg.layer
+        return self.ecg.image if layer is not None and layer.drawn else None
 
     def catch_up_sweep(self) -> None:
         """Get the ECG's new samples ready to show (the grid spreads this over a few frames)."""
@@ -166,9 +190,15 @@ class BedTile(QWidget):
         self._place_strip()  # the alarm row may have come or gone
         self.setAccessibleDescription(describe(view))
         if not numbers_only:
-            self.update()  # alarm colour, stale marker, selection: never held back
+            self._background_due = True
+            self._repaint_all()  # alarm colour, stale marker, selection: never held back
         elif self.numbers_pacer is None or not self.numbers_pacer(self):
             self.update(self._numbers_area())
+
+    def _repaint_all(self) -> None:
+        self.update()
+        if self.strip_changed is not None:
+            self.strip_changed()
 
     def show_numbers(self) -> None:
         """Draw the present numbers into the still image, outside a paint event, and repaint
@@ -225,6 +255,21 @@ class BedTile(QWidget):
             self.ecg.paint(painter, now)
         painter.end()
 
+    def strip_rect(self) -> QRect | None:
+        """Where the ECG strip is laid out in the tile (None: nowhere yet)."""
+        strip = self.ecg.strip.toRect()
+        return strip if not strip.isEmpty() else None
+
+    def paint_strip(self, painter: QPainter) -> None:
+        """Paint the strip as `paintEvent` would, with `painter` at the tile's origin: the still
+        image there, and the trace over it while it sweeps."""
+        self._place_strip()
+        strip = self.ecg.strip.toRect()
+        painter.setClipRect(strip)
+        painter.drawPixmap(0, 0, self._still_pixmap(strip))
+        if self._view.sweeping:
+            self.ecg.paint(painter, self._sweep_now if self._sweep_now is not None else self._clock())
+
     def _still_pixmap(self, area: QRect) -> QPixmap:
         """The tile without its trace: drawn whole when more than its numbers changed; its
         numbers drawn again when `area` (being repainted) reaches them."""
@@ -248,6 +293,22 @@ class BedTile(QWidget):
         super().resizeEvent(event)
         self._place_strip()
 
+    def moveEvent(self, event) -> None:
+        super().moveEvent(event)
+        self._strip_moved()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._strip_moved()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._strip_moved()
+
+    def _strip_moved(self) -> None:
+        if self.strip_moved is not None:
+            self.strip_moved()
+
     def _place_strip(self) -> None:
         """Lay the strip out again if the size, the alarm row or the screen's ratio changed:
         checked on resize (a hidden tile gets its resize event when shown), when the view
@@ -255,7 +316,11 @@ class BedTile(QWidget):
         key = (self.width(), self.height(), self._view.alarm is not None, self.devicePixelRatioF())
         if key != self._placed_for:
             self._placed_for = key
+            before = self.ecg.strip
             self.ecg.place(self.parts().strip, ratio=key[3])
+            self._background_due = True
+            if self.ecg.strip != before:
+                self._strip_moved()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):

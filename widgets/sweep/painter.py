@@ -89,17 +89,37 @@ class SweepPainter:
     def signal(self, now: float) -> str:
         return self.sweep.signal(now)
 
-    def dirty_rects(self, now: float) -> list[QRect]:
-        """Move the trace on to `now`; the widget's rectangles that changed (the head's advance
-        and the erase bar, late samples)."""
+    def set_background(self, widget_image: QImage) -> None:
+        """Bake what lies under the strip, in `widget_image` (the widget drawn without its
+        trace, at the screen's ratio), into the trace's image: that image then shows the strip
+        as it is, alone (the bed grid's frames draw it over the tile)."""
+        if self.layer is None or widget_image.isNull():
+            return
+        image = widget_image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        rows, columns = self.layer.pixels.shape
+        top, left = round(self.strip.top() * self._ratio), round(self.strip.left() * self._ratio)
+        if top + rows > image.height() or left + columns > image.width():
+            return  # not the widget this strip is laid out in
+        pixels = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)
+        self.layer.set_background(pixels[top:top + rows, left:left + columns])
+
+    @property
+    def image(self) -> QImage | None:
+        """The trace's image, the strip's size in device pixels."""
+        return self._image
+
+    def dirty_columns(self, now: float) -> list[tuple[int, int]]:
+        """Move the trace on to `now`; the strip's columns (pixels from its left edge, from,
+        to) that changed: the head's advance and the erase bar, late samples."""
         if self.layer is None:
             return []
+        ratio = self._ratio
+        return [(math.floor(c0 / ratio), math.ceil(c1 / ratio)) for c0, c1 in self.layer.advance(now)]
+
+    def dirty_rects(self, now: float) -> list[QRect]:
+        """`dirty_columns` as the widget's rectangles."""
         left, top, height = self._strip_px.left(), self._strip_px.top(), self._strip_px.height()
-        rects = []
-        for c0, c1 in self.layer.advance(now):
-            x0, x1 = math.floor(c0 / self._ratio), math.ceil(c1 / self._ratio)
-            rects.append(QRect(left + x0, top, x1 - x0, height))
-        return rects
+        return [QRect(left + x0, top, x1 - x0, height) for x0, x1 in self.dirty_columns(now)]
 
     def paint(self, painter: QPainter, now: float) -> None:
         """Blit the trace over the strip; the paint event's region clips it to what changed."""

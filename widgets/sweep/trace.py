@@ -30,14 +30,17 @@ _SOON_S = 0.05
 
 class TraceLayer:
     """The trace of `sweep` in `pixels`, an array (rows, columns) of 32-bit pixels the renderer
-    wraps in an image: `colour` where the line is, 0 (transparent) elsewhere. A value v is drawn
-    at row `baseline - v * gain`, kept within the rows; the columns span one sweep."""
+    wraps in an image: `colour` where the line is, the background elsewhere (0, transparent,
+    unless `set_background` gives what lies beneath: the layer is then the strip as shown). A
+    value v is drawn at row `baseline - v * gain`, kept within the rows; the columns span one
+    sweep."""
 
     def __init__(self, sweep: Sweep, pixels: np.ndarray, colour: int, baseline: float,
                  gain: float) -> None:
         self.sweep, self.pixels = sweep, pixels
         rows, self.columns = pixels.shape
-        self._colour, self._blank = np.uint32(colour), np.uint32(0)
+        self._colour = np.uint32(colour)
+        self._background = np.zeros(pixels.shape, np.uint32)  # where no line is
         self._baseline, self._gain, self._last_row = baseline, gain, rows - 1
         self._rows = np.arange(rows).reshape(-1, 1)
         # the sweep's geometry is the layer's for its life (a new one makes a new layer): kept
@@ -55,6 +58,14 @@ class TraceLayer:
         self._at = (0, 0)  # the sweep and column the head was in at the last frame
         self._changed: list[Columns] = []  # columns drawn since the last frame (late samples)
         self._arrived: tuple[int, int] | None = None  # first and last sample not worked out
+
+    def set_background(self, background: np.ndarray) -> None:
+        """Show the trace over `background`, pixels of the layer's shape (what is beneath it,
+        with the trace's image drawn over that: then one image shows both); drawn again whole
+        at the next frame if it differs."""
+        if not np.array_equal(background, self._background):
+            np.copyto(self._background, background)
+            self.forget()
 
     @property
     def drawn(self) -> bool:
@@ -116,7 +127,7 @@ class TraceLayer:
             self._copy(number, 0, column)
         end = self._bar_end(x)
         for c0, c1 in self._bar(column, end):
-            self.pixels[:, c0:c1] = self._blank
+            self.pixels[:, c0:c1] = self._background[:, c0:c1]
         return changed + self._pieces(old_number * self.columns + old_column,
                                       number * self.columns + end)
 
@@ -125,7 +136,7 @@ class TraceLayer:
         self._head, self._changed, self._arrived = head, [], None
         self._at = self._where(head)[:2]
         self._page_sweep = [-1] * self._pages
-        self.pixels.fill(self._blank)
+        np.copyto(self.pixels, self._background)
         ring = self.sweep.samples
         if ring.newest is not None:
             newest = ring.number(ring.newest)
@@ -155,12 +166,14 @@ class TraceLayer:
         if self._page_sweep[page] > number:
             return
         if self._page_sweep[page] < number:  # the page's sweep is long gone: start it blank
-            self._worked[page] = self._blank
+            self._worked[page] = self._background
             self._page_sweep[page] = number
         low, high = self._rows_lit(number, c0, c1)
         lit = self._rows >= low
         lit &= self._rows <= high
-        np.multiply(lit, self._colour, out=self._worked[page, :, c0:c1])
+        columns = self._worked[page, :, c0:c1]
+        np.copyto(columns, self._background[:, c0:c1])
+        np.copyto(columns, self._colour, where=lit)
 
     def _rows_lit(self, number: int, c0: int, c1: int) -> tuple[np.ndarray, np.ndarray]:
         """For each column c0..c1 of sweep `number`: the first and last row its line lights.
@@ -214,7 +227,7 @@ class TraceLayer:
         if self._page_sweep[page] == number:
             self.pixels[:, c0:c1] = self._worked[page, :, c0:c1]
         else:  # nothing of that sweep arrived
-            self.pixels[:, c0:c1] = self._blank
+            self.pixels[:, c0:c1] = self._background[:, c0:c1]
 
     def _show_again(self, number: int, c0: int, c1: int) -> None:
         """Draw the columns c0..c1 of sweep `number` that are shown now (late samples)."""
