@@ -124,7 +124,7 @@ class BedTile(QWidget):
         for rect in self.ecg.dirty_rects(now):
             self.update(rect)
 
-    def advance_columns(self, now: float) -> list[tuple[int, int]]:
+    def advance_columns(self, now: float, steps: dict | None = None) -> list[tuple[int, int]]:
         """One frame of the grid's trace overlay: move the trace on to `now`; the strip's columns
         that changed (pixels from its left edge), for the overlay to repaint."""
         self._sweep_now = now
@@ -133,7 +133,7 @@ class BedTile(QWidget):
         if self._background_due:
             self._background_due = False
             self.ecg.set_background(self._still_pixmap(QRect()).toImage())
-        return self.ecg.dirty_columns(now)
+        return self.ecg.dirty_columns(now, steps)
 
     def strip_image(self) -> QImage | None:
         """The strip as shown, in one image (the still beneath the trace baked in), while it

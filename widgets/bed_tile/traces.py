@@ -101,8 +101,9 @@ class TraceOverlay(QWidget):
 
     def advance(self, now: float) -> None:
         """A frame: every tile's trace moves on to `now`; repaint the columns that changed."""
+        steps: dict = {}  # tiles in step move alike: each step worked out once
         for tile, strip in self._strips:
-            for x0, x1 in tile.advance_columns(now):
+            for x0, x1 in tile.advance_columns(now, steps):
                 self.update(strip.left() + x0, strip.top(), x1 - x0, strip.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:

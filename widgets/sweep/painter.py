@@ -108,13 +108,17 @@ class SweepPainter:
         """The trace's image, the strip's size in device pixels."""
         return self._image
 
-    def dirty_columns(self, now: float) -> list[tuple[int, int]]:
+    def dirty_columns(self, now: float, steps: dict | None = None) -> list[tuple[int, int]]:
         """Move the trace on to `now`; the strip's columns (pixels from its left edge, from,
-        to) that changed: the head's advance and the erase bar, late samples."""
+        to) that changed: the head's advance and the erase bar, late samples. `steps`: as
+        `TraceLayer.advance`."""
         if self.layer is None:
             return []
+        columns = self.layer.advance(now, steps)
+        if self._ratio == 1.0:
+            return columns
         ratio = self._ratio
-        return [(math.floor(c0 / ratio), math.ceil(c1 / ratio)) for c0, c1 in self.layer.advance(now)]
+        return [(math.floor(c0 / ratio), math.ceil(c1 / ratio)) for c0, c1 in columns]
 
     def dirty_rects(self, now: float) -> list[QRect]:
         """`dirty_columns` as the widget's rectangles."""

@@ -15,6 +15,7 @@ pixel (tests/widgets/sweep/test_trace.py)."""
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,6 +27,16 @@ _EMPTY = (1, 0)  # a column's first and last lit row where nothing is drawn
 # Samples this close ahead of the head are worked out before a frame shows its columns: the
 # column the head is in, and the line from its last sample on to the next, reach this far.
 _SOON_S = 0.05
+
+
+class _Step(NamedTuple):
+    """One frame's move of the head: where it is now (sweep, column), the worked-out columns to
+    show (sweep, from, to), the erase bar's columns, and the columns that changed."""
+
+    at: tuple[int, int]
+    copies: list[Shown]
+    bar: list[Columns]
+    pieces: list[Columns]
 
 
 class TraceLayer:
@@ -103,12 +114,14 @@ class TraceLayer:
             if self._head is not None:
                 self._show_again(number, c0, c1)
 
-    def advance(self, now: float) -> list[Columns]:
+    def advance(self, now: float, steps: dict | None = None) -> list[Columns]:
         """A frame: copy in the columns the head passed since the last, blank the erase bar;
-        the columns that changed (everything, on the first frame or after a jump)."""
+        the columns that changed (everything, on the first frame or after a jump). Layers of
+        one geometry moving from the same head to the same head take the same step: with
+        `steps` (one dict for a frame's layers), it is worked out once for them all."""
         if self._px_per_s <= 0:
             return []
-        head = self.sweep.head(now)
+        head = now - self.sweep.delay_s
         if not self.sweep.follows(self._head, head):
             self.draw_all(head)
             return [(0, self.columns)]
@@ -117,19 +130,30 @@ class TraceLayer:
         changed, self._changed = self._changed, []
         if head == self._head:
             return changed
+        key = (self._head, self._at, head, self._period, self.columns, self.sweep.erase_s)
+        step = steps.get(key) if steps is not None else None
+        if step is None:
+            step = self._step(head)
+            if steps is not None:
+                steps[key] = step
+        self._head, self._at = head, step.at
+        for number, c0, c1 in step.copies:
+            self._copy(number, c0, c1)
+        for c0, c1 in step.bar:
+            self.pixels[:, c0:c1] = self._background[:, c0:c1]
+        return changed + step.pieces if changed else step.pieces
+
+    def _step(self, head: float) -> _Step:
+        """What a frame moving the head from where it was to `head` does (`advance`)."""
         old_number, old_column = self._at
         number, column, x = self._where(head)
-        self._head, self._at = head, (number, column)
         if number == old_number:
-            self._copy(number, old_column, column)
+            copies = [(number, old_column, column)]
         else:
-            self._copy(old_number, old_column, self.columns)
-            self._copy(number, 0, column)
+            copies = [(old_number, old_column, self.columns), (number, 0, column)]
         end = self._bar_end(x)
-        for c0, c1 in self._bar(column, end):
-            self.pixels[:, c0:c1] = self._background[:, c0:c1]
-        return changed + self._pieces(old_number * self.columns + old_column,
-                                      number * self.columns + end)
+        return _Step((number, column), [c for c in copies if c[2] > c[1]], self._bar(column, end),
+                     self._pieces(old_number * self.columns + old_column, number * self.columns + end))
 
     def draw_all(self, head: float) -> None:
         """Work out every column from the samples held and show the trace with the head at `head`."""
