@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from stores.model import Alarm, Bed, Patient, Vital, VitalSample, Waveform, WaveformChunk
@@ -135,13 +135,12 @@ class BedTile(QWidget):
             self.ecg.set_background(self._still_pixmap(QRect()).toImage())
         return self.ecg.dirty_columns(now, steps)
 
-    def strip_image(self) -> QImage | None:
-        """The strip as shown, in one image (the still beneath the trace baked in), while it
-        sweeps and that image is up to date; else None (`paint_strip` paints it)."""
-        if self._background_due or not self._view.sweeping:
-            return None
+    def strip_ready(self) -> bool:
+        """Whether the strip shows as it is (the still beneath the trace baked in) in the
+        canvas the grid's trace overlay draws; else `paint_strip` paints it."""
         layer = self.ecg.layer
-        return self.ecg.image if layer is not None and layer.drawn else None
+        return (not self._background_due and self._view.sweeping and self.ecg.on_canvas
+                and layer is not None and layer.drawn)
 
     def catch_up_sweep(self) -> None:
         """Get the ECG's new samples ready to show (the grid spreads this over a few frames)."""
@@ -295,7 +294,9 @@ class BedTile(QWidget):
 
     def moveEvent(self, event) -> None:
         super().moveEvent(event)
-        self._strip_moved()
+        if event.pos() != event.oldPos():  # (Qt also tells of a move it held back, to nowhere new)
+            self.ecg.use_canvas(None)  # its place in the grid's canvas is somewhere else now
+            self._strip_moved()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

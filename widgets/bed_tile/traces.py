@@ -14,8 +14,10 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QPainter, QPaintEvent, QRegion
+import numpy as np
+
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ class TraceOverlay(QWidget):
         self._tiles: list[BedTile] = []
         self._strips: list[tuple[BedTile, QRect]] = []  # each shown tile's strip, in this widget
         self._due = False  # a tile moved: `follow` is to be called
+        # every strip's trace, each at its place, drawn in one go (the tiles' layers draw into it)
+        self._canvas: QImage | None = None
+        self._canvas_px: np.ndarray | None = None
 
     def set_tiles(self, tiles: Iterable[BedTile]) -> None:
         self._tiles = list(tiles)
@@ -81,6 +86,7 @@ class TraceOverlay(QWidget):
             strip = strip.translated(tile.pos())
             self._strips.append((tile, strip))
             shape += strip
+        self._attach(parent)
         after = dict(self._strips)
         moved = [tile for tile in self._tiles if before.get(tile) != after.get(tile)]
         if not moved and after.keys() == before.keys():
@@ -99,6 +105,20 @@ class TraceOverlay(QWidget):
         self.show()
         self.update()
 
+    def _attach(self, parent: QWidget) -> None:
+        """The canvas the size of this widget on its screen, and each strip's place in it."""
+        ratio = self.devicePixelRatioF()
+        size = self.size() * ratio
+        canvas = self._canvas
+        if canvas is None or canvas.size() != size or canvas.devicePixelRatio() != ratio:
+            canvas = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            canvas.setDevicePixelRatio(ratio)
+            canvas.fill(0)
+            self._canvas = canvas  # its memory, once: never copied, so never detached
+            self._canvas_px = np.frombuffer(canvas.bits(), np.uint32).reshape(canvas.height(), -1)
+        for tile, strip in self._strips:
+            tile.ecg.use_canvas(canvas, self._canvas_px, strip.topLeft())
+
     def advance(self, now: float) -> None:
         """A frame: every tile's trace moves on to `now`; repaint the columns that changed."""
         steps: dict = {}  # tiles in step move alike: each step worked out once
@@ -109,14 +129,12 @@ class TraceOverlay(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         region = event.region()
         painter = QPainter(self)
+        if self._canvas is not None:  # every strip in one image, clipped to what changed
+            painter.drawImage(QPoint(0, 0), self._canvas)
         for tile, strip in self._strips:
-            if not region.intersects(strip):
+            if tile.strip_ready() or not region.intersects(strip):
                 continue
-            image = tile.strip_image()
-            if image is not None:  # the usual frame: one image a tile, clipped to its columns
-                painter.drawImage(strip.topLeft(), image)
-                continue
-            painter.save()
+            painter.save()  # a strip not in the canvas as it is, painted over it
             painter.translate(tile.pos())
             tile.paint_strip(painter)
             painter.restore()
