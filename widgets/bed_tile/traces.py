@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QWidget
 
@@ -34,7 +34,8 @@ class TraceOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # every pixel of the mask is drawn
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._tiles: list[BedTile] = []
-        self._strips: list[tuple[BedTile, QRect]] = []  # each shown tile's strip, in this widget
+        # each shown tile's strip, in this widget, and in the canvas (device pixels)
+        self._strips: list[tuple[BedTile, QRect, QRect]] = []
         self._due = False  # a tile moved: `follow` is to be called
         # every strip's trace, each at its place, drawn in one go (the tiles' layers draw into it)
         self._canvas: QImage | None = None
@@ -74,7 +75,8 @@ class TraceOverlay(QWidget):
         parent = self.parentWidget()
         if parent is None:
             return
-        before, before_shape = dict(self._strips), self.mask() if self.isVisible() else QRegion()
+        before = {tile: strip for tile, strip, _ in self._strips}
+        before_shape = self.mask() if self.isVisible() else QRegion()
         if self.geometry() != parent.rect():
             self.setGeometry(parent.rect())
         self._strips = []
@@ -84,10 +86,13 @@ class TraceOverlay(QWidget):
             if strip is None or not tile.isVisibleTo(parent):
                 continue
             strip = strip.translated(tile.pos())
-            self._strips.append((tile, strip))
+            ratio = self.devicePixelRatioF()
+            source = QRect(round(strip.left() * ratio), round(strip.top() * ratio),
+                           round(strip.width() * ratio), round(strip.height() * ratio))
+            self._strips.append((tile, strip, source))
             shape += strip
         self._attach(parent)
-        after = dict(self._strips)
+        after = {tile: strip for tile, strip, _ in self._strips}
         moved = [tile for tile in self._tiles if before.get(tile) != after.get(tile)]
         if not moved and after.keys() == before.keys():
             return
@@ -116,23 +121,27 @@ class TraceOverlay(QWidget):
             canvas.fill(0)
             self._canvas = canvas  # its memory, once: never copied, so never detached
             self._canvas_px = np.frombuffer(canvas.bits(), np.uint32).reshape(canvas.height(), -1)
-        for tile, strip in self._strips:
+        for tile, strip, _ in self._strips:
             tile.ecg.use_canvas(canvas, self._canvas_px, strip.topLeft())
 
     def advance(self, now: float) -> None:
         """A frame: every tile's trace moves on to `now`; repaint the columns that changed."""
         steps: dict = {}  # tiles in step move alike: each step worked out once
-        for tile, strip in self._strips:
+        for tile, strip, _ in self._strips:
             for x0, x1 in tile.advance_columns(now, steps):
                 self.update(strip.left() + x0, strip.top(), x1 - x0, strip.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         region = event.region()
         painter = QPainter(self)
-        if self._canvas is not None:  # every strip in one image, clipped to what changed
-            painter.drawImage(QPoint(0, 0), self._canvas)
-        for tile, strip in self._strips:
-            if tile.strip_ready() or not region.intersects(strip):
+        canvas = self._canvas
+        for tile, strip, source in self._strips:
+            if not region.intersects(strip):
+                continue
+            if canvas is not None and tile.strip_ready():
+                # one image a strip, clipped to what changed: drawn in one go, the canvas's
+                # thousands of clipped spans would be shared out to Qt's threads every frame
+                painter.drawImage(strip.topLeft(), canvas, source)
                 continue
             painter.save()  # a strip not in the canvas as it is, painted over it
             painter.translate(tile.pos())
