@@ -150,3 +150,21 @@ def test_a_click_on_a_strip_reaches_its_tile(qtbot, grid, now):
     with qtbot.waitSignal(grid.patient_selected) as selected:
         QTest.mouseClick(grid.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
     assert selected.args == ["p-b05"]
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_grid_not_yet_given_a_size_paints_its_strips_once_it_has_one(qtbot, now):
+    """On a tab not shown (the Cluster tab first), the grid has no size yet: no canvas."""
+    grid = BedGrid(clock=lambda: now[0])
+    qtbot.addWidget(grid)
+    grid.set_beds(BEDS, {bed.id: patient(bed) for bed in BEDS})
+    grid.resize(0, 0)
+    grid.traces.follow()  # nothing to draw into yet, and nothing raised
+    grid.show_vitals({bed.id: VitalSample(bed.id, T0, heart_rate=70.0) for bed in BEDS})
+    grid.add_waveforms({bed.id: [ecg(bed, T0 - 8, 9)] for bed in BEDS})
+    grid.frame_timer.stop()
+    grid.resize(1100, 650)
+    grid.show()
+    qtbot.waitExposed(grid)
+    frames(grid, now, 0.3)
+    assert_each_tile_shown_as_drawn_alone(grid)

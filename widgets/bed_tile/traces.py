@@ -91,7 +91,7 @@ class TraceOverlay(QWidget):
                            round(strip.width() * ratio), round(strip.height() * ratio))
             self._strips.append((tile, strip, source))
             shape += strip
-        self._attach(parent)
+        self._attach()
         after = {tile: strip for tile, strip, _ in self._strips}
         moved = [tile for tile in self._tiles if before.get(tile) != after.get(tile)]
         if not moved and after.keys() == before.keys():
@@ -110,12 +110,15 @@ class TraceOverlay(QWidget):
         self.show()
         self.update()
 
-    def _attach(self, parent: QWidget) -> None:
-        """The canvas the size of this widget on its screen, and each strip's place in it."""
+    def _attach(self) -> None:
+        """The canvas the size of this widget on its screen, and each strip's place in it (no
+        canvas while the grid has no size: each strip keeps an image of its own)."""
         ratio = self.devicePixelRatioF()
         size = self.size() * ratio
         canvas = self._canvas
-        if canvas is None or canvas.size() != size or canvas.devicePixelRatio() != ratio:
+        if size.isEmpty():
+            canvas = self._canvas = self._canvas_px = None
+        elif canvas is None or canvas.size() != size or canvas.devicePixelRatio() != ratio:
             canvas = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
             canvas.setDevicePixelRatio(ratio)
             canvas.fill(0)
