@@ -4,7 +4,11 @@ overlay and no tile, and clicks on a strip still reach its tile."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,3 +172,12 @@ def test_a_grid_not_yet_given_a_size_paints_its_strips_once_it_has_one(qtbot, no
     qtbot.waitExposed(grid)
     frames(grid, now, 0.3)
     assert_each_tile_shown_as_drawn_alone(grid)
+
+
+def test_on_a_screen_of_two_device_pixels_per_pixel_the_strips_are_where_the_tiles_draw_them():
+    """A 4K screen at 200 %: each strip's place in the canvas is in device pixels."""
+    script = Path(__file__).with_name("hidpi_grid.py")
+    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stdout + done.stderr

@@ -317,11 +317,9 @@ class BedTile(QWidget):
         key = (self.width(), self.height(), self._view.alarm is not None, self.devicePixelRatioF())
         if key != self._placed_for:
             self._placed_for = key
-            before = self.ecg.strip
             self.ecg.place(self.parts().strip, ratio=key[3])
             self._background_due = True
-            if self.ecg.strip != before:
-                self._strip_moved()
+            self._strip_moved()  # a new place, size or ratio: a new place in the grid's canvas
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):

@@ -1,12 +1,16 @@
 """The bed grid's ECG strips painted in one paint event a frame, over the tiles.
 
 A frame changes a few columns of every tile's strip. Painted by each tile, that is one paint
-event per tile (64 a frame on a two-screen ward, each a QPainter and a pass through Python);
-painted here, it is one. This widget lies over the grid, shaped (its mask) to the tiles' strips
-only, and opaque there, so Qt paints no tile beneath a frame's columns; elsewhere the tiles show
-through, and every click goes to them. For each strip in the region being repainted it draws
-what the tile would: the tile's still image there (the lead's name, the alarm's tint, a stale
-marker) and the trace over it (`BedTile.paint_strip`)."""
+event per tile (64 a frame on a two-screen ward, each a QPainter, a still pixmap and a trace
+image); painted here, it is one. This widget lies over the grid, shaped (its mask) to the tiles'
+strips only, and opaque there, so Qt paints no tile beneath a frame's columns; elsewhere the
+tiles show through, and every click goes to them.
+
+Every strip's trace layer lives in one canvas the size of the grid, each at its place, with the
+tile's still image beneath it (the lead's name, an alarm's tint) baked into its pixels: a strip
+is drawn with one image, clipped to the columns that changed. A strip not in the canvas as it is
+(not sweeping: a stale marker, leads off; the still just changed; the tile just moved) is
+painted by the tile's own code (`BedTile.paint_strip`), over it."""
 
 from __future__ import annotations
 
@@ -37,7 +41,7 @@ class TraceOverlay(QWidget):
         # each shown tile's strip, in this widget, and in the canvas (device pixels)
         self._strips: list[tuple[BedTile, QRect, QRect]] = []
         self._due = False  # a tile moved: `follow` is to be called
-        # every strip's trace, each at its place, drawn in one go (the tiles' layers draw into it)
+        # every strip's trace layer, each at its place (the tiles' layers draw into its memory)
         self._canvas: QImage | None = None
         self._canvas_px: np.ndarray | None = None
 
@@ -81,12 +85,12 @@ class TraceOverlay(QWidget):
             self.setGeometry(parent.rect())
         self._strips = []
         shape = QRegion()
+        ratio = self.devicePixelRatioF()
         for tile in self._tiles:
             strip = tile.strip_rect()
             if strip is None or not tile.isVisibleTo(parent):
                 continue
             strip = strip.translated(tile.pos())
-            ratio = self.devicePixelRatioF()
             source = QRect(round(strip.left() * ratio), round(strip.top() * ratio),
                            round(strip.width() * ratio), round(strip.height() * ratio))
             self._strips.append((tile, strip, source))
