@@ -17,7 +17,8 @@ from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from stores.model import Alarm, Priority, VitalSample  # noqa: E402
-from tests.widgets.test_bed_traces import BEDS, T0, deliver_repaints, ecg, frames, patient  # noqa: E402
+from tests.widgets.test_bed_traces import ecg, frames  # noqa: E402
+from tests.widgets.ward_grid import BEDS, T0, deliver_repaints, patient  # noqa: E402
 from widgets.bed_grid import BedGrid  # noqa: E402
 
 

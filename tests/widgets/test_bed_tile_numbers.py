@@ -5,7 +5,6 @@ look exactly like a tile drawn whole."""
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import pytest
 from hypothesis import given
@@ -13,20 +12,13 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QRegion
 
-from stores.model import Alarm, Bed, Patient, Priority, Vital, VitalSample
+from stores.model import Alarm, Priority, Vital, VitalSample
+from tests.widgets.ward_grid import BEDS, T0, shown_ward_grid
 from widgets import palette
-from widgets.bed_grid import NUMBERS_SPREAD_FRAMES, BedGrid
+from widgets.bed_grid import NUMBERS_SPREAD_FRAMES
 from widgets.bed_tile import paint as bed_tile_paint
 from widgets.bed_tile.still import TileStill
 from widgets.bed_tile.view import Numeric
-
-T0 = 1_750_000_000.0
-BEDS = [Bed(f"b{n:02d}", "north", "north-1", f"Bed {n}", n) for n in range(1, 33)]
-
-
-def patient(bed: Bed) -> Patient:
-    return Patient(f"p-{bed.id}", "north", "north-1", "M1", "Jane", bed.id, date(1960, 1, 1),
-                   bed_id=bed.id)
 
 
 def vitals(time: float, heart_rate: float) -> dict[str, VitalSample]:
@@ -67,13 +59,7 @@ def now():
 @pytest.fixture
 def grid(qtbot, now):
     """32 occupied beds, shown at the size of the beds panel, with frames the test drives."""
-    grid = BedGrid(clock=lambda: now[0])
-    qtbot.addWidget(grid)
-    grid.set_beds(BEDS, {bed.id: patient(bed) for bed in BEDS})
-    grid.show_vitals(vitals(T0, 70.0))
-    grid.resize(1100, 650)
-    grid.show()
-    qtbot.waitExposed(grid)
+    grid = shown_ward_grid(qtbot, now, vitals(T0, 70.0))
     grid.frame_timer.start(60_000)  # running, as once waveforms flow, but never due in a test
     qtbot.wait(20)
     return grid

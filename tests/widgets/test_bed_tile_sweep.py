@@ -8,10 +8,11 @@ from datetime import date
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, QTimer
 from PySide6.QtGui import QColor
 
 from stores.model import Alarm, Bed, Patient, Priority, VitalSample, Waveform, WaveformChunk
+from tests.widgets.ward_grid import deliver_repaints
 from widgets import palette
 from widgets.bed_grid import CHUNKS_SPREAD_FRAMES, BedGrid
 
@@ -178,12 +179,6 @@ def test_empty_beds_and_previous_occupants_lend_no_ecg(grid, tile, now):
     assert tile.ecg.sweep.newest is None
     grid.add_waveforms({"b01": [ecg("b01", T0 + 3.0, 0.5)]})  # from before Kofi came
     assert tile.ecg.sweep.newest is None
-
-
-def deliver_repaints() -> None:
-    """Paint now what was asked to be repainted (Qt posts the request to the window)."""
-    QCoreApplication.sendPostedEvents()
-    QCoreApplication.processEvents()
 
 
 class Paints(QObject):

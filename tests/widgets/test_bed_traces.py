@@ -7,26 +7,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
-from stores.model import Alarm, Bed, Patient, Priority, VitalSample, Waveform, WaveformChunk
+from stores.model import Alarm, Bed, Priority, VitalSample, Waveform, WaveformChunk
+from tests.widgets.ward_grid import BEDS, T0, deliver_repaints, patient, shown_ward_grid
 from widgets.bed_grid import BedGrid
 
-T0 = 1_750_000_000.0
 RATE = Waveform.ECG_II.rate_hz
-BEDS = [Bed(f"b{n:02d}", "north", "north-1", f"Bed {n}", n) for n in range(1, 33)]
-
-
-def patient(bed: Bed) -> Patient:
-    return Patient(f"p-{bed.id}", "north", "north-1", "M1", "Jane", bed.id, date(1960, 1, 1),
-                   bed_id=bed.id)
 
 
 def ecg(bed: Bed, start: float, seconds: float) -> WaveformChunk:
@@ -34,12 +27,6 @@ def ecg(bed: Bed, start: float, seconds: float) -> WaveformChunk:
     times = start + np.arange(round(seconds * RATE)) / RATE
     values = 0.8 * np.sin(2 * np.pi * (0.5 + bed.position / 10) * times)
     return WaveformChunk(bed.id, Waveform.ECG_II, start, RATE, tuple(values.tolist()))
-
-
-def deliver_repaints() -> None:
-    """Paint now what was asked to be repainted (Qt posts the request to the window)."""
-    QCoreApplication.sendPostedEvents()
-    QCoreApplication.processEvents()
 
 
 class Paints(QObject):
@@ -63,13 +50,8 @@ def now():
 @pytest.fixture
 def grid(qtbot, now):
     """32 occupied beds sweeping at the size of the beds panel; the test drives the frames."""
-    grid = BedGrid(clock=lambda: now[0])
-    qtbot.addWidget(grid)
-    grid.set_beds(BEDS, {bed.id: patient(bed) for bed in BEDS})
-    grid.show_vitals({bed.id: VitalSample(bed.id, T0, heart_rate=70.0, spo2=97.0) for bed in BEDS})
-    grid.resize(1100, 650)
-    grid.show()
-    qtbot.waitExposed(grid)
+    grid = shown_ward_grid(qtbot, now, {bed.id: VitalSample(bed.id, T0, heart_rate=70.0, spo2=97.0)
+                                        for bed in BEDS})
     grid.add_waveforms({bed.id: [ecg(bed, T0 - 8, 9)] for bed in BEDS})
     grid.frame_timer.stop()
     return grid
