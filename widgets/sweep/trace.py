@@ -121,7 +121,7 @@ class TraceLayer:
         `steps` (one dict for a frame's layers), it is worked out once for them all."""
         if self._px_per_s <= 0:
             return []
-        head = now - self.sweep.delay_s
+        head = self.sweep.head(now)
         if not self.sweep.follows(self._head, head):
             self.draw_all(head)
             return [(0, self.columns)]
