@@ -91,6 +91,9 @@ async def start_station(config: Config, stores: Stores, wards: list[str] | None 
     second = SecondWindow(stores, config, window) if config.second_ward else None
     if simulator is not None:
         window.patients_feed.ward_loaded.connect(lambda *_: simulator.request_refresh())
+        for shown in (window, second):
+            if shown is not None:
+                simulator.on_waveforms_written(shown.waveform_feed.wake_up)
     window.start()
     if second is not None:
         second.start()

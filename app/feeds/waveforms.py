@@ -58,6 +58,12 @@ class WaveformFeed(Feed):
         self._newest_end = {b: end for b, end in self._newest_end.items() if b in self._seen}
         self._wake.set()
 
+    @Slot()
+    def wake_up(self) -> None:
+        """New chunks were written (by the simulator in this process): poll now, not at the
+        next quarter second."""
+        self._wake.set()
+
     @Slot(object)
     def select_bed(self, bed_id: str | None) -> None:
         """The bed of the selected view (None: none): the chunks kept of it go out at once."""

@@ -63,18 +63,19 @@ class StoreDelivery:
             self._stats.samples_written += len(pending)
             self._samples.clear()
 
-    async def write_waveforms(self, chunks: list[WaveformChunk]) -> None:
-        """Write every bed's new waveform chunks in one call.
+    async def write_waveforms(self, chunks: list[WaveformChunk]) -> bool:
+        """Write every bed's new waveform chunks in one call; whether any were written.
 
         Unlike vitals, chunks the store refused are not kept: a waveform is for watching now,
         a strip resent minutes late would only delay the live one, and the vitals (kept) and
         alarms do not depend on it."""
         if not chunks:
-            return
+            return False
         written = await self.guarded(
             "write waveforms", lambda: self._stores.vitals.write_waveforms(chunks))
         if written:
             self._stats.waveform_chunks_written += len(chunks)
+        return written
 
     async def publish_alarms(self) -> None:
         # In order, one by one: a cleared version must never overtake its raise.

@@ -65,6 +65,7 @@ class BedsideSimulator:
         self._lock = asyncio.Lock()  # a tick, a reload and the final flush never interleave
         self._task: asyncio.Task | None = None
         self._loaded_at = 0.0
+        self._waveforms_written: list[Callable[[], None]] = []
 
     @property
     def running(self) -> bool:
@@ -97,6 +98,12 @@ class BedsideSimulator:
         async with self._lock:
             await self._delivery.guarded("load beds and patients", self._load)
 
+    def on_waveforms_written(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` after each delivery of chunks the store took: a live strip in the
+        same process reads them at once rather than at its next poll (the head is 0.75 s
+        behind the clock, and a quarter second of waiting for a poll was a third of that)."""
+        self._waveforms_written.append(listener)
+
     def request_refresh(self) -> None:
         """Reload beds and patients at the next tick; safe to connect to a Qt signal."""
         self._reload_wanted = True
@@ -126,7 +133,9 @@ class BedsideSimulator:
         the waveform thread, while the lock keeps ticks and reloads off the monitors."""
         async with self._lock:
             chunks = await self._waveforms.chunks(self.wards.values(), self._clock())
-        await self._delivery.write_waveforms(chunks)
+        if await self._delivery.write_waveforms(chunks):
+            for listener in self._waveforms_written:
+                listener()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -433,6 +433,23 @@ async def test_waveforms_are_drawn_on_their_own_thread_never_the_loops(stores, c
 
 
 @pytest.mark.asyncio
+async def test_the_live_strips_hear_of_each_delivery_the_store_took_and_of_none_it_refused(
+        stores, clock):
+    vitals = WaveformVitals(stores.vitals)
+    simulator = BedsideSimulator(dataclasses.replace(stores, vitals=vitals), ["north-1"], clock,
+                                 rng_seed=1)
+    heard: list[int] = []
+    simulator.on_waveforms_written(lambda: heard.append(len(vitals.calls)))
+    await run_quarters(simulator, clock, 2)
+    # told after each write, once per write (the first quarter starts the strips: no chunks)
+    assert heard == list(range(1, len(vitals.calls) + 1)) and len(heard) == 7
+    vitals.waves_down = True
+    await run_quarters(simulator, clock, 1)
+    assert len(heard) == 7  # refused: nothing new to read
+    await simulator.stop()
+
+
+@pytest.mark.asyncio
 async def test_waveforms_are_dropped_while_the_store_is_down_and_vitals_and_alarms_go_on(
         stores, clock):
     vitals = WaveformVitals(stores.vitals)

@@ -201,3 +201,25 @@ def test_the_running_feed_polls_by_itself_and_stops(qapp):
         assert all(task.done() for task in feed._tasks)  # noqa: SLF001
 
     run_on_qt_loop(scenario())
+
+
+def test_woken_the_feed_polls_at_once_not_at_its_next_poll(qapp):
+    """The simulator in the same process wakes the feed after each write: the tiles' head is
+    0.75 s behind the clock, and waiting up to a poll's 250 ms for a chunk left too little."""
+    store, now = FakeVitals(), [T0 + 1.0]
+    store.chunks = [chunk("b1", T0)]
+    feed = WaveformFeed(store, poll_s=3600.0, clock=lambda: now[0])  # never by the clock here
+    heard: list[dict] = []
+    feed.chunks_added.connect(heard.append)
+
+    async def scenario() -> None:
+        feed.start()
+        feed.set_beds(["b1"])
+        await eventually(lambda: heard, 5.0, "the backlog")
+        store.chunks.append(chunk("b1", T0 + 0.25))
+        feed.wake_up()
+        await eventually(lambda: len(heard) == 2, 5.0, "the chunk written, on waking")
+        assert starts(heard[1]) == {"b1": [0.25]}
+        await feed.stop()
+
+    run_on_qt_loop(scenario())
