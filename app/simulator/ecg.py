@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,14 +56,17 @@ class EcgShape:
         )
 
 
-def beat_waves(shape: EcgShape, kinds: np.ndarray, rr: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Per beat and wave: amplitude, offset from the R wave and width (three (beats, 5) arrays)."""
+def beat_waves(shapes: Sequence[EcgShape], kinds: np.ndarray, rr: np.ndarray,
+               real: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per bed, beat and wave: amplitude, offset from the R wave and width (three (beds, beats,
+    5) arrays). `kinds`, `rr` and `real` are (beds, beats); a beat not `real` (the padding of a
+    bed with fewer beats than the others) has no amplitude."""
     rows = _TABLE[kinds]
-    amplitude = rows[:, :, 0] * shape.qrs_mv
-    amplitude[:, _T_WAVE] *= shape.t_share
-    offset = rows[:, :, 1].copy()
-    offset[:, _T_WAVE] += _t_shift(rr)
-    return amplitude, offset, rows[:, :, 2]
+    amplitude = rows[..., 0] * (np.array([s.qrs_mv for s in shapes])[:, None] * real)[..., None]
+    amplitude[..., _T_WAVE] *= np.array([s.t_share for s in shapes])[:, None]
+    offset = rows[..., 1].copy()
+    offset[..., _T_WAVE] += _t_shift(rr)
+    return amplitude, offset, rows[..., 2]
 
 
 def _t_shift(rr: np.ndarray) -> np.ndarray:
@@ -72,13 +76,21 @@ def _t_shift(rr: np.ndarray) -> np.ndarray:
 
 def draw_complexes(times: np.ndarray, beat_times: np.ndarray, waves: tuple[np.ndarray, ...]
                    ) -> np.ndarray:
-    """The sum of every beat's waves at `times` (relative times: keep them small for precision)."""
+    """Per bed, the sum of every beat's waves at `times` ((beds, samples), relative times: keep
+    them small for precision; `beat_times` (beds, beats))."""
     amplitude, offset, width = waves
-    if not len(beat_times):
+    if not beat_times.shape[1]:
         return np.zeros_like(times)
-    centre = beat_times[:, None] + offset  # (beats, 5)
-    z = (times[None, None, :] - centre[:, :, None]) / width[:, :, None]
-    return np.einsum("bw,bwt->t", amplitude, np.exp(-0.5 * z * z))
+    beds, beats, waves = offset.shape
+    centre = beat_times[:, :, None] + offset
+    # in place, and times a reciprocal rather than a division: 64 beds four times a second
+    z = times[:, None, None, :] - centre[..., None]  # (beds, beats, waves, samples)
+    z *= (1.0 / width)[..., None]
+    z *= z
+    z *= -0.5
+    np.exp(z, out=z)
+    return np.matmul(amplitude.reshape(beds, 1, beats * waves),
+                     z.reshape(beds, beats * waves, -1))[:, 0, :]
 
 
 def fibrillation(shape: EcgShape, times: np.ndarray) -> np.ndarray:
@@ -91,7 +103,11 @@ def fibrillation(shape: EcgShape, times: np.ndarray) -> np.ndarray:
     return out * (shape.af_mv / 2.0)
 
 
-def wander(shape: EcgShape, times: np.ndarray, breath_phase: np.ndarray) -> np.ndarray:
-    """Baseline wander: the chest moving with each breath, and a slower electrode drift."""
-    slow = np.sin(2 * math.pi * 0.05 * times + shape.phase[0])
-    return shape.wander_mv * (np.sin(2 * math.pi * breath_phase) + 0.5 * slow)
+def wander(shapes: Sequence[EcgShape], times: np.ndarray, breath_phase: np.ndarray
+           ) -> np.ndarray:
+    """Baseline wander, per bed ((beds, samples)): the chest moving with each breath, and a
+    slower electrode drift."""
+    phase = np.array([s.phase[0] for s in shapes])[:, None]
+    slow = np.sin(2 * math.pi * 0.05 * times + phase)
+    size = np.array([s.wander_mv for s in shapes])[:, None]
+    return size * (np.sin(2 * math.pi * breath_phase) + 0.5 * slow)

@@ -8,6 +8,7 @@ finger (low in hypotension and hypoxia). Values in arbitrary units, 0..1.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,19 +46,25 @@ def perfusion(episode: Episode | None, now: float, spo2: float) -> float:
     return max(1.0 - loss - hypoxia, 0.15)
 
 
-def pulse_sizes(shape: PlethShape, filling: np.ndarray, perfused: np.ndarray) -> np.ndarray:
-    """The height of each beat's pulse (Frank-Starling: a beat after a short pause ejects less)."""
-    return shape.size * perfused * np.clip(filling, 0.25, 1.25) ** 1.3
+def pulse_sizes(shapes: Sequence[PlethShape], filling: np.ndarray, perfused: np.ndarray
+                ) -> np.ndarray:
+    """The height of each beat's pulse, per bed ((beds, beats); Frank-Starling: a beat after a
+    short pause ejects less). A beat with no perfusion (the padding of a bed with fewer beats
+    than the others) has none."""
+    size = np.array([s.size for s in shapes])[:, None]
+    return size * perfused * np.clip(filling, 0.25, 1.25) ** 1.3
 
 
-def draw_pulses(shape: PlethShape, times: np.ndarray, beat_times: np.ndarray, sizes: np.ndarray,
-                breath_phase: np.ndarray) -> np.ndarray:
-    """The pleth at `times` (relative, like the beats)."""
-    u = times[None, :] - (beat_times[:, None] + shape.transit_s + _PEAK_S)
+def draw_pulses(shapes: Sequence[PlethShape], times: np.ndarray, beat_times: np.ndarray,
+                sizes: np.ndarray, breath_phase: np.ndarray) -> np.ndarray:
+    """The pleth at `times` per bed ((beds, samples), relative, like the (beds, beats) beats)."""
+    transit = np.array([s.transit_s for s in shapes])[:, None]
+    u = times[:, None, :] - (beat_times + transit + _PEAK_S)[:, :, None]
     width = np.where(u < 0.0, _RISE_S, _FALL_S)
     systolic = np.exp(-0.5 * (u / width) ** 2)
     share, delay, spread = _DICROTIC
     dicrotic = share * np.exp(-0.5 * ((u - (delay - _PEAK_S)) / spread) ** 2)
-    pulses = (sizes[:, None] * (systolic + dicrotic)).sum(axis=0) if len(beat_times) else 0.0
-    breathing = 1.0 + shape.breathing * np.sin(2 * np.pi * breath_phase)
+    pulses = (sizes[:, :, None] * (systolic + dicrotic)).sum(axis=1)
+    swing = np.array([s.breathing for s in shapes])[:, None]
+    breathing = 1.0 + swing * np.sin(2 * np.pi * breath_phase)
     return np.clip(_BASE + _SPAN * pulses * breathing, 0.0, 1.0)

@@ -58,6 +58,10 @@ class HeartRhythm:
     def in_af(self, t: float) -> bool:
         return self.lasting_af or self._af_run[0] <= t < self._af_run[1]
 
+    def fibrillates_during(self, start: float, end: float) -> bool:
+        """Whether the atria fibrillate at some time from `start` to `end` (clock seconds)."""
+        return self.lasting_af or (self._af_run[0] < end and self._af_run[1] > start)
+
     def af_mask(self, times: np.ndarray) -> np.ndarray:
         """1.0 where the atria fibrillate at `times` (clock seconds), else 0.0."""
         if self.lasting_af:

@@ -1,6 +1,6 @@
 """The simulator's waveforms drawn on a thread of their own. In the station the asyncio loop runs
-on the Qt thread, and drawing every bed's ECG and pleth there (8 ms at 32 beds, 18 ms at 64,
-every quarter second) held up frames of the bed tiles' sweep. The thread touches only the
+on the Qt thread, and drawing every bed's ECG and pleth there (18 ms at 64 beds every quarter
+second, 7 ms since the beds of a ward are drawn together) held up frames of the bed tiles' sweep. The thread touches only the
 simulated monitors, never Qt, and the caller keeps the monitors to it while it draws."""
 
 from __future__ import annotations

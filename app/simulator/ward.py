@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from app.alarms.engine import AlarmEngine
 from app.alarms.rules import DEFAULT_RULES, AlarmRule
 from app.simulator.physiology import DEFAULT_EPISODES_PER_HOUR, BedPhysiology
-from app.simulator.waveforms import BedWaveforms
+from app.simulator.waveforms import BedWaveforms, draw_chunks
 from stores.model import Alarm, Bed, Patient, VitalSample, WaveformChunk
 
 
@@ -53,7 +53,7 @@ class SimulatedWard:
 
     def waveform_chunks(self, now: float) -> list[WaveformChunk]:
         """Every occupied bed's ECG and pleth chunks completed by `now` and not given before."""
-        return [chunk for waves in self.waveforms.values() for chunk in waves.chunks_until(now)]
+        return draw_chunks(self.waveforms.values(), now)
 
     def evaluate(self, samples: list[VitalSample]) -> list[Alarm]:
         return self.engine.evaluate(samples)

@@ -12,7 +12,7 @@ import pytest
 from app.simulator.episodes import Episode, EpisodeKind
 from app.simulator.physiology import Baseline
 from app.simulator.rhythm import BeatKind
-from app.simulator.waveforms import CHUNK_S, BedWaveforms
+from app.simulator.waveforms import CHUNK_S, BedWaveforms, draw_chunks
 from stores.model import VitalSample, Waveform
 
 T0 = 1_750_000_000.0
@@ -146,6 +146,37 @@ def test_the_same_patient_gives_the_same_waveforms_and_another_patient_others():
     first, again, other = (run(bed(seed, pvcs=None), 5) for seed in ("7", "7", "8"))
     assert [c.values for c in first] == [c.values for c in again]
     assert [c.values for c in first] != [c.values for c in other]
+
+
+def test_a_bed_drawn_with_others_draws_what_it_draws_alone():
+    """The beds of a ward are drawn together (`draw_chunks`), padded to the most beats any
+    has: a slow bed beside fast ones, in AF or not, late by a chunk or not, is not changed."""
+    def ward() -> list[BedWaveforms]:
+        beds = [bed(str(n), AF if n % 3 == 0 else (), pvcs=None) for n in range(7)]
+        for n, waves in enumerate(beds):
+            waves.bed_id = f"b{n}"
+        beds[4].rhythm.paroxysmal, beds[4].rhythm._af_run = True, (T0 + 2.1, T0 + 3.3)  # noqa: SLF001
+        return beds
+
+    together, alone = ward(), ward()
+    drawn_together: list = []
+    drawn_alone: list = []
+    for second in range(6):
+        for n, (a, b) in enumerate(zip(together, alone)):
+            sample = VitalSample("b", T0 + second, heart_rate=45 + 25 * n, spo2=97, resp_rate=16)
+            a.update(sample, None)
+            b.update(sample, None)
+        for quarter in range(1, 5):
+            now = T0 + second + quarter * CHUNK_S
+            # one bed misses a delivery now and then: it gives two chunks at the next
+            late = [together[5]] if quarter == 2 else []
+            drawn_together += draw_chunks([w for w in together if w not in late], now)
+            drawn_alone += [c for w in alone if w is not alone[5] or quarter != 2
+                            for c in w.chunks_until(now)]
+    key = lambda c: (c.bed_id, c.waveform, c.start)  # noqa: E731
+    assert sorted(drawn_together, key=key) == sorted(drawn_alone, key=key)
+    assert len({len(c.values) for c in drawn_together}) == 4  # two lengths of ECG, two of pleth
+    assert sum(c.waveform is Waveform.ECG_II for c in drawn_together) == 7 * (4 * 6 - 1)
 
 
 def test_low_pressure_and_hypoxia_shrink_the_pulse():
