@@ -60,6 +60,10 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     finally:
         _collect_due()  # after the test's fixtures are torn down
+        if gc.isenabled():  # it would collect on any thread from now on, Qt objects too
+            gc.disable()
+            raise RuntimeError(f"{item.nodeid} left the automatic garbage collector on: "
+                               "the suite keeps it off (pytest_sessionstart)")
 
 
 def _collect_due() -> None:

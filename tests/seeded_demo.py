@@ -40,13 +40,18 @@ class SeededDemo:
         # Earlier tests' garbage is collected here first, on the Qt thread, and no collection
         # runs while this thread waits: one on the seeding thread freed a Qt object an earlier
         # test left in a cycle (a feed and its tasks), and Qt crashed at the next event.
+        # The collector is left as it was: the suite keeps it off (tests/conftest.py), and
+        # turning it back on here let it run on a store's thread in a later test, freeing an
+        # earlier test's QTimer there ("Timers cannot be stopped from another thread").
         gc.collect()
+        automatic = gc.isenabled()
         gc.disable()
         try:
             with ThreadPoolExecutor(1) as thread:
                 thread.submit(asyncio.run, _seed_into(folder, seeded_at, rng_seed)).result()
         finally:
-            gc.enable()
+            if automatic:
+                gc.enable()
         assert not (folder / f"{DB_FILE_NAME}-wal").exists(), "the copy would miss the WAL"
         return folder
 
