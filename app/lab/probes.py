@@ -21,6 +21,20 @@ def answers(node: LabNode, secrets: dict[str, str]) -> bool:
         return False
 
 
+def in_step(node: LabNode, secrets: dict[str, str]) -> bool:
+    """For a Redis server started as a replica: whether it is linked to its master (or is a
+    master now). A lab whose master is killed before that has no replica in step to promote,
+    and a trainer's first drill would show no failover. Every other server: True."""
+    if node.kind != "redis" or node.role != "replica":
+        return True
+    try:
+        with _redis(node, secrets) as client:
+            info = client.info("replication")
+    except Exception:  # noqa: BLE001 - as in `answers`
+        return False
+    return info.get("role") == "master" or info.get("master_link_status") == "up"
+
+
 def role_now(node: LabNode, secrets: dict[str, str]) -> str:
     """What the server says it is now ("master", "replica of 127.0.0.1:6380"...); its role as
     started where it cannot say; "-" when it does not answer."""

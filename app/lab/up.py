@@ -122,7 +122,8 @@ def _build(folder: Path, secrets: dict[str, str], say: Say) -> tuple[Lab, dict[s
 
 
 def _wait_ready(lab: Lab, secrets: dict[str, str], say: Say) -> None:
-    """Wait for every server together; LabError naming the first that ended or stayed silent."""
+    """Wait for every server together, each Redis replica until it is linked to its master
+    (`probes.in_step`); LabError naming the first that ended or stayed silent."""
     waiting = list(lab.nodes)
     started = time.monotonic()
     while waiting:
@@ -130,12 +131,14 @@ def _wait_ready(lab: Lab, secrets: dict[str, str], say: Say) -> None:
             if node.state(lab.folder) == "down":
                 raise LabError(f"{node.name} exited at start; {node.log_tail()}\n"
                                f"(`ward-station lab down --dir {lab.folder}` cleans up)")
-            if probes.answers(node, secrets):
+            if probes.answers(node, secrets) and probes.in_step(node, secrets):
                 waiting.remove(node)
                 say(f"  {node.name} answers on {node.address}:{node.port}")
         late = [node for node in waiting if time.monotonic() - started > _limit(node)]
         if late:
-            raise LabError(f"{late[0].name} did not answer within {_limit(late[0]):.0f} s; "
+            what = ("did not link to its master" if probes.answers(late[0], secrets)
+                    else "did not answer")
+            raise LabError(f"{late[0].name} {what} within {_limit(late[0]):.0f} s; "
                            f"{late[0].log_tail()}\n(`ward-station lab down --dir {lab.folder}` "
                            f"cleans up)")
         time.sleep(0.1)
