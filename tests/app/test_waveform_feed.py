@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.feeds.waveforms import BACKLOG_S, WaveformFeed
 from stores.errors import StoreUnavailable
 from stores.model import Waveform, WaveformChunk
@@ -183,10 +185,15 @@ def test_an_outage_is_reported_once_and_the_return_too(qapp):
     run_on_qt_loop(scenario())
 
 
-def test_the_running_feed_polls_by_itself_and_stops(qapp):
+@pytest.mark.parametrize("woken", [False, True], ids=["by-its-clock", "woken"])
+def test_the_running_feed_reads_new_chunks_by_its_clock_or_at_once_when_woken_and_stops(
+        qapp, woken):
+    """Woken: the simulator in the same process wakes the feed after each write (the tiles'
+    head is 0.75 s behind the clock, and waiting up to a poll's 250 ms for a chunk left too
+    little); its clock then never polls in this test."""
     store, now = FakeVitals(), [T0 + 1.0]
     store.chunks = [chunk("b1", T0)]
-    feed = WaveformFeed(store, poll_s=0.01, clock=lambda: now[0])
+    feed = WaveformFeed(store, poll_s=3600.0 if woken else 0.01, clock=lambda: now[0])
     heard: list[dict] = []
     feed.chunks_added.connect(heard.append)
 
@@ -195,31 +202,12 @@ def test_the_running_feed_polls_by_itself_and_stops(qapp):
         feed.set_beds(["b1"])
         await eventually(lambda: heard, 5.0, "the first chunks")
         store.chunks.append(chunk("b1", T0 + 0.25))
+        if woken:
+            feed.wake_up()
         await eventually(lambda: len(heard) == 2, 5.0, "the next chunk")
+        assert starts(heard[1]) == {"b1": [0.25]}
         await feed.stop()
         # stopped for good: none of its loops is left to poll again
         assert all(task.done() for task in feed._tasks)  # noqa: SLF001
-
-    run_on_qt_loop(scenario())
-
-
-def test_woken_the_feed_polls_at_once_not_at_its_next_poll(qapp):
-    """The simulator in the same process wakes the feed after each write: the tiles' head is
-    0.75 s behind the clock, and waiting up to a poll's 250 ms for a chunk left too little."""
-    store, now = FakeVitals(), [T0 + 1.0]
-    store.chunks = [chunk("b1", T0)]
-    feed = WaveformFeed(store, poll_s=3600.0, clock=lambda: now[0])  # never by the clock here
-    heard: list[dict] = []
-    feed.chunks_added.connect(heard.append)
-
-    async def scenario() -> None:
-        feed.start()
-        feed.set_beds(["b1"])
-        await eventually(lambda: heard, 5.0, "the backlog")
-        store.chunks.append(chunk("b1", T0 + 0.25))
-        feed.wake_up()
-        await eventually(lambda: len(heard) == 2, 5.0, "the chunk written, on waking")
-        assert starts(heard[1]) == {"b1": [0.25]}
-        await feed.stop()
 
     run_on_qt_loop(scenario())
