@@ -72,7 +72,8 @@ def _draw(plans: list[_Plan]) -> list[tuple[list, list]]:
         groups.setdefault((plan.ecg[2], plan.pleth[2]), []).append(index)
     for indexes in groups.values():
         group = [plans[i] for i in indexes]
-        for i, ecg_values, pleth_values in zip(indexes, _ecg(group), _pleth(group)):
+        beats = _beats(group)
+        for i, ecg_values, pleth_values in zip(indexes, _ecg(group, beats), _pleth(group, beats)):
             drawn[i] = (ecg_values, pleth_values)
     return drawn
 
@@ -103,9 +104,9 @@ def _beats(plans: list[_Plan]) -> tuple[np.ndarray, ...]:
     return at, kinds.astype(np.intp), rr, filling, perfused, real.reshape(len(plans), most)
 
 
-def _ecg(plans: list[_Plan]) -> list[list[float]]:
+def _ecg(plans: list[_Plan], beats: tuple[np.ndarray, ...]) -> list[list[float]]:
     times = _times(plans, Waveform.ECG_II)
-    at, kinds, rr, _, _, real = _beats(plans)
+    at, kinds, rr, _, _, real = beats
     shapes = [p.waves.ecg_shape for p in plans]
     values = ecg.draw_complexes(times, at, ecg.beat_waves(shapes, kinds, rr, real))
     values += ecg.wander(shapes, times, _breath_phase(plans, times))
@@ -116,9 +117,9 @@ def _ecg(plans: list[_Plan]) -> list[list[float]]:
     return np.round(values, 3).tolist()
 
 
-def _pleth(plans: list[_Plan]) -> list[list[float]]:
+def _pleth(plans: list[_Plan], beats: tuple[np.ndarray, ...]) -> list[list[float]]:
     times = _times(plans, Waveform.PLETH)
-    at, _, _, filling, perfused, _ = _beats(plans)
+    at, _, _, filling, perfused, _ = beats
     shapes = [p.waves.pleth_shape for p in plans]
     sizes = pleth.pulse_sizes(shapes, filling, perfused)
     values = pleth.draw_pulses(shapes, times, at, sizes, _breath_phase(plans, times))
