@@ -78,12 +78,10 @@ def _draw(plans: list[_Plan]) -> list[tuple[list, list]]:
     return drawn
 
 
-def _times(plans: list[_Plan], waveform: Waveform) -> np.ndarray:
-    """(beds, samples): each sample's time relative to its bed's chunk 0 (small numbers keep
-    full precision)."""
-    first = np.array([(p.ecg if waveform is Waveform.ECG_II else p.pleth)[1] for p in plans])
-    count = (plans[0].ecg if waveform is Waveform.ECG_II else plans[0].pleth)[2]
-    return (first[:, None] + np.arange(count)) / waveform.rate_hz
+def _times(firsts: list[int], count: int, waveform: Waveform) -> np.ndarray:
+    """(beds, samples): the times of `count` samples from each bed's first (numbered from its
+    chunk 0), relative to its chunk 0 (small numbers keep full precision)."""
+    return (np.array(firsts)[:, None] + np.arange(count)) / waveform.rate_hz
 
 
 def _breath_phase(plans: list[_Plan], times: np.ndarray) -> np.ndarray:
@@ -99,13 +97,13 @@ def _beats(plans: list[_Plan]) -> tuple[np.ndarray, ...]:
     padding = (_FAR_S, 0, 1.0, 1.0, 0.0)
     rows = [p.beats + [padding] * (most - len(p.beats)) for p in plans]
     table = np.array(rows, dtype=np.float64).reshape(len(plans), most, len(padding))
-    real = np.array([[1.0] * len(p.beats) + [0.0] * (most - len(p.beats)) for p in plans])
+    real = np.arange(most) < np.array([len(p.beats) for p in plans])[:, None]
     at, kinds, rr, filling, perfused = np.moveaxis(table, 2, 0)
-    return at, kinds.astype(np.intp), rr, filling, perfused, real.reshape(len(plans), most)
+    return at, kinds.astype(np.intp), rr, filling, perfused, real.astype(np.float64)
 
 
 def _ecg(plans: list[_Plan], beats: tuple[np.ndarray, ...]) -> list[list[float]]:
-    times = _times(plans, Waveform.ECG_II)
+    times = _times([p.ecg[1] for p in plans], plans[0].ecg[2], Waveform.ECG_II)
     at, kinds, rr, _, _, real = beats
     shapes = [p.waves.ecg_shape for p in plans]
     values = ecg.draw_complexes(times, at, ecg.beat_waves(shapes, kinds, rr, real))
@@ -118,7 +116,7 @@ def _ecg(plans: list[_Plan], beats: tuple[np.ndarray, ...]) -> list[list[float]]
 
 
 def _pleth(plans: list[_Plan], beats: tuple[np.ndarray, ...]) -> list[list[float]]:
-    times = _times(plans, Waveform.PLETH)
+    times = _times([p.pleth[1] for p in plans], plans[0].pleth[2], Waveform.PLETH)
     at, _, _, filling, perfused, _ = beats
     shapes = [p.waves.pleth_shape for p in plans]
     sizes = pleth.pulse_sizes(shapes, filling, perfused)
@@ -190,7 +188,7 @@ class BedWaveforms:
         noise = self._noise.normal(0.0, self.ecg_shape.noise_mv, ecg_samples[1])
         fibrillating = None
         if self.rhythm.fibrillates_during(start, start + CHUNK_S):
-            ecg_times = np.arange(ecg_samples[0], sum(ecg_samples)) / Waveform.ECG_II.rate_hz
+            ecg_times = _times([ecg_samples[0]], ecg_samples[1], Waveform.ECG_II)[0]
             fibrillating = self.rhythm.af_mask(ecg_times + self._epoch)
         plan = _Plan(self, n, self._take(Waveform.ECG_II, ecg_samples),
                      self._take(Waveform.PLETH, pleth_samples), beats, self._breath,
